@@ -1,0 +1,47 @@
+# Every target sets up its own .venv first, so each works on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench stress lint clean venv sysdeps
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "refaudit needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): install the venv module (Debian: apt-get install python3-venv)"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+sysdeps:
+	@scripts/ensure-system-deps --test-tools
+
+demo: sysdeps venv
+	@mkdir -p demo
+	@rm -f demo/registry.refaudit demo/registry.refaudit.bak
+	REFAUDIT_PASSPHRASE=demo $(BIN)/refaudit --registry demo/registry.refaudit demo
+	REFAUDIT_PASSPHRASE=demo $(BIN)/refaudit --registry demo/registry.refaudit audit
+	REFAUDIT_PASSPHRASE=demo $(BIN)/refaudit --registry demo/registry.refaudit next
+	REFAUDIT_PASSPHRASE=demo $(BIN)/refaudit --registry demo/registry.refaudit report -o demo/refaudit-report.pdf
+	@echo
+	@echo "The demo registry is demo/registry.refaudit (passphrase: demo)."
+	@echo "The report is demo/refaudit-report.pdf"
+
+test: sysdeps venv
+	$(BIN)/pytest -q
+
+stress: sysdeps venv
+	REFAUDIT_STRESS=1 $(BIN)/pytest -q -m slow
+
+bench: sysdeps venv
+	$(BIN)/python -m benchmarks
+
+lint: venv
+	$(BIN)/ruff check refaudit tests benchmarks
+	$(BIN)/ruff format --check refaudit tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

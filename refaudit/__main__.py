@@ -1,0 +1,5 @@
+"""``python -m refaudit``."""
+
+from refaudit.cli import main
+
+main()

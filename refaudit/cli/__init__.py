@@ -1,0 +1,107 @@
+"""The ``refaudit`` command line: global options, the error edge, and the command groups."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from refaudit import __version__
+from refaudit.cli._common import AppContext, default_registry_path
+from refaudit.errors import RefauditError
+
+
+class CliError(click.ClickException):
+    """A RefauditError on its way out: ``Error: …`` on stderr and the error's exit code."""
+
+    def __init__(self, error: RefauditError) -> None:
+        message = str(error)
+        super().__init__(message[:1].upper() + message[1:] if message else error.__class__.__name__)
+        self.exit_code = error.exit_code
+
+
+class RefauditGroup(click.Group):
+    """Converts the core's errors at one edge; ``--debug`` adds the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RefauditError as exc:
+            app = ctx.find_object(AppContext)
+            if (app and app.debug) or os.environ.get("REFAUDIT_DEBUG") == "1":
+                traceback.print_exc(file=sys.stderr)
+            raise CliError(exc) from None
+
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=RefauditGroup, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--registry",
+    "registry",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="REFAUDIT_REGISTRY",
+    help="Registry file [env REFAUDIT_REGISTRY; default: registry.refaudit in your user data folder].",
+)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    envvar="REFAUDIT_CONFIG",
+    help="YAML overriding the shipped scoring/report settings [env REFAUDIT_CONFIG].",
+)
+@click.option(
+    "--passphrase-file",
+    type=click.Path(dir_okay=False),
+    envvar="REFAUDIT_PASSPHRASE_FILE",
+    help="Read the passphrase from the first line of this file [env REFAUDIT_PASSPHRASE_FILE].",
+)
+@click.option(
+    "--debug", is_flag=True, envvar="REFAUDIT_DEBUG", help="Show tracebacks for errors [env REFAUDIT_DEBUG=1]."
+)
+@click.version_option(__version__, prog_name="refaudit")
+@click.pass_context
+def cli(
+    ctx: click.Context, registry: Path | None, config: str | None, passphrase_file: str | None, debug: bool
+) -> None:
+    """Find out whether one of your own references is costing you offers.
+
+    refaudit keeps an encrypted registry of your references, the applications you gave
+    them on and what each reportedly said, then recommends keep, watch or drop for
+    each one, every recommendation traced to the reports it rests on.
+
+    \b
+    Example:
+      refaudit init
+      refaudit ref add "Jane Doe" --relationship manager --org "Acme Corp"
+      refaudit app add "Acme Corp" --role "Data Analyst" --ref jane
+      refaudit feedback log jane --sentiment negative --source recruiter --quote "…"
+      refaudit audit
+      refaudit report
+
+    The passphrase comes from --passphrase-file, REFAUDIT_PASSPHRASE, a session
+    (REFAUDIT_SESSION from 'refaudit unlock'), or a prompt on a terminal.
+    """
+    ctx.obj = AppContext(
+        registry_path=registry or default_registry_path(),
+        config_path=config,
+        passphrase_file=passphrase_file,
+        debug=debug,
+    )
+
+
+# --- COMMANDS: one import line per command module ------------------------------------
+from refaudit.cli import ref, registry_cmd  # noqa: E402
+
+registry_cmd.register(cli)
+ref.register(cli)
+# --- end COMMANDS ---------------------------------------------------------------------
+
+
+def main() -> None:
+    cli(prog_name="refaudit")

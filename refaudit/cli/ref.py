@@ -1,0 +1,248 @@
+"""``ref add|list|show|edit|status|remove``: the people you give as references."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from refaudit import references, resolve
+from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
+from refaudit.model import RELATIONSHIPS, STATUSES, Reference, Registry
+
+
+def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--relationship", "-r", type=choice(RELATIONSHIPS), help="How you know them."),
+        click.option("--org", "organization", help="Their organisation."),
+        click.option("--title", help="Their job title."),
+        click.option("--email", help="Email address."),
+        click.option("--phone", help="Phone number, e.g. '+1 555 0100'."),
+        click.option("--known-since", type=DATE, help="Since when you know them (YYYY-MM-DD)."),
+        click.option("--consent-on", type=DATE, help="When they last agreed to be your reference."),
+        click.option("--tag", "tags", multiple=True, help="A tag (repeatable), e.g. --tag technical."),
+        click.option("--note", "notes", help="A private note."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _fields(**kw: Any) -> references.RefFields:
+    kw["tags"] = list(kw.get("tags") or [])
+    return references.RefFields(**kw)
+
+
+def reference_rows(reg: Registry, refs: list[Reference]) -> list[list[str]]:
+    uses: dict[str, int] = {}
+    for app in reg.applications:
+        for r in app.references:
+            uses[r] = uses.get(r, 0) + 1
+    reports: dict[str, int] = {}
+    for f in reg.feedback:
+        reports[f.reference] = reports.get(f.reference, 0) + 1
+    return [
+        [
+            r.id,
+            r.name,
+            r.relationship,
+            r.organization or "",
+            r.status,
+            str(uses.get(r.id, 0)),
+            str(reports.get(r.id, 0)),
+        ]
+        for r in refs
+    ]
+
+
+@click.group()
+def ref() -> None:
+    """Add, list, show, edit and remove your references.
+
+    \b
+    Example:
+      refaudit ref add "Jane Doe" --relationship manager --org "Acme Corp"
+      refaudit ref list
+      refaudit ref show jane
+    """
+
+
+@ref.command("add")
+@click.argument("name")
+@_field_options
+@click.option("--id", "ref_id", help="Choose the id yourself (default: made from the name).")
+@pass_app
+def add(app: AppContext, name: str, ref_id: str | None, **fields: Any) -> None:
+    """Add a reference; prints its id.
+
+    \b
+    Example:
+      refaudit ref add "Jane Doe" --relationship manager --org "Acme Corp" \\
+          --email jane@example.com --phone "+1 555 0100" --tag technical
+    """
+    today = app.today()
+    new_id = app.update("ref add", lambda reg: references.add(reg, _fields(name=name, **fields), today, ref_id))
+    click.echo(new_id)
+
+
+@ref.command("list")
+@click.option("--status", type=choice((*STATUSES, "all")), help="Which references (default: all but dropped).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def list_(app: AppContext, status: str | None, as_json: bool) -> None:
+    """List your references (by default all but the dropped ones).
+
+    \b
+    Example:
+      refaudit ref list
+      refaudit ref list --status all --json
+    """
+    reg = app.read()
+    refs = [
+        r for r in reg.references
+        if (status == "all") or (r.status == status if status else r.status != "dropped")
+    ]  # fmt: skip
+    if as_json:
+        echo_json([r.to_plain() for r in refs])
+    elif not refs:
+        click.echo('No references yet. Add one: refaudit ref add "Jane Doe" --relationship manager')
+    else:
+        click.echo(
+            table(
+                ["ID", "NAME", "RELATIONSHIP", "ORGANIZATION", "STATUS", "USES", "REPORTS"], reference_rows(reg, refs)
+            )
+        )
+
+
+def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
+    apps = sorted(reg.applications_for(r.id), key=lambda a: (a.applied_on, a.id), reverse=True)
+    reports = sorted(reg.feedback_for(r.id), key=lambda f: (f.reported_on, f.id), reverse=True)
+    data = r.to_plain()
+    data["applications"] = [
+        {
+            "id": a.id,
+            "company": a.company,
+            "role": a.role,
+            "applied_on": a.applied_on,
+            "stage": a.stage,
+            "outcome": a.outcome,
+        }
+        for a in apps
+    ]
+    data["feedback"] = [f.to_plain() for f in reports]
+    return data
+
+
+@ref.command("show")
+@click.argument("ref_query", metavar="REF")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def show(app: AppContext, ref_query: str, as_json: bool) -> None:
+    """Show one reference with every application and report about them, newest first.
+
+    \b
+    Example:
+      refaudit ref show jane
+      refaudit ref show jane-doe --json
+    """
+    reg = app.read()
+    data = show_data(reg, resolve.reference(reg, ref_query))
+    if as_json:
+        echo_json(data)
+        return
+    labels = [
+        ("Name", "name"), ("Id", "id"), ("Relationship", "relationship"), ("Organization", "organization"),
+        ("Title", "title"), ("Email", "email"), ("Phone", "phone"), ("Known since", "known_since"),
+        ("Consent on", "consent_on"), ("Status", "status"), ("Status since", "status_on"),
+        ("Status note", "status_note"), ("Tags", "tags"), ("Notes", "notes"), ("Added on", "added_on"),
+    ]  # fmt: skip
+    for label, key in labels:
+        if key in data:
+            value = data[key]
+            click.echo(f"{label + ':':<14}{', '.join(value) if isinstance(value, list) else value}")
+    click.echo(f"\nApplications ({len(data['applications'])}):")
+    for a in data["applications"]:
+        click.echo(f"  {a['applied_on']}  {a['company']} — {a['role']}  [{a['stage']}, {a['outcome']}]  ({a['id']})")
+    click.echo(f"\nReports ({len(data['feedback'])}):")
+    for f in data["feedback"]:
+        via = f" via {f['reporter']}" if f.get("reporter") else ""
+        click.echo(
+            f"  {f['reported_on']}  {f['id']}  {f['sentiment']} ({f.get('source', 'other')}, {f.get('certainty', 'direct')}){via}"
+        )
+        if f.get("quote"):
+            click.echo(f"      “{f['quote']}”")
+
+
+@ref.command("edit")
+@click.argument("ref_query", metavar="REF")
+@click.option("--name", help="Their name.")
+@_field_options
+@pass_app
+def edit(app: AppContext, ref_query: str, **fields: Any) -> None:
+    """Change a reference's fields (only the options you give).
+
+    \b
+    Example:
+      refaudit ref edit jane --phone "+1 555 0199" --title "Director of Data"
+    """
+    today = app.today()
+
+    def change(reg: Registry) -> Any:
+        return references.edit(reg, resolve.reference(reg, ref_query), _fields(**fields), today)
+
+    click.echo(f"Updated {app.update('ref edit', change)}.")
+
+
+@ref.command("status")
+@click.argument("ref_query", metavar="REF")
+@click.argument("status", type=choice(STATUSES))
+@click.option("--note", help="Why (kept with the date).")
+@pass_app
+def status(app: AppContext, ref_query: str, status: str, note: str | None) -> None:
+    """Record your own decision about a reference: active, resting or dropped.
+
+    \b
+    Example:
+      refaudit ref status jane dropped --note "Said I struggled with deadlines"
+      refaudit ref status bob resting
+    """
+    today = app.today()
+
+    def change(reg: Registry) -> Any:
+        return references.set_status(reg, resolve.reference(reg, ref_query), status.lower(), note, today)
+
+    click.echo(f"{app.update('ref status', change)} is now {status.lower()}.")
+
+
+@ref.command("remove")
+@click.argument("ref_query", metavar="REF")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def remove(app: AppContext, ref_query: str, yes: bool) -> None:
+    """Erase a reference and every report about them (right to erasure).
+
+    Their name, contact details and reports are removed from the registry, its
+    history and its backup. Asks first unless --yes.
+
+    \b
+    Example:
+      refaudit ref remove "Bob Smith"
+      refaudit ref remove bob-smith --yes
+    """
+    reg = app.read()
+    target = resolve.reference(reg, ref_query)
+    confirm_or_yes(f"Erase {target.name} ({target.id}) and every report about them?", yes)
+
+    def change(reg: Registry) -> Any:
+        return references.remove(reg, reg.reference(target.id))
+
+    removed = app.update("ref remove", change, scrub_backup=True)
+    click.echo(
+        f"Removed {removed.name} ({removed.id}): {removed.feedback} report(s) erased, "
+        f"taken off {removed.applications} application(s)."
+    )
+
+
+def register(group: click.Group) -> None:
+    group.add_command(ref)

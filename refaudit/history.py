@@ -1,0 +1,63 @@
+"""The registry's change log, hash-chained so that rewriting or removing an entry shows.
+
+Each entry's ``hash`` covers the previous entry's hash, its time, its command and the
+SHA-256 of its summary (``summary_digest``), not the summary itself. That lets the
+right to erasure blank a summary that named a removed person (``[erased]``) while the
+chain still verifies: the digest stays, only the readable text goes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+
+from refaudit.model import HistoryEntry, Registry
+
+GENESIS = "0" * 64
+ERASED = "[erased]"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _link(prev: str, at: str, command: str, summary_digest: str) -> str:
+    return _digest("\n".join((prev, at, command, summary_digest)))
+
+
+def append(registry: Registry, at: datetime, command: str, summary: str) -> HistoryEntry:
+    prev = registry.history[-1].hash if registry.history else GENESIS
+    stamp = at.isoformat(timespec="seconds")
+    digest = _digest(summary)
+    entry = HistoryEntry(
+        at=stamp, command=command, summary=summary, summary_digest=digest, hash=_link(prev, stamp, command, digest)
+    )
+    registry.history.append(entry)
+    return entry
+
+
+def problems(entries: list[HistoryEntry]) -> list[str]:
+    """What is wrong with the chain, as sentences; empty when it is intact."""
+    found = []
+    prev = GENESIS
+    for i, e in enumerate(entries, start=1):
+        if e.summary != ERASED and _digest(e.summary) != e.summary_digest:
+            found.append(f"history entry {i} ({e.at}) was altered: its summary does not match its digest.")
+        if _link(prev, e.at, e.command, e.summary_digest) != e.hash:
+            found.append(
+                f"history entry {i} ({e.at}) does not chain to the one before: an entry was altered or removed."
+            )
+        prev = e.hash
+    return found
+
+
+def erase_mentions(registry: Registry, needles: list[str]) -> int:
+    """Blank every summary that mentions one of ``needles`` (case-insensitive); returns how many."""
+    patterns = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])", re.IGNORECASE) for n in needles if n]
+    count = 0
+    for entry in registry.history:
+        if entry.summary != ERASED and any(p.search(entry.summary) for p in patterns):
+            entry.summary = ERASED
+            count += 1
+    return count

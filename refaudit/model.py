@@ -1,0 +1,501 @@
+"""The registry's records: types, validation, and conversion to and from plain data.
+
+Plain data is what YAML and JSON hold: dicts, lists, str, int and ``datetime.date``.
+``Registry.from_plain`` validates everything it reads and raises ``ValidationError``
+naming the field (``references[3].email``); the store turns that into "damaged".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from refaudit.errors import ValidationError
+
+SCHEMA_VERSION = 1
+
+RELATIONSHIPS = ("manager", "colleague", "report", "client", "mentor", "academic", "personal", "other")
+STATUSES = ("active", "resting", "dropped")
+STAGES = ("applied", "screening", "interview", "final", "reference-check", "offer")
+OUTCOMES = ("pending", "offer", "accepted", "rejected", "ghosted", "withdrawn", "eliminated")
+SENTIMENTS = ("positive", "neutral", "mixed", "negative", "no-response", "declined")
+SOURCES = ("employer", "recruiter", "reference-service", "reference", "contact", "other")
+CERTAINTIES = ("verbatim", "direct", "hearsay", "inferred")
+
+# Lengths a person could plausibly type; anything longer is a paste gone wrong.
+MAX_NAME = 200
+MAX_SHORT = 300
+MAX_TEXT = 5000
+MAX_LIST = 100
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
+# C0/C1 controls, DEL, and the bidi overrides that can disguise text on a terminal.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_INLINE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+# --- validation of single values -------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text`` for matching (``José`` -> ``jose``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def slugify(text: str) -> str:
+    """An id-shaped form of ``text``: ``José Ñúñez`` -> ``jose-nunez``; may be empty."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text).encode("ascii", "ignore").decode())
+    return slug.strip("-")[:48].strip("-")
+
+
+def check_text(
+    name: str, value: Any, *, max_len: int = MAX_SHORT, multiline: bool = False, required: bool = False
+) -> str | None:
+    """Return ``value`` stripped, or None when empty and not required."""
+    if value is None:
+        if required:
+            raise ValidationError(f"{name} is required.")
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{name} must be text, not {type(value).__name__}.")
+    text = value.strip()
+    if not text:
+        if required:
+            raise ValidationError(f"{name} must not be empty.")
+        return None
+    if len(text) > max_len:
+        raise ValidationError(f"{name} is {len(text):,} characters long; at most {max_len:,} are accepted.")
+    bad = (_CONTROL_RE if multiline else _CONTROL_INLINE_RE).search(text)
+    if bad:
+        raise ValidationError(
+            f"{name} contains the control character U+{ord(bad.group()):04X}; "
+            "use plain text" + (" (line breaks and tabs are fine)." if multiline else ".")
+        )
+    return text
+
+
+def require_text(name: str, value: Any, *, max_len: int = MAX_SHORT, multiline: bool = False) -> str:
+    text = check_text(name, value, max_len=max_len, multiline=multiline, required=True)
+    assert text is not None
+    return text
+
+
+def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
+    options = tuple(choices)
+    if value not in options:
+        raise ValidationError(f"{name} {value!r} is not one of: {', '.join(options)}.")
+    return str(value)
+
+
+def check_id(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not _ID_RE.match(value):
+        raise ValidationError(
+            f"{name} {value!r} is not a valid id: use 1-64 lowercase letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit."
+        )
+    return value
+
+
+def check_email(name: str, value: Any) -> str | None:
+    text = check_text(name, value)
+    if text is not None and not _EMAIL_RE.match(text):
+        raise ValidationError(f"{name} {text!r} is not an email address like jane@example.com.")
+    return text
+
+
+def check_phone(name: str, value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    text = check_text(name, value)
+    if text is not None and not _PHONE_RE.match(text):
+        raise ValidationError(
+            f"{name} {text!r} is not a phone number: digits with optional +, spaces, dashes, "
+            "dots or brackets, e.g. '+1 555 0100'."
+        )
+    return text
+
+
+def parse_date(name: str, value: Any, *, today: date | None = None) -> date | None:
+    """Accept a ``date`` or ``YYYY-MM-DD`` text; refuse dates after ``today`` when given."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        result = value
+    elif isinstance(value, str):
+        try:
+            result = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(f"{name} {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-01.") from None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValidationError(f"{name} {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-01.")
+    else:
+        raise ValidationError(f"{name} {value!r} is not a date; use YYYY-MM-DD.")
+    if today is not None and result > today:
+        raise ValidationError(f"{name} {result.isoformat()} is in the future; today is {today.isoformat()}.")
+    return result
+
+
+def check_list(name: str, value: Any, *, max_len: int = MAX_SHORT) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{name} must be a list.")
+    if len(value) > MAX_LIST:
+        raise ValidationError(f"{name} has {len(value)} entries; at most {MAX_LIST} are accepted.")
+    items = [check_text(f"{name}[{i}]", v, max_len=max_len) for i, v in enumerate(value)]
+    return [i for i in items if i is not None]
+
+
+def check_tag(name: str, value: Any) -> str:
+    text = require_text(name, value, max_len=40)
+    return text
+
+
+# --- records -----------------------------------------------------------------------
+
+
+def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None and v != [] and v != {}}
+
+
+def _only_keys(where: str, data: Any, allowed: Iterable[str]) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ValidationError(f"{where} must be a mapping of fields.")
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(f"{where} has unknown field(s): {', '.join(sorted(map(str, unknown)))}.")
+    return data
+
+
+@dataclass(slots=True)
+class Reference:
+    id: str
+    name: str
+    relationship: str = "other"
+    organization: str | None = None
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    known_since: date | None = None
+    consent_on: date | None = None
+    status: str = "active"
+    status_on: date | None = None
+    status_note: str | None = None
+    tags: list[str] = field(default_factory=list)
+    notes: str | None = None
+    added_on: date | None = None
+
+    FIELDS = (
+        "id", "name", "relationship", "organization", "title", "email", "phone", "known_since",
+        "consent_on", "status", "status_on", "status_note", "tags", "notes", "added_on",
+    )  # fmt: skip
+
+    def to_plain(self) -> dict[str, Any]:
+        return _drop_empty({k: getattr(self, k) for k in self.FIELDS})
+
+    @classmethod
+    def from_plain(cls, data: Any, where: str = "reference") -> Reference:
+        d = _only_keys(where, data, cls.FIELDS)
+        return cls(
+            id=check_id(f"{where}.id", d.get("id")),
+            name=require_text(f"{where}.name", d.get("name"), max_len=MAX_NAME),
+            relationship=check_choice(f"{where}.relationship", d.get("relationship", "other"), RELATIONSHIPS),
+            organization=check_text(f"{where}.organization", d.get("organization")),
+            title=check_text(f"{where}.title", d.get("title")),
+            email=check_email(f"{where}.email", d.get("email")),
+            phone=check_phone(f"{where}.phone", d.get("phone")),
+            known_since=parse_date(f"{where}.known_since", d.get("known_since")),
+            consent_on=parse_date(f"{where}.consent_on", d.get("consent_on")),
+            status=check_choice(f"{where}.status", d.get("status", "active"), STATUSES),
+            status_on=parse_date(f"{where}.status_on", d.get("status_on")),
+            status_note=check_text(f"{where}.status_note", d.get("status_note"), max_len=MAX_TEXT, multiline=True),
+            tags=[check_tag(f"{where}.tags", t) for t in check_list(f"{where}.tags", d.get("tags"))],
+            notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
+            added_on=parse_date(f"{where}.added_on", d.get("added_on")),
+        )
+
+
+@dataclass(slots=True)
+class Briefing:
+    reference: str
+    on: date
+
+    def to_plain(self) -> dict[str, Any]:
+        return {"reference": self.reference, "on": self.on}
+
+    @classmethod
+    def from_plain(cls, data: Any, where: str) -> Briefing:
+        d = _only_keys(where, data, ("reference", "on"))
+        on = parse_date(f"{where}.on", d.get("on"))
+        if on is None:
+            raise ValidationError(f"{where}.on is required.")
+        return cls(reference=check_id(f"{where}.reference", d.get("reference")), on=on)
+
+
+@dataclass(slots=True)
+class Application:
+    id: str
+    company: str
+    role: str
+    applied_on: date
+    via: str | None = None
+    references: list[str] = field(default_factory=list)
+    stage: str = "applied"
+    outcome: str = "pending"
+    reason: str | None = None
+    criticism: list[str] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
+    briefed: list[Briefing] = field(default_factory=list)
+    notes: str | None = None
+    updated_on: date | None = None
+    closed_on: date | None = None
+
+    FIELDS = (
+        "id", "company", "role", "applied_on", "via", "references", "stage", "outcome", "reason",
+        "criticism", "leads", "briefed", "notes", "updated_on", "closed_on",
+    )  # fmt: skip
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == "pending"
+
+    @property
+    def last_change(self) -> date:
+        return self.updated_on or self.applied_on
+
+    def to_plain(self) -> dict[str, Any]:
+        data = {k: getattr(self, k) for k in self.FIELDS}
+        data["briefed"] = [b.to_plain() for b in self.briefed]
+        return _drop_empty(data)
+
+    @classmethod
+    def from_plain(cls, data: Any, where: str = "application") -> Application:
+        d = _only_keys(where, data, cls.FIELDS)
+        applied = parse_date(f"{where}.applied_on", d.get("applied_on"))
+        if applied is None:
+            raise ValidationError(f"{where}.applied_on is required.")
+        refs = d.get("references") or []
+        if not isinstance(refs, list):
+            raise ValidationError(f"{where}.references must be a list of reference ids.")
+        briefed = d.get("briefed") or []
+        if not isinstance(briefed, list):
+            raise ValidationError(f"{where}.briefed must be a list.")
+        return cls(
+            id=check_id(f"{where}.id", d.get("id")),
+            company=require_text(f"{where}.company", d.get("company")),
+            role=require_text(f"{where}.role", d.get("role")),
+            applied_on=applied,
+            via=check_text(f"{where}.via", d.get("via")),
+            references=[check_id(f"{where}.references[{i}]", r) for i, r in enumerate(refs)],
+            stage=check_choice(f"{where}.stage", d.get("stage", "applied"), STAGES),
+            outcome=check_choice(f"{where}.outcome", d.get("outcome", "pending"), OUTCOMES),
+            reason=check_text(f"{where}.reason", d.get("reason"), max_len=MAX_TEXT, multiline=True),
+            criticism=check_list(f"{where}.criticism", d.get("criticism"), max_len=MAX_TEXT),
+            leads=check_list(f"{where}.leads", d.get("leads"), max_len=MAX_TEXT),
+            briefed=[Briefing.from_plain(b, f"{where}.briefed[{i}]") for i, b in enumerate(briefed)],
+            notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
+            updated_on=parse_date(f"{where}.updated_on", d.get("updated_on")),
+            closed_on=parse_date(f"{where}.closed_on", d.get("closed_on")),
+        )
+
+
+@dataclass(slots=True)
+class Feedback:
+    id: str
+    reference: str
+    reported_on: date
+    sentiment: str
+    application: str | None = None
+    source: str = "other"
+    reporter: str | None = None
+    certainty: str = "direct"
+    quote: str | None = None
+    topics: list[str] = field(default_factory=list)
+    notes: str | None = None
+
+    FIELDS = (
+        "id", "reference", "application", "reported_on", "source", "reporter", "sentiment",
+        "certainty", "quote", "topics", "notes",
+    )  # fmt: skip
+
+    def to_plain(self) -> dict[str, Any]:
+        return _drop_empty({k: getattr(self, k) for k in self.FIELDS})
+
+    @classmethod
+    def from_plain(cls, data: Any, where: str = "feedback") -> Feedback:
+        d = _only_keys(where, data, cls.FIELDS)
+        reported = parse_date(f"{where}.reported_on", d.get("reported_on"))
+        if reported is None:
+            raise ValidationError(f"{where}.reported_on is required.")
+        app = d.get("application")
+        return cls(
+            id=check_id(f"{where}.id", d.get("id")),
+            reference=check_id(f"{where}.reference", d.get("reference")),
+            application=None if app is None else check_id(f"{where}.application", app),
+            reported_on=reported,
+            source=check_choice(f"{where}.source", d.get("source", "other"), SOURCES),
+            reporter=check_text(f"{where}.reporter", d.get("reporter")),
+            sentiment=check_choice(f"{where}.sentiment", d.get("sentiment"), SENTIMENTS),
+            certainty=check_choice(f"{where}.certainty", d.get("certainty", "direct"), CERTAINTIES),
+            quote=check_text(f"{where}.quote", d.get("quote"), max_len=MAX_TEXT, multiline=True),
+            topics=check_list(f"{where}.topics", d.get("topics"), max_len=60),
+            notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
+        )
+
+
+@dataclass(slots=True)
+class HistoryEntry:
+    """One line of the change log; see ``history.py`` for how the chain is computed."""
+
+    at: str
+    command: str
+    summary: str
+    summary_digest: str
+    hash: str
+
+    FIELDS = ("at", "command", "summary", "summary_digest", "hash")
+
+    def to_plain(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.FIELDS}
+
+    @classmethod
+    def from_plain(cls, data: Any, where: str = "history") -> HistoryEntry:
+        d = _only_keys(where, data, cls.FIELDS)
+        values = {}
+        for key in cls.FIELDS:
+            v = d.get(key)
+            if not isinstance(v, str):
+                raise ValidationError(f"{where}.{key} must be text.")
+            values[key] = v
+        return cls(**values)
+
+
+@dataclass(slots=True)
+class Registry:
+    owner: str | None = None
+    references: list[Reference] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
+    feedback: list[Feedback] = field(default_factory=list)
+    feedback_seq: int = 0
+    history: list[HistoryEntry] = field(default_factory=list)
+
+    # --- lookups -------------------------------------------------------------------
+
+    def reference(self, ref_id: str) -> Reference:
+        for ref in self.references:
+            if ref.id == ref_id:
+                return ref
+        raise KeyError(ref_id)
+
+    def application(self, app_id: str) -> Application:
+        for app in self.applications:
+            if app.id == app_id:
+                return app
+        raise KeyError(app_id)
+
+    def feedback_for(self, ref_id: str) -> list[Feedback]:
+        return [f for f in self.feedback if f.reference == ref_id]
+
+    def applications_for(self, ref_id: str) -> list[Application]:
+        return [a for a in self.applications if ref_id in a.references]
+
+    def new_feedback_id(self) -> str:
+        """``f<N>``, never reused: the counter survives removals."""
+        taken = {f.id for f in self.feedback}
+        while True:
+            self.feedback_seq += 1
+            candidate = f"f{self.feedback_seq}"
+            if candidate not in taken:
+                return candidate
+
+    # --- plain data ----------------------------------------------------------------
+
+    def to_plain(self, *, with_history: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {"refaudit": SCHEMA_VERSION}
+        if self.owner:
+            data["owner"] = self.owner
+        data["references"] = [r.to_plain() for r in self.references]
+        data["applications"] = [a.to_plain() for a in self.applications]
+        data["feedback"] = [f.to_plain() for f in self.feedback]
+        if with_history:
+            data["feedback_seq"] = self.feedback_seq
+            data["history"] = [h.to_plain() for h in self.history]
+        return data
+
+    @classmethod
+    def from_plain(cls, data: Any) -> Registry:
+        d = _only_keys(
+            "registry", data,
+            ("refaudit", "owner", "references", "applications", "feedback", "feedback_seq", "history"),
+        )  # fmt: skip
+        version = d.get("refaudit")
+        if version != SCHEMA_VERSION:
+            raise ValidationError(
+                f"schema version {version!r} is not supported (this refaudit reads version {SCHEMA_VERSION})."
+            )
+        sections = {}
+        for key in ("references", "applications", "feedback", "history"):
+            value = d.get(key) or []
+            if not isinstance(value, list):
+                raise ValidationError(f"{key} must be a list.")
+            sections[key] = value
+        seq = d.get("feedback_seq", 0)
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise ValidationError("feedback_seq must be a whole number.")
+        reg = cls(
+            owner=check_text("owner", d.get("owner"), max_len=MAX_NAME),
+            references=[Reference.from_plain(r, f"references[{i}]") for i, r in enumerate(sections["references"])],
+            applications=[
+                Application.from_plain(a, f"applications[{i}]") for i, a in enumerate(sections["applications"])
+            ],
+            feedback=[Feedback.from_plain(f, f"feedback[{i}]") for i, f in enumerate(sections["feedback"])],
+            feedback_seq=seq,
+            history=[HistoryEntry.from_plain(h, f"history[{i}]") for i, h in enumerate(sections["history"])],
+        )
+        reg.check_integrity()
+        return reg
+
+    def check_integrity(self) -> None:
+        """Ids unique, and every cross-reference points at a record that exists."""
+        ref_ids = _unique("references", (r.id for r in self.references))
+        app_ids = _unique("applications", (a.id for a in self.applications))
+        _unique("feedback", (f.id for f in self.feedback))
+        for i, app in enumerate(self.applications):
+            for ref in app.references:
+                if ref not in ref_ids:
+                    raise ValidationError(f"applications[{i}] ({app.id}) names unknown reference {ref!r}.")
+            for b in app.briefed:
+                if b.reference not in ref_ids:
+                    raise ValidationError(f"applications[{i}] ({app.id}) briefed unknown reference {b.reference!r}.")
+        for i, fb in enumerate(self.feedback):
+            if fb.reference not in ref_ids:
+                raise ValidationError(f"feedback[{i}] ({fb.id}) names unknown reference {fb.reference!r}.")
+            if fb.application is not None and fb.application not in app_ids:
+                raise ValidationError(f"feedback[{i}] ({fb.id}) names unknown application {fb.application!r}.")
+
+
+def _unique(what: str, ids: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValidationError(f"{what}: the id {i!r} is used twice.")
+        seen.add(i)
+    return seen
+
+
+def unique_id(base: str, taken: set[str], fallback: str) -> str:
+    """``base``, or ``base-2``, ``base-3`` … whichever is free; ``fallback`` when base is empty."""
+    stem = base or fallback
+    if stem not in taken:
+        return stem
+    n = 2
+    while f"{stem}-{n}" in taken:
+        n += 1
+    return f"{stem}-{n}"

@@ -1,0 +1,126 @@
+"""Changes to references: add, edit, status, remove (with erasure of everything about them).
+
+Each function validates what the user typed, changes the registry in memory and
+returns a ``Change`` whose summary is the history line: ids and counts, never contact
+details or what anyone said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from refaudit import history
+from refaudit.errors import ValidationError
+from refaudit.model import (
+    MAX_NAME,
+    MAX_TEXT,
+    RELATIONSHIPS,
+    STATUSES,
+    Reference,
+    Registry,
+    check_choice,
+    check_email,
+    check_id,
+    check_phone,
+    check_tag,
+    check_text,
+    parse_date,
+    require_text,
+    slugify,
+    unique_id,
+)
+from refaudit.service import Change
+
+
+@dataclass
+class RefFields:
+    """What the user may set on a reference; ``None`` means "not given"."""
+
+    name: str | None = None
+    relationship: str | None = None
+    organization: str | None = None
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    known_since: str | date | None = None
+    consent_on: str | date | None = None
+    tags: list[str] = field(default_factory=list)
+    notes: str | None = None
+
+
+def _apply(ref: Reference, f: RefFields, today: date) -> None:
+    if f.name is not None:
+        ref.name = require_text("name", f.name, max_len=MAX_NAME)
+    if f.relationship is not None:
+        ref.relationship = check_choice("relationship", f.relationship, RELATIONSHIPS)
+    if f.organization is not None:
+        ref.organization = check_text("organization", f.organization)
+    if f.title is not None:
+        ref.title = check_text("title", f.title)
+    if f.email is not None:
+        ref.email = check_email("email", f.email)
+    if f.phone is not None:
+        ref.phone = check_phone("phone", f.phone)
+    if f.known_since is not None:
+        ref.known_since = parse_date("known-since", f.known_since, today=today)
+    if f.consent_on is not None:
+        ref.consent_on = parse_date("consent-on", f.consent_on, today=today)
+    if f.tags:
+        ref.tags = list(dict.fromkeys(check_tag("tag", t) for t in f.tags))
+    if f.notes is not None:
+        ref.notes = check_text("note", f.notes, max_len=MAX_TEXT, multiline=True)
+
+
+def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None) -> Change:
+    name = require_text("name", fields.name, max_len=MAX_NAME)
+    taken = {r.id for r in reg.references}
+    if ref_id is not None:
+        check_id("id", ref_id)
+        if ref_id in taken:
+            raise ValidationError(
+                f"id {ref_id!r} is already used by {reg.reference(ref_id).name}; choose another --id."
+            )
+        new_id = ref_id
+    else:
+        new_id = unique_id(slugify(name), taken, fallback=f"ref-{len(reg.references) + 1}")
+    ref = Reference(id=new_id, name=name, added_on=today)
+    _apply(ref, fields, today)
+    reg.references.append(ref)
+    return Change(f"added reference {new_id}", new_id)
+
+
+def edit(reg: Registry, ref: Reference, fields: RefFields, today: date) -> Change:
+    _apply(ref, fields, today)
+    return Change(f"edited reference {ref.id}", ref.id)
+
+
+def set_status(reg: Registry, ref: Reference, status: str, note: str | None, today: date) -> Change:
+    ref.status = check_choice("status", status, STATUSES)
+    ref.status_on = today
+    ref.status_note = check_text("note", note, max_len=MAX_TEXT, multiline=True)
+    return Change(f"set reference {ref.id} to {status}", ref.id)
+
+
+@dataclass(frozen=True)
+class Removed:
+    id: str
+    name: str
+    feedback: int
+    applications: int
+
+
+def remove(reg: Registry, ref: Reference) -> Change:
+    """Erase the reference, its feedback, its place on applications, and its name in the history."""
+    gone_feedback = [f for f in reg.feedback if f.reference == ref.id]
+    reg.feedback = [f for f in reg.feedback if f.reference != ref.id]
+    touched = 0
+    for app in reg.applications:
+        if ref.id in app.references or any(b.reference == ref.id for b in app.briefed):
+            touched += 1
+            app.references = [r for r in app.references if r != ref.id]
+            app.briefed = [b for b in app.briefed if b.reference != ref.id]
+    reg.references = [r for r in reg.references if r.id != ref.id]
+    history.erase_mentions(reg, [ref.id, ref.name, *(f.id for f in gone_feedback)])
+    removed = Removed(ref.id, ref.name, len(gone_feedback), touched)
+    return Change(f"removed a reference, {len(gone_feedback)} report(s), from {touched} application(s)", removed)

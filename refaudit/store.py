@@ -1,0 +1,191 @@
+"""The registry on disk: paths, the lock, atomic saves and the backup.
+
+A save writes a temporary file beside the registry (``0600``), fsyncs it, reads it
+back and checks it opens, copies the current registry to ``<file>.bak`` the same
+way, then ``os.replace``s it into place and fsyncs the directory. A crash at any
+instant leaves the old registry or the new one, whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import filelock
+
+from refaudit import vault, yamlio
+from refaudit.errors import BusyError, DamagedError, RefauditError, ValidationError
+from refaudit.model import Registry
+
+DEFAULT_LOCK_TIMEOUT = 10.0
+MAX_FILE_SIZE = 512 * 1024 * 1024  # far above any real registry; refuses a mistaken path
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike[str], lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+        given = Path(path).expanduser()
+        # Follow a symlink to its target, so that saves replace the target, never the link.
+        self.path = Path(os.path.realpath(given)) if given.is_symlink() else given.absolute()
+        self.lock_timeout = lock_timeout
+
+    @property
+    def backup_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".bak")
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def warnings(self) -> list[str]:
+        """Things about where the registry lives that its owner should know."""
+        found = []
+        try:
+            mode = self.path.parent.stat().st_mode
+        except OSError:
+            return found
+        if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
+            found.append(
+                f"the folder {str(self.path.parent)!r} can be written by other users, who could replace "
+                "or delete your registry; move it somewhere private (e.g. the default location)."
+            )
+        return found
+
+    def read(self, path: Path | None = None) -> bytes:
+        target = path or self.path
+        try:
+            if target.is_dir():
+                raise DamagedError(f"{str(target)!r} is a directory, not a refaudit registry.")
+            size = target.stat().st_size
+            if size > MAX_FILE_SIZE:
+                raise DamagedError(f"{str(target)!r} is {size:,} bytes: too large to be a refaudit registry.")
+            return target.read_bytes()
+        except FileNotFoundError:
+            raise RefauditError(
+                f"no registry at {str(target)!r}; create one with 'refaudit init' "
+                "(or point --registry / REFAUDIT_REGISTRY at yours)."
+            ) from None
+        except PermissionError:
+            raise RefauditError(f"cannot read {str(target)!r}: permission denied.") from None
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the registry's exclusive lock; wait up to the timeout, then exit 5."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = filelock.FileLock(str(self.lock_path), timeout=self.lock_timeout, mode=0o600)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            raise BusyError(
+                f"the registry is busy: another refaudit holds {str(self.lock_path)!r} "
+                f"(waited {self.lock_timeout:g} s; set REFAUDIT_LOCK_TIMEOUT to wait longer)."
+            ) from None
+        except PermissionError:
+            raise RefauditError(f"cannot lock {str(self.lock_path)!r}: permission denied.") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def create(self, blob: bytes, verify: Callable[[bytes], None]) -> None:
+        """Write a new registry; refuses when one exists (exit 1)."""
+        if self.path.exists():
+            raise RefauditError(
+                f"a registry already exists at {str(self.path)!r}; refusing to overwrite it "
+                "(choose another --registry, or remove it yourself if you really mean to)."
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._replace(blob, verify, backup=None)
+
+    def save(self, blob: bytes, verify: Callable[[bytes], None], *, previous: bytes | None) -> None:
+        """Replace the registry with ``blob``; the backup becomes ``previous``.
+
+        Pass ``previous=blob`` to overwrite the backup with the new contents too
+        (erasure: the removed person must not survive in the backup).
+        """
+        self._replace(blob, verify, backup=previous)
+
+    def _replace(self, blob: bytes, verify: Callable[[bytes], None], *, backup: bytes | None) -> None:
+        tmp = self._write_temp(self.path, blob)
+        try:
+            verify(self.read(tmp))
+            if backup is not None:
+                bak_tmp = self._write_temp(self.backup_path, backup)
+                try:
+                    os.replace(bak_tmp, self.backup_path)
+                except BaseException:
+                    _unlink_quietly(bak_tmp)
+                    raise
+            os.replace(tmp, self.path)
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        _fsync_dir(self.path.parent)
+
+    @staticmethod
+    def _write_temp(beside: Path, data: bytes) -> Path:
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{beside.name}.", suffix=".tmp", dir=beside.parent)
+        except OSError as exc:
+            raise RefauditError(
+                f"cannot write in {str(beside.parent)!r}: {exc.strerror}; nothing was changed."
+            ) from None
+        tmp = Path(name)
+        try:
+            os.fchmod(fd, 0o600)  # mkstemp already uses 0600; say so whatever the umask
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            _unlink_quietly(tmp)
+            raise RefauditError(
+                f"could not save to {str(beside.parent)!r}: {exc.strerror or exc}; the registry was not changed."
+            ) from None
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        return tmp
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems refuse fsync on directories; the rename is already done
+    finally:
+        os.close(fd)
+
+
+# --- Registry <-> YAML <-> vault ----------------------------------------------------
+
+
+def encode(registry: Registry) -> bytes:
+    return yamlio.dump(registry.to_plain()).encode("utf-8")
+
+
+def decode(body: bytes) -> Registry:
+    try:
+        return Registry.from_plain(yamlio.load_trusted(body))
+    except ValidationError as exc:
+        raise DamagedError(f"the registry's contents are invalid: {exc}") from None
+
+
+def open_blob(blob: bytes, unlock: Callable[[bytes], vault.Keyring]) -> tuple[Registry, vault.Keyring]:
+    keyring = unlock(blob)
+    return decode(vault.open_body(blob, keyring)), keyring
