@@ -44,7 +44,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 @click.option(
     "--registry",
     "registry",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     envvar="REFAUDIT_REGISTRY",
     help="Registry file [env REFAUDIT_REGISTRY; default: registry.refaudit in your user data folder].",
 )
@@ -100,6 +100,9 @@ from refaudit.cli import ref, registry_cmd  # noqa: E402
 
 registry_cmd.register(cli)
 ref.register(cli)
+from refaudit.cli import next_cmd  # noqa: E402
+
+next_cmd.register(cli)
 # --- end COMMANDS ---------------------------------------------------------------------
 
 
