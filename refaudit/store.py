@@ -86,8 +86,10 @@ class Store:
                 f"the registry is busy: another refaudit holds {str(self.lock_path)!r} "
                 f"(waited {self.lock_timeout:g} s; set REFAUDIT_LOCK_TIMEOUT to wait longer)."
             ) from None
-        except PermissionError:
-            raise RefauditError(f"cannot lock {str(self.lock_path)!r}: permission denied.") from None
+        except OSError as exc:
+            raise RefauditError(
+                f"cannot lock {str(self.lock_path)!r}: {exc.strerror or exc}; nothing was changed."
+            ) from None
         try:
             yield
         finally:
@@ -112,6 +114,14 @@ class Store:
         self._replace(blob, verify, backup=previous)
 
     def _replace(self, blob: bytes, verify: Callable[[bytes], None], *, backup: bytes | None) -> None:
+        try:
+            self._replace_unsafe(blob, verify, backup=backup)
+        except OSError as exc:
+            raise RefauditError(
+                f"could not save to {str(self.path.parent)!r}: {exc.strerror or exc}; the registry was not changed."
+            ) from None
+
+    def _replace_unsafe(self, blob: bytes, verify: Callable[[bytes], None], *, backup: bytes | None) -> None:
         tmp = self._write_temp(self.path, blob)
         try:
             verify(self.read(tmp))
