@@ -45,7 +45,7 @@ class Store:
 
     def warnings(self) -> list[str]:
         """Things about where the registry lives that its owner should know."""
-        found = []
+        found: list[str] = []
         try:
             mode = self.path.parent.stat().st_mode
         except OSError:

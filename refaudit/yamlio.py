@@ -44,7 +44,7 @@ class _StrictLoader(_Loader):  # type: ignore[valid-type,misc]
 
 _StrictLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _StrictLoader.construct_mapping,  # type: ignore[arg-type]
+    _StrictLoader.construct_mapping,
 )
 
 

@@ -155,7 +155,7 @@ pass_app = click.make_pass_decorator(AppContext)
 # --- parameter types -------------------------------------------------------------------
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date]):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:

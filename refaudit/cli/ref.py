@@ -73,7 +73,7 @@ def ref() -> None:
 @_field_options
 @click.option("--id", "ref_id", help="Choose the id yourself (default: made from the name).")
 @pass_app
-def add(app: AppContext, name: str, ref_id: str | None, **fields: Any) -> None:
+def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> None:
     """Add a reference; prints its id.
 
     \b
@@ -179,7 +179,7 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
 @click.option("--name", help="Their name.")
 @_field_options
 @pass_app
-def edit(app: AppContext, ref_query: str, **fields: Any) -> None:
+def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
     """Change a reference's fields (only the options you give).
 
     \b

@@ -1,0 +1,561 @@
+"""The audit's judgement, built from Registry objects in Python with fixed dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from refaudit import settings as settings_mod
+from refaudit.audit import FLAGS, Verdict, audit, audit_json, lineup, weight
+from refaudit.errors import ValidationError
+from refaudit.model import Application, Briefing, Feedback, Reference, Registry
+
+AS_OF = date(2026, 11, 25)
+SCORING_MD = Path(__file__).resolve().parents[1] / "docs" / "SCORING.md"
+
+
+# --- builders ------------------------------------------------------------------------
+
+
+def ref(ref_id: str, relationship: str = "colleague", **kw: Any) -> Reference:
+    kw.setdefault("added_on", date(2026, 1, 5))
+    kw.setdefault("consent_on", date(2026, 9, 1))  # recent contact: not stale unless a test says so
+    return Reference(id=ref_id, name=kw.pop("name", ref_id.replace("-", " ").title()), relationship=relationship, **kw)
+
+
+def report(
+    fid: str,
+    ref_id: str,
+    sentiment: str,
+    *,
+    source: str = "employer",
+    certainty: str = "direct",
+    days_ago: int = 10,
+    **kw: Any,
+) -> Feedback:
+    return Feedback(
+        id=fid,
+        reference=ref_id,
+        reported_on=AS_OF - timedelta(days=days_ago),
+        sentiment=sentiment,
+        source=source,
+        certainty=certainty,
+        **kw,
+    )
+
+
+def app(app_id: str, refs: list[str], *, days_ago: int = 60, **kw: Any) -> Application:
+    kw.setdefault("company", app_id.split("-")[0].title())
+    kw.setdefault("role", "Data Analyst")
+    return Application(id=app_id, applied_on=AS_OF - timedelta(days=days_ago), references=refs, **kw)
+
+
+def registry(refs: list[Reference], feedback: list[Feedback] = (), apps: list[Application] = ()) -> Registry:  # type: ignore[assignment]
+    return Registry(references=list(refs), feedback=list(feedback), applications=list(apps))
+
+
+@pytest.fixture(scope="module")
+def settings() -> dict[str, Any]:
+    return settings_mod.load(None)
+
+
+def verdict_of(reg: Registry, settings: dict[str, Any], ref_id: str, as_of: date = AS_OF) -> Verdict:
+    return next(v for v in audit(reg, settings, as_of) if v.id == ref_id)
+
+
+# --- the behaviours of the issue ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", ["employer", "recruiter", "reference-service"])
+@pytest.mark.parametrize("certainty", ["verbatim", "direct"])
+def test_one_credible_negative_means_drop(settings: dict[str, Any], source: str, certainty: str) -> None:
+    """One negative report from an employer, recruiter or reference service, verbatim or direct: drop."""
+    reg = registry(
+        [ref("jane")],
+        [report("f1", "jane", "negative", source=source, certainty=certainty, quote="Missed every deadline.")],
+    )
+    v = verdict_of(reg, settings, "jane")
+    assert v.recommendation == "drop"
+    assert v.evidence == ["f1"]
+    assert '"Missed every deadline." (report f1)' in v.reasons[0]
+
+
+def test_one_credible_negative_outweighs_earlier_praise(settings: dict[str, Any]) -> None:
+    """A recent credible negative means drop even after several positive reports."""
+    reg = registry(
+        [ref("jane")],
+        [report(f"p{i}", "jane", "positive", days_ago=100 + i) for i in range(4)]
+        + [report("f9", "jane", "negative", source="recruiter")],
+    )
+    assert verdict_of(reg, settings, "jane").recommendation == "drop"
+
+
+def test_only_positive_reports_mean_keep(settings: dict[str, Any]) -> None:
+    """Only positive reports mean keep, with the risk below the prior's and the reports as evidence."""
+    reg = registry(
+        [ref("jane")],
+        [report("f1", "jane", "positive"), report("f2", "jane", "positive", source="contact", certainty="hearsay")],
+    )
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.flags, v.evidence) == ("keep", [], ["f1", "f2"])
+    assert v.risk < 0.2
+    assert "(reports f1, f2)" in v.reasons[0]
+
+
+def test_no_reports_mean_keep_untested(settings: dict[str, Any]) -> None:
+    """No reports mean keep, flagged untested, with a reason saying how to test them."""
+    v = verdict_of(registry([ref("jane")]), settings, "jane")
+    assert (v.recommendation, v.flags, v.risk, v.evidence_weight) == ("keep", ["untested"], 0.2, 0.0)
+    assert "reference-checking service" in v.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("source", "certainty"),
+    [("employer", "hearsay"), ("recruiter", "inferred"), ("contact", "direct"), ("other", "inferred")],
+    ids=["employer-hearsay", "recruiter-inferred", "contact-direct", "other-inferred"],
+)
+def test_a_single_indirect_negative_means_watch(settings: dict[str, Any], source: str, certainty: str) -> None:
+    """A single negative that is only hearsay, inferred or from a weak source means watch, not drop."""
+    reg = registry([ref("jane")], [report("f1", "jane", "negative", source=source, certainty=certainty)])
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.evidence) == ("watch", ["f1"])
+    assert "(report f1)" in v.reasons[0]
+
+
+def test_two_credible_lukewarm_reports_mean_watch(settings: dict[str, Any]) -> None:
+    """Two credible neutral ("lukewarm") reports mean watch; one alone does not."""
+    one = registry([ref("jane")], [report("f1", "jane", "neutral")])
+    assert verdict_of(one, settings, "jane").recommendation == "keep"
+    two = registry(
+        [ref("jane")], [report("f1", "jane", "neutral"), report("f2", "jane", "neutral", source="recruiter")]
+    )
+    v = verdict_of(two, settings, "jane")
+    assert (v.recommendation, v.evidence) == ("watch", ["f1", "f2"])
+    assert "lukewarm (reports f1, f2)" in v.reasons[0]
+
+
+def test_two_no_responses_mean_watch_unreachable(settings: dict[str, Any]) -> None:
+    """Two no-responses mean watch, flagged unreachable, asking to confirm contact details and availability."""
+    reg = registry(
+        [ref("jane")], [report("f1", "jane", "no-response"), report("f2", "jane", "no-response", days_ago=3)]
+    )
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.flags, v.evidence) == ("watch", ["unreachable"], ["f1", "f2"])
+    assert v.reasons == [
+        "Employers could not reach them 2 times (reports f1, f2): confirm their contact details and "
+        "availability before you give them again."
+    ]
+
+
+def test_no_responses_before_they_were_reached_do_not_count(settings: dict[str, Any]) -> None:
+    """No-responses followed by a report that reached them no longer make them unreachable."""
+    reg = registry(
+        [ref("jane")],
+        [
+            report("f1", "jane", "no-response", days_ago=30),
+            report("f2", "jane", "no-response", days_ago=20),
+            report("f3", "jane", "positive", days_ago=5),
+        ],
+    )
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.flags) == ("keep", [])
+
+
+def test_declined_is_not_held_against_them(settings: dict[str, Any]) -> None:
+    """A declined (company policy) report leaves the risk at the prior, keep, flagged policy-limited."""
+    reg = registry([ref("jane")], [report("f1", "jane", "declined"), report("f2", "jane", "declined")])
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.flags, v.risk, v.evidence_weight) == ("keep", ["policy-limited"], 0.2, 0.0)
+    assert "(reports f1, f2)" in v.reasons[0]
+
+
+def test_old_negative_followed_by_recent_positives_is_forgiven(settings: dict[str, Any]) -> None:
+    """A credible negative older than the horizon, then two recent credible positives, is not drop."""
+    reg = registry(
+        [ref("jane")],
+        [
+            report("f1", "jane", "negative", certainty="verbatim", days_ago=500),
+            report("f2", "jane", "positive", source="recruiter", days_ago=60),
+            report("f3", "jane", "positive", days_ago=20),
+        ],
+    )
+    v = verdict_of(reg, settings, "jane")
+    assert v.recommendation != "drop"
+    assert any(
+        "(report f1) is outweighed by 2 credible positive reports since (reports f2, f3)" in r for r in v.reasons
+    )
+
+
+def test_old_negative_without_recent_positives_still_means_drop(settings: dict[str, Any]) -> None:
+    """A credible negative older than the horizon that nothing credible has contradicted still means drop."""
+    reg = registry(
+        [ref("jane")],
+        [
+            report("f1", "jane", "negative", certainty="verbatim", days_ago=500),
+            report("f2", "jane", "positive", source="contact", days_ago=20),
+            report("f3", "jane", "positive", days_ago=20),
+        ],
+    )
+    v = verdict_of(reg, settings, "jane")
+    assert v.recommendation == "drop"
+    assert "older than 365 days" in v.reasons[0]
+
+
+def test_recent_negative_is_not_forgiven_by_positives(settings: dict[str, Any]) -> None:
+    """A credible negative within the horizon means drop even with two credible positives after it."""
+    reg = registry(
+        [ref("jane")],
+        [
+            report("f1", "jane", "negative", days_ago=200),
+            report("f2", "jane", "positive", days_ago=60),
+            report("f3", "jane", "positive", days_ago=20),
+        ],
+    )
+    assert verdict_of(reg, settings, "jane").recommendation == "drop"
+
+
+def _pattern_registry(reasons: list[str | None], *, offers: bool = True) -> Registry:
+    refs = [ref("jane"), ref("bob"), ref("ann")]
+    apps = [
+        app(
+            f"co{i}-analyst",
+            ["jane", "bob"] if i == 0 else ["jane"],
+            stage="reference-check",
+            outcome="rejected",
+            reason=r,
+        )
+        for i, r in enumerate(reasons)
+    ]
+    if offers:
+        apps.append(app("globex-analyst", ["bob", "ann"], stage="offer", outcome="offer"))
+    return registry(refs, apps=apps)
+
+
+def test_late_rejections_without_reason_make_a_pattern(settings: dict[str, Any]) -> None:
+    """Three late rejections with no reason, while other references get offers: watch, pattern, naming them."""
+    v = verdict_of(_pattern_registry([None, None, "We decided not to proceed."]), settings, "jane")
+    assert (v.recommendation, v.flags) == ("watch", ["untested", "pattern"])
+    assert "Co0 (co0-analyst), Co1 (co1-analyst), Co2 (co2-analyst)" in v.reasons[0]
+    # Bob was on one of them and on the offer: no pattern for him.
+    assert verdict_of(_pattern_registry([None, None, None]), settings, "bob").flags == ["untested"]
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["Went with a candidate with more experience.", "The position was eliminated.", "A stronger candidate applied."],
+    ids=["more-experience", "eliminated", "stronger-candidate"],
+)
+def test_rejections_for_reasons_elsewhere_are_not_held_against_them(settings: dict[str, Any], reason: str) -> None:
+    """A rejection whose stated reason lies elsewhere does not count towards a pattern."""
+    v = verdict_of(_pattern_registry([None, None, reason]), settings, "jane")
+    assert (v.recommendation, v.flags) == ("keep", ["untested"])
+
+
+def test_no_pattern_when_no_other_reference_gets_offers(settings: dict[str, Any]) -> None:
+    """Late rejections are not blamed on a reference unless the user's other references appear on offers."""
+    v = verdict_of(_pattern_registry([None, None, None], offers=False), settings, "jane")
+    assert v.flags == ["untested"]
+
+
+def test_eliminated_outcome_is_not_a_rejection(settings: dict[str, Any]) -> None:
+    """An application that ended eliminated does not count towards a pattern."""
+    reg = _pattern_registry([None, None, None])
+    reg.applications[2].outcome = "eliminated"
+    assert verdict_of(reg, settings, "jane").flags == ["untested"]
+
+
+def test_overused_is_a_flag_only(settings: dict[str, Any]) -> None:
+    """Given more than the configured times within the window flags overused and leaves the recommendation alone."""
+    apps = [app(f"co{i}-analyst", ["jane"], days_ago=3 + i) for i in range(4)]
+    reg = registry([ref("jane")], [report("f1", "jane", "positive")], apps)
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.flags, v.uses, v.last_used) == ("keep", ["overused"], 4, AS_OF - timedelta(days=3))
+    assert "let them rest" in v.reasons[-1]
+    three = registry([ref("jane")], [report("f1", "jane", "positive")], apps[:3])
+    assert verdict_of(three, settings, "jane").flags == []
+
+
+def test_user_dropped_is_shown_beside_the_recommendation(settings: dict[str, Any]) -> None:
+    """The user's own status dropped is a flag beside the model's recommendation."""
+    reg = registry([ref("jane", status="dropped", status_on=date(2026, 11, 1))], [report("f1", "jane", "positive")])
+    v = verdict_of(reg, settings, "jane")
+    assert (v.status, v.recommendation, v.flags) == ("dropped", "keep", ["user-dropped"])
+    assert v.reasons[-1] == "You marked them dropped on 2026-11-01; on the evidence alone the audit says keep."
+
+
+def test_stale_after_the_configured_period(settings: dict[str, Any]) -> None:
+    """No contact or use for longer than the configured period flags stale."""
+    old = ref("jane", consent_on=date(2025, 1, 10))
+    v = verdict_of(registry([old]), settings, "jane")
+    assert v.flags == ["untested", "stale"]
+    assert "No contact or use since 2025-01-10" in v.reasons[-1]
+    briefed = app("acme-analyst", ["jane"], days_ago=400, briefed=[Briefing("jane", AS_OF - timedelta(days=30))])
+    assert verdict_of(registry([old], apps=[briefed]), settings, "jane").flags == ["untested"]
+
+
+# --- the rest of the contract ------------------------------------------------------------
+
+
+def test_as_of_ignores_later_records(settings: dict[str, Any]) -> None:
+    """An audit as of a past date ignores later feedback, applications, references and closings."""
+    reg = _pattern_registry([None, None, None])
+    reg.applications[2].closed_on = date(2026, 11, 20)
+    reg.feedback.append(report("f1", "bob", "negative", days_ago=2))
+    reg.references.append(ref("late", added_on=date(2026, 11, 24)))
+    reg.applications.append(app("late-analyst", ["bob"], days_ago=1))
+    now = {v.id: v for v in audit(reg, settings, AS_OF)}
+    assert (now["jane"].flags, now["bob"].recommendation, now["bob"].uses) == (["untested", "pattern"], "drop", 3)
+    then = {v.id: v for v in audit(reg, settings, date(2026, 11, 19))}
+    assert "late" not in then
+    assert (then["jane"].flags, then["bob"].recommendation, then["bob"].uses) == (["untested"], "keep", 2)
+
+
+def test_as_of_before_a_status_change_ignores_it(settings: dict[str, Any]) -> None:
+    """A status set after the as-of date is not yet known: the reference counts as active."""
+    reg = registry([ref("jane", status="dropped", status_on=date(2026, 11, 20))])
+    assert verdict_of(reg, settings, "jane", date(2026, 11, 1)).status == "active"
+
+
+def test_decay_halves_a_report_every_half_life(settings: dict[str, Any]) -> None:
+    """A report's weight halves every half-life: 0.8 today, 0.4 a year ago."""
+    assert weight(report("f1", "jane", "positive", days_ago=0), settings, AS_OF) == pytest.approx(0.8)
+    assert weight(report("f1", "jane", "positive", days_ago=365), settings, AS_OF) == pytest.approx(0.4)
+
+
+def test_config_override_changes_a_threshold(settings: dict[str, Any], tmp_path: Path) -> None:
+    """Lowering scoring.watch_risk in a config file turns a single lukewarm report into watch."""
+    reg = registry([ref("jane")], [report("f1", "jane", "neutral")])
+    assert verdict_of(reg, settings, "jane").recommendation == "keep"
+    path = tmp_path / "config.yaml"
+    path.write_text("scoring:\n  watch_risk: 0.24\n", encoding="utf-8")
+    v = verdict_of(reg, settings_mod.load(path), "jane")
+    assert (v.recommendation, v.evidence) == ("watch", ["f1"])
+    assert "watch line of 0.24" in v.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("scoring:\n  watch_risk: 1.5\n", "config: scoring.watch_risk must be a number between 0 and 1, not 1.5."),
+        (
+            "scoring:\n  drop_risk: 0.2\n",
+            "config: scoring.drop_risk (0.2) must not be below scoring.watch_risk (0.3).",
+        ),
+        (
+            "scoring:\n  half_life_days: 0\n",
+            "config: scoring.half_life_days must be a whole number of at least 1, not 0.",
+        ),
+        (
+            "scoring:\n  sentiment:\n    negative: {hurts: 2}\n",
+            "config: scoring.sentiment.negative.hurts must be a number between 0 and 1, not 2.0.",
+        ),
+    ],
+    ids=["watch-above-1", "drop-below-watch", "half-life-0", "share-above-1"],
+)
+def test_config_values_out_of_range_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    """A well-typed but senseless setting is refused, naming the key."""
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError) as exc:
+        audit(registry([ref("jane")]), settings_mod.load(path), AS_OF)
+    assert str(exc.value) == message
+
+
+def test_every_reason_about_reports_names_them(settings: dict[str, Any]) -> None:
+    """Every id in a verdict's evidence is named in its reasons as "(report …)" or "(reports …, …)"."""
+    reg = registry(
+        [ref("a"), ref("b"), ref("c"), ref("d")],
+        [
+            report("f1", "a", "negative", source="recruiter", quote="Unreliable."),
+            report("f2", "b", "mixed", certainty="verbatim"),
+            report("f3", "b", "mixed", certainty="verbatim"),
+            report("f4", "c", "positive"),
+            report("f5", "d", "negative", source="contact"),
+        ],
+    )
+    for v in audit(reg, settings, AS_OF):
+        assert v.evidence, v
+        cited = {i for r in v.reasons for m in re.findall(r"\(reports? ([^)]*)\)", r) for i in m.split(", ")}
+        assert set(v.evidence) <= cited, v
+
+
+def test_ordering_is_drop_watch_keep_then_risk_then_name(settings: dict[str, Any]) -> None:
+    """Verdicts come drop first, then watch, then keep; within each, highest risk first, then by name."""
+    reg = registry(
+        [ref("zed"), ref("amy"), ref("bea"), ref("cal"), ref("dan"), ref("eve")],
+        [
+            report("f1", "eve", "negative"),
+            report("f2", "cal", "negative", source="contact"),
+            report("f3", "dan", "positive"),
+            report("f4", "bea", "mixed", certainty="verbatim"),
+        ],
+    )
+    got = [(v.id, v.recommendation) for v in audit(reg, settings, AS_OF)]
+    assert got == [
+        ("eve", "drop"),
+        ("bea", "watch"),
+        ("cal", "watch"),
+        ("amy", "keep"),
+        ("zed", "keep"),
+        ("dan", "keep"),
+    ]
+
+
+def test_json_has_exactly_the_keys_of_spec(settings: dict[str, Any]) -> None:
+    """audit_json gives as_of and one object per reference with SPEC's keys, dates as ISO text."""
+    reg = registry([ref("jane")], [report("f1", "jane", "positive")], [app("acme-analyst", ["jane"])])
+    data = audit_json(audit(reg, settings, AS_OF), AS_OF)
+    assert data == {
+        "as_of": "2026-11-25",
+        "references": [
+            {
+                "id": "jane",
+                "name": "Jane",
+                "status": "active",
+                "recommendation": "keep",
+                "risk": 0.152,
+                "evidence_weight": 0.78,
+                "flags": [],
+                "reasons": ["1 report in their favour (report f1): risk 0.15 is below the watch line of 0.30."],
+                "evidence": ["f1"],
+                "uses": 1,
+                "last_used": "2026-09-26",
+            }
+        ],
+    }
+
+
+def test_flags_come_in_a_stable_order(settings: dict[str, Any]) -> None:
+    """Flags are always listed in the order of FLAGS, whatever order they were found in."""
+    apps = [app(f"co{i}-analyst", ["jane"], days_ago=1 + i) for i in range(5)]
+    reg = registry(
+        [ref("jane", status="dropped")],
+        [report("f1", "jane", "declined"), report("f2", "jane", "no-response"), report("f3", "jane", "no-response")],
+        apps,
+    )
+    flags = verdict_of(reg, settings, "jane").flags
+    assert flags == ["overused", "unreachable", "policy-limited", "user-dropped"]
+    assert flags == [f for f in FLAGS if f in flags]
+
+
+# --- lineup --------------------------------------------------------------------------------
+
+
+def _lineup_registry() -> Registry:
+    refs = [
+        ref("col-a", "colleague", organization="Acme"),
+        ref("col-b", "colleague"),
+        ref("boss", "manager", organization="Initech"),
+        ref("client", "client"),
+        ref("bad", "manager"),
+        ref("tired", "mentor"),
+        ref("resting", "report", status="resting"),
+        ref("gone", "academic", status="dropped"),
+    ]
+    feedback = [
+        report("f1", "col-a", "positive", certainty="verbatim"),
+        report("f2", "col-a", "positive"),
+        report("f3", "col-b", "positive", certainty="verbatim"),
+        report("f4", "boss", "positive"),
+        report("f5", "bad", "negative"),
+        report("f6", "tired", "positive", certainty="verbatim"),
+        report("f7", "tired", "positive", certainty="verbatim"),
+        report("f8", "resting", "positive", certainty="verbatim"),
+        report("f9", "gone", "positive", certainty="verbatim"),
+    ]
+    apps = [app(f"co{i}-analyst", ["tired"], days_ago=2 + i) for i in range(4)]
+    return registry(refs, feedback, apps)
+
+
+def test_lineup_puts_a_manager_first_then_varies_relationships(settings: dict[str, Any]) -> None:
+    """The lineup proposes keep, active, not overused references: a manager first, then other relationships."""
+    reg = _lineup_registry()
+    picks = lineup(reg, audit(reg, settings, AS_OF), settings)
+    assert [(p.id, p.relationship) for p in picks] == [
+        ("boss", "manager"),
+        ("col-a", "colleague"),
+        ("client", "client"),
+    ]
+    assert picks[0].reason == (
+        "Manager at Initech: a manager carries the most weight with employers; keep, risk 0.15 (report f4)."
+    )
+    assert "adds a relationship the others do not cover" in picks[1].reason
+    assert "Untested" in picks[2].reason
+
+
+def test_lineup_size_and_exclusions(settings: dict[str, Any]) -> None:
+    """A larger lineup repeats relationships last, and never holds drop, overused, resting or dropped."""
+    reg = _lineup_registry()
+    picks = lineup(reg, audit(reg, settings, AS_OF), settings, size=10)
+    assert [p.id for p in picks] == ["boss", "col-a", "client", "col-b"]
+
+
+def test_lineup_refuses_a_size_below_one(settings: dict[str, Any]) -> None:
+    """A lineup of zero references is refused."""
+    reg = _lineup_registry()
+    with pytest.raises(ValidationError, match="at least 1"):
+        lineup(reg, audit(reg, settings, AS_OF), settings, size=0)
+
+
+# --- docs/SCORING.md ---------------------------------------------------------------------
+
+
+def _doc_block(marker: str) -> str:
+    text = SCORING_MD.read_text(encoding="utf-8")
+    match = re.search(rf"<!-- {marker} -->\s*```\w*\n(.*?)```", text, re.S)
+    assert match, f"docs/SCORING.md has no block marked <!-- {marker} -->"
+    return match.group(1)
+
+
+def test_scoring_md_worked_example_matches_the_tool(settings: dict[str, Any]) -> None:
+    """The worked example's registry, as_of and JSON output in docs/SCORING.md are what audit() gives."""
+    plain = yaml.safe_load(_doc_block("worked-example-registry"))
+    reg = registry(
+        [Reference(**r) for r in plain["references"]],
+        [Feedback(**f) for f in plain["feedback"]],
+        [Application(**a) for a in plain.get("applications", [])],
+    )
+    expected = yaml.safe_load(_doc_block("worked-example-output"))
+    as_of = date.fromisoformat(expected["as_of"])
+    assert audit_json(audit(reg, settings, as_of), as_of) == expected
+
+
+def test_scoring_md_weights_table_matches_the_tool(settings: dict[str, Any]) -> None:
+    """Each row of the worked example's table gives the weight, hurts and helps that the tool computes."""
+    plain = yaml.safe_load(_doc_block("worked-example-registry"))
+    as_of = date.fromisoformat(yaml.safe_load(_doc_block("worked-example-output"))["as_of"])
+    reports = {f["id"]: Feedback(**f) for f in plain["feedback"]}
+    rows = re.findall(
+        r"^\| (f\d+) \|.*\| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|$", SCORING_MD.read_text(encoding="utf-8"), re.M
+    )
+    assert sorted(fid for fid, *_ in rows) == sorted(reports)
+    shares = settings["scoring"]["sentiment"]
+    for fid, w, hurts, helps in rows:
+        f = reports[fid]
+        got = weight(f, settings, as_of)
+        assert f"{got:.3f}" == w, fid
+        assert f"{got * shares[f.sentiment]['hurts']:.3f}" == hurts, fid
+        assert f"{got * shares[f.sentiment]['helps']:.3f}" == helps, fid
+    text = SCORING_MD.read_text(encoding="utf-8")
+    scoring = settings["scoring"]
+    totals = {
+        side: scoring[f"prior_{side}"]
+        + sum(weight(f, settings, as_of) * shares[f.sentiment][side] for f in reports.values())
+        for side in ("hurts", "helps")
+    }
+    for side, total in totals.items():
+        match = re.search(rf"^\* {side} = .* = \*\*([\d.]+)\*\*$", text, re.M)
+        assert match and match.group(1) == f"{total:.3f}", side
+
+
+def test_scoring_md_states_the_shipped_weights(settings: dict[str, Any]) -> None:
+    """The source-weight table in docs/SCORING.md gives the shipped config's values."""
+    text = SCORING_MD.read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| ([a-z-]+) \| (\d\.\d+) \|", text, re.M))
+    for source, value in settings["scoring"]["source_weight"].items():
+        assert float(rows[source]) == value, source
