@@ -27,8 +27,8 @@ Stage, reason, criticism and leads carry no date, so they are taken as they are 
 A briefing counts for an application whenever it is recorded on that application
 (``app update APP --briefed REF``): ``updated_on`` moves with every change, the briefing
 itself included, so measuring from it would un-brief the references briefed earlier.
-Thanking is recorded the same way — telling a reference the outcome after the offer
-is the thank-you — and is only asked for within ``thank_within_days`` of the offer.
+Thanking is recorded likewise (``app update APP --thanked REF``) and is only asked for
+within ``thank_within_days`` of the offer.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from refaudit.errors import ValidationError
-from refaudit.model import STAGES, Application, Reference, Registry
+from refaudit.model import STAGES, Application, Briefing, Reference, Registry
 
 KINDS = (
     "brief",
@@ -155,6 +155,15 @@ class Thresholds:
         return result
 
 
+def _latest(records: list[Briefing], as_of: date) -> dict[str, date]:
+    """Reference id -> the latest record on or before ``as_of``."""
+    latest: dict[str, date] = {}
+    for b in records:
+        if b.on <= as_of and b.on > latest.get(b.reference, date.min):
+            latest[b.reference] = b.on
+    return latest
+
+
 @dataclass(frozen=True)
 class _AppView:
     """An application as it stood on ``as_of``."""
@@ -164,21 +173,19 @@ class _AppView:
     closed_on: date | None
     last_change: date
     briefed: Mapping[str, date]  # reference id -> latest briefing on or before as_of
+    thanked: Mapping[str, date]  # reference id -> latest thank-you on or before as_of
 
     @classmethod
     def of(cls, app: Application, as_of: date) -> _AppView:
         reopened = app.closed_on is not None and app.closed_on > as_of
         updated = app.updated_on if app.updated_on is not None and app.updated_on <= as_of else None
-        briefed: dict[str, date] = {}
-        for b in app.briefed:
-            if b.on <= as_of and b.on > briefed.get(b.reference, date.min):
-                briefed[b.reference] = b.on
         return cls(
             app=app,
             outcome="pending" if reopened else app.outcome,
             closed_on=None if reopened else app.closed_on,
             last_change=updated or app.applied_on,
-            briefed=briefed,
+            briefed=_latest(app.briefed, as_of),
+            thanked=_latest(app.thanked, as_of),
         )
 
     @property
@@ -274,7 +281,7 @@ def _application_actions(
     ended = view.ended_on
     if view.outcome in _OFFER_OUTCOMES and (as_of - ended).days <= limits.thank_within_days:
         for ref_id in app.references:
-            thanked = view.briefed.get(ref_id)
+            thanked = view.thanked.get(ref_id)
             if ref_id in refs and (thanked is None or thanked < ended):
                 yield Action(
                     "thank",
@@ -282,7 +289,7 @@ def _application_actions(
                     ref_id,
                     app.id,
                     f"Ended in an offer on {ended.isoformat()}: thank them and tell them how it went.",
-                    f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
+                    f"refaudit app update {q_app} --thanked {shlex.quote(ref_id)}",
                 )
     if (
         view.outcome == "rejected"

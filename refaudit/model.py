@@ -253,13 +253,14 @@ class Application:
     criticism: list[str] = field(default_factory=list)
     leads: list[str] = field(default_factory=list)
     briefed: list[Briefing] = field(default_factory=list)
+    thanked: list[Briefing] = field(default_factory=list)
     notes: str | None = None
     updated_on: date | None = None
     closed_on: date | None = None
 
     FIELDS = (
         "id", "company", "role", "applied_on", "via", "references", "stage", "outcome", "reason",
-        "criticism", "leads", "briefed", "notes", "updated_on", "closed_on",
+        "criticism", "leads", "briefed", "thanked", "notes", "updated_on", "closed_on",
     )  # fmt: skip
 
     @property
@@ -273,6 +274,7 @@ class Application:
     def to_plain(self) -> dict[str, Any]:
         data = {k: getattr(self, k) for k in self.FIELDS}
         data["briefed"] = [b.to_plain() for b in self.briefed]
+        data["thanked"] = [b.to_plain() for b in self.thanked]
         return _drop_empty(data)
 
     @classmethod
@@ -285,8 +287,9 @@ class Application:
         if not isinstance(refs, list):
             raise ValidationError(f"{where}.references must be a list of reference ids.")
         briefed = d.get("briefed") or []
-        if not isinstance(briefed, list):
-            raise ValidationError(f"{where}.briefed must be a list.")
+        thanked = d.get("thanked") or []
+        if not isinstance(briefed, list) or not isinstance(thanked, list):
+            raise ValidationError(f"{where}.briefed and {where}.thanked must be lists.")
         return cls(
             id=check_id(f"{where}.id", d.get("id")),
             company=require_text(f"{where}.company", d.get("company")),
@@ -300,6 +303,7 @@ class Application:
             criticism=check_list(f"{where}.criticism", d.get("criticism"), max_len=MAX_TEXT),
             leads=check_list(f"{where}.leads", d.get("leads"), max_len=MAX_TEXT),
             briefed=[Briefing.from_plain(b, f"{where}.briefed[{i}]") for i, b in enumerate(briefed)],
+            thanked=[Briefing.from_plain(b, f"{where}.thanked[{i}]") for i, b in enumerate(thanked)],
             notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
             updated_on=parse_date(f"{where}.updated_on", d.get("updated_on")),
             closed_on=parse_date(f"{where}.closed_on", d.get("closed_on")),
@@ -471,9 +475,9 @@ class Registry:
             for ref in app.references:
                 if ref not in ref_ids:
                     raise ValidationError(f"applications[{i}] ({app.id}) names unknown reference {ref!r}.")
-            for b in app.briefed:
+            for b in (*app.briefed, *app.thanked):
                 if b.reference not in ref_ids:
-                    raise ValidationError(f"applications[{i}] ({app.id}) briefed unknown reference {b.reference!r}.")
+                    raise ValidationError(f"applications[{i}] ({app.id}) mentions unknown reference {b.reference!r}.")
         for i, fb in enumerate(self.feedback):
             if fb.reference not in ref_ids:
                 raise ValidationError(f"feedback[{i}] ({fb.id}) names unknown reference {fb.reference!r}.")

@@ -116,10 +116,11 @@ def remove(reg: Registry, ref: Reference) -> Change:
     reg.feedback = [f for f in reg.feedback if f.reference != ref.id]
     touched = 0
     for app in reg.applications:
-        if ref.id in app.references or any(b.reference == ref.id for b in app.briefed):
+        if ref.id in app.references or any(b.reference == ref.id for b in (*app.briefed, *app.thanked)):
             touched += 1
             app.references = [r for r in app.references if r != ref.id]
             app.briefed = [b for b in app.briefed if b.reference != ref.id]
+            app.thanked = [b for b in app.thanked if b.reference != ref.id]
     reg.references = [r for r in reg.references if r.id != ref.id]
     history.erase_mentions(reg, [ref.id, ref.name, *(f.id for f in gone_feedback)])
     removed = Removed(ref.id, ref.name, len(gone_feedback), touched)

@@ -75,6 +75,8 @@ def update(ctx: Context, command: str, change: Callable[[Registry], Change], *, 
         blob = ctx.store.read()
         reg, keyring = store.open_blob(blob, ctx.unlock)
         done = change(reg)
+        # Re-validate the whole registry so that a change can never save what reading refuses.
+        Registry.from_plain(reg.to_plain())
         history.append(reg, ctx.now(), command, done.summary)
         new_blob = vault.seal(keyring, store.encode(reg))
         ctx.store.save(new_blob, _verifier(keyring), previous=new_blob if scrub_backup else blob)

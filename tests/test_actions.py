@@ -173,7 +173,7 @@ def test_thank_is_due_for_each_reference_on_an_offer(outcome: str) -> None:
         ("bob-smith", days_ago(1)),
         ("jane-doe", days_ago(1)),
     ]
-    assert actions[0].command == "refaudit app update acme-data-analyst --briefed bob-smith"
+    assert actions[0].command == "refaudit app update acme-data-analyst --thanked bob-smith"
 
 
 @pytest.mark.parametrize(
@@ -197,18 +197,19 @@ def test_thank_stays_due_for_the_configured_days(age: int, expected: int) -> Non
     assert len(due(reg, kind="thank")) == expected
 
 
-def test_contact_after_the_offer_marks_the_thanks_done() -> None:
-    """A briefing before the offer does not count as thanks; one on or after it does."""
+def test_thanks_recorded_after_the_offer_marks_it_done() -> None:
+    """A briefing, or thanks recorded before the offer, do not count; thanks on or after it do."""
     application = app(
         references=["jane-doe"],
         stage="offer",
         outcome="offer",
         closed_on=days_ago(3),
-        briefed=[Briefing("jane-doe", days_ago(4))],
+        briefed=[Briefing("jane-doe", days_ago(1))],
+        thanked=[Briefing("jane-doe", days_ago(4))],
     )
     reg = registry(apps=[application])
     assert len(due(reg, kind="thank")) == 1
-    application.briefed.append(Briefing("jane-doe", TODAY))
+    application.thanked.append(Briefing("jane-doe", TODAY))
     assert due(reg, kind="thank") == []
 
 

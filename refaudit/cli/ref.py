@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from refaudit import references, resolve
+from refaudit import feedback, references, resolve
 from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
 from refaudit.model import RELATIONSHIPS, STATUSES, Reference, Registry
 
@@ -117,7 +117,7 @@ def list_(app: AppContext, status: str | None, as_json: bool) -> None:
 
 def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
     apps = sorted(reg.applications_for(r.id), key=lambda a: (a.applied_on, a.id), reverse=True)
-    reports = sorted(reg.feedback_for(r.id), key=lambda f: (f.reported_on, f.id), reverse=True)
+    reports = feedback.newest_first(reg.feedback_for(r.id))
     data = r.to_plain()
     data["applications"] = [
         {

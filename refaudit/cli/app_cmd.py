@@ -1,0 +1,242 @@
+"""``app add|list|show|update|debrief``: the applications you gave references on."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from refaudit import applications, feedback, resolve
+from refaudit.cli._common import DATE, AppContext, choice, echo_json, pass_app, table
+from refaudit.model import OUTCOMES, STAGES, Application, Registry
+
+
+@click.group("app")
+def app_group() -> None:
+    """Record applications, the references you gave on them, and how they ended.
+
+    \b
+    Example:
+      refaudit app add "Acme Corp" --role "Data Analyst" --via Hays --ref jane --ref bob
+      refaudit app update acme --stage reference-check --briefed jane
+      refaudit app update acme --outcome rejected
+      refaudit app debrief acme --reason "went with a more experienced candidate"
+    """
+
+
+@app_group.command("add")
+@click.argument("company")
+@click.option("--role", required=True, help="The job you applied for.")
+@click.option("--applied", type=DATE, help="When you applied (YYYY-MM-DD; default today).")
+@click.option("--via", help="The agency or recruiter, if any.")
+@click.option("--ref", "refs", multiple=True, metavar="REF", help="A reference you gave (repeatable).")
+@click.option("--note", help="A private note.")
+@click.option("--id", "app_id", help="Choose the id yourself (default: made from company and role).")
+@pass_app
+def add(
+    app: AppContext,
+    company: str,
+    role: str,
+    applied: date | None,
+    via: str | None,
+    refs: tuple[str, ...],
+    note: str | None,
+    app_id: str | None,
+) -> None:
+    """Record an application and the references given for it; prints its id.
+
+    \b
+    Example:
+      refaudit app add "Acme Corp" --role "Data Analyst" --applied 2026-10-01 \\
+          --via Hays --ref jane --ref "Bob Smith"
+    """
+    today = app.today()
+
+    def change(reg: Registry) -> Any:
+        given = [resolve.reference(reg, r) for r in refs]
+        return applications.add(
+            reg, company, role, today, applied=applied, via=via, refs=given, notes=note, app_id=app_id
+        )
+
+    click.echo(app.update("app add", change))
+
+
+def _rows(apps: list[Application]) -> list[list[str]]:
+    return [
+        [a.id, a.company, a.role, a.applied_on.isoformat(), a.stage, a.outcome, ", ".join(a.references)] for a in apps
+    ]
+
+
+@app_group.command("list")
+@click.option("--open", "only_open", is_flag=True, help="Only applications still pending.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def list_(app: AppContext, only_open: bool, as_json: bool) -> None:
+    """List your applications, most recent first.
+
+    \b
+    Example:
+      refaudit app list
+      refaudit app list --open --json
+    """
+    reg = app.read()
+    apps = [a for a in reg.applications if a.is_open or not only_open]
+    apps.sort(key=lambda a: (a.applied_on, a.id), reverse=True)
+    if as_json:
+        echo_json([a.to_plain() for a in apps])
+    elif not apps:
+        click.echo(
+            "No open applications." if only_open and reg.applications
+            else 'No applications yet. Add one: refaudit app add "Acme Corp" --role "Data Analyst" --ref jane'
+        )  # fmt: skip
+    else:
+        click.echo(table(["ID", "COMPANY", "ROLE", "APPLIED", "STAGE", "OUTCOME", "REFERENCES"], _rows(apps)))
+
+
+def show_data(reg: Registry, a: Application) -> dict[str, Any]:
+    """The application as the registry holds it, plus the reports logged against it (newest first)."""
+    data = a.to_plain()
+    data["feedback"] = [f.to_plain() for f in feedback.newest_first([f for f in reg.feedback if f.application == a.id])]
+    return data
+
+
+def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
+    names = {r.id: r.name for r in reg.references}
+    briefed: dict[str, list[str]] = {}
+    for b in a.briefed:
+        briefed.setdefault(b.reference, []).append(b.on.isoformat())
+    closed = f" (closed {a.closed_on.isoformat()})" if a.closed_on else ""
+    lines = [
+        ("Company", a.company), ("Role", a.role), ("Id", a.id), ("Applied on", a.applied_on.isoformat()),
+        ("Via", a.via), ("Stage", a.stage), ("Outcome", a.outcome + closed),
+        ("Updated on", a.updated_on.isoformat() if a.updated_on else None), ("Reason", a.reason),
+    ]  # fmt: skip
+    for label, value in lines:
+        if value:
+            click.echo(f"{label + ':':<13}{value}")
+    click.echo(f"\nReferences ({len(a.references)}):")
+    for ref_id in a.references:
+        told = f"  briefed {', '.join(briefed[ref_id])}" if ref_id in briefed else "  not briefed"
+        click.echo(f"  {names.get(ref_id, ref_id)} ({ref_id}){told}")
+    for title, items in (("Criticism", a.criticism), ("Leads", a.leads)):
+        if items:
+            click.echo(f"\n{title}:")
+            for item in items:
+                click.echo(f"  - {item}")
+    if a.notes:
+        click.echo(f"\nNotes: {a.notes}")
+    click.echo(f"\nReports ({len(data['feedback'])}):")
+    for f in data["feedback"]:
+        via = f" via {f['reporter']}" if f.get("reporter") else ""
+        click.echo(
+            f"  {f['reported_on']}  {f['id']}  {f['reference']}: {f['sentiment']} "
+            f"({f.get('source', 'other')}, {f.get('certainty', 'direct')}){via}"
+        )
+        if f.get("quote"):
+            click.echo(f"      “{f['quote']}”")
+
+
+@app_group.command("show")
+@click.argument("app_query", metavar="APP")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def show(app: AppContext, app_query: str, as_json: bool) -> None:
+    """Show one application: its references, briefings, outcome, debrief and reports.
+
+    \b
+    Example:
+      refaudit app show acme
+      refaudit app show acme-data-analyst --json
+    """
+    reg = app.read()
+    target = resolve.application(reg, app_query)
+    data = show_data(reg, target)
+    if as_json:
+        echo_json(data)
+    else:
+        _echo_show(reg, target, data)
+
+
+@app_group.command("update")
+@click.argument("app_query", metavar="APP")
+@click.option("--stage", type=choice(STAGES), help="How far it got.")
+@click.option("--outcome", type=choice(OUTCOMES), help="How it ended (pending while open).")
+@click.option("--reason", help="The reason the employer gave.")
+@click.option("--ref", "refs", multiple=True, metavar="REF", help="Add a reference you gave (repeatable).")
+@click.option(
+    "--briefed", multiple=True, metavar="REF", help="You told this reference the call is coming, today (repeatable)."
+)
+@click.option(
+    "--thanked", multiple=True, metavar="REF", help="You thanked this reference and told them how it went (repeatable)."
+)
+@click.option("--note", help="A private note, added as a dated line.")
+@pass_app
+def update(
+    app: AppContext,
+    app_query: str,
+    stage: str | None,
+    outcome: str | None,
+    reason: str | None,
+    refs: tuple[str, ...],
+    briefed: tuple[str, ...],
+    thanked: tuple[str, ...],
+    note: str | None,
+) -> None:
+    """Progress or close an application, add references, record briefings.
+
+    \b
+    Example:
+      refaudit app update acme --stage reference-check --briefed jane
+      refaudit app update acme --ref "Bob Smith"
+      refaudit app update acme --outcome rejected --reason "more experience"
+      refaudit app update globex --outcome offer --thanked jane --note "Start date 1 March"
+    """
+    today = app.today()
+
+    def change(reg: Registry) -> Any:
+        target = resolve.application(reg, app_query)
+        up = applications.AppUpdate(
+            stage=stage.lower() if stage else None,
+            outcome=outcome.lower() if outcome else None,
+            reason=reason,
+            notes=note,
+            refs=[resolve.reference(reg, r) for r in refs],
+            briefed=[resolve.reference(reg, r) for r in briefed],
+            thanked=[resolve.reference(reg, r) for r in thanked],
+        )
+        return applications.update(reg, target, up, today)
+
+    click.echo(f"Updated {app.update('app update', change)}.")
+
+
+@app_group.command("debrief")
+@click.argument("app_query", metavar="APP")
+@click.option("--reason", help="The reason they gave for turning you down.")
+@click.option("--criticism", multiple=True, help="Constructive criticism (repeatable).")
+@click.option("--lead", "leads", multiple=True, help="A job lead or referral they offered (repeatable).")
+@pass_app
+def debrief(
+    app: AppContext, app_query: str, reason: str | None, criticism: tuple[str, ...], leads: tuple[str, ...]
+) -> None:
+    """Record what the employer said when turning you down.
+
+    The reason replaces any earlier one; criticism and leads are added to those
+    already recorded.
+
+    \b
+    Example:
+      refaudit app debrief acme --reason "went with a candidate with more experience" \\
+          --criticism "Could show more SQL depth" --lead "Globex is hiring analysts"
+    """
+    today = app.today()
+
+    def change(reg: Registry) -> Any:
+        target = resolve.application(reg, app_query)
+        return applications.debrief(reg, target, today, reason=reason, criticism=list(criticism), leads=list(leads))
+
+    click.echo(f"Debriefed {app.update('app debrief', change)}.")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(app_group)

@@ -1,0 +1,40 @@
+"""``history``: the registry's hash-chained change log, newest first."""
+
+from __future__ import annotations
+
+import click
+
+from refaudit import history as history_mod
+from refaudit.cli._common import AppContext, echo_json, pass_app, table
+
+
+@click.command("history")
+@click.option("--limit", "-n", type=click.IntRange(min=1), metavar="N", help="Show only the N most recent changes.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with each entry's digest and chain hash).")
+@pass_app
+def history(app: AppContext, limit: int | None, as_json: bool) -> None:
+    """Show the registry's change log, newest first.
+
+    Each entry is chained to the one before by a hash, so that altering or
+    removing one shows: 'refaudit verify' checks the chain.
+
+    \b
+    Example:
+      refaudit history --limit 10
+      refaudit history --json
+    """
+    reg = app.read()
+    entries = list(reversed(reg.history))[:limit]
+    if history_mod.problems(reg.history):
+        click.echo("Warning: the history chain is broken; 'refaudit verify' says where.", err=True)
+    if as_json:
+        echo_json([e.to_plain() for e in entries])
+    elif not entries:
+        click.echo("No changes recorded.")
+    else:
+        rows = [[e.at.replace("T", " "), e.command, e.summary] for e in entries]
+        click.echo(table(["TIME", "COMMAND", "SUMMARY"], rows, max_col=100))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(history)

@@ -1,0 +1,121 @@
+"""Changes to feedback, what a reference reportedly said: log one report, remove one.
+
+Reports arrive with their reference (and application) already resolved, so they
+exist. Ids are ``f<N>`` from ``Registry.new_feedback_id``: short, typable, never
+reused. History summaries name ids only, never what was said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from refaudit.errors import NotFoundError, ValidationError
+from refaudit.model import (
+    CERTAINTIES,
+    MAX_LIST,
+    MAX_TEXT,
+    SENTIMENTS,
+    SOURCES,
+    Application,
+    Feedback,
+    Reference,
+    Registry,
+    check_choice,
+    check_text,
+    parse_date,
+    require_text,
+)
+from refaudit.service import Change
+
+
+@dataclass
+class Report:
+    """One report as the user typed it; ``None`` means "not given"."""
+
+    sentiment: str
+    source: str = "other"
+    certainty: str = "direct"
+    reported_on: str | date | None = None
+    reporter: str | None = None
+    quote: str | None = None
+    topics: list[str] = field(default_factory=list)
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Logged:
+    id: str
+    warnings: list[str]
+
+
+def _topics(values: list[str]) -> list[str]:
+    topics = list(dict.fromkeys(require_text("topic", t, max_len=60) for t in values))
+    if len(topics) > MAX_LIST:
+        raise ValidationError(f"{len(topics)} topics given; at most {MAX_LIST} are accepted.")
+    return topics
+
+
+def log(reg: Registry, ref: Reference, app: Application | None, report: Report, today: date) -> Change:
+    """Add one report about ``ref`` (optionally on ``app``); the result carries its id and any warnings."""
+    reported_on = parse_date("--date", report.reported_on, today=today) or today
+    warnings = []
+    if app is not None:
+        if reported_on < app.applied_on:
+            raise ValidationError(
+                f"--date {reported_on.isoformat()} is before you applied to {app.company} "
+                f"({app.id}, applied {app.applied_on.isoformat()}); a report on that application "
+                "cannot have reached you earlier. Use a date on or after it, or leave out --app."
+            )
+        if ref.id not in app.references:
+            warnings.append(
+                f"Note: {ref.id} was not recorded as given on {app.id}; "
+                f"add with: refaudit app update {app.id} --ref {ref.id}"
+            )
+    entry = Feedback(
+        id="",
+        reference=ref.id,
+        application=app.id if app else None,
+        reported_on=reported_on,
+        sentiment=check_choice("sentiment", report.sentiment, SENTIMENTS),
+        source=check_choice("source", report.source, SOURCES),
+        certainty=check_choice("certainty", report.certainty, CERTAINTIES),
+        reporter=check_text("reporter", report.reporter),
+        quote=check_text("quote", report.quote, max_len=MAX_TEXT, multiline=True),
+        topics=_topics(report.topics),
+        notes=check_text("note", report.notes, max_len=MAX_TEXT, multiline=True),
+    )
+    # Only now, with everything valid, take the next id from the counter.
+    entry.id = reg.new_feedback_id()
+    reg.feedback.append(entry)
+    return Change(f"logged report {entry.id} on {ref.id}", Logged(entry.id, warnings))
+
+
+_TYPED_ID = re.compile(r"^f?(\d+)$", re.IGNORECASE)
+
+
+def find(reg: Registry, typed: str) -> Feedback:
+    """The report whose id the user typed: ``f12``, ``F12`` or ``12``."""
+    text = typed.strip()
+    m = _TYPED_ID.match(text)
+    wanted = f"f{int(m.group(1))}" if m else text
+    for f in reg.feedback:
+        if f.id == wanted or f.id == text:
+            return f
+    raise NotFoundError(f"no report has the id {typed!r}; ids look like f12 ('refaudit feedback list' shows them).")
+
+
+def remove(reg: Registry, entry: Feedback) -> Change:
+    reg.feedback = [f for f in reg.feedback if f.id != entry.id]
+    return Change(f"removed report {entry.id}", entry.id)
+
+
+def newest_first(entries: list[Feedback]) -> list[Feedback]:
+    """Most recent report first; among one day's reports, the last logged first."""
+
+    def key(f: Feedback) -> tuple[date, int, str]:
+        m = _TYPED_ID.match(f.id)
+        return (f.reported_on, int(m.group(1)) if m else 0, f.id)
+
+    return sorted(entries, key=key, reverse=True)
