@@ -136,10 +136,7 @@ def _kdf_problem(params: KdfParams) -> str | None:
     if not 1 <= params.passes <= _MAX_PASSES:
         return f"Argon2id passes is {params.passes}; it must be 1 to {_MAX_PASSES}"
     if params.memory_kib > _MAX_MEMORY_KIB:
-        return (
-            f"Argon2id memory is {params.memory_kib} KiB, "
-            f"above the limit of {_MAX_MEMORY_KIB} KiB (2 GiB)"
-        )
+        return f"Argon2id memory is {params.memory_kib} KiB, above the limit of {_MAX_MEMORY_KIB} KiB (2 GiB)"
     if params.memory_kib < 8 * params.lanes:
         return (
             f"Argon2id memory is {params.memory_kib} KiB, below 8 KiB per lane "
@@ -163,9 +160,7 @@ def check_kdf_floor(params: KdfParams) -> None:
             f"the minimum of {MIN_KDF.memory_kib} KiB ({MIN_KDF.memory_kib // 1024} MiB)"
         )
     if params.passes < MIN_KDF.passes:
-        raise ValidationError(
-            f"Argon2id passes {params.passes} is below the minimum of {MIN_KDF.passes}"
-        )
+        raise ValidationError(f"Argon2id passes {params.passes} is below the minimum of {MIN_KDF.passes}")
 
 
 # ---------------------------------------------------------------- key derivation
@@ -203,9 +198,7 @@ def _slot_aad(kind: int, file_id: bytes, kdf: KdfParams, salt: bytes) -> bytes:
     return aad
 
 
-def _wrap(
-    kind: int, kek: bytes, data_key: bytes, file_id: bytes, kdf: KdfParams, salt: bytes
-) -> _Slot:
+def _wrap(kind: int, kek: bytes, data_key: bytes, file_id: bytes, kdf: KdfParams, salt: bytes) -> _Slot:
     nonce = os.urandom(_NONCE_SIZE)
     wrapped = AESGCM(kek).encrypt(nonce, data_key, _slot_aad(kind, file_id, kdf, salt))
     return _Slot(kind, nonce, wrapped)
@@ -225,13 +218,9 @@ def _unwrap(slot: _Slot, kek: bytes, header: _Header) -> bytes | None:
 def _format_recovery_key(key: bytes) -> str:
     crc = binascii.crc_hqx(key, 0).to_bytes(_RECOVERY_CRC_SIZE, "big")
     bits = int.from_bytes(key + crc, "big") << (_RECOVERY_CHARS * 5 - len(key + crc) * 8)
-    chars = [
-        _CROCKFORD[(bits >> (5 * (_RECOVERY_CHARS - 1 - i))) & 31] for i in range(_RECOVERY_CHARS)
-    ]
+    chars = [_CROCKFORD[(bits >> (5 * (_RECOVERY_CHARS - 1 - i))) & 31] for i in range(_RECOVERY_CHARS)]
     text = "".join(chars)
-    return "-".join(
-        text[i : i + _RECOVERY_GROUP] for i in range(0, _RECOVERY_CHARS, _RECOVERY_GROUP)
-    )
+    return "-".join(text[i : i + _RECOVERY_GROUP] for i in range(0, _RECOVERY_CHARS, _RECOVERY_GROUP))
 
 
 def parse_recovery_key(text: str) -> bytes:
@@ -251,8 +240,7 @@ def parse_recovery_key(text: str) -> bytes:
         value = _CROCKFORD_VALUE.get(char)
         if value is None:
             raise AuthError(
-                f"character {position} of the recovery key is {char!r}, "
-                "which never appears in a recovery key"
+                f"character {position} of the recovery key is {char!r}, which never appears in a recovery key"
             )
         bits = (bits << 5) | value
     pad = _RECOVERY_CHARS * 5 - (_KEY_SIZE + _RECOVERY_CRC_SIZE) * 8
@@ -261,9 +249,7 @@ def parse_recovery_key(text: str) -> bytes:
     # A CRC-16 catches every single mistyped character and every swap of two
     # neighbours (both are bursts of at most 10 bits); a hash prefix would not promise that.
     if bits & ((1 << pad) - 1) or binascii.crc_hqx(key, 0).to_bytes(2, "big") != crc:
-        raise AuthError(
-            "the recovery key's checksum does not match — check for a mistyped character"
-        )
+        raise AuthError("the recovery key's checksum does not match — check for a mistyped character")
     return key
 
 
@@ -285,9 +271,7 @@ def _parse(blob: bytes) -> _Header:
     if blob[: len(MAGIC)] != MAGIC:
         if MAGIC.startswith(blob):
             raise _truncated(len(blob), _FIXED.size)
-        raise DamagedError(
-            "this is not a refaudit registry (it does not start with the REFAUDIT signature)"
-        )
+        raise DamagedError("this is not a refaudit registry (it does not start with the REFAUDIT signature)")
     if len(blob) < len(MAGIC) + 2:
         raise _truncated(len(blob), _FIXED.size)
     (version,) = struct.unpack_from(">H", blob, len(MAGIC))
@@ -300,9 +284,7 @@ def _parse(blob: bytes) -> _Header:
         raise _damaged(f"format version {version} does not exist")
     if len(blob) < _FIXED.size:
         raise _truncated(len(blob), _FIXED.size)
-    (_, _, memory, passes, lanes, salt, file_id, key_check, body_size, count) = _FIXED.unpack_from(
-        blob
-    )
+    (_, _, memory, passes, lanes, salt, file_id, key_check, body_size, count) = _FIXED.unpack_from(blob)
     if count not in (1, 2):
         raise _damaged(f"it declares {count} key slots where a registry has 1 or 2")
     header_size = _FIXED.size + count * _SLOT.size
@@ -317,13 +299,9 @@ def _parse(blob: bytes) -> _Header:
     problem = _kdf_problem(kdf)
     if problem is not None:
         raise _damaged(problem)
-    slots = tuple(
-        _Slot(*_SLOT.unpack_from(blob, _FIXED.size + i * _SLOT.size)) for i in range(count)
-    )
+    slots = tuple(_Slot(*_SLOT.unpack_from(blob, _FIXED.size + i * _SLOT.size)) for i in range(count))
     if tuple(s.kind for s in slots) != (_PASSPHRASE, _RECOVERY)[:count]:
-        raise _damaged(
-            "its key slots are not a passphrase slot optionally followed by a recovery slot"
-        )
+        raise _damaged("its key slots are not a passphrase slot optionally followed by a recovery slot")
     body_start = header_size + _CHECKSUM_SIZE + _NONCE_SIZE
     if body_size < _TAG_SIZE:
         raise _damaged(f"its header gives a body of {body_size} bytes, too short to hold a tag")
@@ -345,9 +323,7 @@ def _keyring(header: _Header, data_key: bytes) -> Keyring:
 # ---------------------------------------------------------------- public operations
 
 
-def create(
-    passphrase: str, kdf: KdfParams = DEFAULT_KDF, *, recovery: bool = True
-) -> tuple[Keyring, str | None]:
+def create(passphrase: str, kdf: KdfParams = DEFAULT_KDF, *, recovery: bool = True) -> tuple[Keyring, str | None]:
     """Make a new data key and file id, wrapped for the passphrase and, optionally, a recovery key.
 
     Returns the keyring and the recovery key text to show the user once (None without one).
@@ -419,9 +395,7 @@ def unlock_key(blob: bytes, file_id: bytes, data_key: bytes) -> Keyring:
     header = _parse(blob)
     if not hmac.compare_digest(file_id, header.file_id):
         raise AuthError("the session belongs to a different registry")
-    if len(data_key) != _KEY_SIZE or not hmac.compare_digest(
-        _key_check(data_key, header.file_id), header.key_check
-    ):
+    if len(data_key) != _KEY_SIZE or not hmac.compare_digest(_key_check(data_key, header.file_id), header.key_check):
         raise AuthError("the session key does not open this registry")
     return Keyring(header.file_id, data_key, header.kdf, header.salt, header.slots)
 
@@ -439,9 +413,7 @@ def open_body(blob: bytes, keyring: Keyring) -> bytes:
         raise _damaged("the body does not authenticate") from None
 
 
-def rewrap_passphrase(
-    keyring: Keyring, new_passphrase: str, kdf: KdfParams | None = None
-) -> Keyring:
+def rewrap_passphrase(keyring: Keyring, new_passphrase: str, kdf: KdfParams | None = None) -> Keyring:
     """Wrap the same data key under a new passphrase and salt; the recovery slot is kept."""
     if not new_passphrase:
         raise ValidationError("an empty passphrase is not accepted")
@@ -472,3 +444,27 @@ def inspect(blob: bytes) -> HeaderInfo:
         body_size=header.body_size,
         file_id=header.file_id.hex(),
     )
+
+
+# ---------------------------------------------------------------- small sealed blobs (sessions)
+
+
+def derive_key(secret: bytes, info: bytes) -> bytes:
+    """A 32-byte key for one purpose (``info``) from a high-entropy ``secret`` (HKDF-SHA256)."""
+    return HKDF(algorithm=hashes.SHA256(), length=_KEY_SIZE, salt=None, info=info).derive(secret)
+
+
+def seal_small(key32: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    """AES-256-GCM under ``key32`` with a fresh random nonce: ``nonce || ciphertext || tag``."""
+    nonce = os.urandom(_NONCE_SIZE)
+    return nonce + AESGCM(key32).encrypt(nonce, plaintext, aad)
+
+
+def open_small(key32: bytes, blob: bytes, aad: bytes) -> bytes:
+    """Reverse ``seal_small``; AuthError when the key, the AAD or any byte is wrong."""
+    if len(blob) < _NONCE_SIZE + _TAG_SIZE:
+        raise AuthError("the sealed data is truncated")
+    try:
+        return AESGCM(key32).decrypt(blob[:_NONCE_SIZE], blob[_NONCE_SIZE:], aad)
+    except InvalidTag:
+        raise AuthError("the sealed data does not authenticate") from None

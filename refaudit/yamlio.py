@@ -76,6 +76,8 @@ def _load(text: str | bytes, loader: type[yaml.SafeLoader], what: str) -> Any:
         raise ValidationError(f"{what} is not valid YAML: {_one_line(exc)}") from None
     except (RecursionError, UnicodeDecodeError) as exc:
         raise ValidationError(f"{what} cannot be read as YAML: {exc.__class__.__name__}.") from None
+    except ValueError as exc:  # a date-shaped value that is no date, e.g. 2026-13-45
+        raise ValidationError(f"{what} holds an impossible date ({exc}); dates are YYYY-MM-DD.") from None
 
 
 def _one_line(exc: yaml.YAMLError) -> str:

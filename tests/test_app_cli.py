@@ -289,7 +289,7 @@ def test_show_finds_by_company_case_and_accent_insensitively(runner: Runner, peo
 
 
 def test_update_stage_outcome_reason_note(runner: Runner, acme: Path) -> None:
-    """--stage, --outcome and --reason set their fields, --note adds a dated line; updated_on and closed_on become today."""
+    """--stage, --outcome, --reason set their fields, --note adds a dated line; updated_on, closed_on become today."""
     assert (
         runner.ok(
             "app", "update", "acme", "--stage", "Final", "--outcome", "rejected", "--reason", "budget", "--note", "meh"
@@ -297,7 +297,12 @@ def test_update_stage_outcome_reason_note(runner: Runner, acme: Path) -> None:
         == "Updated acme-data-analyst.\n"
     )
     data = show(runner)
-    assert (data["stage"], data["outcome"], data["reason"], data["notes"]) == ("final", "rejected", "budget", f"{TODAY}: meh")
+    assert (data["stage"], data["outcome"], data["reason"], data["notes"]) == (
+        "final",
+        "rejected",
+        "budget",
+        f"{TODAY}: meh",
+    )
     assert data["updated_on"] == TODAY
     assert data["closed_on"] == TODAY
 
@@ -342,7 +347,11 @@ def test_update_briefed_not_on_application_is_refused(runner: Runner, acme: Path
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        ([], 1, "Error: Nothing to change: give --stage, --outcome, --reason, --ref, --briefed, --thanked or --note.\n"),
+        (
+            [],
+            1,
+            "Error: Nothing to change: give --stage, --outcome, --reason, --ref, --briefed, --thanked or --note.\n",
+        ),
         (["--stage", "hired"], 2, "'hired' is not one of 'applied', 'screening', 'interview'"),
         (["--outcome", "lost"], 2, "'lost' is not one of 'pending', 'offer', 'accepted'"),
         (["--ref", "nobody"], 1, "Error: No reference matches 'nobody'."),

@@ -51,8 +51,11 @@ def test_naughty_strings_in_every_field(runner: Runner, registry: Path, blns: li
         clean_failure(result, repr(text))
         accepted += result.exit_code == 0
     assert accepted > 0
-    for listing in (["ref", "list", "--json"], ["app", "list", "--json"], ["feedback", "list", "--json"],
-                    ["audit", "--json"], ["ref", "show", "jane-doe", "--json"], ["app", "show", "acme", "--json"]):  # fmt: skip
+    json_listings = [
+        ["ref", "list", "--json"], ["app", "list", "--json"], ["feedback", "list", "--json"], ["audit", "--json"],
+        ["ref", "show", "jane-doe", "--json"], ["app", "show", "acme", "--json"],
+    ]  # fmt: skip
+    for listing in json_listings:
         out = runner.ok(*listing).stdout
         json.loads(out)
     for listing in (["ref", "list"], ["app", "list"], ["feedback", "list"], ["audit"], ["ref", "show", "jane-doe"],

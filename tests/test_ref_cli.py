@@ -161,7 +161,8 @@ def test_help_does_not_import_the_renderer() -> None:
     import subprocess
     import sys
 
-    code = "import sys; from refaudit.cli import main; sys.argv=['refaudit','--help']\ntry: main()\nexcept SystemExit: pass\n"
+    code = "import sys; from refaudit.cli import main; sys.argv=['refaudit','--help']\n"
+    code += "try: main()\nexcept SystemExit: pass\n"
     code += "print(sorted(m for m in ('weasyprint','jinja2') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"

@@ -38,7 +38,8 @@ def test_lock_held_by_another_process_exits_5(runner: Runner, registry: Path) ->
     before = registry.read_bytes()
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import filelock,sys,time; l=filelock.FileLock(sys.argv[1]); l.acquire(); print('held', flush=True); time.sleep(30)",
+         "import filelock,sys,time; l=filelock.FileLock(sys.argv[1]); l.acquire(); "
+         "print('held', flush=True); time.sleep(30)",
          str(store.Store(registry).lock_path)],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip

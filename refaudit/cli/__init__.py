@@ -21,7 +21,8 @@ class CliError(click.ClickException):
     def __init__(self, error: RefauditError) -> None:
         message = str(error)
         super().__init__(message[:1].upper() + message[1:] if message else error.__class__.__name__)
-        self.exit_code = error.exit_code
+        # ClickException declares exit_code on the class; ours varies with the error.
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 class RefauditGroup(click.Group):
@@ -96,13 +97,23 @@ def cli(
 
 
 # --- COMMANDS: one import line per command module ------------------------------------
-from refaudit.cli import ref, registry_cmd  # noqa: E402
+from refaudit.cli import interop_cmd, ref, registry_cmd, session_cmd  # noqa: E402
 
 registry_cmd.register(cli)
 ref.register(cli)
+interop_cmd.register(cli)
+session_cmd.register(cli)
+from refaudit.cli import app_cmd, feedback_cmd, history_cmd  # noqa: E402
+
+app_cmd.register(cli)
+feedback_cmd.register(cli)
+history_cmd.register(cli)
 from refaudit.cli import next_cmd  # noqa: E402
 
 next_cmd.register(cli)
+from refaudit.cli import audit_cmd  # noqa: E402
+
+audit_cmd.register(cli)
 # --- end COMMANDS ---------------------------------------------------------------------
 
 

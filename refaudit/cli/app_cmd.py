@@ -9,6 +9,7 @@ import click
 
 from refaudit import applications, feedback, resolve
 from refaudit.cli._common import DATE, AppContext, choice, echo_json, pass_app, table
+from refaudit.cli.session_cmd import complete_app, complete_ref
 from refaudit.model import OUTCOMES, STAGES, Application, Registry
 
 
@@ -30,7 +31,14 @@ def app_group() -> None:
 @click.option("--role", required=True, help="The job you applied for.")
 @click.option("--applied", type=DATE, help="When you applied (YYYY-MM-DD; default today).")
 @click.option("--via", help="The agency or recruiter, if any.")
-@click.option("--ref", "refs", multiple=True, metavar="REF", help="A reference you gave (repeatable).")
+@click.option(
+    "--ref",
+    "refs",
+    multiple=True,
+    metavar="REF",
+    shell_complete=complete_ref,
+    help="A reference you gave (repeatable).",
+)
 @click.option("--note", help="A private note.")
 @click.option("--id", "app_id", help="Choose the id yourself (default: made from company and role).")
 @pass_app
@@ -138,7 +146,7 @@ def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
 
 
 @app_group.command("show")
-@click.argument("app_query", metavar="APP")
+@click.argument("app_query", metavar="APP", shell_complete=complete_app)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def show(app: AppContext, app_query: str, as_json: bool) -> None:
@@ -159,16 +167,31 @@ def show(app: AppContext, app_query: str, as_json: bool) -> None:
 
 
 @app_group.command("update")
-@click.argument("app_query", metavar="APP")
+@click.argument("app_query", metavar="APP", shell_complete=complete_app)
 @click.option("--stage", type=choice(STAGES), help="How far it got.")
 @click.option("--outcome", type=choice(OUTCOMES), help="How it ended (pending while open).")
 @click.option("--reason", help="The reason the employer gave.")
-@click.option("--ref", "refs", multiple=True, metavar="REF", help="Add a reference you gave (repeatable).")
 @click.option(
-    "--briefed", multiple=True, metavar="REF", help="You told this reference the call is coming, today (repeatable)."
+    "--ref",
+    "refs",
+    multiple=True,
+    metavar="REF",
+    shell_complete=complete_ref,
+    help="Add a reference you gave (repeatable).",
 )
 @click.option(
-    "--thanked", multiple=True, metavar="REF", help="You thanked this reference and told them how it went (repeatable)."
+    "--briefed",
+    multiple=True,
+    metavar="REF",
+    shell_complete=complete_ref,
+    help="You told this reference the call is coming, today (repeatable).",
+)
+@click.option(
+    "--thanked",
+    multiple=True,
+    metavar="REF",
+    shell_complete=complete_ref,
+    help="You thanked this reference and told them how it went (repeatable).",
 )
 @click.option("--note", help="A private note, added as a dated line.")
 @pass_app
@@ -211,7 +234,7 @@ def update(
 
 
 @app_group.command("debrief")
-@click.argument("app_query", metavar="APP")
+@click.argument("app_query", metavar="APP", shell_complete=complete_app)
 @click.option("--reason", help="The reason they gave for turning you down.")
 @click.option("--criticism", multiple=True, help="Constructive criticism (repeatable).")
 @click.option("--lead", "leads", multiple=True, help="A job lead or referral they offered (repeatable).")

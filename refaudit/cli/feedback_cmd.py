@@ -9,6 +9,7 @@ import click
 
 from refaudit import feedback, resolve
 from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
+from refaudit.cli.session_cmd import complete_app, complete_ref
 from refaudit.model import CERTAINTIES, SENTIMENTS, SOURCES, Registry
 
 
@@ -26,14 +27,14 @@ def feedback_group() -> None:
 
 
 @feedback_group.command("log")
-@click.argument("ref_query", metavar="REF")
+@click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--sentiment", "-s", required=True, type=choice(SENTIMENTS), help="What the report said, overall.")
 @click.option("--source", type=choice(SOURCES), default="other", show_default=True, help="Who told you.")
 @click.option(
     "--certainty", type=choice(CERTAINTIES), default="direct", show_default=True,
     help="verbatim: their exact words; direct: someone who heard it told you; hearsay; inferred.",
 )  # fmt: skip
-@click.option("--app", "app_query", metavar="APP", help="The application it was about.")
+@click.option("--app", "app_query", metavar="APP", shell_complete=complete_app, help="The application it was about.")
 @click.option("--date", "reported_on", type=DATE, help="When the report reached you (YYYY-MM-DD; default today).")
 @click.option("--reporter", help="Who told you, e.g. 'Sam at Hays'.")
 @click.option("--quote", help="What was said, as close to the words as you have.")
@@ -86,8 +87,10 @@ def log(
 
 
 @feedback_group.command("list")
-@click.argument("ref_query", metavar="[REF]", required=False)
-@click.option("--app", "app_query", metavar="APP", help="Only reports on this application.")
+@click.argument("ref_query", metavar="[REF]", required=False, shell_complete=complete_ref)
+@click.option(
+    "--app", "app_query", metavar="APP", shell_complete=complete_app, help="Only reports on this application."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_(app: AppContext, ref_query: str | None, app_query: str | None, as_json: bool) -> None:

@@ -9,6 +9,7 @@ import click
 
 from refaudit import feedback, references, resolve
 from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
+from refaudit.cli.session_cmd import complete_ref
 from refaudit.model import RELATIONSHIPS, STATUSES, Reference, Registry
 
 
@@ -135,7 +136,7 @@ def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
 
 
 @ref.command("show")
-@click.argument("ref_query", metavar="REF")
+@click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def show(app: AppContext, ref_query: str, as_json: bool) -> None:
@@ -167,15 +168,14 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
     click.echo(f"\nReports ({len(data['feedback'])}):")
     for f in data["feedback"]:
         via = f" via {f['reporter']}" if f.get("reporter") else ""
-        click.echo(
-            f"  {f['reported_on']}  {f['id']}  {f['sentiment']} ({f.get('source', 'other')}, {f.get('certainty', 'direct')}){via}"
-        )
+        how = f"{f.get('source', 'other')}, {f.get('certainty', 'direct')}"
+        click.echo(f"  {f['reported_on']}  {f['id']}  {f['sentiment']} ({how}){via}")
         if f.get("quote"):
             click.echo(f"      “{f['quote']}”")
 
 
 @ref.command("edit")
-@click.argument("ref_query", metavar="REF")
+@click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--name", help="Their name.")
 @_field_options
 @pass_app
@@ -195,7 +195,7 @@ def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
 
 
 @ref.command("status")
-@click.argument("ref_query", metavar="REF")
+@click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.argument("status", type=choice(STATUSES))
 @click.option("--note", help="Why (kept with the date).")
 @pass_app
@@ -216,7 +216,7 @@ def status(app: AppContext, ref_query: str, status: str, note: str | None) -> No
 
 
 @ref.command("remove")
-@click.argument("ref_query", metavar="REF")
+@click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
 def remove(app: AppContext, ref_query: str, yes: bool) -> None:

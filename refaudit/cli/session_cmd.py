@@ -1,0 +1,143 @@
+"""``unlock``, ``lock``, ``completion``: sessions like ``bw unlock``, and shell completion.
+
+``complete_ref`` and ``complete_app`` are ``shell_complete`` callbacks for REF and APP
+arguments. They offer ids only while a session (``REFAUDIT_SESSION``) is live and never
+prompt: tab completion must not stop to ask for a passphrase.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from click.shell_completion import CompletionItem, get_completion_class
+
+from refaudit import service, session, store, vault
+from refaudit.cli._common import AppContext, default_registry_path, pass_app
+from refaudit.errors import RefauditError
+from refaudit.model import Registry, fold
+
+PROG_NAME = "refaudit"
+COMPLETE_VAR = "_REFAUDIT_COMPLETE"
+SHELLS = ("bash", "zsh", "fish")
+
+
+@click.command()
+@click.option(
+    "--timeout",
+    default="15m",
+    show_default=True,
+    metavar="DURATION",
+    help="How long the session lasts: e.g. 90s, 15m, 1h30m (at most 24h).",
+)
+@click.option("--raw", is_flag=True, help="Print only the token.")
+@pass_app
+def unlock(app: AppContext, timeout: str, raw: bool) -> None:
+    """Ask the passphrase once and start a session for this registry.
+
+    Prints a line for your shell to run; while REFAUDIT_SESSION is set, commands
+    skip the passphrase. The token is useless without the session file in your
+    private runtime folder, which expires and which 'refaudit lock' removes.
+
+    \b
+    Example:
+      eval "$(refaudit unlock)"
+      export REFAUDIT_SESSION="$(refaudit unlock --raw --timeout 1h)"
+      refaudit lock
+    """
+    ttl = session.parse_duration(timeout)
+    ctx = app.context()
+    passphrase = app.passphrase()
+    ctx.unlock = lambda blob: vault.unlock_passphrase(blob, passphrase)
+    _, keyring = service.read_with_keyring(ctx)
+    now = app.now()
+    token = session.create(ctx.store.path, keyring.file_id, keyring.data_key, ttl, now)
+    until = session.expiry_of(now, ttl).strftime("%Y-%m-%d %H:%M")
+    click.echo(f"Session for {ctx.store.path} until {until}; end it with 'refaudit lock'.", err=True)
+    click.echo(token if raw else f"export REFAUDIT_SESSION={token}")
+
+
+@click.command()
+@pass_app
+def lock(app: AppContext) -> None:
+    """End every session of this registry; their tokens stop working at once.
+
+    Needs no passphrase. 'refaudit passwd' and 'refaudit recover' do this too.
+
+    \b
+    Example:
+      refaudit lock && unset REFAUDIT_SESSION
+    """
+    path = app.store().path
+    ended = session.end_all(path)
+    click.echo(f"Ended {ended} session{'' if ended == 1 else 's'} of {path}.")
+
+
+@click.command()
+@click.argument("shell", type=click.Choice(SHELLS, case_sensitive=False))
+@click.pass_context
+def completion(ctx: click.Context, shell: str) -> None:
+    """Print the shell completion script for bash, zsh or fish.
+
+    Reference and application ids complete while a session is live
+    ('refaudit unlock'); completion never asks for the passphrase.
+
+    \b
+    Example:
+      eval "$(refaudit completion bash)"     # in ~/.bashrc
+      eval "$(refaudit completion zsh)"      # in ~/.zshrc
+      refaudit completion fish > ~/.config/fish/completions/refaudit.fish
+    """
+    comp_cls = get_completion_class(shell.lower())
+    assert comp_cls is not None  # click ships all three
+    click.echo(comp_cls(ctx.find_root().command, {}, PROG_NAME, COMPLETE_VAR).source(), nl=False)
+
+
+# --- completion callbacks ------------------------------------------------------------------
+
+
+def _session_registry(ctx: click.Context) -> Registry | None:
+    """The registry, when a live session opens it; None otherwise. Never prompts, never raises."""
+    token = os.environ.get("REFAUDIT_SESSION")
+    if not token:
+        return None
+    given = ctx.find_root().params.get("registry") or os.environ.get("REFAUDIT_REGISTRY")
+    try:
+        st = store.Store(Path(given) if given else default_registry_path())
+
+        def unlock(blob: bytes) -> vault.Keyring:
+            return vault.unlock_key(blob, *session.resolve(token, st.path))
+
+        return service.read(service.Context(store=st, unlock=unlock, now=lambda: datetime.now(UTC)))
+    except (RefauditError, OSError, ValueError):
+        return None
+
+
+def _matches(incomplete: str, pairs: list[tuple[str, str]]) -> list[CompletionItem]:
+    query = fold(incomplete)
+    return [
+        CompletionItem(rid, help=label)
+        for rid, label in pairs
+        if rid.startswith(incomplete) or fold(label).startswith(query)
+    ]
+
+
+def complete_ref(ctx: click.Context, param: click.Parameter | None, incomplete: str) -> list[CompletionItem]:
+    """Reference ids (with names as help) matching what was typed, while a session is live."""
+    reg = _session_registry(ctx)
+    return [] if reg is None else _matches(incomplete, [(r.id, r.name) for r in reg.references])
+
+
+def complete_app(ctx: click.Context, param: click.Parameter | None, incomplete: str) -> list[CompletionItem]:
+    """Application ids (with company and role as help) matching what was typed, while a session is live."""
+    reg = _session_registry(ctx)
+    if reg is None:
+        return []
+    return _matches(incomplete, [(a.id, f"{a.company} — {a.role}") for a in reg.applications])
+
+
+def register(group: click.Group) -> None:
+    for command in (unlock, lock, completion):
+        group.add_command(command)
