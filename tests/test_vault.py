@@ -126,9 +126,7 @@ def test_recovery_key_typo_is_clear_auth_error(made: tuple[vault.Keyring, str, b
     _, recovery, blob = made
     with pytest.raises(AuthError) as caught:
         vault.unlock_recovery(blob, _typo(recovery, 17))
-    assert str(caught.value) == (
-        "the recovery key's checksum does not match — check for a mistyped character"
-    )
+    assert str(caught.value) == ("the recovery key's checksum does not match — check for a mistyped character")
     assert caught.value.exit_code == 3
 
 
@@ -230,9 +228,7 @@ def test_byte_flips_are_damage(made: tuple[vault.Keyring, str, bytes]) -> None:
     """Flipping one byte anywhere, header or body, is DamagedError and never another exception."""
     _, _, blob = made
     header_end = _header_size(blob)
-    positions = sorted(
-        set(_spread(len(blob), 40)) | {0, 8, 9, 10, 20, 40, 60, 78, 100, header_end, len(blob) - 1}
-    )
+    positions = sorted(set(_spread(len(blob), 40)) | {0, 8, 9, 10, 20, 40, 60, 78, 100, header_end, len(blob) - 1})
     assert any(p < header_end for p in positions)
     assert any(p >= header_end + CHECKSUM_SIZE + NONCE_SIZE for p in positions)
     for position in positions:
@@ -290,8 +286,7 @@ def test_future_version_names_both_versions(made: tuple[vault.Keyring, str, byte
     with pytest.raises(DamagedError) as caught:
         vault.unlock_passphrase(future, PASSPHRASE)
     assert str(caught.value) == (
-        "registry format version 7 is not supported by this refaudit "
-        "(it reads version 1); upgrade refaudit"
+        "registry format version 7 is not supported by this refaudit (it reads version 1); upgrade refaudit"
     )
 
 
