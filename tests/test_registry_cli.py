@@ -253,3 +253,21 @@ def test_world_writable_folder_warns(runner: Runner, tmp_path: Path) -> None:
     shared.chmod(0o777)
     result = runner.ok("--registry", str(shared / "r.refaudit"), "init", *CHEAP_KDF)
     assert "Warning:" in result.stderr and "other users" in result.stderr
+
+
+def test_absurd_kdf_parameters_are_refused_quickly(runner: Runner, registry: Path) -> None:
+    """A header asking for 1 TiB of Argon2 memory, checksum recomputed, is exit 4 at once, not a hang."""
+    import hashlib
+    import time
+
+    data = bytearray(registry.read_bytes())
+    offset = len(vault.MAGIC) + 2  # memory_kib follows the magic and the version (docs/FORMAT.md)
+    data[offset : offset + 4] = struct.pack(">I", 2**30)
+    header_size = vault._FIXED.size + len(vault.inspect(registry.read_bytes())["slots"]) * vault._SLOT.size
+    data[header_size : header_size + 32] = hashlib.sha256(bytes(data[:header_size])).digest()
+    registry.write_bytes(bytes(data))
+    started = time.monotonic()
+    result = runner("ref", "list")
+    assert result.exit_code == 4
+    assert "memory" in result.stderr
+    assert time.monotonic() - started < 5

@@ -100,12 +100,12 @@ while True:
 def test_sigkill_during_saves_never_loses_a_reported_save(registry: Path) -> None:
     """A save loop killed with SIGKILL at random moments always leaves a registry holding every reported save."""
     rng = random.Random(1234)
-    rounds = 300 if STRESS else 12
+    rounds = 1000 if STRESS else 12
     next_index = 0
     confirmed: list[str] = []
     for _ in range(rounds):
         proc = subprocess.Popen([sys.executable, "-c", SAVE_LOOP, str(next_index)], stdout=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.3, 1.2))
+        time.sleep(rng.uniform(0.15, 0.6) if STRESS else rng.uniform(0.3, 1.2))
         os.kill(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()
         confirmed += [f"loop-{line.split()[1]}" for line in out.splitlines() if line.startswith("saved ")]
