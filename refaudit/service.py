@@ -46,8 +46,7 @@ def init(
     vault.check_kdf_floor(kdf)
     reg = registry or Registry()
     with ctx.store.locked():
-        if ctx.store.exists():
-            ctx.store.create(b"", _no_verify)  # raises "already exists"
+        ctx.store.refuse_existing()
         keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)
         history.append(reg, ctx.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
@@ -114,6 +113,3 @@ def _verifier(keyring: vault.Keyring) -> Callable[[bytes], None]:
 
     return check
 
-
-def _no_verify(_: bytes) -> None:
-    return None

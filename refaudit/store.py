@@ -95,13 +95,17 @@ class Store:
         finally:
             lock.release()
 
-    def create(self, blob: bytes, verify: Callable[[bytes], None]) -> None:
-        """Write a new registry; refuses when one exists (exit 1)."""
+    def refuse_existing(self) -> None:
+        """Exit 1 when a registry is already there: nothing ever overwrites one by accident."""
         if self.path.exists():
             raise RefauditError(
                 f"a registry already exists at {str(self.path)!r}; refusing to overwrite it "
                 "(choose another --registry, or remove it yourself if you really mean to)."
             )
+
+    def create(self, blob: bytes, verify: Callable[[bytes], None]) -> None:
+        """Write a new registry; refuses when one exists (exit 1)."""
+        self.refuse_existing()
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._replace(blob, verify, backup=None)
 

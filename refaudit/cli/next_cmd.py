@@ -75,8 +75,7 @@ def demo(app: AppContext, path: Path | None) -> None:
     if path is not None:
         app.registry_path = path
     ctx = app.context()
-    if ctx.store.exists():
-        ctx.store.create(b"", lambda _: None)  # refuses with the standard message, like init
+    ctx.store.refuse_existing()
     default = app.passphrase_file is None and "REFAUDIT_PASSPHRASE" not in os.environ
     passphrase = DEMO_PASSPHRASE if default else app.passphrase()
     reg = build_demo(app.today())

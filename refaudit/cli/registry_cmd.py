@@ -6,16 +6,12 @@ import os
 
 import click
 
-from refaudit import service, vault
+from refaudit import service, session, vault
 from refaudit.cli._common import AppContext, pass_app, stdin_is_terminal
 from refaudit.errors import DamagedError, UsageError
 
 
 def _end_sessions(app: AppContext) -> None:
-    try:
-        from refaudit import session
-    except ImportError:  # sessions not built into this copy
-        return
     session.end_all(app.store().path)
 
 
@@ -54,8 +50,7 @@ def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: in
     kdf = vault.KdfParams(kdf_memory * 1024, kdf_passes, vault.DEFAULT_KDF.lanes)
     vault.check_kdf_floor(kdf)
     ctx = app.context()
-    if ctx.store.exists():
-        ctx.store.create(b"", lambda _: None)  # refuses with the standard message
+    ctx.store.refuse_existing()  # before asking for a passphrase twice
     passphrase = app.new_secret("REFAUDIT_PASSPHRASE", app.passphrase_file, "passphrase")
     recovery = service.init(ctx, passphrase, kdf, recovery=not no_recovery_key)
     click.echo(f"Created {ctx.store.path}")
