@@ -114,6 +114,9 @@ next_cmd.register(cli)
 from refaudit.cli import audit_cmd  # noqa: E402
 
 audit_cmd.register(cli)
+from refaudit.cli import report_cmd  # noqa: E402
+
+report_cmd.register(cli)
 # --- end COMMANDS ---------------------------------------------------------------------
 
 

@@ -1,0 +1,442 @@
+"""The rendered report: real PDFs read back with pypdf (and qpdf, pdftoppm when installed)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from refaudit import actions, audit, render, report, settings
+from refaudit.demo import build_demo
+from refaudit.model import Application, Feedback, Reference, Registry
+
+AS_OF = date(2026, 11, 25)
+REPO = Path(__file__).resolve().parents[1]
+BLNS = Path(__file__).resolve().parents[2] / "shared/data/naughty-strings/blns.txt"
+
+HOSTILE_NAME = '<img src="file:///etc/passwd">'
+HOSTILE_NOTE = '<link rel="attachment" href="file:///etc/passwd">'
+HOSTILE_QUOTE = "<style>@import url(file:///etc/passwd)</style>"
+HOSTILE_COMPANY = '<a href="http://127.0.0.1:9/">x</a>'
+
+
+def _context(registry: Registry, *, redact: bool = False, conf: dict[str, Any] | None = None) -> dict[str, Any]:
+    conf = conf or settings.load(None)
+    verdicts = audit.audit(registry, conf, AS_OF)
+    due = actions.due_actions(registry, verdicts, conf, AS_OF)
+    picks = audit.lineup(registry, verdicts, conf)
+    return report.build_context(registry, verdicts, due, conf, AS_OF, redact=redact, lineup=picks)
+
+
+def _pdf(registry: Registry, **kw: Any) -> bytes:
+    conf = kw.pop("conf", None) or settings.load(None)
+    return render.render_pdf(_context(registry, conf=conf, **kw), conf)
+
+
+def _reader(pdf: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(pdf), strict=True)
+
+
+def _text(pdf: bytes) -> str:
+    """The text of every page, whitespace collapsed (pypdf breaks lines where the PDF does)."""
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in _reader(pdf).pages)
+
+
+def _outline(items: list[Any], depth: int = 0) -> Iterator[tuple[int, str]]:
+    for item in items:
+        if isinstance(item, list):
+            yield from _outline(item, depth + 1)
+        else:
+            yield depth, item.title
+
+
+def _everything(pdf: bytes) -> str:
+    """Page text, metadata, outline, and every string and decompressed stream in every object."""
+    reader = _reader(pdf)
+    parts = [_text(pdf)]
+    parts += [str(v) for v in (reader.metadata or {}).values()]
+    parts += [title for _, title in _outline(reader.outline)]
+
+    def walk(obj: Any, seen: set[int]) -> None:
+        if isinstance(obj, pypdf.generic.IndirectObject):
+            if obj.idnum in seen:
+                return
+            seen.add(obj.idnum)
+            obj = obj.get_object()
+        if isinstance(obj, pypdf.generic.StreamObject):
+            data = obj.get_data()
+            parts.append(data.decode("latin-1"))
+            parts.append(data.decode("utf-16-be", "ignore"))
+        if isinstance(obj, dict):
+            for value in obj.values():
+                walk(value, seen)
+        elif isinstance(obj, list):
+            for value in obj:
+                walk(value, seen)
+        elif isinstance(obj, str | bytes):
+            parts.append(obj if isinstance(obj, str) else obj.decode("latin-1"))
+
+    seen: set[int] = set()
+    walk(reader.trailer, seen)
+    for num in range(1, int(reader.trailer["/Size"])):
+        walk(pypdf.generic.IndirectObject(num, 0, reader), seen)
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Registry:
+    return build_demo(AS_OF)
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(demo: Registry) -> bytes:
+    return _pdf(demo)
+
+
+@pytest.fixture(scope="module")
+def redacted_pdf(demo: Registry) -> bytes:
+    return _pdf(demo, redact=True)
+
+
+# --- what the report says --------------------------------------------------------
+
+
+def test_the_report_names_every_reference_with_its_advice(demo: Registry, demo_pdf: bytes) -> None:
+    """Every reference appears by name, and each advice is spelled out as a word."""
+    text = _text(demo_pdf)
+    for ref in demo.references:
+        assert ref.name in text
+    for word in ("KEEP", "WATCH", "DROP"):
+        assert word in text
+    assert "Said I struggled with deadlines." in text
+    assert "What employers told you" in text
+    assert "went with a candidate with more experience" in text
+
+
+def test_the_reasons_are_printed(demo: Registry, demo_pdf: bytes) -> None:
+    """The first words of every reason the audit gives are in the PDF."""
+    text = _text(demo_pdf)
+    for verdict in audit.audit(demo, settings.load(None), AS_OF):
+        for reason in verdict.reasons:
+            assert " ".join(reason.split()[:6]) in text
+
+
+def test_every_page_says_page_x_of_y(demo_pdf: bytes) -> None:
+    """The footer numbers every page out of the total."""
+    reader = _reader(demo_pdf)
+    total = len(reader.pages)
+    assert total > 5
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Page {number} of {total}" in " ".join(page.extract_text().split())
+
+
+def test_the_running_footer_carries_the_confidentiality_line(demo_pdf: bytes) -> None:
+    """Every page repeats the confidentiality line from the settings."""
+    line = settings.load(None)["report"]["confidentiality"]
+    for page in _reader(demo_pdf).pages:
+        assert line in " ".join(page.extract_text().split())
+
+
+def test_the_outline_has_a_bookmark_per_section_and_per_reference(demo: Registry, demo_pdf: bytes) -> None:
+    """Sections at the top level, each reference under "References, one by one"."""
+    outline = list(_outline(_reader(demo_pdf).outline))
+    top = [title for depth, title in outline if depth == 0]
+    assert top == [
+        "Cover", "Summary", "All references", "Charts", "References, one by one",
+        "What employers told you", "Appendix A: Applications", "Appendix B: Scoring settings",
+    ]  # fmt: skip
+    people = [title for depth, title in outline if depth == 1 and re.match(r"\d+\. ", title)]
+    assert sorted(t.split(". ", 1)[1] for t in people) == sorted(r.name for r in demo.references)
+
+
+def test_metadata(demo_pdf: bytes) -> None:
+    """Title, subject, author (the owner), keywords and the as-of date as creation date."""
+    meta = _reader(demo_pdf).metadata
+    assert meta is not None
+    assert meta["/Title"] == "Reference audit — Alex Candidate"
+    assert meta["/Author"] == "Alex Candidate"
+    assert meta["/Subject"].startswith("Audit of 10 job references as of 2026-11-25")
+    assert meta["/Keywords"] == "job references, reference audit, refaudit"
+    assert meta["/CreationDate"] == "D:20261125"
+
+
+def test_paper_size_comes_from_the_settings(demo: Registry, demo_pdf: bytes) -> None:
+    """A4 by default; Letter when the config says so."""
+    a4 = _reader(demo_pdf).pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+    conf = settings.load(None)
+    conf["report"]["paper"] = "Letter"
+    letter = _reader(_pdf(Registry(owner="X"), conf=conf)).pages[0].mediabox
+    assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
+
+
+def test_the_fonts_are_the_bundled_ones(demo_pdf: bytes) -> None:
+    """Only the DejaVu files in templates/report/fonts are embedded (as subsets)."""
+    everything = _everything(demo_pdf)
+    fonts = set(re.findall(r"/[A-Z]{6}\+([\w-]+)", everything)) or set(
+        re.findall(r"[A-Z]{6}\+(Report-[\w,-]+)", everything)
+    )
+    assert fonts
+    assert all(name.startswith("Report-") for name in fonts), fonts
+
+
+# --- the file itself ----------------------------------------------------------------
+
+
+def test_same_registry_and_as_of_give_the_same_bytes(demo_pdf: bytes) -> None:
+    """Byte-reproducible, even from another process with another hash seed."""
+    script = (
+        "import sys; from datetime import date; from refaudit import actions, audit, render, report, settings\n"
+        "from refaudit.demo import build_demo\n"
+        "d = date(2026, 11, 25); reg = build_demo(d); conf = settings.load(None)\n"
+        "v = audit.audit(reg, conf, d); a = actions.due_actions(reg, v, conf, d)\n"
+        "ctx = report.build_context(reg, v, a, conf, d, redact=False, lineup=audit.lineup(reg, v, conf))\n"
+        "sys.stdout.buffer.write(render.render_pdf(ctx, conf))\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    other = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, env=env, cwd=REPO)
+    assert other.stdout == demo_pdf
+
+
+def test_the_pdf_passes_strict_checks(demo_pdf: bytes, tmp_path: Path) -> None:
+    """pypdf's strict reader opens every page, and qpdf --check finds nothing wrong."""
+    reader = _reader(demo_pdf)
+    for page in reader.pages:
+        page.extract_text()
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf is not installed")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(demo_pdf)
+    result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+    assert b"No syntax or stream encoding errors found" in result.stdout
+
+
+def test_the_first_three_pages_are_not_blank(demo_pdf: bytes, tmp_path: Path) -> None:
+    """Rasterised, the cover, the summary and the table all have ink on them."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(demo_pdf)
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.pgm"))
+    assert len(pages) == 3
+    for page in pages:
+        pixels = _pgm_pixels(page.read_bytes())
+        dark = sum(1 for p in pixels if p < 160)
+        assert dark > len(pixels) * 0.01, page.name
+
+
+def _pgm_pixels(data: bytes) -> bytes:
+    """The pixel bytes of a binary PGM (P5) file."""
+    fields = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    assert fields is not None
+    return data[fields.end() :]
+
+
+def test_html_is_one_self_contained_file(demo: Registry) -> None:
+    """--format html: the same document, CSS inlined, nothing fetched from anywhere."""
+    conf = settings.load(None)
+    html = render.render_html(_context(demo), conf)
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<style>" in html and "<link" not in html
+    assert not re.search(r"\b(src|href)=\"(?!#)", html)
+    assert "url(" not in html.replace("url(#hatch-negative)", "")
+    assert "<svg" in html
+    assert "Jane Doe" in html and "Page 1 of" not in html
+
+
+def test_render_imports_its_libraries_only_when_rendering() -> None:
+    """Importing refaudit.render leaves jinja2 and weasyprint unloaded (refaudit --help stays fast)."""
+    script = "import sys, refaudit.render; print('jinja2' in sys.modules, 'weasyprint' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.split() == ["False", "False"]
+
+
+# --- redaction --------------------------------------------------------------------------
+
+
+def test_redacted_pdf_holds_no_email_phone_note_or_full_name(demo: Registry, redacted_pdf: bytes) -> None:
+    """Not in the text, the metadata, the outline, any string or any decompressed stream."""
+    everything = _everything(redacted_pdf)
+    secrets = [demo.owner or ""]
+    for ref in demo.references:
+        secrets += [ref.name, ref.id, ref.email or "", ref.phone or "", ref.notes or "", ref.status_note or ""]
+    for fb in demo.feedback:
+        secrets.append(fb.notes or "")
+    for app in demo.applications:
+        secrets.append(app.notes or "")
+    for secret in filter(None, secrets):
+        assert secret not in everything, secret
+    assert not _reader(redacted_pdf).attachments
+
+
+def test_redacted_pdf_shows_initials_and_keeps_quotes(redacted_pdf: bytes) -> None:
+    """Names become initials; what was said stays."""
+    text = _text(redacted_pdf)
+    assert "J. D." in text
+    assert "Said I struggled with deadlines." in text
+    assert "Redacted for sharing" in text
+    meta = _reader(redacted_pdf).metadata
+    assert meta is not None and meta["/Author"] == "A. C."
+
+
+# --- hostile text --------------------------------------------------------------------------
+
+
+def _hostile_registry() -> Registry:
+    return Registry(
+        owner="<b>Owner</b>",
+        references=[
+            Reference(id="evil", name=HOSTILE_NAME, notes=HOSTILE_NOTE, organization=HOSTILE_COMPANY),
+            Reference(id="plain", name="Plain Person"),
+        ],
+        applications=[
+            Application(id="a1", company=HOSTILE_COMPANY, role=HOSTILE_NAME, applied_on=date(2026, 10, 1),
+                        references=["evil"], outcome="rejected", reason=HOSTILE_QUOTE, criticism=[HOSTILE_NOTE],
+                        leads=[HOSTILE_COMPANY], closed_on=date(2026, 10, 5)),
+        ],
+        feedback=[
+            Feedback(id="f1", reference="evil", application="a1", reported_on=date(2026, 10, 6), source="employer",
+                     certainty="verbatim", sentiment="negative", quote=HOSTILE_QUOTE),
+        ],
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def hostile_pdf() -> bytes:
+    return _pdf(_hostile_registry())
+
+
+def test_markup_in_user_text_is_printed_literally(hostile_pdf: bytes) -> None:
+    """Tags typed into a name, note, quote or company show as text, not as HTML."""
+    text = _text(hostile_pdf)
+    for hostile in (HOSTILE_NAME, HOSTILE_NOTE, HOSTILE_QUOTE, HOSTILE_COMPANY, "<b>Owner</b>"):
+        assert hostile in text, hostile
+
+
+def test_markup_in_user_text_fetches_and_attaches_nothing(hostile_pdf: bytes) -> None:
+    """No attachment, no link to the network, and nothing from /etc/passwd."""
+    reader = _reader(hostile_pdf)
+    assert not reader.attachments
+    everything = _everything(hostile_pdf)
+    assert "/EmbeddedFiles" not in everything
+    assert "/URI" not in everything
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A") or {}
+            assert action.get("/S") != "/URI", action
+    passwd = Path("/etc/passwd")
+    if passwd.exists():
+        for line in passwd.read_text().splitlines()[:5]:
+            if line.strip():
+                assert line not in everything
+
+
+def test_autoescape_is_on_in_the_html(tmp_path: Path) -> None:
+    """The HTML output escapes what the user typed."""
+    html = render.render_html(_context(_hostile_registry()), settings.load(None))
+    assert HOSTILE_NAME not in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+
+
+def _blns() -> list[str]:
+    if not BLNS.exists():
+        pytest.skip("shared/data/naughty-strings/blns.txt is not beside this checkout")
+    lines = BLNS.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("batch", [0, 1, 2], ids=["first-third", "second-third", "last-third"])
+def test_every_naughty_string_renders_as_name_note_and_quote(batch: int) -> None:
+    """Each line of the Big List of Naughty Strings, as a name, a note and a quote, gives a valid PDF."""
+    lines = _blns()
+    chunk = lines[batch::3]
+    refs = [
+        Reference(id=f"r{i}", name=line[:200], notes=line, organization=chunk[-1 - i][:300])
+        for i, line in enumerate(chunk)
+    ]
+    feedback = [
+        Feedback(id=f"f{i}", reference=f"r{i}", reported_on=date(2026, 11, 1), sentiment="mixed", quote=line)
+        for i, line in enumerate(chunk)
+    ]
+    pdf = _pdf(Registry(owner=chunk[0][:200], references=refs, feedback=feedback))
+    reader = _reader(pdf)
+    assert len(reader.pages) > 3
+    # Characters no installed font has make WeasyPrint embed its own CMap, which pypdf
+    # decodes as two bytes a character; dropping the NULs gives the text back.
+    text = _text(pdf).replace("\x00", "")
+    plain = [line for line in chunk if re.fullmatch(r"[A-Za-z][A-Za-z ]{3,40}", line)]
+    for line in plain:
+        assert line in text, line
+
+
+# --- the fetcher -------------------------------------------------------------------------
+
+
+def test_the_fetcher_serves_bundled_assets_with_their_type() -> None:
+    """report.css and the fonts come back with a Content-Type."""
+    fetcher = render.assets_fetcher()
+    css = fetcher.fetch((render.report_dir() / "report.css").as_uri())
+    assert css.content_type == "text/css"
+    font = fetcher.fetch((render.report_dir() / "fonts" / "DejaVuSans.ttf").as_uri())
+    assert font.content_type == "font/ttf"
+    assert font.read(4) == b"\x00\x01\x00\x00"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/",
+        "https://example.com/x.css",
+        "data:text/css,body{}",
+        "ftp://example.com/x",
+        "FILE://remote-host/etc/passwd",
+    ],
+    ids=["file-outside", "http", "https", "data", "ftp", "file-remote-host"],
+)
+def test_the_fetcher_refuses_anything_else(url: str) -> None:
+    """Other files, the network and inline data are refused."""
+    with pytest.raises(render.FetchRefused):
+        render.assets_fetcher().fetch(url)
+
+
+def test_the_fetcher_resolves_before_checking(tmp_path: Path) -> None:
+    """``..`` and a symlink pointing out of the assets folder are both refused."""
+    root = tmp_path / "assets"
+    root.mkdir()
+    (root / "ok.css").write_text("p {}")
+    secret = tmp_path / "secret.css"
+    secret.write_text("secret")
+    (root / "link.css").symlink_to(secret)
+    fetcher = render.assets_fetcher(root)
+    assert fetcher.fetch((root / "ok.css").as_uri()).read() == b"p {}"
+    with pytest.raises(render.FetchRefused):
+        fetcher.fetch((root / "link.css").as_uri())
+    with pytest.raises(render.FetchRefused):
+        fetcher.fetch(root.as_uri() + "/../secret.css")
+    with pytest.raises(render.FetchRefused):
+        fetcher.fetch(root.as_uri() + "/%2e%2e/secret.css")
+
+
+def test_attachments_go_through_the_fetcher_too() -> None:
+    """A document asking WeasyPrint to attach /etc/passwd gets no attachment."""
+    import weasyprint
+
+    html = '<html><head><link rel="attachment" href="file:///etc/passwd"></head><body><p>x</p></body></html>'
+    fetcher = render.assets_fetcher()
+    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(attachments=["file:///etc/passwd"])
+    assert not _reader(pdf).attachments
+    assert "/EmbeddedFiles" not in _everything(pdf)

@@ -1,0 +1,347 @@
+"""The report's context: what is printed, in what order, summarised and redacted (no rendering here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from refaudit import report, settings
+from refaudit.errors import ValidationError
+from refaudit.model import Application, Feedback, Reference, Registry
+
+AS_OF = date(2026, 11, 25)
+
+
+@dataclass(frozen=True)
+class V:
+    """A stand-in for ``refaudit.audit.Verdict`` with only what the report reads."""
+
+    id: str
+    recommendation: str = "keep"
+    risk: float = 0.1
+    flags: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    uses: int = 0
+    last_used: date | None = None
+
+
+@dataclass(frozen=True)
+class A:
+    kind: str
+    due: date
+    reference: str | None
+    application: str | None
+    reason: str
+    command: str
+
+
+@dataclass(frozen=True)
+class P:
+    id: str
+    reason: str
+
+
+def _registry() -> Registry:
+    return Registry(
+        owner="Alex Candidate",
+        references=[
+            Reference(
+                id="jane-doe", name="Jane Doe", relationship="manager", organization="Acme Corp",
+                email="jane@example.com", phone="+1 555 0100", notes="Led the data team.",
+            ),
+            Reference(id="bob-smith", name="Bob Smith", relationship="colleague", phone="+44 20 7946 0958"),
+            Reference(id="ana-ruiz", name="Ana María Ruiz", relationship="mentor", status_note="Resting for now."),
+        ],
+        applications=[
+            Application(
+                id="acme", company="Acme Corp", role="Data Analyst", applied_on=date(2026, 10, 1),
+                references=["jane-doe", "bob-smith"], stage="reference-check", outcome="rejected",
+                reason="Went with a candidate with more experience", criticism=["Could show more SQL depth"],
+                leads=["Globex is hiring"], closed_on=date(2026, 10, 20),
+            ),
+            Application(
+                id="globex", company="Globex", role="Analyst", applied_on=date(2026, 11, 1),
+                references=["ana-ruiz"], outcome="rejected", reason="went with a candidate with MORE experience.",
+                criticism=["Could show more SQL depth"], closed_on=date(2026, 11, 10),
+            ),
+        ],
+        feedback=[
+            Feedback(
+                id="f1", reference="jane-doe", reported_on=date(2026, 10, 20), sentiment="negative",
+                source="recruiter", quote="Jane Doe said I struggled with deadlines; call jane@example.com.",
+                application="acme", notes="Sam told me on the phone.",
+            ),
+            Feedback(id="f2", reference="bob-smith", reported_on=date(2026, 9, 1), sentiment="positive",
+                     quote="Bob Smith (bob-smith) was glowing; ring him on +44 20 7946 0958."),
+            Feedback(id="f3", reference="jane-doe", reported_on=date(2026, 12, 1), sentiment="positive",
+                     quote="Reported after the as-of date."),
+        ],
+    )  # fmt: skip
+
+
+def _verdicts() -> list[V]:
+    return [
+        V("bob-smith", "keep", 0.1, uses=1, last_used=date(2026, 10, 1)),
+        V("jane-doe", "drop", 0.8, ["pattern"], ["Jane Doe hurt you (report f1)."], ["f1"], 1, date(2026, 10, 1)),
+        V("ana-ruiz", "watch", 0.35, ["untested"], ["Nobody has heard from Ana María Ruiz."]),
+    ]
+
+
+def _actions() -> list[A]:
+    return [
+        A("drop", date(2026, 10, 20), "jane-doe", None, "The audit says drop Jane Doe.",
+          "refaudit ref status jane-doe dropped"),
+        A("apply-more", date(2026, 11, 20), None, None, "Keep 3 coals in the fire.", "refaudit app add X"),
+    ]  # fmt: skip
+
+
+def _context(redact: bool = False, cfg: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+    conf = settings.load(None)
+    conf["report"].update(cfg or {})
+    return report.build_context(
+        kw.get("registry", _registry()), kw.get("verdicts", _verdicts()), kw.get("actions", _actions()),
+        conf, AS_OF, redact=redact, lineup=kw.get("lineup", [P("bob-smith", "A colleague who speaks well of you.")]),
+    )  # fmt: skip
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string anywhere in a nested context."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def test_references_are_ordered_drop_watch_keep_and_counted() -> None:
+    """The summary lists the most urgent reference first and the cover counts each advice."""
+    ctx = _context()
+    assert [r["name"] for r in ctx["references"]] == ["Jane Doe", "Ana María Ruiz", "Bob Smith"]
+    assert [r["badge"] for r in ctx["references"]] == ["DROP", "WATCH", "KEEP"]
+    assert ctx["counts"] == {"drop": 1, "watch": 1, "keep": 1}
+    assert [r["anchor"] for r in ctx["references"]] == ["ref-1", "ref-2", "ref-3"]
+
+
+def test_reports_after_as_of_are_left_out() -> None:
+    """Looking back ignores what was reported later."""
+    jane = _context()["references"][0]
+    assert [e["id"] for e in jane["evidence"]] == ["f1"]
+    assert (jane["positive"], jane["negative"], jane["other"]) == (0, 1, 0)
+
+
+def test_metadata_names_the_owner_and_the_as_of_date() -> None:
+    """PDF metadata: title and author carry the owner; the creation date is the as-of date."""
+    meta = _context()["metadata"]
+    assert meta["title"] == "Reference audit — Alex Candidate"
+    assert meta["author"] == "Alex Candidate"
+    assert meta["created"] == "2026-11-25"
+    assert "keep 1, watch 1, drop 1" in meta["subject"]
+
+
+def test_headline_says_what_to_do_in_three_lines() -> None:
+    """Drop, watch, next: one line each."""
+    lines = _context()["headline"]
+    assert [line["label"] for line in lines] == ["Drop", "Watch", "Next"]
+    assert "Jane Doe" in lines[0]["text"]
+    assert "Ana María Ruiz" in lines[1]["text"]
+    assert "Bob Smith" in lines[2]["text"]
+
+
+def test_actions_are_attached_to_their_reference() -> None:
+    """What is due for a person appears in that person's section too."""
+    ctx = _context()
+    jane = ctx["references"][0]
+    assert [a["kind"] for a in jane["actions"]] == ["drop"]
+    assert [a["kind"] for a in ctx["top_actions"]] == ["drop", "apply-more"]
+    assert ctx["top_actions"][0]["anchor"] == "ref-1"
+
+
+def test_redacted_context_holds_no_email_phone_note_or_full_name() -> None:
+    """Nothing redacted reaches the templates: not in names, quotes, reasons, actions or metadata."""
+    ctx = _context(redact=True)
+    everything = "\n".join(_strings(ctx))
+    for secret in (
+        "jane@example.com", "+1 555 0100", "+44 20 7946 0958", "7946", "Led the data team",
+        "Resting for now", "Sam told me", "Jane Doe", "Bob Smith", "Ana María Ruiz",
+        "Alex Candidate", "jane-doe", "bob-smith",
+    ):  # fmt: skip
+        assert secret not in everything, secret
+    names = [r["name"] for r in ctx["references"]]
+    assert names == ["J. D.", "A. R.", "B. S."]
+    jane = ctx["references"][0]
+    assert jane["evidence"][0]["quote"] == "J. D. said I struggled with deadlines; call [email]."
+    assert ctx["metadata"]["author"] == "A. C."
+    assert all(a["command"] is None for a in ctx["top_actions"])
+
+
+def test_quotes_are_kept_when_redacting() -> None:
+    """Only names, emails and phone numbers are taken out of a quote; the rest stays."""
+    bob = _context(redact=True)["references"][2]
+    assert bob["evidence"][0]["quote"] == "B. S. (B. S.) was glowing; ring him on [phone]."
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [("Jane Doe", "J. D."), ("jane", "J."), ("Dr Helen van der Park", "D. P."), ("Élodie Ñúñez", "É. Ñ."),
+     ("<script>", "S."), ("!!!", "?")],
+    ids=["two-words", "one-word", "many-words", "accents", "markup", "no-letters"],
+)  # fmt: skip
+def test_initials(name: str, short: str) -> None:
+    """Names shorten to the initials of their first and last words."""
+    assert report.initials(name) == short
+
+
+def test_evidence_is_newest_first_capped_and_counted() -> None:
+    """A reference with many reports prints the newest, and counts the rest."""
+    reg = Registry(
+        references=[Reference(id="r", name="R")],
+        feedback=[
+            Feedback(id=f"f{i}", reference="r", reported_on=date(2026, 1, 1) + timedelta(days=i), sentiment="neutral")
+            for i in range(1, 41)
+        ],
+    )
+    row = _context(registry=reg, verdicts=[V("r", evidence=["f2"])], actions=[], lineup=[])["references"][0]
+    ids = [e["id"] for e in row["evidence"]]
+    assert len(ids) == 25
+    assert ids[0] == "f40"
+    assert "f2" in ids  # the report that moved the recommendation is never the one left out
+    assert ids[:-1] == [f"f{i}" for i in range(40, 16, -1)]
+    assert row["evidence_more"] == 15
+    assert row["key_evidence_more"] == 0
+
+
+def test_a_big_registry_prints_fewer_rows_per_reference() -> None:
+    """The evidence budget is shared out, so 200 references do not print 25 reports each."""
+    refs = [Reference(id=f"r{i}", name=f"Person {i}") for i in range(200)]
+    fbs = [
+        Feedback(id=f"f{i}", reference=f"r{i % 200}", reported_on=date(2026, 1, 1), sentiment="mixed")
+        for i in range(2000)
+    ]
+    verdicts = [V(f"r{i}", "watch" if i % 2 else "keep", evidence=[f"f{i}", f"f{i + 200}"]) for i in range(200)]
+    ctx = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[])
+    assert ctx["compact"] is True
+    shown = {r["recommendation"]: len(r["evidence"]) for r in ctx["references"]}
+    assert shown == {"watch": 1, "keep": 1}
+    assert all(r["evidence"][0]["key"] for r in ctx["references"])
+    assert all(r["evidence_more"] == 9 for r in ctx["references"])
+    roomy = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
+                     cfg={"evidence_total": 600})  # fmt: skip
+    assert {len(r["evidence"]) for r in roomy["references"]} == {3}
+
+
+def test_a_big_registry_prints_the_two_main_reasons_and_counts_the_rest() -> None:
+    """Above report.compact_above references, each section keeps its first two reasons."""
+    refs = [Reference(id=f"r{i}", name=f"Person {i}") for i in range(3)]
+    verdicts = [V(f"r{i}", reasons=["First.", "Second.", "Third."]) for i in range(3)]
+    reg = Registry(references=refs)
+    ctx = _context(registry=reg, verdicts=verdicts, actions=[], lineup=[], cfg={"compact_above": 2})
+    assert ctx["compact"] is True
+    assert [(r["reasons"], r["reasons_more"]) for r in ctx["references"]] == [(["First.", "Second."], 1)] * 3
+    full = _context(registry=reg, verdicts=verdicts, actions=[], lineup=[])
+    assert full["compact"] is False
+    assert full["references"][0]["reasons"] == ["First.", "Second.", "Third."]
+
+
+def test_applications_appendix_summarises_a_long_history() -> None:
+    """The most recent applications are listed; all of them are counted by month."""
+    apps = [
+        Application(id=f"a{i}", company=f"Co {i}", role="Analyst", applied_on=date(2024, 1, 1) + timedelta(days=i),
+                    outcome="rejected" if i % 2 else "pending")
+        for i in range(700)
+    ]  # fmt: skip
+    ctx = _context(registry=Registry(applications=apps), verdicts=[], actions=[], lineup=[])
+    appendix = ctx["applications"]
+    assert appendix["total"] == 700
+    assert len(appendix["rows"]) == 200
+    assert appendix["rows"][0]["company"] == "Co 699"
+    assert appendix["hidden"] == 500
+    assert len(appendix["months"]) == 23
+    assert sum(m["total"] for m in appendix["months"]) == 700
+    assert {o["outcome"]: o["count"] for o in appendix["outcomes"]}["rejected"] == 350
+
+
+def test_debriefs_group_the_same_reason_said_twice() -> None:
+    """Reasons and criticism that differ only in case and punctuation are counted together."""
+    debriefs = _context()["debriefs"]
+    assert [(g["count"], g["where"]) for g in debriefs["reasons"]] == [(2, "Globex, Acme Corp")]
+    assert [(g["text"], g["count"]) for g in debriefs["criticism"]] == [("Could show more SQL depth", 2)]
+    assert [lead["text"] for lead in debriefs["leads"]] == ["Globex is hiring"]
+
+
+def test_timeline_counts_reports_per_month_by_sentiment() -> None:
+    """One bar per month, stacked positive / other / negative."""
+    chart = _context()["timeline"]
+    assert chart["unit"] == "month"
+    assert [b["total"] for b in chart["bars"]] == [1, 1, 0]  # Sep, Oct, Nov
+    assert [s["group"] for s in chart["bars"][0]["segments"]] == ["positive"]
+    assert [s["group"] for s in chart["bars"][1]["segments"]] == ["negative"]
+    assert chart["bars"][0]["label"] == "Sep 26"
+
+
+def test_timeline_uses_quarters_over_a_long_span_and_is_empty_without_reports() -> None:
+    """Three years of reports are drawn by quarter; no reports, no chart."""
+    fbs = [Feedback(id="f1", reference="r", reported_on=date(2023, 11, 2), sentiment="positive")]
+    reg = Registry(references=[Reference(id="r", name="R")], feedback=fbs)
+    assert report.timeline_chart(reg.feedback, AS_OF)["unit"] == "quarter"
+    assert report.timeline_chart([], AS_OF)["empty"] is True
+
+
+def test_risk_chart_draws_the_riskiest_against_the_configured_thresholds() -> None:
+    """Thresholds come from scoring.watch_risk and scoring.drop_risk."""
+    ctx = _context()
+    chart = ctx["risk_chart"]
+    assert ctx["thresholds"] == {"watch": 0.30, "drop": 0.50}
+    assert [b["value"] for b in chart["bars"]] == ["DROP 0.80", "WATCH 0.35", "KEEP 0.10"]
+    assert [line["label"] for line in chart["lines"]] == ["watch 0.30", "drop 0.50"]
+    small = report.risk_chart(ctx["references"], ctx["thresholds"], limit=1)
+    assert (len(small["bars"]), small["hidden"]) == (1, 2)
+
+
+def test_control_characters_never_reach_the_template() -> None:
+    """Text the registry would refuse anyway is cleaned rather than crashing the renderer."""
+    reg = Registry(references=[Reference(id="r", name="Nul\x00 Bell\x07 \ud800Surrogate\ufffe")])
+    row = _context(registry=reg, verdicts=[V("r")], actions=[], lineup=[])["references"][0]
+    assert row["name"] == "Nul Bell Surrogate"
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"paper": "A3"}, "config: report.paper 'A3' is not one of: A4, Letter, A5, Legal."),
+        (
+            {"evidence_per_reference": 0},
+            "config: report.evidence_per_reference must be a whole number of at least 1, not 0.",
+        ),
+        ({"title": " "}, "config: report.title must be text, not ' '."),
+    ],
+    ids=["paper", "zero", "blank-title"],
+)  # fmt: skip
+def test_report_settings_are_checked(override: dict[str, Any], message: str) -> None:
+    """A report setting the renderer cannot use is refused, naming the key."""
+    with pytest.raises(ValidationError) as info:
+        _context(cfg=override)
+    assert str(info.value) == message
+
+
+def test_paper_size_is_case_insensitive() -> None:
+    """``letter`` in a config file means Letter."""
+    conf = settings.load(None)
+    conf["report"]["paper"] = "letter"
+    assert report.ReportSettings.from_settings(conf).paper == "Letter"
+
+
+def test_settings_appendix_lists_the_scoring_knobs() -> None:
+    """The settings used are printed, nested keys flattened."""
+    sections = {s["name"]: s for s in _context()["settings_sections"]}
+    keys = {row["key"]: row["value"] for row in sections["scoring"]["rows"]}
+    assert keys["watch_risk"] == "0.3"
+    assert keys["source_weight.employer"] == "1.0"

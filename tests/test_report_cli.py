@@ -1,0 +1,141 @@
+"""``refaudit report`` through the command line: where it writes, what, and what it never leaves behind."""
+
+from __future__ import annotations
+
+import io
+import stat
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from refaudit import render
+from tests.conftest import Runner
+
+AS_OF = "2026-11-25"
+
+
+@pytest.fixture
+def filled(runner: Runner, registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small registry (cheap KDF), and the test's folder as the current directory."""
+    runner.ok(
+        "ref",
+        "add",
+        "Jane Doe",
+        "--relationship",
+        "manager",
+        "--org",
+        "Acme Corp",
+        "--email",
+        "jane@example.com",
+        "--phone",
+        "+1 555 0100",
+        "--note",
+        "Led the data team.",
+    )
+    runner.ok("ref", "add", "Bob Smith", "--relationship", "colleague")
+    runner.ok("app", "add", "Acme Corp", "--role", "Data Analyst", "--applied", "2026-10-01", "--ref", "jane")
+    runner.ok("feedback", "log", "jane", "--sentiment", "negative", "--source", "recruiter",
+              "--date", "2026-10-20", "--quote", "Said I struggled with deadlines.")  # fmt: skip
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    return out
+
+
+def _text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf), strict=True)
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_writes_the_dated_pdf_here_and_prints_its_path(runner: Runner, filled: Path) -> None:
+    """Without -o: refaudit-report-<as-of>.pdf in the current directory, created 0600."""
+    result = runner.ok("report", "--as-of", AS_OF)
+    assert result.output == "refaudit-report-2026-11-25.pdf\n"
+    written = filled / "refaudit-report-2026-11-25.pdf"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    pdf = written.read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    text = _text(pdf)
+    assert "Jane Doe" in text and "Said I struggled with deadlines." in text
+    assert sorted(p.name for p in filled.iterdir()) == ["refaudit-report-2026-11-25.pdf"]
+
+
+def test_the_same_registry_and_as_of_give_the_same_bytes(runner: Runner, filled: Path) -> None:
+    """Running it twice overwrites the file with identical bytes."""
+    runner.ok("report", "--as-of", AS_OF, "-o", "a.pdf")
+    runner.ok("report", "--as-of", AS_OF, "-o", "b.pdf")
+    runner.ok("report", "--as-of", AS_OF, "-o", "b.pdf")
+    assert (filled / "a.pdf").read_bytes() == (filled / "b.pdf").read_bytes()
+
+
+def test_redact_leaves_out_contact_details_notes_and_names(runner: Runner, filled: Path) -> None:
+    """--redact: initials instead of names, no email, phone or note."""
+    runner.ok("report", "--as-of", AS_OF, "--redact", "-o", "shared.pdf")
+    text = _text((filled / "shared.pdf").read_bytes())
+    for secret in ("Jane Doe", "jane@example.com", "555 0100", "Led the data team", "Bob Smith"):
+        assert secret not in text
+    assert "J. D." in text and "Said I struggled with deadlines." in text
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [(["--format", "html"], "refaudit-report-2026-11-25.html"), (["-o", "report.html"], "report.html")],
+    ids=["format-flag", "from-the-name"],
+)
+def test_html_format(runner: Runner, filled: Path, args: list[str], name: str) -> None:
+    """--format html, or an -o ending in .html, writes one self-contained HTML file."""
+    result = runner.ok("report", "--as-of", AS_OF, *args)
+    assert result.output == f"{name}\n"
+    html = (filled / name).read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Jane Doe" in html and "<link" not in html
+
+
+def test_refuses_to_write_over_the_registry(runner: Runner, filled: Path, registry: Path) -> None:
+    """-o pointing at the registry file is refused, and the registry is untouched."""
+    before = registry.read_bytes()
+    result = runner("report", "-o", str(registry))
+    assert result.exit_code == 1
+    assert result.output == f"Error: Refusing to write the report over {str(registry)!r}.\n"
+    assert registry.read_bytes() == before
+
+
+def test_a_failed_render_leaves_no_file(runner: Runner, filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When rendering fails, neither the report nor a temporary file is left behind."""
+
+    def broken(*_: object) -> bytes:
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(render, "render_pdf", broken)
+    with pytest.raises(RuntimeError):
+        runner("report", "--as-of", AS_OF)
+    assert list(filled.iterdir()) == []
+
+
+def test_a_wrong_passphrase_writes_nothing(runner: Runner, filled: Path) -> None:
+    """Exit 3 and no file."""
+    result = runner("report", env={"REFAUDIT_PASSPHRASE": "wrong"})
+    assert result.exit_code == 3
+    assert list(filled.iterdir()) == []
+
+
+def test_an_existing_report_is_replaced(runner: Runner, filled: Path) -> None:
+    """Reports are regenerated often: an older file of the same name is replaced whole."""
+    (filled / "r.pdf").write_bytes(b"old")
+    runner.ok("report", "--as-of", AS_OF, "-o", "r.pdf")
+    assert (filled / "r.pdf").read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in filled.iterdir()) == ["r.pdf"]
+
+
+def test_an_unknown_format_is_a_usage_error(runner: Runner, filled: Path) -> None:
+    """Click refuses --format docx with exit 2."""
+    result = runner("report", "--format", "docx")
+    assert result.exit_code == 2
+    assert "'docx' is not one of 'pdf', 'html'" in result.output
+
+
+def test_help_has_an_example(runner: Runner) -> None:
+    """The docstring is the help, with an Example: block."""
+    result = runner.ok("report", "--help")
+    assert "Example:" in result.output
+    assert "refaudit report --redact -o for-my-coach.pdf" in result.output
