@@ -20,6 +20,7 @@ reference once, then each reference looks only at its own records.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -562,6 +563,12 @@ def _stale(
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """``fold`` once per distinct reason: each is checked for every reference given on it."""
+    return fold(text)
+
+
 def _pattern(ref: Reference, apps: list[Application], reports: list[Feedback], ctx: _Context) -> _Finding | None:
     k = ctx.k
     if not (ctx.offer_refs - {ref.id}):
@@ -573,7 +580,7 @@ def _pattern(ref: Reference, apps: list[Application], reports: list[Feedback], c
         if a.outcome == "rejected"
         and a.stage in _LATE_STAGES
         and a.id not in praised
-        and not (a.reason and any(p in fold(a.reason) for p in k.not_their_fault))
+        and not (a.reason and any(p in _folded(a.reason) for p in k.not_their_fault))
     ]
     if len(late) < k.pattern_min:
         return None

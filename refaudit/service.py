@@ -112,4 +112,3 @@ def _verifier(keyring: vault.Keyring) -> Callable[[bytes], None]:
         vault.open_body(data, keyring)
 
     return check
-

@@ -10,9 +10,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from refaudit import assets
+from refaudit import assets, yamlio
 from refaudit.errors import ValidationError
 
 Settings = dict[str, Any]
@@ -25,10 +23,7 @@ def _read(path: Path) -> Any:
         raise ValidationError(f"config file {str(path)!r} does not exist.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ValidationError(f"config file {str(path)!r} cannot be read: {exc}.") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationError(f"config file {str(path)!r} is not valid YAML: {exc}") from None
+    return yamlio.load_untrusted(text, f"config file {str(path)!r}")
 
 
 def defaults() -> Settings:

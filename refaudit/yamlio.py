@@ -92,9 +92,17 @@ def load_untrusted(text: str | bytes, what: str) -> Any:
     return _load(text, _UntrustedLoader, what)
 
 
+class _NoAliasDumper(_Dumper):  # type: ignore[valid-type,misc]
+    """Writes a value shared by two fields (one date object as updated_on and closed_on)
+    twice, never as ``&id001`` / ``*id001``: our own loader for hand-made files refuses aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump(data: Any) -> str:
-    """Block-style YAML, keys in the order given, Unicode kept readable."""
+    """Block-style YAML, keys in the order given, Unicode kept readable, no aliases."""
     text: str = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+        data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
     )
     return text

@@ -439,3 +439,15 @@ def test_split_list_honours_escapes() -> None:
     """List cells split on unescaped semicolons; a backslash escapes ; and itself, and is kept before anything else."""
     assert interop.split_list("a; b;c ;; ") == ["a", "b", "c"]
     assert interop.split_list("semi\\;colon; back\\\\slash; C:\\temp") == ["semi;colon", "back\\slash", "C:\\temp"]
+
+
+def test_export_of_a_closed_application_reimports(runner: Runner, registry: Path, tmp_path: Path) -> None:
+    """An application closed today (updated_on and closed_on the same date) exports without YAML aliases."""
+    runner.ok("ref", "add", "Jane Doe")
+    runner.ok("app", "add", "Acme", "--role", "Analyst", "--ref", "jane")
+    runner.ok("app", "update", "acme", "--outcome", "rejected")
+    exported = runner.ok("export").stdout
+    assert "&id" not in exported and "*id" not in exported
+    path = tmp_path / "export.yaml"
+    path.write_text(exported)
+    runner.ok("import", str(path), "--dry-run", "--on-conflict", "skip")
