@@ -77,10 +77,16 @@ def _registry_key(real: str) -> str:
 
 
 def _sessions_root() -> Path:
+    import warnings
+
     import platformdirs
 
     try:
-        runtime = platformdirs.user_runtime_dir("refaudit", appauthor=False)
+        with warnings.catch_warnings():
+            # Without XDG_RUNTIME_DIR platformdirs falls back to a private /tmp/runtime-UID
+            # and warns; _private_dir checks that folder is ours and 0700, so say nothing.
+            warnings.simplefilter("ignore")
+            runtime = platformdirs.user_runtime_dir("refaudit", appauthor=False)
     except OSError as exc:
         raise RefauditError(f"no private runtime folder for sessions ({exc}); set XDG_RUNTIME_DIR to one.") from None
     return Path(runtime) / "sessions"

@@ -14,7 +14,7 @@ from refaudit.model import Registry
 from refaudit.service import Change
 
 _UNENCRYPTED = (
-    "Warning: {what} NOT encrypted: it holds your references' personal data in plain text. "
+    "Warning: {what} NOT encrypted: your references' personal data in plain text. "
     "Keep it private and delete it when you are done."
 )
 
@@ -58,7 +58,7 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
     protected = [st.path, st.backup_path, st.lock_path]
     interop.check_target(fmt, target, force=force, protected=protected)
     written = interop.export(app.read(), fmt, target, force=force, protected=protected)
-    what = f"{written[0]} is" if len(written) == 1 else f"these files are ({', '.join(map(str, written))})"
+    what = f"{written[0]} is" if len(written) == 1 else f"{', '.join(map(str, written))} are"
     click.echo(_UNENCRYPTED.format(what=what), err=True)
     for path in written:
         click.echo(path)
