@@ -241,6 +241,7 @@ class _Context:
     applications: dict[str, list[Application]]
     apps_by_id: dict[str, Application]
     offer_refs: set[str]
+    last_briefed: dict[str, date]  # reference id -> latest briefing on or before as_of
 
 
 def audit(registry: Registry, settings: Settings, as_of: date) -> list[Verdict]:
@@ -259,12 +260,16 @@ def audit(registry: Registry, settings: Settings, as_of: date) -> list[Verdict]:
         reports.sort(key=lambda f: f.reported_on)  # stable: same-day reports keep registry order
     by_ref: dict[str, list[Application]] = defaultdict(list)
     offer_refs: set[str] = set()
+    last_briefed: dict[str, date] = {}
     for app in apps:
         for ref_id in dict.fromkeys(app.references):
             by_ref[ref_id].append(app)
         if app.outcome in _OFFERS:
             offer_refs.update(app.references)
-    ctx = _Context(k, as_of, feedback, by_ref, {a.id: a for a in apps}, offer_refs)
+        for b in app.briefed:
+            if b.on <= as_of and b.on > last_briefed.get(b.reference, date.min):
+                last_briefed[b.reference] = b.on
+    ctx = _Context(k, as_of, feedback, by_ref, {a.id: a for a in apps}, offer_refs, last_briefed)
     verdicts = [_judge(ref, ctx) for ref in registry.references if ref.added_on is None or ref.added_on <= as_of]
     verdicts.sort(key=lambda v: (-_LEVEL[v.recommendation], -v.risk, fold(v.name), v.id))
     return verdicts
@@ -547,8 +552,7 @@ def _stale(
     ctx: _Context,
 ) -> _Finding | None:
     as_of = ctx.as_of
-    touches = [d for d in (ref.consent_on, last_used) if d is not None and d <= as_of]
-    touches += [b.on for a in apps for b in a.briefed if b.reference == ref.id and b.on <= as_of]
+    touches = [d for d in (ref.consent_on, last_used, ctx.last_briefed.get(ref.id)) if d is not None and d <= as_of]
     touches += [f.reported_on for f in reports if f.source == "reference"]
     last = max(touches, default=None)
     since = last or ref.added_on

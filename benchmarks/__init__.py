@@ -1,0 +1,1 @@
+"""refaudit's benchmarks: ``python -m benchmarks`` (``make bench``); see docs/PERFORMANCE.md."""

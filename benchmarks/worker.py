@@ -1,0 +1,180 @@
+"""In-process measurements, each run in a fresh child so that its peak RSS is its own.
+
+``python -m benchmarks.worker KIND TIER --repeats N --budget S`` prints one JSON object:
+``{"series": {name: [seconds, ...]}, "info": {...}}`` or ``{"unavailable": "why"}``.
+
+Kinds:
+
+- ``store``: open (decrypt + parse + validate) and save (serialise + encrypt + atomic
+  write with backup) of the tier's registry, the keyring unlocked beforehand (KDF
+  excluded), each beside its floor for the same document: PyYAML's C loader (or
+  dumper) plus one AES-GCM pass over the same bytes. Floor and refaudit alternate
+  within each repeat so that both see the same machine.
+- ``kdf``: unlocking the passphrase slot (Argon2id at the file's parameters, which are
+  the defaults).
+  Then ``audit.audit(registry, settings, as_of)`` alone on the registry just opened
+  (saves opening the biggest tier once more).
+
+Repeats stop early once ``--budget`` seconds are spent (after at least ``--min-runs``), so
+that the whole of ``make bench`` stays within its ten minutes on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from benchmarks import generate
+from refaudit import store, vault, yamlio
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    gc.collect()
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
+
+
+class _Budget:
+    def __init__(self, repeats: int, budget: float, min_runs: int) -> None:
+        self.repeats, self.budget, self.min_runs = repeats, budget, min_runs
+        self.start = time.perf_counter()
+
+    def runs(self) -> Any:
+        for i in range(self.repeats):
+            if i >= self.min_runs:
+                spent = time.perf_counter() - self.start
+                if spent + spent / i > self.budget:
+                    return
+            yield i
+
+
+def _unlock(blob: bytes) -> vault.Keyring:
+    return vault.unlock_passphrase(blob, generate.PASSPHRASE)
+
+
+def store_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any]:
+    path = generate.path_for(tier)
+    blob = path.read_bytes()
+    keyring = _unlock(blob)  # the KDF, once, outside every timing
+    # The floor works on the same document in its ordinary block-YAML form (as export prints
+    # it), whatever form refaudit stores it in.
+    body = yamlio.dump(store.decode(vault.open_body(blob, keyring)).to_plain()).encode("utf-8")
+
+    # The floor's own AES-GCM pass: same key size and same number of bytes.
+    aes = AESGCM(os.urandom(32))
+    nonce = os.urandom(12)
+    sealed_body = aes.encrypt(nonce, body, None)
+    plain: list[Any] = []  # the floor's document, from its first open: what its save dumps
+
+    def floor_open() -> Any:
+        data = aes.decrypt(nonce, sealed_body, None)
+        return yaml.load(data, Loader=yaml.CSafeLoader)
+
+    def floor_save() -> bytes:
+        text = yaml.dump(plain[0], Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True)
+        return aes.encrypt(nonce, text.encode("utf-8"), None)
+
+    def refaudit_open() -> Any:
+        return store.decode(vault.open_body(blob, keyring))
+
+    work = tempfile.mkdtemp(prefix="save-", dir=generate.DATA_DIR)
+    target = store.Store(os.path.join(work, "registry.refaudit"))
+    shutil.copyfile(path, target.path)
+
+    def verify(data: bytes) -> None:  # what service.update hands Store.save
+        vault.open_body(data, keyring)
+
+    series: dict[str, list[float]] = {"open": [], "open-floor": [], "save": [], "save-floor": []}
+    reg = None
+    try:
+        for i in budget.runs():
+            # Alternate which goes first, so that neither always gets the warmer cache.
+            order = ("floor", "refaudit") if i % 2 == 0 else ("refaudit", "floor")
+            for who in order:
+                if who == "floor":
+                    t, doc = _timed(floor_open)
+                    series["open-floor"].append(t)
+                    if not plain:
+                        plain.append(doc)
+                    del doc
+                    t, _ = _timed(floor_save)
+                    series["save-floor"].append(t)
+                else:
+                    reg = None
+                    t, reg = _timed(refaudit_open)
+                    series["open"].append(t)
+                    t, _ = _timed(
+                        lambda reg=reg: target.save(vault.seal(keyring, store.encode(reg)), verify, previous=blob)
+                    )
+                    series["save"].append(t)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    info: dict[str, Any] = {"body_bytes": len(body), "file_bytes": len(blob)}
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    plain.clear()
+    if reg is not None:
+        timed = _audit(reg, audit_repeats)
+        if isinstance(timed, str):
+            info["audit_unavailable"] = timed
+        else:
+            series["audit"] = timed
+            info["records"] = len(reg.references) + len(reg.applications) + len(reg.feedback)
+    info["rss_kb_before_audit"] = rss_kb
+    return {"series": series, "info": info}
+
+
+def _audit(reg: Any, repeats: int) -> list[float] | str:
+    """``audit.audit()`` alone on an open registry, or why it cannot run yet."""
+    try:
+        from refaudit import audit, settings
+    except ImportError as exc:
+        return f"refaudit.audit cannot be imported yet ({exc})"
+    if not callable(getattr(audit, "audit", None)):
+        return "refaudit.audit.audit() does not exist yet"
+    config = settings.load(None)
+    audit.audit(reg, config, generate.BENCH_DAY)  # warm-up
+    return [_timed(lambda: audit.audit(reg, config, generate.BENCH_DAY))[0] for _ in range(repeats)]
+
+
+def kdf_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any]:
+    blob = generate.path_for(tier).read_bytes()
+    series: list[float] = []
+    for _ in budget.runs():
+        t, _ = _timed(lambda: _unlock(blob))
+        series.append(t)
+    k = vault.DEFAULT_KDF
+    return {"series": {"kdf": series}, "info": {"memory_kib": k.memory_kib, "passes": k.passes, "lanes": k.lanes}}
+
+
+KINDS = {"store": store_bench, "kdf": kdf_bench}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.worker")
+    parser.add_argument("kind", choices=sorted(KINDS))
+    parser.add_argument("tier", choices=sorted(generate.TIERS))
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--min-runs", type=int, default=2)
+    parser.add_argument("--budget", type=float, default=60.0)
+    parser.add_argument("--audit-repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    result = KINDS[args.kind](args.tier, _Budget(args.repeats, args.budget, args.min_runs), args.audit_repeats)
+    json.dump(result, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
