@@ -30,6 +30,7 @@ def argv_safe(text: str) -> bool:
     return "\x00" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", FIELDS)
 def test_naughty_strings_in_every_field(runner: Runner, registry: Path, blns: list[str], field: str) -> None:
     """Each naughty string is accepted or refused cleanly, and JSON and terminal output stay clean."""

@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -108,4 +109,4 @@ RegistryMachine.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-TestRegistryMachine = RegistryMachine.TestCase
+TestRegistryMachine = pytest.mark.slow(RegistryMachine.TestCase)
