@@ -7,7 +7,9 @@ context at all, so no template can leak one by mistake.
 
 Big registries are summarised rather than printed in full: per-reference evidence, the
 applications appendix, the debriefs and the risk chart are capped by the ``report:``
-settings, and what is left out is counted.
+settings, and what is left out is counted. Above ``sections_max`` references, only that
+many get a section of their own (those that need attention first, see ``_with_section``);
+the table of all references still lists every one, in plain rows.
 """
 
 from __future__ import annotations
@@ -121,6 +123,7 @@ class ReportSettings:
     actions_per_reference: int
     actions_total: int
     compact_above: int
+    sections_max: int
     applications_listed: int
     months_listed: int
     risk_chart_rows: int
@@ -159,6 +162,7 @@ class ReportSettings:
             actions_per_reference=count("actions_per_reference"),
             actions_total=count("actions_total"),
             compact_above=count("compact_above"),
+            sections_max=count("sections_max"),
             applications_listed=count("applications_listed"),
             months_listed=count("months_listed"),
             risk_chart_rows=count("risk_chart_rows"),
@@ -321,20 +325,28 @@ def build_context(
         (v for v in verdicts if v.id in refs),
         key=lambda v: (_SEVERITY.get(v.recommendation, 3), -float(v.risk), fold(refs[v.id].name), v.id),
     )
-    # Share the evidence and action rows out: a big registry prints fewer per reference,
-    # and above compact_above references only the two main reasons and the main report.
+    # Above sections_max references, only those that matter most get a section.
+    lineup = list(lineup)
+    sectioned = _with_section(ordered, lineup, cfg.sections_max)
+    # Share the evidence and action rows out among the sections: a big registry prints fewer
+    # per reference, and above compact_above references only the two main reasons and the
+    # main report.
     compact = len(ordered) > cfg.compact_above
+    sections = max(1, len(sectioned))
     share = _Share(
-        evidence=min(cfg.evidence_per_reference, cfg.evidence_total // max(1, len(ordered))),
+        evidence=min(cfg.evidence_per_reference, cfg.evidence_total // sections),
         evidence_floor=1 if compact else _MIN_EVIDENCE,
-        actions=max(1, min(cfg.actions_per_reference, cfg.actions_total // max(1, len(ordered)))),
+        actions=max(1, min(cfg.actions_per_reference, cfg.actions_total // sections)),
         reasons=_COMPACT_REASONS if compact else None,
     )
     rows = []
     for index, verdict in enumerate(ordered, start=1):
         ref = refs[verdict.id]
         fbs, acts = feedback_by_ref[ref.id], actions_by_ref[ref.id]
-        rows.append(_reference_row(index, ref, verdict, fbs, acts, app_by_id, red, share))
+        if verdict.id in sectioned:
+            rows.append(_reference_row(index, ref, verdict, fbs, acts, app_by_id, red, share))
+        else:
+            rows.append(_table_row(index, ref, verdict, fbs, red))
     # Anchors are made up ("ref-3"): an id is usually the name in slug form.
     anchors = {v.id: row["anchor"] for v, row in zip(ordered, rows, strict=True)}
     for row in action_rows:
@@ -377,6 +389,9 @@ def build_context(
         "top_actions": action_rows[:5],
         "actions_total": len(action_rows),
         "references": rows,
+        "sections": [r for r in rows if r["section"]],
+        "attention": _attention(rows, {anchors[p.id] for p in lineup if p.id in anchors}),
+        "light_table": len(rows) > cfg.compact_above,
         "compact": compact,
         "thresholds": thresholds,
         "timeline": timeline_chart(all_feedback, as_of),
@@ -411,6 +426,71 @@ def _action_row(act: ActionLike, red: Redactor, apps: Mapping[str, Application],
     }
 
 
+_ATTENTION = ("drop", "watch", "unknown")
+
+
+def _with_section(ordered: Sequence[VerdictLike], lineup: Sequence[PickLike], limit: int) -> set[str]:
+    """The ids of the references that get a section: all of them, or ``limit`` of them.
+
+    First the lineup (you are about to give them), then those that need attention (drop,
+    watch, or flagged), most urgent first, then the other keeps in table order.
+    """
+    if len(ordered) <= limit:
+        return {v.id for v in ordered}
+    known = {v.id for v in ordered}
+    attention = [v.id for v in ordered if v.recommendation in _ATTENTION or v.flags]
+    rest = [v.id for v in ordered]
+    chosen: dict[str, None] = {}
+    for ref_id in [p.id for p in lineup if p.id in known] + attention + rest:
+        if len(chosen) >= limit:
+            break
+        chosen.setdefault(ref_id)
+    return set(chosen)
+
+
+def _attention(rows: Sequence[dict[str, Any]], lineup_anchors: set[str]) -> dict[str, int]:
+    """How many references need attention, how many of them have a section, and how many
+    keeps have one only to fill the sections up (neither flagged nor in the lineup)."""
+
+    def needs(r: dict[str, Any]) -> bool:
+        return r["recommendation"] in _ATTENTION or bool(r["flags"])
+
+    return {
+        "total": sum(1 for r in rows if needs(r)),
+        "shown": sum(1 for r in rows if r["section"] and needs(r)),
+        "filler": sum(1 for r in rows if r["section"] and not needs(r) and r["anchor"] not in lineup_anchors),
+    }
+
+
+def _table_row(
+    index: int, ref: Reference, verdict: VerdictLike, feedback: list[Feedback], red: Redactor
+) -> dict[str, Any]:
+    """What the table of all references prints about one reference."""
+    groups = Counter(SENTIMENT_GROUP.get(fb.sentiment, "other") for fb in feedback)
+    recommendation = verdict.recommendation if verdict.recommendation in _SEVERITY else "unknown"
+    risk = min(1.0, max(0.0, float(verdict.risk)))
+    return {
+        "index": index,
+        "anchor": f"ref-{index}",
+        "section": False,
+        "name": red.name(ref.id),
+        "recommendation": recommendation,
+        "badge": recommendation.upper(),
+        "status": ref.status,
+        "relationship": ref.relationship,
+        "organization": red.text(ref.organization),
+        "uses": int(verdict.uses),
+        "last_used": iso(verdict.last_used),
+        "positive": groups["positive"],
+        "negative": groups["negative"],
+        "other": groups["other"],
+        "reports": len(feedback),
+        "flags": [clean(f) for f in verdict.flags],
+        "risk": risk,
+        "risk_text": f"{risk:.2f}",
+    }
+
+
 def _reference_row(
     index: int,
     ref: Reference,
@@ -421,7 +501,6 @@ def _reference_row(
     red: Redactor,
     share: _Share,
 ) -> dict[str, Any]:
-    groups = Counter(SENTIMENT_GROUP.get(fb.sentiment, "other") for fb in feedback)
     key_ids = set(verdict.evidence)
     newest = sorted(feedback, key=lambda fb: (fb.reported_on, _natural(fb.id)), reverse=True)
     recommendation = verdict.recommendation if verdict.recommendation in _SEVERITY else "unknown"
@@ -441,25 +520,9 @@ def _reference_row(
         details.append("tags: " + ", ".join(red.text(t) for t in ref.tags))
     contact = [] if red.enabled else [clean(v) for v in (ref.email, ref.phone) if v]
     notes = [] if red.enabled else [clean(n) for n in (ref.notes, ref.status_note) if n]
-    risk = min(1.0, max(0.0, float(verdict.risk)))
     return {
-        "index": index,
-        "anchor": f"ref-{index}",
-        "name": red.name(ref.id),
-        "recommendation": recommendation,
-        "badge": recommendation.upper(),
-        "status": ref.status,
-        "relationship": ref.relationship,
-        "organization": red.text(ref.organization),
-        "uses": int(verdict.uses),
-        "last_used": iso(verdict.last_used),
-        "positive": groups["positive"],
-        "negative": groups["negative"],
-        "other": groups["other"],
-        "reports": len(feedback),
-        "flags": [clean(f) for f in verdict.flags],
-        "risk": risk,
-        "risk_text": f"{risk:.2f}",
+        **_table_row(index, ref, verdict, feedback, red),
+        "section": True,
         "reasons": [red.text(r) for r in verdict.reasons[: share.reasons]],
         "reasons_more": len(verdict.reasons) - len(verdict.reasons[: share.reasons]),
         "details": details,

@@ -18,6 +18,7 @@ import pytest
 
 from refaudit import actions, audit, render, report, settings
 from refaudit.demo import build_demo
+from refaudit.errors import RefauditError
 from refaudit.model import Application, Feedback, Reference, Registry
 
 AS_OF = date(2026, 11, 25)
@@ -440,3 +441,48 @@ def test_attachments_go_through_the_fetcher_too() -> None:
     pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(attachments=["file:///etc/passwd"])
     assert not _reader(pdf).attachments
     assert "/EmbeddedFiles" not in _everything(pdf)
+
+
+# --- the worker process -------------------------------------------------------------------
+
+
+def test_the_worker_process_gives_the_same_bytes_and_reports_pages(demo: Registry, demo_pdf: bytes) -> None:
+    """A big report is laid out in a child process: same bytes, a page count as it goes, no child left."""
+    conf = settings.load(None)
+    pages: list[int] = []
+    with render.pdf_worker() as worker:
+        assert worker is not None
+        pdf = render.render_pdf(_context(demo, conf=conf), conf, pages.append)
+    assert pdf == demo_pdf
+    count = len(_reader(pdf).pages)
+    assert pages[:count] == list(range(1, count + 1))  # then again for any page laid out anew
+    assert worker.process.poll() is not None  # reaped
+    assert render._worker is None
+
+
+def test_a_worker_that_is_not_used_is_ended() -> None:
+    """Leaving the block without rendering (a wrong passphrase, say) ends the child at once."""
+    with render.pdf_worker() as worker:
+        assert worker is not None
+    assert worker.process.poll() is not None
+
+
+def test_a_failure_in_the_worker_is_raised_in_the_parent(demo: Registry) -> None:
+    conf = settings.load(None)
+    context = {**_context(demo, conf=conf), "metadata": {}}  # no "created": the child's render fails
+    with render.pdf_worker(), pytest.raises(RefauditError, match="the PDF renderer failed"):
+        render.render_pdf(context, conf)
+
+
+def test_a_worker_that_cannot_start_falls_back_to_rendering_in_process(
+    demo: Registry, demo_pdf: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that ends before it is ready (refaudit not importable there, say) is not an error."""
+    real_popen = subprocess.Popen
+    monkeypatch.setattr(
+        render.subprocess, "Popen", lambda _argv, **kw: real_popen([sys.executable, "-c", "pass"], **kw)
+    )
+    conf = settings.load(None)
+    with render.pdf_worker() as worker:
+        assert worker is not None
+        assert render.render_pdf(_context(demo, conf=conf), conf) == demo_pdf

@@ -227,15 +227,39 @@ def test_a_big_registry_prints_fewer_rows_per_reference() -> None:
         for i in range(2000)
     ]
     verdicts = [V(f"r{i}", "watch" if i % 2 else "keep", evidence=[f"f{i}", f"f{i + 200}"]) for i in range(200)]
-    ctx = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[])
+    every = {"sections_max": 200}  # every reference gets a section here; see the test below
+    ctx = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
+                   cfg=every)  # fmt: skip
     assert ctx["compact"] is True
     shown = {r["recommendation"]: len(r["evidence"]) for r in ctx["references"]}
     assert shown == {"watch": 1, "keep": 1}
     assert all(r["evidence"][0]["key"] for r in ctx["references"])
     assert all(r["evidence_more"] == 9 for r in ctx["references"])
     roomy = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
-                     cfg={"evidence_total": 600})  # fmt: skip
+                     cfg={"evidence_total": 600, **every})  # fmt: skip
     assert {len(r["evidence"]) for r in roomy["references"]} == {3}
+
+
+def test_a_huge_registry_gives_a_section_to_those_that_matter_and_lists_all_in_the_table() -> None:
+    """Above report.sections_max references: the lineup, then drop/watch/flagged, then keeps get sections."""
+    refs = [Reference(id=f"r{i}", name=f"Person {i}") for i in range(300)]
+    recs = ["drop"] * 20 + ["watch"] * 30 + ["keep"] * 250
+    verdicts = [V(f"r{i}", rec, risk=0.9 - i / 1000, flags=["stale"] if i == 299 else []) for i, rec in enumerate(recs)]
+    ctx = _context(registry=Registry(references=refs), verdicts=verdicts, actions=[], lineup=[P("r150", "Good.")])
+    assert len(ctx["references"]) == 300  # the table lists every reference
+    assert ctx["light_table"] is True
+    sectioned = [r["name"] for r in ctx["sections"]]
+    assert len(sectioned) == 60
+    assert sectioned == [r["name"] for r in ctx["references"] if r["section"]]  # in table order
+    # The lineup, every drop and watch, the flagged keep, then the keeps most at risk.
+    assert set(sectioned) == {f"Person {i}" for i in [150, *range(50), 299, *range(50, 58)]}
+    assert ctx["attention"] == {"total": 51, "shown": 51, "filler": 8}
+    left_out = next(r for r in ctx["references"] if not r["section"])
+    assert {"badge", "relationship", "organization", "uses", "last_used", "positive", "negative", "other",
+            "flags"} <= left_out.keys()  # fmt: skip
+    assert "evidence" not in left_out
+    small = _context(registry=Registry(references=refs[:60]), verdicts=verdicts[:60], actions=[], lineup=[])
+    assert all(r["section"] for r in small["references"])
 
 
 def test_a_big_registry_prints_the_two_main_reasons_and_counts_the_rest() -> None:

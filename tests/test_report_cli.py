@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import stat
+from datetime import date
 from pathlib import Path
 
 import pypdf
@@ -12,7 +13,8 @@ import pytest
 from refaudit import render
 from tests.conftest import Runner
 
-AS_OF = "2026-11-25"
+# The records are added today, so the report is as of today (an earlier day would not know them).
+AS_OF = date.today().isoformat()
 
 
 @pytest.fixture
@@ -51,14 +53,14 @@ def _text(pdf: bytes) -> str:
 def test_writes_the_dated_pdf_here_and_prints_its_path(runner: Runner, filled: Path) -> None:
     """Without -o: refaudit-report-<as-of>.pdf in the current directory, created 0600."""
     result = runner.ok("report", "--as-of", AS_OF)
-    assert result.output == "refaudit-report-2026-11-25.pdf\n"
-    written = filled / "refaudit-report-2026-11-25.pdf"
+    assert result.output == f"refaudit-report-{AS_OF}.pdf\n"
+    written = filled / f"refaudit-report-{AS_OF}.pdf"
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     pdf = written.read_bytes()
     assert pdf.startswith(b"%PDF-")
     text = _text(pdf)
     assert "Jane Doe" in text and "Said I struggled with deadlines." in text
-    assert sorted(p.name for p in filled.iterdir()) == ["refaudit-report-2026-11-25.pdf"]
+    assert sorted(p.name for p in filled.iterdir()) == [f"refaudit-report-{AS_OF}.pdf"]
 
 
 def test_the_same_registry_and_as_of_give_the_same_bytes(runner: Runner, filled: Path) -> None:
@@ -80,7 +82,7 @@ def test_redact_leaves_out_contact_details_notes_and_names(runner: Runner, fille
 
 @pytest.mark.parametrize(
     ("args", "name"),
-    [(["--format", "html"], "refaudit-report-2026-11-25.html"), (["-o", "report.html"], "report.html")],
+    [(["--format", "html"], f"refaudit-report-{AS_OF}.html"), (["-o", "report.html"], "report.html")],
     ids=["format-flag", "from-the-name"],
 )
 def test_html_format(runner: Runner, filled: Path, args: list[str], name: str) -> None:

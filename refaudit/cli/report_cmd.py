@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -56,15 +58,39 @@ def report_(app: AppContext, output: Path | None, fmt: str | None, redact: bool,
     fmt = fmt or ("html" if output and output.suffix.lower() in (".html", ".htm") else "pdf")
     target = output or Path(f"refaudit-report-{day.isoformat()}.{fmt}")
     _refuse_registry(app, target)
-    registry = app.read()
-    if len(registry.references) > _PROGRESS_ABOVE and _stderr_is_terminal():
-        click.echo(f"Rendering the report for {len(registry.references):,} references…", err=True)
-    data = render_report(registry, app.settings(), day, fmt=fmt, redact=redact)
+    from refaudit import render
+
+    # The PDF is laid out in a child process, started now so that it imports WeasyPrint
+    # while the registry is unlocked and audited here; its memory is returned when it ends
+    # and does not add up with the registry's (see refaudit.render).
+    with render.pdf_worker() if fmt == "pdf" else contextlib.nullcontext():
+        registry = app.read()
+        progress = None
+        if len(registry.references) > _PROGRESS_ABOVE and _stderr_is_terminal():
+            click.echo(f"Rendering the report for {len(registry.references):,} references…", err=True)
+            progress = _show_page
+        try:
+            data = render_report(registry, app.settings(), day, fmt=fmt, redact=redact, progress=progress)
+        finally:
+            if progress is not None:
+                click.echo("\r\033[K", nl=False, err=True)  # the progress line is done
     interop.write_private(target, data, force=True)
     click.echo(str(target))
 
 
-def render_report(registry: Registry, settings: Settings, as_of: date, *, fmt: str, redact: bool) -> bytes:
+def _show_page(page: int) -> None:
+    click.echo(f"\r\033[KLaying out page {page:,}…", nl=False, err=True)
+
+
+def render_report(
+    registry: Registry,
+    settings: Settings,
+    as_of: date,
+    *,
+    fmt: str,
+    redact: bool,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
     """Audit, gather what is due, and render: the bytes of the report file."""
     from refaudit import render
 
@@ -72,9 +98,12 @@ def render_report(registry: Registry, settings: Settings, as_of: date, *, fmt: s
     due = actions.due_actions(registry, verdicts, settings, as_of)
     picks = audit.lineup(registry, verdicts, settings)
     context = report.build_context(registry, verdicts, due, settings, as_of, redact=redact, lineup=picks)
+    del verdicts, due, picks
     if fmt == "html":
         return render.render_html(context, settings).encode("utf-8")
-    return render.render_pdf(context, settings)
+    if progress is None:
+        return render.render_pdf(context, settings)
+    return render.render_pdf(context, settings, progress)
 
 
 def _refuse_registry(app: AppContext, target: Path) -> None:
