@@ -37,8 +37,9 @@ import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any
 
+from refaudit.audit import Verdict
 from refaudit.errors import ValidationError
 from refaudit.model import STAGES, Application, Briefing, Reference, Registry
 
@@ -87,25 +88,6 @@ class Action:
             "reason": self.reason,
             "command": self.command,
         }
-
-
-class VerdictLike(Protocol):
-    """The parts of ``refaudit.audit.Verdict`` the actions read."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def recommendation(self) -> str: ...
-    @property
-    def flags(self) -> Sequence[str]: ...
-    @property
-    def reasons(self) -> Sequence[str]: ...
-    @property
-    def evidence(self) -> Sequence[str]: ...
-    @property
-    def uses(self) -> int: ...
-    @property
-    def last_used(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -198,7 +180,7 @@ class _AppView:
 
 
 def due_actions(
-    registry: Registry, verdicts: Iterable[VerdictLike], settings: Mapping[str, Any], as_of: date
+    registry: Registry, verdicts: Iterable[Verdict], settings: Mapping[str, Any], as_of: date
 ) -> list[Action]:
     """Every action due on ``as_of``, most urgent first (see the module docstring)."""
     limits = Thresholds.from_settings(settings)
@@ -309,7 +291,7 @@ def _application_actions(
 
 def _verdict_actions(
     ref: Reference,
-    verdict: VerdictLike,
+    verdict: Verdict,
     feedback_dates: Mapping[str, date],
     limits: Thresholds,
     as_of: date,

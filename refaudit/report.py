@@ -19,9 +19,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from refaudit import __version__
+from refaudit.actions import Action
+from refaudit.audit import Pick, Verdict
 from refaudit.errors import ValidationError
 from refaudit.model import Application, Feedback, Reference, Registry, fold
 
@@ -62,53 +64,6 @@ _UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\u
 _WORD_RE = re.compile(r"\w+")
 _EMAIL_RE = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[A-Za-z]{2,63}")
 _PHONE_LIKE_RE = re.compile(r"\+?\d[\d ().\-/]{4,}\d")
-
-
-class VerdictLike(Protocol):
-    """The parts of ``refaudit.audit.Verdict`` the report reads."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def recommendation(self) -> str: ...
-    @property
-    def risk(self) -> float: ...
-    @property
-    def flags(self) -> Sequence[str]: ...
-    @property
-    def reasons(self) -> Sequence[str]: ...
-    @property
-    def evidence(self) -> Sequence[str]: ...
-    @property
-    def uses(self) -> int: ...
-    @property
-    def last_used(self) -> date | None: ...
-
-
-class ActionLike(Protocol):
-    """The parts of ``refaudit.actions.Action`` the report reads."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def due(self) -> date: ...
-    @property
-    def reference(self) -> str | None: ...
-    @property
-    def application(self) -> str | None: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def command(self) -> str: ...
-
-
-class PickLike(Protocol):
-    """The parts of ``refaudit.audit.Pick`` the report reads."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -294,13 +249,13 @@ class Redactor:
 
 def build_context(
     registry: Registry,
-    verdicts: Iterable[VerdictLike],
-    actions: Iterable[ActionLike],
+    verdicts: Iterable[Verdict],
+    actions: Iterable[Action],
     settings: Mapping[str, Any],
     as_of: date,
     *,
     redact: bool,
-    lineup: Iterable[PickLike] = (),
+    lineup: Iterable[Pick] = (),
 ) -> dict[str, Any]:
     """Everything the report templates print, as plain data (see the module docstring)."""
     cfg = ReportSettings.from_settings(settings)
@@ -410,7 +365,7 @@ def build_context(
     }
 
 
-def _action_row(act: ActionLike, red: Redactor, apps: Mapping[str, Application], as_of: date) -> dict[str, Any]:
+def _action_row(act: Action, red: Redactor, apps: Mapping[str, Application], as_of: date) -> dict[str, Any]:
     app = apps.get(act.application) if act.application else None
     return {
         "kind": act.kind,
@@ -429,7 +384,7 @@ def _action_row(act: ActionLike, red: Redactor, apps: Mapping[str, Application],
 _ATTENTION = ("drop", "watch", "unknown")
 
 
-def _with_section(ordered: Sequence[VerdictLike], lineup: Sequence[PickLike], limit: int) -> set[str]:
+def _with_section(ordered: Sequence[Verdict], lineup: Sequence[Pick], limit: int) -> set[str]:
     """The ids of the references that get a section: all of them, or ``limit`` of them.
 
     First the lineup (you are about to give them), then those that need attention (drop,
@@ -462,9 +417,7 @@ def _attention(rows: Sequence[dict[str, Any]], lineup_anchors: set[str]) -> dict
     }
 
 
-def _table_row(
-    index: int, ref: Reference, verdict: VerdictLike, feedback: list[Feedback], red: Redactor
-) -> dict[str, Any]:
+def _table_row(index: int, ref: Reference, verdict: Verdict, feedback: list[Feedback], red: Redactor) -> dict[str, Any]:
     """What the table of all references prints about one reference."""
     groups = Counter(SENTIMENT_GROUP.get(fb.sentiment, "other") for fb in feedback)
     recommendation = verdict.recommendation if verdict.recommendation in _SEVERITY else "unknown"
@@ -494,7 +447,7 @@ def _table_row(
 def _reference_row(
     index: int,
     ref: Reference,
-    verdict: VerdictLike,
+    verdict: Verdict,
     feedback: list[Feedback],
     actions: list[dict[str, Any]],
     apps: Mapping[str, Application],
