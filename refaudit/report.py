@@ -64,6 +64,8 @@ _UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\u
 _WORD_RE = re.compile(r"\w+")
 _EMAIL_RE = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[A-Za-z]{2,63}")
 _PHONE_LIKE_RE = re.compile(r"\+?\d[\d ().\-/]{4,}\d")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_REPORTER_PERSON_RE = re.compile(r"\s+(?:at|from|of|@)\s+|\s*[(,/]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,12 @@ def clean(text: str) -> str:
 
 
 def initials(name: str) -> str:
-    """``Jane van Doe`` -> ``J. D.``: the first letter of the first and last words."""
-    words = _WORD_RE.findall(name)
+    """``Jane van Doe`` -> ``J. D.``, ``Anna Lee-Smith`` -> ``A. L.-S.``: first and last words."""
+    words = [w for w in name.split() if _WORD_RE.search(w)]
     if not words:
         return "?"
     picked = words if len(words) <= 2 else [words[0], words[-1]]
-    return " ".join(w[0].upper() + "." for w in picked)
+    return " ".join("-".join(p[0].upper() + "." for p in _WORD_RE.findall(w)) for w in picked)
 
 
 def long_date(day: date) -> str:
@@ -178,7 +180,9 @@ class Redactor:
 
     Without redaction text is only cleaned. With it, each reference's full name (and its
     id, which is usually the name in slug form) becomes its initials wherever it appears,
-    any email address becomes ``[email]`` and any of the registry's phone numbers ``[phone]``.
+    any email address becomes ``[email]`` and anything shaped like a phone number (seven
+    digits or more, dates excepted) ``[phone]``. Whoever relayed a report is a person too:
+    their name becomes initials the same way.
     Names are found by their first word, so a text is searched only for the names that
     could be in it: fast even with a thousand references.
     """
@@ -201,6 +205,12 @@ class Redactor:
         owner = registry.owner
         if owner:
             targets.append((owner, initials(owner)))
+        for reporter in {f.reporter for f in registry.feedback if f.reporter}:
+            targets.append((reporter, initials(reporter)))
+            # "Sam at Hays": the person is named in other texts without the agency.
+            person = _REPORTER_PERSON_RE.split(reporter, maxsplit=1)[0].strip()
+            if person and person != reporter and len(person) >= 3:
+                targets.append((person, initials(person)))
         # Longest first, so that "Jane van Doe" is replaced before "Jane".
         for text, short in sorted(targets, key=lambda t: -len(t[0])):
             parts = text.split()
@@ -230,8 +240,7 @@ class Redactor:
         if not self.enabled:
             return text
         text = _EMAIL_RE.sub("[email]", text)
-        if self._phones:
-            text = _PHONE_LIKE_RE.sub(self._phone, text)
+        text = _PHONE_LIKE_RE.sub(self._phone, text)
         words = {w.casefold() for w in _WORD_RE.findall(text)}
         for word in sorted(words & self._by_word.keys()):
             for pattern, short in self._by_word[word]:
@@ -241,7 +250,13 @@ class Redactor:
         return text
 
     def _phone(self, match: re.Match[str]) -> str:
-        return "[phone]" if re.sub(r"\D", "", match.group()) in self._phones else match.group()
+        found = match.group()
+        digits = re.sub(r"\D", "", found)
+        if digits in self._phones:
+            return "[phone]"
+        if len(digits) < 7 or _DATE_RE.fullmatch(found.strip()):
+            return found
+        return "[phone]"
 
 
 # --- the context -------------------------------------------------------------------

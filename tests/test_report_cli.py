@@ -141,3 +141,18 @@ def test_help_has_an_example(runner: Runner) -> None:
     result = runner.ok("report", "--help")
     assert "Example:" in result.output
     assert "refaudit report --redact -o for-my-coach.pdf" in result.output
+
+
+def test_redact_masks_phone_numbers_written_anywhere_and_reporters(runner: Runner, filled: Path) -> None:
+    """Phone numbers typed into quotes and leads, in any spelling, and reporters' names never reach a redacted PDF."""
+    runner.ok("ref", "add", "Anna Lee-Smith", "--phone", "+34 600 123 456")
+    runner.ok("feedback", "log", "anna", "--sentiment", "positive", "--reporter", "Mike Jones at Globex",
+              "--quote", "call her on 600123456 or +44 20 7946 0958")  # fmt: skip
+    runner.ok("app", "add", "Nandu", "--role", "Dev", "--ref", "anna")
+    runner.ok("app", "debrief", "nandu", "--lead", "Call Mike Jones on 07700 900123")
+    runner.ok("report", "--as-of", AS_OF, "--redact", "-o", "shared.pdf")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(filled / "shared.pdf").pages)
+    for secret in ("600123456", "600 123 456", "7946", "07700", "900123", "Mike Jones", "Lee-Smith"):
+        assert secret not in text, secret
+    assert "A. L.-S." in text and "[phone]" in text
+    assert AS_OF in text  # dates are not mistaken for phone numbers
