@@ -83,14 +83,18 @@ def update(ctx: Context, command: str, change: Callable[[Registry], Change], *, 
 
 
 def rekey(ctx: Context, command: str, rewrap: Callable[[vault.Keyring], vault.Keyring]) -> None:
-    """Rewrap the data key (passwd, recover): same contents, new key slots, fresh nonce."""
+    """Rewrap the data key (passwd, recover): same contents, new key slots, fresh nonce.
+
+    The backup is overwritten with the new file too: after a passphrase change the old
+    passphrase must open nothing left on disk.
+    """
     with ctx.store.locked():
         blob = ctx.store.read()
         reg, keyring = store.open_blob(blob, ctx.unlock)
         new_keyring = rewrap(keyring)
         history.append(reg, ctx.now(), command, "changed the passphrase")
         new_blob = vault.seal(new_keyring, store.encode(reg))
-        ctx.store.save(new_blob, _verifier(new_keyring), previous=blob)
+        ctx.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
 
 
 def verify(ctx: Context) -> list[str]:

@@ -271,3 +271,15 @@ def test_absurd_kdf_parameters_are_refused_quickly(runner: Runner, registry: Pat
     assert result.exit_code == 4
     assert "memory" in result.stderr
     assert time.monotonic() - started < 5
+
+
+def test_old_passphrase_opens_nothing_on_disk_after_passwd(runner: Runner, registry: Path) -> None:
+    """passwd rewrites the backup too, so the old passphrase opens neither file."""
+    runner.ok("ref", "add", "Jane Doe")
+    runner.ok("passwd", env={"REFAUDIT_NEW_PASSPHRASE": "a brand new one"})
+    for path in (registry, store.Store(registry).backup_path):
+        assert runner("--registry", str(path), "ref", "list").exit_code == 3, path
+        assert (
+            runner("--registry", str(path), "ref", "list", env={"REFAUDIT_PASSPHRASE": "a brand new one"}).exit_code
+            == 0
+        )
