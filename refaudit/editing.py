@@ -21,13 +21,14 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from refaudit import history, interop, store, vault, yamlio
 from refaudit.errors import RefauditError, ValidationError
-from refaudit.model import Registry
+from refaudit.model import Registry, future_fields
 from refaudit.service import Context
 
 SHM = Path("/dev/shm")
@@ -95,7 +96,7 @@ def edit(
         if warning:
             warn(warning)
         with _interruptible(), _workspace(base, original) as path:
-            new = _edit_until_valid(path, original, reg, editor, retry)
+            new = _edit_until_valid(path, original, reg, editor, retry, ctx.now().astimezone().date())
         if new is None:
             return None
         summary, erased = _describe(reg, new)
@@ -113,7 +114,12 @@ def edit(
 
 
 def _edit_until_valid(
-    path: Path, original: str, reg: Registry, editor: Sequence[str], retry: Callable[[str], bool] | None
+    path: Path,
+    original: str,
+    reg: Registry,
+    editor: Sequence[str],
+    retry: Callable[[str], bool] | None,
+    today: date,
 ) -> Registry | None:
     while True:
         _run_editor(editor, path)
@@ -129,7 +135,7 @@ def _edit_until_valid(
         try:
             if text is None:
                 raise ValidationError("the file is not UTF-8 text any more.")
-            new = parse(text, reg)
+            new = parse(text, reg, today)
         except ValidationError as exc:
             if retry is not None and retry(str(exc)):
                 continue
@@ -139,7 +145,7 @@ def _edit_until_valid(
         return new
 
 
-def parse(text: str, current: Registry) -> Registry:
+def parse(text: str, current: Registry, today: date) -> Registry:
     """The edited YAML as a registry, carrying over ``current``'s history and counter."""
     data = yamlio.load_untrusted(text, "the edited file")
     if not isinstance(data, dict):
@@ -149,6 +155,11 @@ def parse(text: str, current: Registry) -> Registry:
         raise ValidationError(f"{' and '.join(kept)} are kept by refaudit and cannot be edited; remove them.")
     data = {**data, "feedback_seq": current.feedback_seq, "history": [h.to_plain() for h in current.history]}
     new = Registry.from_plain(data)
+    for section in ("references", "applications", "feedback"):
+        for i, record in enumerate(getattr(new, section)):
+            future = future_fields(record, today)
+            if future:
+                raise ValidationError(f"{section}[{i}] ({record.id}): {future[0]} is in the future.")
     numbers = [int(f.id[1:]) for f in new.feedback if f.id[:1] == "f" and f.id[1:].isdigit() and len(f.id) < 11]
     new.feedback_seq = max([new.feedback_seq, *numbers])
     return new

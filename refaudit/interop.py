@@ -37,6 +37,7 @@ from refaudit.model import (
     Reference,
     Registry,
     check_text,
+    future_fields,
     slugify,
     unique_id,
 )
@@ -507,6 +508,13 @@ def merge(registry: Registry, incoming: Incoming, on_conflict: str, today: date)
     """
     if on_conflict not in CONFLICT_POLICIES:
         raise ValidationError(f"--on-conflict {on_conflict!r} is not one of: {', '.join(CONFLICT_POLICIES)}.")
+    for section in SECTIONS:
+        for item in getattr(incoming, section):
+            future = future_fields(item.record, today)
+            if future:
+                raise ValidationError(
+                    f"{item.where}: {future[0]} is in the future (today is {today.isoformat()}); nothing was imported."
+                )
     clashes = _clashes(registry, incoming)
     if clashes and on_conflict == "fail":
         shown = ", ".join(clashes[:10]) + (f" and {len(clashes) - 10} more" if len(clashes) > 10 else "")

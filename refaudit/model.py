@@ -503,3 +503,19 @@ def unique_id(base: str, taken: set[str], fallback: str) -> str:
     while f"{stem}-{n}" in taken:
         n += 1
     return f"{stem}-{n}"
+
+
+def future_fields(record: Reference | Application | Feedback, today: date) -> list[str]:
+    """The record's dates that lie after ``today``, as ``field YYYY-MM-DD``.
+
+    The CLI refuses such dates as they are typed; files from elsewhere (import, edit)
+    are held to the same rule.
+    """
+    found = []
+    for name in record.FIELDS:
+        value = getattr(record, name)
+        if isinstance(value, date) and value > today:
+            found.append(f"{name} {value.isoformat()}")
+        elif isinstance(value, list):
+            found.extend(f"{name} {b.on.isoformat()}" for b in value if isinstance(b, Briefing) and b.on > today)
+    return found

@@ -327,3 +327,21 @@ def test_edit_file_mode_is_private(tmp_path: Path) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         (path.parent / ".registry.yaml.swp").write_text("secret swap")
     assert not path.parent.exists()
+
+
+def test_edit_refuses_a_date_in_the_future(
+    runner: Runner, registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A date after today typed in the editor is refused, naming it; nothing is written."""
+    runner.ok("ref", "add", "Jane Doe")
+    script = tmp_path / "future_editor.py"
+    script.write_text(
+        "import sys\np = sys.argv[1]\nt = open(p).read()\n"
+        "open(p, 'w').write(t.replace('name: Jane Doe', 'name: Jane Doe\\n  known_since: 2099-01-01'))\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    before = registry.read_bytes()
+    result = runner("edit")
+    assert result.exit_code == 1
+    assert "known_since 2099-01-01 is in the future" in result.stderr
+    assert registry.read_bytes() == before

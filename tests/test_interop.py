@@ -451,3 +451,23 @@ def test_export_of_a_closed_application_reimports(runner: Runner, registry: Path
     path = tmp_path / "export.yaml"
     path.write_text(exported)
     runner.ok("import", str(path), "--dry-run", "--on-conflict", "skip")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "refaudit: 1\nreferences:\n- {id: zed, name: Zed, known_since: 2099-01-01}\n",
+        "refaudit: 1\nreferences:\n- {id: zed, name: Zed}\nfeedback:\n"
+        "- {id: f9, reference: zed, sentiment: positive, reported_on: 2099-01-01}\n",
+    ],
+    ids=["known-since", "reported-on"],
+)
+def test_import_refuses_dates_in_the_future(runner: Runner, registry: Path, tmp_path: Path, body: str) -> None:
+    """A date after today in an imported file is refused like on the command line; nothing is written."""
+    path = tmp_path / "future.yaml"
+    path.write_text(body, encoding="utf-8")
+    before = registry.read_bytes()
+    result = runner("import", str(path))
+    assert result.exit_code == 1
+    assert "2099-01-01 is in the future" in result.stderr
+    assert registry.read_bytes() == before
