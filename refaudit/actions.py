@@ -184,7 +184,9 @@ def due_actions(
 ) -> list[Action]:
     """Every action due on ``as_of``, most urgent first (see the module docstring)."""
     limits = Thresholds.from_settings(settings)
-    refs = {r.id: r for r in registry.references if r.added_on is None or r.added_on <= as_of}
+    verdicts = list(verdicts)
+    audited = {v.id for v in verdicts}  # the audit decides who was known on as_of (back-filled too)
+    refs = {r.id: r for r in registry.references if r.id in audited or r.added_on is None or r.added_on <= as_of}
     apps = [_AppView.of(a, as_of) for a in registry.applications if a.applied_on <= as_of]
     feedback_dates = {f.id: f.reported_on for f in registry.feedback if f.reported_on <= as_of}
     actions: list[Action] = []
@@ -324,7 +326,7 @@ def _verdict_actions(
             f"refaudit ref status {q_ref} resting",
         )
     if "untested" in verdict.flags:
-        due = ref.added_on if ref.added_on is not None else as_of
+        due = min(ref.added_on, as_of) if ref.added_on is not None else as_of
         yield Action(
             "test",
             due,

@@ -270,7 +270,14 @@ def audit(registry: Registry, settings: Settings, as_of: date) -> list[Verdict]:
             if b.on <= as_of and b.on > last_briefed.get(b.reference, date.min):
                 last_briefed[b.reference] = b.on
     ctx = _Context(k, as_of, feedback, by_ref, {a.id: a for a in apps}, offer_refs, last_briefed)
-    verdicts = [_judge(ref, ctx) for ref in registry.references if ref.added_on is None or ref.added_on <= as_of]
+    # A reference typed in later but with reports or applications on or before as_of was
+    # back-filled: it belongs in that day's audit. One with nothing by then does not.
+    known = [
+        ref
+        for ref in registry.references
+        if ref.added_on is None or ref.added_on <= as_of or ref.id in feedback or ref.id in by_ref
+    ]
+    verdicts = [_judge(ref, ctx) for ref in known]
     verdicts.sort(key=lambda v: (-_LEVEL[v.recommendation], -v.risk, fold(v.name), v.id))
     return verdicts
 

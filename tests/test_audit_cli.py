@@ -278,3 +278,14 @@ def test_lineup_with_nobody_ready(runner: Runner, registry: Path) -> None:
 def test_help_has_an_example(runner: Runner, command: str) -> None:
     """audit and lineup explain themselves with an example."""
     assert "Example:" in runner.ok(command, "--help").stdout
+
+
+def test_as_of_includes_references_back_filled_later(runner: Runner, registry: Path) -> None:
+    """A reference typed in today with a report from last year appears in last year's audit."""
+    runner.ok("ref", "add", "Jose Nunez")
+    runner.ok("ref", "add", "Ann Other")
+    runner.ok("feedback", "log", "jose", "--sentiment", "negative", "--source", "employer",
+              "--certainty", "verbatim", "--date", "2025-06-01")  # fmt: skip
+    data = json.loads(runner.ok("audit", "--as-of", "2025-07-01", "--json").stdout)
+    assert [r["id"] for r in data["references"]] == ["jose-nunez"]
+    assert data["references"][0]["recommendation"] == "drop"
