@@ -200,6 +200,10 @@ class Reference:
     def to_plain(self) -> dict[str, Any]:
         return _drop_empty({k: getattr(self, k) for k in self.FIELDS})
 
+    def to_json(self) -> dict[str, Any]:
+        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
+        return {k: getattr(self, k) for k in self.FIELDS}
+
     @classmethod
     def from_plain(cls, data: Any, where: str = "reference") -> Reference:
         d = _only_keys(where, data, cls.FIELDS)
@@ -277,6 +281,13 @@ class Application:
         data["thanked"] = [b.to_plain() for b in self.thanked]
         return _drop_empty(data)
 
+    def to_json(self) -> dict[str, Any]:
+        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
+        data = {k: getattr(self, k) for k in self.FIELDS}
+        data["briefed"] = [b.to_plain() for b in self.briefed]
+        data["thanked"] = [b.to_plain() for b in self.thanked]
+        return data
+
     @classmethod
     def from_plain(cls, data: Any, where: str = "application") -> Application:
         d = _only_keys(where, data, cls.FIELDS)
@@ -331,6 +342,10 @@ class Feedback:
 
     def to_plain(self) -> dict[str, Any]:
         return _drop_empty({k: getattr(self, k) for k in self.FIELDS})
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
+        return {k: getattr(self, k) for k in self.FIELDS}
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "feedback") -> Feedback:

@@ -29,7 +29,8 @@ def test_round_trip_of_every_field(runner: Runner, registry: Path) -> None:
     assert data | {"added_on": "x"} == {
         "id": "jane-doe", "name": "Jane Doe", "relationship": "manager", "organization": "Acme Corp",
         "title": "Engineering Manager", "email": "jane@example.com", "phone": "+1 555 0100",
-        "known_since": "2019-03-01", "consent_on": "2026-01-10", "status": "active",
+        "known_since": "2019-03-01", "consent_on": "2026-01-10", "status": "active", "status_on": None,
+        "status_note": None,
         "tags": ["technical", "leadership"], "notes": "Led the data platform team I was on.",
         "added_on": "x", "applications": [], "feedback": [],
     }  # fmt: skip
@@ -166,3 +167,12 @@ def test_help_does_not_import_the_renderer() -> None:
     code += "print(sorted(m for m in ('weasyprint','jinja2') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_json_keys_are_stable_whatever_is_filled_in(runner: Runner, registry: Path) -> None:
+    """A reference with only a name has the same JSON keys as a full one, empty ones null or []."""
+    runner.ok("ref", "add", "Jane Doe", *ALL_FIELDS)
+    runner.ok("ref", "add", "Bob Smith")
+    full, bare = json.loads(runner.ok("ref", "list", "--json").stdout)
+    assert full.keys() == bare.keys()
+    assert bare["email"] is None and bare["tags"] == []

@@ -12,7 +12,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.conftest import Runner
+from tests.conftest import Runner, filled
 
 TODAY = date.today()
 APPLIED = (TODAY - timedelta(days=30)).isoformat()
@@ -42,7 +42,7 @@ def test_alex_and_the_acme_rejection(runner: Runner, registry: Path) -> None:
     assert fid == "f1"
 
     # What Alex sees about Jane.
-    shown = json.loads(runner.ok("ref", "show", "jane", "--json").stdout)
+    shown = filled(json.loads(runner.ok("ref", "show", "jane", "--json").stdout))
     assert shown["name"] == "Jane Doe"
     assert shown["applications"] == [
         {
@@ -78,12 +78,12 @@ def test_alex_and_the_acme_rejection(runner: Runner, registry: Path) -> None:
     assert bob["feedback"] == []
 
     # Every report, as JSON, with the registry's field names.
-    assert json.loads(runner.ok("feedback", "list", "--json").stdout) == shown["feedback"]
-    assert json.loads(runner.ok("feedback", "list", "--app", "acme", "--json").stdout) == shown["feedback"]
+    assert filled(json.loads(runner.ok("feedback", "list", "--json").stdout)) == shown["feedback"]
+    assert filled(json.loads(runner.ok("feedback", "list", "--app", "acme", "--json").stdout)) == shown["feedback"]
     assert json.loads(runner.ok("feedback", "list", "bob", "--json").stdout) == []
 
     # The application holds the whole story.
-    acme = json.loads(runner.ok("app", "show", "acme", "--json").stdout)
+    acme = filled(json.loads(runner.ok("app", "show", "acme", "--json").stdout))
     assert acme["via"] == "Hays"
     assert acme["references"] == ["jane-doe", "bob-smith"]
     assert acme["stage"] == "reference-check"

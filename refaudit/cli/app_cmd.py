@@ -92,7 +92,7 @@ def list_(app: AppContext, only_open: bool, as_json: bool) -> None:
     apps = [a for a in reg.applications if a.is_open or not only_open]
     apps.sort(key=lambda a: (a.applied_on, a.id), reverse=True)
     if as_json:
-        echo_json([a.to_plain() for a in apps])
+        echo_json([a.to_json() for a in apps])
     elif not apps:
         click.echo(
             "No open applications." if only_open and reg.applications
@@ -104,8 +104,8 @@ def list_(app: AppContext, only_open: bool, as_json: bool) -> None:
 
 def show_data(reg: Registry, a: Application) -> dict[str, Any]:
     """The application as the registry holds it, plus the reports logged against it (newest first)."""
-    data = a.to_plain()
-    data["feedback"] = [f.to_plain() for f in feedback.newest_first([f for f in reg.feedback if f.application == a.id])]
+    data = a.to_json()
+    data["feedback"] = [f.to_json() for f in feedback.newest_first([f for f in reg.feedback if f.application == a.id])]
     return data
 
 

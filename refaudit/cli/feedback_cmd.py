@@ -111,7 +111,7 @@ def list_(app: AppContext, ref_query: str | None, app_query: str | None, as_json
         entries = [f for f in entries if f.application == app_id]
     entries = feedback.newest_first(entries)
     if as_json:
-        echo_json([f.to_plain() for f in entries])
+        echo_json([f.to_json() for f in entries])
     elif not entries:
         click.echo(
             "No reports match." if reg.feedback

@@ -105,7 +105,7 @@ def list_(app: AppContext, status: str | None, as_json: bool) -> None:
         if (status == "all") or (r.status == status if status else r.status != "dropped")
     ]  # fmt: skip
     if as_json:
-        echo_json([r.to_plain() for r in refs])
+        echo_json([r.to_json() for r in refs])
     elif not refs:
         click.echo('No references yet. Add one: refaudit ref add "Jane Doe" --relationship manager')
     else:
@@ -119,7 +119,7 @@ def list_(app: AppContext, status: str | None, as_json: bool) -> None:
 def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
     apps = sorted(reg.applications_for(r.id), key=lambda a: (a.applied_on, a.id), reverse=True)
     reports = feedback.newest_first(reg.feedback_for(r.id))
-    data = r.to_plain()
+    data = r.to_json()
     data["applications"] = [
         {
             "id": a.id,
@@ -131,7 +131,7 @@ def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
         }
         for a in apps
     ]
-    data["feedback"] = [f.to_plain() for f in reports]
+    data["feedback"] = [f.to_json() for f in reports]
     return data
 
 
@@ -159,8 +159,8 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
         ("Status note", "status_note"), ("Tags", "tags"), ("Notes", "notes"), ("Added on", "added_on"),
     ]  # fmt: skip
     for label, key in labels:
-        if key in data:
-            value = data[key]
+        value = data.get(key)
+        if value not in (None, []):
             click.echo(f"{label + ':':<14}{', '.join(value) if isinstance(value, list) else value}")
     click.echo(f"\nApplications ({len(data['applications'])}):")
     for a in data["applications"]:
