@@ -25,6 +25,7 @@ from refaudit.model import (
     check_phone,
     check_tag,
     check_text,
+    fold,
     parse_date,
     require_text,
     slugify,
@@ -72,6 +73,12 @@ def _apply(ref: Reference, f: RefFields, today: date) -> None:
         ref.notes = check_text("note", f.notes, max_len=MAX_TEXT, multiline=True)
 
 
+def same_name(reg: Registry, name: str) -> list[Reference]:
+    """References already called ``name`` (case and accents aside)."""
+    wanted = fold(" ".join(name.split()))
+    return [r for r in reg.references if fold(" ".join(r.name.split())) == wanted]
+
+
 def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None) -> Change:
     name = require_text("name", fields.name, max_len=MAX_NAME)
     taken = {r.id for r in reg.references}
@@ -91,6 +98,11 @@ def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None
 
 
 def edit(reg: Registry, ref: Reference, fields: RefFields, today: date) -> Change:
+    if fields == RefFields():
+        raise ValidationError(
+            "nothing to change: give --name, --relationship, --org, --title, --email, --phone, "
+            "--known-since, --consent-on, --tag or --note."
+        )
     _apply(ref, fields, today)
     return Change(f"edited reference {ref.id}", ref.id)
 

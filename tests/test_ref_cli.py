@@ -176,3 +176,20 @@ def test_json_keys_are_stable_whatever_is_filled_in(runner: Runner, registry: Pa
     full, bare = json.loads(runner.ok("ref", "list", "--json").stdout)
     assert full.keys() == bare.keys()
     assert bare["email"] is None and bare["tags"] == []
+
+
+def test_adding_a_namesake_warns(runner: Runner, registry: Path) -> None:
+    """A second reference with the same name is added with a suffixed id and a note on stderr."""
+    runner.ok("ref", "add", "Jane Doe")
+    result = runner.ok("ref", "add", "jane  doe")
+    assert result.stdout == "jane-doe-2\n"
+    assert "Note: you already have Jane Doe (jane-doe)" in result.stderr
+
+
+def test_edit_without_options_changes_nothing(runner: Runner, registry: Path) -> None:
+    """ref edit with nothing to change is refused and writes nothing."""
+    runner.ok("ref", "add", "Jane Doe")
+    before = registry.read_bytes()
+    result = runner("ref", "edit", "jane")
+    assert result.exit_code == 1 and "Nothing to change" in result.stderr
+    assert registry.read_bytes() == before

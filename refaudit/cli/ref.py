@@ -83,8 +83,20 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
           --email jane@example.com --phone "+1 555 0100" --tag technical
     """
     today = app.today()
-    new_id = app.update("ref add", lambda reg: references.add(reg, _fields(name=name, **fields), today, ref_id))
+    namesakes: list[str] = []
+
+    def change(reg: Registry) -> Any:
+        namesakes.extend(f"{r.name} ({r.id})" for r in references.same_name(reg, name))
+        return references.add(reg, _fields(name=name, **fields), today, ref_id)
+
+    new_id = app.update("ref add", change)
     click.echo(new_id)
+    if namesakes:
+        click.echo(
+            f"Note: you already have {', '.join(namesakes)}; use the ids to tell them apart "
+            f"(or 'refaudit ref remove {new_id}' if this was a mistake).",
+            err=True,
+        )
 
 
 @ref.command("list")
