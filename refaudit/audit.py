@@ -203,11 +203,6 @@ def _knobs(settings: Settings) -> _Knobs:
 # --- weighing single reports ---------------------------------------------------------
 
 
-def base_weight(report: Feedback, settings: Settings) -> float:
-    """Source weight x certainty weight: how far this report can be trusted, before ageing."""
-    return _base(report, _knobs(settings))
-
-
 def weight(report: Feedback, settings: Settings, as_of: date) -> float:
     """The report's weight on ``as_of``: base weight halved every ``half_life_days``."""
     return _weight(report, _knobs(settings), as_of)

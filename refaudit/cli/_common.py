@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from refaudit import service, store, vault
-from refaudit.errors import AuthError, RefauditError, UsageError, ValidationError
+from refaudit.errors import RefauditError, UsageError, ValidationError
 from refaudit.model import Registry, parse_date
 from refaudit.settings import Settings
 
@@ -224,7 +224,6 @@ def confirm_or_yes(question: str, yes: bool) -> None:
 __all__ = [
     "DATE",
     "AppContext",
-    "AuthError",
     "choice",
     "confirm_or_yes",
     "echo_json",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -26,19 +27,21 @@ def app_group() -> None:
     """
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _refs_option(flag: str, dest: str | None, help_text: str) -> Callable[[F], F]:
+    """A repeatable REF option that completes reference ids."""
+    names = (flag, dest) if dest else (flag,)
+    return click.option(*names, multiple=True, metavar="REF", shell_complete=complete_ref, help=help_text)
+
+
 @app_group.command("add")
 @click.argument("company")
 @click.option("--role", required=True, help="The job you applied for.")
 @click.option("--applied", type=DATE, help="When you applied (YYYY-MM-DD; default today).")
 @click.option("--via", help="The agency or recruiter, if any.")
-@click.option(
-    "--ref",
-    "refs",
-    multiple=True,
-    metavar="REF",
-    shell_complete=complete_ref,
-    help="A reference you gave (repeatable).",
-)
+@_refs_option("--ref", "refs", "A reference you gave (repeatable).")
 @click.option("--note", help="A private note.")
 @click.option("--id", "app_id", help="Choose the id yourself (default: made from company and role).")
 @pass_app
@@ -171,28 +174,9 @@ def show(app: AppContext, app_query: str, as_json: bool) -> None:
 @click.option("--stage", type=choice(STAGES), help="How far it got.")
 @click.option("--outcome", type=choice(OUTCOMES), help="How it ended (pending while open).")
 @click.option("--reason", help="The reason the employer gave.")
-@click.option(
-    "--ref",
-    "refs",
-    multiple=True,
-    metavar="REF",
-    shell_complete=complete_ref,
-    help="Add a reference you gave (repeatable).",
-)
-@click.option(
-    "--briefed",
-    multiple=True,
-    metavar="REF",
-    shell_complete=complete_ref,
-    help="You told this reference the call is coming, today (repeatable).",
-)
-@click.option(
-    "--thanked",
-    multiple=True,
-    metavar="REF",
-    shell_complete=complete_ref,
-    help="You thanked this reference and told them how it went (repeatable).",
-)
+@_refs_option("--ref", "refs", "Add a reference you gave (repeatable).")
+@_refs_option("--briefed", None, "You told this reference the call is coming, today (repeatable).")
+@_refs_option("--thanked", None, "You thanked this reference and told them how it went (repeatable).")
 @click.option("--note", help="A private note, added as a dated line.")
 @pass_app
 def update(
