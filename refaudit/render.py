@@ -231,8 +231,10 @@ class PdfWorker:
     """A child process that has imported WeasyPrint and waits for one report to render."""
 
     def __init__(self) -> None:
+        # -P: `-m` would otherwise put the current folder first on sys.path, and a
+        # refaudit.py (or refaudit/ package) planted there would run and receive the report.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "refaudit.render"],
+            [sys.executable, "-P", "-m", "refaudit.render"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )

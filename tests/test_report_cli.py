@@ -156,3 +156,31 @@ def test_redact_masks_phone_numbers_written_anywhere_and_reporters(runner: Runne
         assert secret not in text, secret
     assert "A. L.-S." in text and "[phone]" in text
     assert AS_OF in text  # dates are not mistaken for phone numbers
+
+
+_PLANTED = "import pathlib; pathlib.Path({marker!r}).write_text('ran')\n"
+
+
+@pytest.mark.parametrize("passphrase", ["right", "wrong"], ids=["right-passphrase", "wrong-passphrase"])
+def test_nothing_planted_in_the_current_folder_runs(filled: Path, tmp_path: Path, passphrase: str) -> None:
+    """A refaudit.py and a refaudit/ package in the folder where `report` runs are never imported."""
+    import os
+    import subprocess
+    import sys
+
+    marker = tmp_path / "planted-code-ran"
+    (filled / "refaudit.py").write_text(_PLANTED.format(marker=str(marker)))
+    package = filled / "refaudit"
+    package.mkdir()
+    for name in ("__init__.py", "render.py", "__main__.py"):
+        (package / name).write_text(_PLANTED.format(marker=str(marker)))
+    env = dict(os.environ)
+    if passphrase == "wrong":
+        env["REFAUDIT_PASSPHRASE"] = "wrong"
+    script = Path(sys.executable).parent / "refaudit"
+    result = subprocess.run(
+        [str(script), "report", "-o", str(tmp_path / "r.pdf"), "--as-of", AS_OF],
+        cwd=filled, env=env, capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == (0 if passphrase == "right" else 3), result.stderr
+    assert not marker.exists()
