@@ -53,7 +53,7 @@ FLAGS = (
 
 _LEVEL = {rec: i for i, rec in enumerate(RECOMMENDATIONS)}
 # Sentiments that show the employer reached the reference (ends a run of no-responses).
-_REACHED = ("positive", "neutral", "mixed", "negative", "declined")
+_REACHED = ("positive", "neutral", "lukewarm", "mixed", "negative", "declined")
 _LATE_STAGES = ("reference-check", "offer")
 _OFFERS = ("offer", "accepted")
 
@@ -487,7 +487,7 @@ def _rules(reports: list[Feedback], ctx: _Context) -> list[_Finding]:
                 )
             )
 
-    lukewarm = [f.id for f in reports if f.sentiment == "neutral" and _credible(f, k) and f.reported_on >= horizon]
+    lukewarm = [f.id for f in reports if f.sentiment == "lukewarm" and _credible(f, k) and f.reported_on >= horizon]
     if len(lukewarm) >= k.lukewarm_count:
         findings.append(
             _Finding(

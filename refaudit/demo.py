@@ -8,7 +8,7 @@ The sample is built so that the audit has something to say about every reference
 - Jane Doe (manager) is hurting: Sam at Hays heard her say Alex "struggled with
   deadlines" after Acme's reference check (credible negative: drop), and she was on
   three other late rejections (pattern);
-- Priya Natarajan (colleague) is lukewarm: two credible neutral reports (watch);
+- Priya Natarajan (colleague) is lukewarm: two credible lukewarm reports (watch);
 - Marcus Webb (client) never answers: two no-responses (watch, unreachable);
 - Elena García's bank only confirms dates (policy-limited);
 - Tom Becker (mentor) has never been tested (untested);
@@ -326,7 +326,7 @@ _REPORTS = (
             "Heard my old manager was 'a bit guarded' when Contoso called.", ["reliability"]),
     _Report(150, "jane-doe", "positive", "reference", "direct", None, "Jane herself",
             "Told me over coffee she always 'sings my praises'."),
-    _Report(155, "jane-doe", "neutral", "other", "inferred", "tailspin-toys-product-analyst", None,
+    _Report(155, "jane-doe", "lukewarm", "other", "inferred", "tailspin-toys-product-analyst", None,
             "Tailspin went quiet right after calling her; I assume it was lukewarm."),
     # Bob Smith: solid.
     _Report(19, "bob-smith", "positive", "employer", "direct", "acme-data-analyst", "Acme hiring manager",
@@ -347,9 +347,9 @@ _REPORTS = (
     _Report(87, "david-okafor", "positive", "employer", "direct", "proseware-operations-analyst",
             "Proseware recruiter", "David's reference got you to the final round."),
     # Priya Natarajan: lukewarm.
-    _Report(72, "priya-natarajan", "neutral", "employer", "direct", "fourth-coffee-data-analyst",
+    _Report(72, "priya-natarajan", "lukewarm", "employer", "direct", "fourth-coffee-data-analyst",
             "Fourth Coffee hiring manager", "She said I was 'fine — did what was asked'.", ["initiative"]),
-    _Report(30, "priya-natarajan", "neutral", "reference-service", "verbatim", None, "RefCheck Pro",
+    _Report(30, "priya-natarajan", "lukewarm", "reference-service", "verbatim", None, "RefCheck Pro",
             "Competent; would not necessarily rehire for a senior role.", ["seniority"]),
     _Report(240, "priya-natarajan", "positive", "contact", "inferred", None, "Ola, a mutual friend",
             "Priya spoke warmly of our project at a meetup."),
@@ -390,6 +390,10 @@ _REPORTS = (
             "Coho Winery HR", "Rachel's character reference was lovely."),
     _Report(45, "bob-smith", "positive", "reference", "inferred", "trey-research-data-analyst", "Bob himself",
             "Bob said the Trey caller 'seemed happy'."),
+    _Report(26, "bob-smith", "neutral", "employer", "direct", "trey-research-data-analyst", "Trey Research HR",
+            "Bob confirmed my dates and role on the call; no opinion either way."),
+    _Report(20, "kevin-liu", "positive", "mock-call", "direct", None, "Maya, a friend who did a mock call",
+            "Kevin spoke warmly and in detail about how I led the team."),
 )  # fmt: skip
 
 

@@ -31,6 +31,7 @@ from refaudit import yamlio
 from refaudit.errors import RefauditError, ValidationError
 from refaudit.model import (
     MAX_NAME,
+    READABLE_VERSIONS,
     SCHEMA_VERSION,
     Application,
     Feedback,
@@ -60,6 +61,8 @@ def _fields_typed(section: str, prefix: str) -> tuple[str, ...]:
 _LIST_FIELDS = {section: _fields_typed(section, "list[") for section in SECTIONS}
 # Lists of {reference, on}: ``briefed``, ``thanked``; a CSV cell reads "jane-doe on 2026-10-10; …".
 _BRIEFING_FIELDS = {section: _fields_typed(section, "list[Briefing]") for section in SECTIONS}
+# Lists of {on, event, value}: ``timeline``; a CSV cell reads "2026-10-15 stage reference-check; …".
+_EVENT_FIELDS = {section: _fields_typed(section, "list[Event]") for section in SECTIONS}
 _REQUIRED_COLUMNS = {
     "references": ("name",),
     "applications": ("company", "role", "applied_on"),
@@ -117,6 +120,10 @@ def _csv_cell(section: str, column: str, value: Any) -> str:
         text = ""
     elif column in _BRIEFING_FIELDS[section]:
         text = _LIST_SEP.join(f"{b['reference']} on {b['on'].isoformat()}" for b in value)
+    elif column in _EVENT_FIELDS[section]:
+        text = _LIST_SEP.join(
+            _escape_item(" ".join(str(e[k]) for k in ("on", "event", "value") if k in e)) for e in value
+        )
     elif isinstance(value, list):
         text = _LIST_SEP.join(_escape_item(str(v)) for v in value)
     elif isinstance(value, date):
@@ -343,10 +350,8 @@ def _from_plain(data: Any, name: str) -> Incoming:
             f"{name!r} has unknown field(s): {', '.join(unknown)}{hint}; accepted: {', '.join(allowed)}."
         )
     version = data.get("refaudit", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
-        raise ValidationError(
-            f"in {name}: refaudit {version!r} is not a schema version this refaudit reads ({SCHEMA_VERSION})."
-        )
+    if type(version) is not int or version not in READABLE_VERSIONS:
+        raise ValidationError(f"in {name}: refaudit {version!r} is not a schema version this refaudit reads (1 or 2).")
     incoming = Incoming()
     try:
         incoming.owner = check_text("owner", data.get("owner"), max_len=MAX_NAME)
@@ -358,6 +363,8 @@ def _from_plain(data: Any, name: str) -> Incoming:
             raise ValidationError(f"in {name}: {section} must be a list.")
         for i, row in enumerate(rows):
             where = f"{name}: {section}[{i}]"
+            if version == 1 and section == "feedback" and isinstance(row, dict) and row.get("sentiment") == "neutral":
+                row = {**row, "sentiment": "lukewarm"}  # version 1's "neutral" meant lukewarm
             getattr(incoming, section).append(_record(section, row, where, where))
     return incoming
 
@@ -450,11 +457,19 @@ def _csv_row(section: str, columns: list[str | None], cells: list[str], where: s
         cell = restore(raw)
         if column in _BRIEFING_FIELDS[section]:
             row[column] = [_briefing(item, f"{where}, column {column}") for item in split_list(cell)]
+        elif column in _EVENT_FIELDS[section]:
+            row[column] = [_event(item) for item in split_list(cell)]
         elif column in _LIST_FIELDS[section]:
             row[column] = split_list(cell)
         elif cell.strip():
             row[column] = cell
     return row
+
+
+def _event(item: str) -> dict[str, str]:
+    on, _, rest = item.partition(" ")
+    event, _, value = rest.partition(" ")
+    return {"on": on, "event": event, **({"value": value} if value else {})}
 
 
 def _briefing(item: str, where: str) -> dict[str, str]:

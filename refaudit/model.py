@@ -16,15 +16,27 @@ from typing import Any
 
 from refaudit.errors import ValidationError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Versions this refaudit reads. In version 1, ``neutral`` meant lukewarm: such reports are
+# read as ``lukewarm`` (see ``Registry.from_plain``), and saving writes version 2.
+READABLE_VERSIONS = (1, 2)
 
 RELATIONSHIPS = ("manager", "colleague", "report", "client", "mentor", "academic", "personal", "other")
 STATUSES = ("active", "resting", "dropped")
 STAGES = ("applied", "screening", "interview", "final", "reference-check", "offer")
 OUTCOMES = ("pending", "offer", "accepted", "rejected", "ghosted", "withdrawn", "eliminated")
-SENTIMENTS = ("positive", "neutral", "mixed", "negative", "no-response", "declined")
-SOURCES = ("employer", "recruiter", "reference-service", "reference", "contact", "other")
+SENTIMENTS = ("positive", "neutral", "lukewarm", "mixed", "negative", "no-response", "declined")
+SOURCES = ("employer", "recruiter", "reference-service", "mock-call", "reference", "contact", "other")
 CERTAINTIES = ("verbatim", "direct", "hearsay", "inferred")
+# Why an employer said no, as far as they said. Only ``references`` and ``none-given`` (or no
+# recorded reason at all) can count towards the audit's ``pattern`` flag.
+REASON_KINDS = (
+    "experience", "skills", "fit", "compensation", "internal-candidate", "position-filled",
+    "references", "none-given", "other",
+)  # fmt: skip
+# What an application's timeline records: each stage and outcome, briefings, thanks, notes, debriefs.
+TIMELINE_EVENTS = ("applied", "stage", "outcome", "briefed", "thanked", "note", "debrief")
+MAX_ATTEMPTS = 99
 
 # Lengths a person could plausibly type; anything longer is a paste gone wrong.
 MAX_NAME = 200
@@ -142,6 +154,19 @@ def parse_date(name: str, value: Any, *, today: date | None = None) -> date | No
     return result
 
 
+def check_attempts(name: str, value: Any, sentiment: str) -> int | None:
+    """How many times an employer tried to reach a reference: 1 to 99, only with ``no-response``."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
+        value = int(value)  # a spreadsheet cell
+    if type(value) is not int or not 1 <= value <= MAX_ATTEMPTS:
+        raise ValidationError(f"{name} {value!r} is not a number of attempts; use a whole number from 1 to 99.")
+    if sentiment != "no-response":
+        raise ValidationError(f"{name} is only for reports with sentiment no-response, not {sentiment}.")
+    return value
+
+
 def check_list(name: str, value: Any, *, max_len: int = MAX_SHORT) -> list[str]:
     if value is None:
         return []
@@ -244,6 +269,33 @@ class Briefing:
 
 
 @dataclass(slots=True)
+class Event:
+    """One dated step of an application: ``{on, event, value}`` (a stage, an outcome, a briefing…)."""
+
+    on: date
+    event: str
+    value: str | None = None
+
+    def to_plain(self) -> dict[str, Any]:
+        return _drop_empty({"on": self.on, "event": self.event, "value": self.value})
+
+    def to_json(self) -> dict[str, Any]:
+        return {"on": self.on.isoformat(), "event": self.event, "value": self.value}
+
+    @classmethod
+    def from_plain(cls, data: Any, where: str) -> Event:
+        d = _only_keys(where, data, ("on", "event", "value"))
+        on = parse_date(f"{where}.on", d.get("on"))
+        if on is None:
+            raise ValidationError(f"{where}.on is required.")
+        return cls(
+            on=on,
+            event=check_choice(f"{where}.event", d.get("event"), TIMELINE_EVENTS),
+            value=check_text(f"{where}.value", d.get("value"), max_len=MAX_TEXT, multiline=True),
+        )
+
+
+@dataclass(slots=True)
 class Application:
     id: str
     company: str
@@ -254,6 +306,7 @@ class Application:
     stage: str = "applied"
     outcome: str = "pending"
     reason: str | None = None
+    reason_kind: str | None = None
     criticism: list[str] = field(default_factory=list)
     leads: list[str] = field(default_factory=list)
     briefed: list[Briefing] = field(default_factory=list)
@@ -261,10 +314,12 @@ class Application:
     notes: str | None = None
     updated_on: date | None = None
     closed_on: date | None = None
+    timeline: list[Event] = field(default_factory=list)
 
     FIELDS = (
         "id", "company", "role", "applied_on", "via", "references", "stage", "outcome", "reason",
-        "criticism", "leads", "briefed", "thanked", "notes", "updated_on", "closed_on",
+        "reason_kind", "criticism", "leads", "briefed", "thanked", "notes", "updated_on", "closed_on",
+        "timeline",
     )  # fmt: skip
 
     @property
@@ -279,6 +334,7 @@ class Application:
         data = {k: getattr(self, k) for k in self.FIELDS}
         data["briefed"] = [b.to_plain() for b in self.briefed]
         data["thanked"] = [b.to_plain() for b in self.thanked]
+        data["timeline"] = [e.to_plain() for e in self.timeline]
         return _drop_empty(data)
 
     def to_json(self) -> dict[str, Any]:
@@ -286,6 +342,7 @@ class Application:
         data = {k: getattr(self, k) for k in self.FIELDS}
         data["briefed"] = [b.to_plain() for b in self.briefed]
         data["thanked"] = [b.to_plain() for b in self.thanked]
+        data["timeline"] = [e.to_json() for e in self.timeline]
         return data
 
     @classmethod
@@ -301,6 +358,10 @@ class Application:
         thanked = d.get("thanked") or []
         if not isinstance(briefed, list) or not isinstance(thanked, list):
             raise ValidationError(f"{where}.briefed and {where}.thanked must be lists.")
+        timeline = d.get("timeline") or []
+        if not isinstance(timeline, list):
+            raise ValidationError(f"{where}.timeline must be a list of {{on, event, value}}.")
+        kind = d.get("reason_kind")
         return cls(
             id=check_id(f"{where}.id", d.get("id")),
             company=require_text(f"{where}.company", d.get("company")),
@@ -311,6 +372,7 @@ class Application:
             stage=check_choice(f"{where}.stage", d.get("stage", "applied"), STAGES),
             outcome=check_choice(f"{where}.outcome", d.get("outcome", "pending"), OUTCOMES),
             reason=check_text(f"{where}.reason", d.get("reason"), max_len=MAX_TEXT, multiline=True),
+            reason_kind=None if kind is None else check_choice(f"{where}.reason_kind", kind, REASON_KINDS),
             criticism=check_list(f"{where}.criticism", d.get("criticism"), max_len=MAX_TEXT),
             leads=check_list(f"{where}.leads", d.get("leads"), max_len=MAX_TEXT),
             briefed=[Briefing.from_plain(b, f"{where}.briefed[{i}]") for i, b in enumerate(briefed)],
@@ -318,6 +380,7 @@ class Application:
             notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
             updated_on=parse_date(f"{where}.updated_on", d.get("updated_on")),
             closed_on=parse_date(f"{where}.closed_on", d.get("closed_on")),
+            timeline=[Event.from_plain(e, f"{where}.timeline[{i}]") for i, e in enumerate(timeline)],
         )
 
 
@@ -334,10 +397,11 @@ class Feedback:
     quote: str | None = None
     topics: list[str] = field(default_factory=list)
     notes: str | None = None
+    attempts: int | None = None  # with no-response: how many times the employer tried
 
     FIELDS = (
         "id", "reference", "application", "reported_on", "source", "reporter", "sentiment",
-        "certainty", "quote", "topics", "notes",
+        "attempts", "certainty", "quote", "topics", "notes",
     )  # fmt: skip
 
     def to_plain(self) -> dict[str, Any]:
@@ -354,6 +418,7 @@ class Feedback:
         if reported is None:
             raise ValidationError(f"{where}.reported_on is required.")
         app = d.get("application")
+        sentiment = check_choice(f"{where}.sentiment", d.get("sentiment"), SENTIMENTS)
         return cls(
             id=check_id(f"{where}.id", d.get("id")),
             reference=check_id(f"{where}.reference", d.get("reference")),
@@ -361,7 +426,8 @@ class Feedback:
             reported_on=reported,
             source=check_choice(f"{where}.source", d.get("source", "other"), SOURCES),
             reporter=check_text(f"{where}.reporter", d.get("reporter")),
-            sentiment=check_choice(f"{where}.sentiment", d.get("sentiment"), SENTIMENTS),
+            sentiment=sentiment,
+            attempts=check_attempts(f"{where}.attempts", d.get("attempts"), sentiment),
             certainty=check_choice(f"{where}.certainty", d.get("certainty", "direct"), CERTAINTIES),
             quote=check_text(f"{where}.quote", d.get("quote"), max_len=MAX_TEXT, multiline=True),
             topics=check_list(f"{where}.topics", d.get("topics"), max_len=60),
@@ -455,9 +521,9 @@ class Registry:
             ("refaudit", "owner", "references", "applications", "feedback", "feedback_seq", "history"),
         )  # fmt: skip
         version = d.get("refaudit")
-        if version != SCHEMA_VERSION:
+        if type(version) is not int or version not in READABLE_VERSIONS:
             raise ValidationError(
-                f"schema version {version!r} is not supported (this refaudit reads version {SCHEMA_VERSION})."
+                f"schema version {version!r} is not supported (this refaudit reads versions 1 and 2)."
             )
         sections = {}
         for key in ("references", "applications", "feedback", "history"):
@@ -478,6 +544,11 @@ class Registry:
             feedback_seq=seq,
             history=[HistoryEntry.from_plain(h, f"history[{i}]") for i, h in enumerate(sections["history"])],
         )
+        if version == 1:
+            # Version 1 had no "lukewarm": its "neutral" was documented as lukewarm.
+            for fb in reg.feedback:
+                if fb.sentiment == "neutral":
+                    fb.sentiment = "lukewarm"
         reg.check_integrity()
         return reg
 
@@ -532,5 +603,7 @@ def future_fields(record: Reference | Application | Feedback, today: date) -> li
         if isinstance(value, date) and value > today:
             found.append(f"{name} {value.isoformat()}")
         elif isinstance(value, list):
-            found.extend(f"{name} {b.on.isoformat()}" for b in value if isinstance(b, Briefing) and b.on > today)
+            found.extend(
+                f"{name} {b.on.isoformat()}" for b in value if isinstance(b, Briefing | Event) and b.on > today
+            )
     return found

@@ -34,6 +34,7 @@ SENTIMENT_GROUP = {
     "positive": "positive",
     "negative": "negative",
     "neutral": "other",
+    "lukewarm": "other",
     "mixed": "other",
     "no-response": "other",
     "declined": "other",

@@ -128,11 +128,11 @@ def test_a_single_indirect_negative_means_watch(settings: dict[str, Any], source
 
 
 def test_two_credible_lukewarm_reports_mean_watch(settings: dict[str, Any]) -> None:
-    """Two credible neutral ("lukewarm") reports mean watch; one alone does not."""
-    one = registry([ref("jane")], [report("f1", "jane", "neutral")])
+    """Two credible lukewarm reports mean watch; one alone does not."""
+    one = registry([ref("jane")], [report("f1", "jane", "lukewarm")])
     assert verdict_of(one, settings, "jane").recommendation == "keep"
     two = registry(
-        [ref("jane")], [report("f1", "jane", "neutral"), report("f2", "jane", "neutral", source="recruiter")]
+        [ref("jane")], [report("f1", "jane", "lukewarm"), report("f2", "jane", "lukewarm", source="recruiter")]
     )
     v = verdict_of(two, settings, "jane")
     assert (v.recommendation, v.evidence) == ("watch", ["f1", "f2"])
@@ -329,7 +329,7 @@ def test_decay_halves_a_report_every_half_life(settings: dict[str, Any]) -> None
 
 def test_config_override_changes_a_threshold(settings: dict[str, Any], tmp_path: Path) -> None:
     """Lowering scoring.watch_risk in a config file turns a single lukewarm report into watch."""
-    reg = registry([ref("jane")], [report("f1", "jane", "neutral")])
+    reg = registry([ref("jane")], [report("f1", "jane", "lukewarm")])
     assert verdict_of(reg, settings, "jane").recommendation == "keep"
     path = tmp_path / "config.yaml"
     path.write_text("scoring:\n  watch_risk: 0.24\n", encoding="utf-8")

@@ -75,7 +75,7 @@ BEHAVIOURS = {
         ["f1"],
     ),
     "two-lukewarm-watch": (
-        single([ref("jane")], [report("f1", "jane", "neutral"), report("f2", "jane", "neutral", days_ago=5)]),
+        single([ref("jane")], [report("f1", "jane", "lukewarm"), report("f2", "jane", "lukewarm", days_ago=5)]),
         "watch",
         [],
         ["f1", "f2"],
@@ -196,7 +196,7 @@ def test_empty_registry_says_how_to_start(runner: Runner, registry: Path) -> Non
 
 def test_config_override_changes_the_verdict(runner: Runner, registry: Path, tmp_path: Path) -> None:
     """--config lowering scoring.watch_risk turns one lukewarm report into watch; REFAUDIT_CONFIG does the same."""
-    seed(registry, single([ref("jane")], [report("f1", "jane", "neutral")]))
+    seed(registry, single([ref("jane")], [report("f1", "jane", "lukewarm")]))
     assert audit_json(runner)["references"][0]["recommendation"] == "keep"
     config = tmp_path / "strict.yaml"
     config.write_text("scoring:\n  watch_risk: 0.2\n", encoding="utf-8")

@@ -154,7 +154,7 @@ BAD_LOG = [
      "Error: --date 2026-09-30 is before you applied to Acme (acme-data-analyst, applied 2026-10-01); a report on "
      "that application cannot have reached you earlier. Use a date on or after it, or leave out --app.\n"),
     (["jane", "-s", "great"], 2, "Invalid value for '--sentiment' / '-s': 'great' is not one of 'positive', 'neutral', "
-     "'mixed', 'negative', 'no-response', 'declined'."),
+     "'lukewarm', 'mixed', 'negative', 'no-response', 'declined'."),
     (["jane"], 2, "Missing option '--sentiment' / '-s'."),
     (["jane", "-s", "positive", "--source", "boss"], 2,
      "Invalid value for '--source': 'boss' is not one of 'employer'"),

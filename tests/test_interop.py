@@ -19,7 +19,7 @@ from tests.conftest import CHEAP_KDF, Runner
 
 # Every field of every record, so that a round trip that drops one shows.
 FULL: dict[str, Any] = {
-    "refaudit": 1,
+    "refaudit": 2,
     "owner": "Alex Candidate",
     "references": [
         {
@@ -52,6 +52,7 @@ FULL: dict[str, Any] = {
             "stage": "reference-check",
             "outcome": "rejected",
             "reason": "went with a candidate with more experience",
+            "reason_kind": "experience",
             "criticism": ["Could show more SQL depth", "@mention; a semicolon"],
             "leads": ["Globex is hiring analysts"],
             "briefed": [{"reference": "jane-doe", "on": "2026-10-10"}, {"reference": "bob-smith", "on": "2026-10-11"}],
@@ -59,6 +60,10 @@ FULL: dict[str, Any] = {
             "notes": "+44 first call went well",
             "updated_on": "2026-10-20",
             "closed_on": "2026-10-21",
+            "timeline": [
+                {"on": "2026-10-15", "event": "stage", "value": "reference-check"},
+                {"on": "2026-10-21", "event": "outcome", "value": "rejected"},
+            ],
         }
     ],
     "feedback": [
@@ -76,6 +81,7 @@ FULL: dict[str, Any] = {
             "notes": "-1 for punctuality",
         },
         {"id": "f7", "reference": "bob-smith", "reported_on": "2026-10-22", "sentiment": "positive"},
+        {"id": "f9", "reference": "bob-smith", "reported_on": "2026-10-23", "sentiment": "no-response", "attempts": 2},
     ],
 }
 
@@ -107,7 +113,7 @@ def test_full_fixture_sets_every_field() -> None:
     """The round-trip data fills every field the model has, so no field escapes the round trip."""
     assert set(FULL["references"][0]) == set(Reference.FIELDS)
     assert set(FULL["applications"][0]) == set(Application.FIELDS)
-    assert set(FULL["feedback"][0]) == set(Feedback.FIELDS)
+    assert set(FULL["feedback"][0]) | set(FULL["feedback"][2]) == set(Feedback.FIELDS)
     assert set(FULL) == set(Registry().to_plain(with_history=False)) | {"owner"}
 
 
@@ -192,7 +198,7 @@ def test_export_file_is_0600_and_never_overwritten(runner: Runner, full: Path, t
     assert again.stderr == f"Error: {str(out)!r} already exists; refusing to overwrite (use --force).\n"
     assert out.read_text() == "mine"
     runner.ok("export", "-o", str(out), "--force")
-    assert out.read_text().startswith("refaudit: 1\n")
+    assert out.read_text().startswith("refaudit: 2\n")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
@@ -316,9 +322,9 @@ def test_on_conflict_fails_by_default(runner: Runner, full: Path, tmp_path: Path
 
 
 def test_imported_feedback_ids_are_not_reused(runner: Runner, full: Path) -> None:
-    """After importing feedback f7 the counter has moved past it, so the next report is not f7."""
+    """After importing feedback up to f9 the counter has moved past it, so the next report is f10."""
     result = runner.ok("feedback", "log", "jane-doe", "--sentiment", "neutral", "--date", "2026-10-23")
-    assert result.stdout.strip() == "f8"
+    assert result.stdout.strip() == "f10"
 
 
 _REF_HEADER = "id,name,email,known_since\n"
@@ -415,7 +421,7 @@ def test_one_bad_row_in_a_folder_imports_nothing(runner: Runner, full: Path, tmp
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: In feedback.csv, row 3, column sentiment 'ecstatic' is not one of: "
-        "positive, neutral, mixed, negative, no-response, declined.\n"
+        "positive, neutral, lukewarm, mixed, negative, no-response, declined.\n"
     )
     assert other.read_bytes() == before
 
@@ -424,7 +430,7 @@ def test_import_records_history_without_personal_data(runner: Runner, full: Path
     """The import's history line counts records and names nobody."""
     result = runner.ok("history", "--json")
     summaries = [e["summary"] for e in json.loads(result.stdout)]
-    assert "imported 5 record(s), replaced 0, skipped 0" in summaries
+    assert "imported 6 record(s), replaced 0, skipped 0" in summaries
     assert not any("Jane" in s for s in summaries)
 
 

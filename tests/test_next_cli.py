@@ -162,7 +162,7 @@ def test_demo_without_a_passphrase_uses_demo(
     monkeypatch.delenv("REFAUDIT_PASSPHRASE")
     result = runner.ok("demo")
     assert result.stdout.startswith(
-        f"Created a demo registry for Alex Candidate at {registry_path} (10 references, 40 applications, 30 reports).\n"
+        f"Created a demo registry for Alex Candidate at {registry_path} (10 references, 40 applications, 32 reports).\n"
     )
     assert "The passphrase is 'demo'.\n" in result.stdout
     assert "Recovery key: " in result.stdout
