@@ -70,9 +70,13 @@ class Verdict:
     evidence_weight: float
     flags: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)  # every report the reasons cite
     uses: int = 0
     last_used: date | None = None
+    # The reports that moved the recommendation (the report's ◆); a subset of ``evidence``.
+    moved: list[str] = field(default_factory=list)
+    # When a rule rather than the risk number set the recommendation: that rule, in words.
+    rule: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,80 @@
+"""The registry as it stood on a day: the one "as of" view every judgement reads.
+
+``audit``, ``lineup``, ``next`` and ``report`` take ``view(registry, day)`` and look at
+nothing else, so that looking back gives the same answer everywhere. Pure: no clock.
+
+On ``day``:
+- a report is known once it reached the user (``reported_on <= day``);
+- an application exists from ``applied_on``; its stage and outcome are the last ones its
+  timeline records on or before ``day`` (registries without a timeline: an outcome closed
+  after ``day`` is still pending, and the stage is the one recorded); what the employer said
+  when closing it (reason, kind, criticism, leads) is known only once it is closed;
+- briefings, thanks and timeline events count from their own day;
+- a reference is known from ``added_on``, or earlier when reports or applications about
+  them are older (typed in later: back-filled); a status set after ``day`` was not yet
+  set (``active``), and consent given after ``day`` was not yet given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from refaudit.model import Application, Reference, Registry
+
+
+def view(registry: Registry, day: date) -> Registry:
+    """A new ``Registry`` holding what was known on ``day`` (records are copies; history is left out)."""
+    feedback = [f for f in registry.feedback if f.reported_on <= day]
+    applications = [_application(a, day) for a in registry.applications if a.applied_on <= day]
+    mentioned = {f.reference for f in feedback}
+    for app in applications:
+        mentioned.update(app.references)
+    references = [
+        _reference(r, day) for r in registry.references if r.added_on is None or r.added_on <= day or r.id in mentioned
+    ]
+    return Registry(
+        owner=registry.owner,
+        references=references,
+        applications=applications,
+        feedback=feedback,
+        feedback_seq=registry.feedback_seq,
+    )
+
+
+def _reference(ref: Reference, day: date) -> Reference:
+    changes: dict[str, object] = {}
+    if ref.status_on is not None and ref.status_on > day:
+        changes.update(status="active", status_on=None, status_note=None)
+    if ref.consent_on is not None and ref.consent_on > day:
+        changes["consent_on"] = None
+    return replace(ref, **changes) if changes else ref  # type: ignore[arg-type]
+
+
+def _application(app: Application, day: date) -> Application:
+    timeline = [e for e in app.timeline if e.on <= day]
+    briefed = [b for b in app.briefed if b.on <= day]
+    thanked = [b for b in app.thanked if b.on <= day]
+    stage, outcome, closed_on = app.stage, app.outcome, app.closed_on
+    if app.timeline:
+        stages = [e for e in timeline if e.event == "stage" and e.value]
+        outcomes = [e for e in timeline if e.event == "outcome" and e.value]
+        stage = stages[-1].value if stages else "applied"  # type: ignore[assignment]
+        if outcomes and outcomes[-1].value != "pending":
+            outcome, closed_on = outcomes[-1].value, outcomes[-1].on  # type: ignore[assignment]
+        else:
+            outcome, closed_on = "pending", None
+    elif closed_on is not None and closed_on > day and outcome != "pending":
+        outcome, closed_on = "pending", None
+    dated = [e.on for e in timeline] + [b.on for b in briefed] + [b.on for b in thanked]
+    updated_on = app.updated_on if app.updated_on is not None and app.updated_on <= day else None
+    if dated:
+        updated_on = max(dated + ([updated_on] if updated_on else []))
+    changes: dict[str, object] = dict(
+        timeline=timeline, briefed=briefed, thanked=thanked, stage=stage, outcome=outcome,
+        closed_on=closed_on, updated_on=updated_on,
+    )  # fmt: skip
+    if outcome == "pending" and app.outcome != "pending":
+        # Not closed yet on that day: what the employer said at the end was not said yet.
+        changes.update(reason=None, reason_kind=None, criticism=[], leads=[])
+    return replace(app, **changes)  # type: ignore[arg-type]
