@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +34,7 @@ from refaudit.drafts import KINDS, Message
 from refaudit.errors import RefauditError, ValidationError
 
 FORMATS = ("text", "eml", "mailto")
+_EML_POLICY = policy.SMTPUTF8.clone(max_line_length=998)  # why: see as_eml
 _SUBJECT_RE = re.compile(r"^subject:[ \t]*(.*?)\s*$", re.IGNORECASE)
 
 
@@ -75,28 +77,33 @@ def override_dir(settings: Mapping[str, Any], config_path: str | Path | None) ->
 def render(message: Message, override_dir: Path | None = None) -> Draft:
     """Fill the template for ``message.kind`` (from ``override_dir`` when it has one) with its data."""
     import jinja2
+
+    env = _environment(str(override_dir) if override_dir is not None else None)
+    name = template_name(message.kind)
+    try:
+        text = env.get_template(name).render(dict(message.data))
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or name
+        raise RefauditError(f"the message template {where} has an error on line {exc.lineno}: {exc}.") from None
+    except jinja2.TemplateError as exc:
+        raise RefauditError(f"the message template {_where(env, name)} failed: {str(exc).rstrip('.')}.") from None
+    return _split(text, _where(env, name), message)
+
+
+@cache
+def _environment(override: str | None) -> Any:
+    """One sandbox per templates folder, so that each template is compiled once per process."""
+    import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
-    folders = [str(override_dir)] if override_dir is not None else []
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([*folders, str(shipped_dir())]),
+    return SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([*([override] if override else []), str(shipped_dir())]),
         autoescape=False,  # plain text; user text is data and never becomes a template
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    name = template_name(message.kind)
-    try:
-        template = env.get_template(name)
-        text = template.render(dict(message.data))
-    except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or name
-        raise RefauditError(f"the message template {where} has an error on line {exc.lineno}: {exc}.") from None
-    except jinja2.TemplateError as exc:
-        where = _where(env, name)
-        raise RefauditError(f"the message template {where} failed: {exc}.") from None
-    return _split(text, _where(env, name), message)
 
 
 def _where(env: Any, name: str) -> str:
@@ -129,22 +136,20 @@ def as_text(draft: Draft) -> str:
 
 
 def as_eml(draft: Draft) -> bytes:
-    """An RFC 5322 draft a mail client opens (``X-Unsent: 1`` opens it ready to send in Outlook)."""
-    try:
-        return _eml(draft, policy.SMTP)
-    except (UnicodeError, ValueError):
-        # A local part outside ASCII (allowed in an address) needs RFC 6532 headers.
-        return _eml(draft, policy.SMTPUTF8)
+    """An RFC 5322 draft a mail client opens (``X-Unsent: 1`` opens it ready to send in Outlook).
 
-
-def _eml(draft: Draft, rules: policy.EmailPolicy[EmailMessage]) -> bytes:
-    msg = EmailMessage(policy=rules)
+    Headers are UTF-8 (RFC 6532) rather than RFC 2047 encoded words, and folded only past
+    RFC 5322's 998 characters: when the ``email`` package folds a header it can lose a space
+    between encoded words, or the quotes a display name with a comma needs. A mail client
+    re-encodes the headers when it sends the message.
+    """
+    msg = EmailMessage(policy=_EML_POLICY)
     if draft.to_email:
         local, _, domain = draft.to_email.rpartition("@")
         msg["To"] = Address(display_name=draft.to_name or "", username=local, domain=domain)
     msg["Subject"] = draft.subject
     msg["X-Unsent"] = "1"
-    msg.set_content(draft.body, charset="utf-8")
+    msg.set_content(draft.body, charset="utf-8", cte="quoted-printable")  # 7-bit safe, any line length
     return msg.as_bytes()
 
 

@@ -45,7 +45,7 @@ def write_output(path: Path, data: bytes, *, force: bool) -> None:
 
 
 @click.command()
-@click.argument("kind", type=choice(drafts.KINDS))
+@click.argument("kind", type=choice(drafts.KINDS), metavar="KIND")
 @click.argument("target")
 @click.option("--ref", metavar="REF", help="brief, thank: the reference the message goes to.")
 @click.option(
