@@ -22,6 +22,7 @@ from refaudit.report import long_date
 from tests.conftest import PASSPHRASE, Runner
 
 TODAY = date.today()
+STRESS = os.environ.get("REFAUDIT_STRESS") == "1"  # make stress: every naughty string, not every fourth
 NAUGHTY = next(
     (p / "shared" / "data" / "naughty-strings" / "blns.txt" for p in Path(__file__).resolve().parents
      if (p / "shared" / "data" / "naughty-strings" / "blns.txt").is_file()),
@@ -450,11 +451,13 @@ def test_template_syntax_in_user_text_prints_literally() -> None:
         check_formats(draft)
 
 
+@pytest.mark.slow
 def test_naughty_strings_in_every_template() -> None:
     """Every naughty string as names, companies, roles, notes, criticism and emphasis: no template execution,
     no traceback, notes kept out, and the mailto URL and .eml parse back to the same text."""
     rendered = 0
-    for text in naughty():
+    lines = naughty()
+    for text in lines if STRESS else lines[::4]:
         reg = hostile_registry(text)
         if reg is None:
             continue
@@ -462,7 +465,7 @@ def test_naughty_strings_in_every_template() -> None:
             assert text.strip() in draft.subject + draft.body or text.strip() in (draft.to_name or "")
             check_formats(draft)
             rendered += 1
-    assert rendered > 6 * 400
+    assert rendered > 6 * (400 if STRESS else 100)
 
 
 def test_build_refuses_an_unknown_kind() -> None:
