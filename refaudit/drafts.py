@@ -28,7 +28,6 @@ from typing import Any, Protocol
 from refaudit import resolve
 from refaudit.errors import RefauditError, UsageError
 from refaudit.model import MAX_SHORT, STAGES, Application, Reference, Registry, check_text
-from refaudit.report import long_date
 
 KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
 REFERENCE_KINDS = ("ask", "consent")  # TARGET is a reference; the others take an application
@@ -146,6 +145,13 @@ def build(
 
 
 # --- the pieces ----------------------------------------------------------------------
+
+
+def long_date(day: date) -> str:
+    """``6 November 2026``: the report's way of writing a date (imported here only when used)."""
+    from refaudit.report import long_date as written
+
+    return written(day)
 
 
 def _addressee(kind: str) -> str:

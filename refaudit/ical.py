@@ -25,7 +25,6 @@ from datetime import date, datetime, timedelta
 from refaudit.actions import Action
 from refaudit.drafts import draft_command
 from refaudit.model import Registry
-from refaudit.report import initials
 
 MAX_DAYS = 366
 ALARM_AT = timedelta(hours=9)  # after the start of the all-day event: 09:00 on the day
@@ -71,6 +70,8 @@ def uid(action: Action, registry: Registry) -> str:
 
 def summary(action: Action, registry: Registry, *, redact: bool) -> str:
     """What the event says at a glance: ``Brief Jane Doe: Acme Corp (Data Analyst) may call``."""
+    from refaudit.report import initials
+
     values: dict[str, str] = {}
     if action.reference is not None:
         try:

@@ -21,9 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email import policy
-from email.headerregistry import Address
-from email.message import EmailMessage
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,7 +31,6 @@ from refaudit.drafts import KINDS, Message
 from refaudit.errors import RefauditError, ValidationError
 
 FORMATS = ("text", "eml", "mailto")
-_EML_POLICY = policy.SMTPUTF8.clone(max_line_length=998)  # why: see as_eml
 _SUBJECT_RE = re.compile(r"^subject:[ \t]*(.*?)\s*$", re.IGNORECASE)
 
 
@@ -143,7 +139,11 @@ def as_eml(draft: Draft) -> bytes:
     between encoded words, or the quotes a display name with a comma needs. A mail client
     re-encodes the headers when it sends the message.
     """
-    msg = EmailMessage(policy=_EML_POLICY)
+    from email import policy
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+
+    msg = EmailMessage(policy=policy.SMTPUTF8.clone(max_line_length=998))
     if draft.to_email:
         local, _, domain = draft.to_email.rpartition("@")
         msg["To"] = Address(display_name=draft.to_name or "", username=local, domain=domain)
