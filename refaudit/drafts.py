@@ -53,7 +53,7 @@ _ENDED = {
     "ghosted": "they never came back to me",
     "withdrawn": "I withdrew my application",
     "eliminated": "the role itself was cancelled",
-    "pending": "it is still going: I will let you know how it ends",
+    "pending": "it is still going",
 }
 _CRITICISM_SHOWN = 3  # the newest criticism items a briefing passes on
 MAX_EMPHASIS = 10

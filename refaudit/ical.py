@@ -50,15 +50,15 @@ _SUMMARIES = {
 def upcoming(actions_on: Callable[[date], Iterable[Action]], as_of: date, days: int) -> list[Action]:
     """Every action due by ``as_of + days`` (overdue ones included), each once, soonest first.
 
-    ``actions_on(day)`` gives the actions due on ``day`` as ``next --as-of day`` would; an
-    action is the same action on every day it is listed (same kind, reference, application),
-    and keeps the first listing seen.
+    ``actions_on(day)`` gives the actions due on ``day`` as ``next --as-of day`` would, most
+    urgent first; that order is kept within a day. An action is the same action on every day
+    it is listed (same kind, reference, application) and keeps the first listing seen.
     """
     seen: dict[tuple[str, str | None, str | None], Action] = {}
     for offset in range(days + 1):
         for action in actions_on(as_of + timedelta(days=offset)):
             seen.setdefault((action.kind, action.reference, action.application), action)
-    return sorted(seen.values(), key=lambda a: (max(a.due, as_of), a.kind, a.reference or "", a.application or ""))
+    return sorted(seen.values(), key=lambda a: max(a.due, as_of))  # stable: next's order within a day
 
 
 def uid(action: Action, registry: Registry) -> str:

@@ -168,7 +168,7 @@ def test_refusals(runner: Runner, demo: Registry, registry_path: Path, tmp_path:
 
 
 def test_upcoming_keeps_each_action_once_soonest_first() -> None:
-    """The same action listed on several days is one event; overdue ones sort as today."""
+    """The same action listed on several days is one event; overdue ones count as today, in next's order."""
     day0 = date(2026, 11, 1)
 
     def act(kind: str, due: date, ref: str | None = None) -> Action:
@@ -179,7 +179,7 @@ def test_upcoming_keeps_each_action_once_soonest_first() -> None:
         day0 + timedelta(days=1): [act("test", date(2026, 10, 1), "a"), act("rest", day0 + timedelta(days=1), "c")],
     }
     got = ical.upcoming(lambda d: listings.get(d, []), day0, 2)
-    assert [(a.kind, a.reference) for a in got] == [("drop", "b"), ("test", "a"), ("rest", "c")]
+    assert [(a.kind, a.reference) for a in got] == [("test", "a"), ("drop", "b"), ("rest", "c")]
 
 
 def test_summaries_of_unknown_or_incomplete_actions_still_read() -> None:

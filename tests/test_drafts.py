@@ -133,6 +133,12 @@ def test_no_draft_includes_private_notes_reported_words_or_stated_reasons(
     assert leaked == []
 
 
+def test_a_thank_you_before_the_end_says_it_is_still_going(runner: Runner, demo: Registry) -> None:
+    """Thanking a reference on a pending application promises news instead of reporting an outcome."""
+    out = runner.ok("draft", "thank", "globex", "--ref", "priya").stdout
+    assert "Globex. It is still going, and I will let you know how it ends.\n\nThank you for taking the time;" in out
+
+
 def test_a_message_without_an_owner_leaves_a_placeholder_to_sign(runner: Runner, registry_path: Path) -> None:
     """No owner in the registry: the sign-off is '[your name]', to fill in."""
     write(registry_path, Registry(references=[Reference(id="jane-doe", name="Jane Doe")]))
@@ -262,6 +268,11 @@ def unchanged(registry_path: Path) -> bytes:
             "Error: --emphasis '' is empty; say what the reference should stress, e.g. 'SQL depth'.",
         ),
         (
+            ["brief", "globex", "--ref", "priya", *["--emphasis", "x"] * 11],
+            1,
+            "Error: --emphasis was given 11 times; at most 10 points are accepted.",
+        ),
+        (
             ["debrief", "globex"],
             1,
             "Error: Globex (Data Analyst) is still pending; a debrief asks why it ended. "
@@ -283,7 +294,7 @@ def unchanged(registry_path: Path) -> bytes:
          "Error: --format eml writes a file for your mail client; name it with -o, e.g. -o message.eml."),
     ],
     ids=["no-ref", "ref-not-given", "ref-on-ask", "emphasis-on-thank", "emphasis-control", "emphasis-empty",
-         "debrief-pending", "follow-up-ended", "unknown-target", "unknown-kind", "eml-without-o"],
+         "emphasis-many", "debrief-pending", "follow-up-ended", "unknown-target", "unknown-kind", "eml-without-o"],
 )  # fmt: skip
 def test_refusals_are_one_line_with_the_right_code(
     runner: Runner, demo: Registry, registry_path: Path, args: list[str], code: int, message: str | None
