@@ -77,12 +77,12 @@ def draft(
 
     \b
     KIND and TARGET:
-      ask REF          will you be my reference; what it involves, how often
-      consent REF      may I still give your name
-      brief APP --ref REF   the call is coming: who, the role, what to stress
-      thank APP --ref REF   thanks, and how it ended
-      debrief APP      to the employer: the reason, criticism and job leads
-      follow-up APP    to the employer: where does it stand
+      ask REF              will you be my reference; what it involves, how often
+      consent REF          may I still give your name
+      brief APP --ref REF  the call is coming: who, the role, what to stress
+      thank APP --ref REF  thanks, and how it ended
+      debrief APP          to the employer: the reason, criticism and job leads
+      follow-up APP        to the employer: where does it stand
 
     A brief passes on your --emphasis points and the last constructive criticism
     employers gave you. No message ever includes your private notes or what a
