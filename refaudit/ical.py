@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from refaudit.actions import Action
@@ -68,23 +68,19 @@ def uid(action: Action, registry: Registry) -> str:
     return hmac.new(key, ident.encode("utf-8"), hashlib.sha256).hexdigest()[:32] + "@refaudit"
 
 
-def summary(action: Action, registry: Registry, *, redact: bool) -> str:
-    """What the event says at a glance: ``Brief Jane Doe: Acme Corp (Data Analyst) may call``."""
+def summary(action: Action, people: Mapping[str, str], jobs: Mapping[str, str], *, redact: bool) -> str:
+    """What the event says at a glance: ``Brief Jane Doe: Acme Corp (Data Analyst) may call``.
+
+    ``people`` maps reference ids to names, ``jobs`` application ids to ``Company (Role)``.
+    """
     from refaudit.report import initials
 
     values: dict[str, str] = {}
     if action.reference is not None:
-        try:
-            name = registry.reference(action.reference).name
-        except KeyError:
-            name = action.reference
+        name = people.get(action.reference, action.reference)
         values["ref"] = initials(name) if redact else name
     if action.application is not None:
-        try:
-            record = registry.application(action.application)
-            values["app"] = f"{record.company} ({record.role})"
-        except KeyError:
-            values["app"] = action.application
+        values["app"] = jobs.get(action.application, action.application)
     pattern = _SUMMARIES.get(action.kind)
     if pattern is not None and all(f"{{{key}}}" not in pattern or key in values for key in ("ref", "app")):
         return pattern.format_map(values)
@@ -114,9 +110,11 @@ def to_ical(actions: Iterable[Action], registry: Registry, as_of: date, now: dat
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "refaudit: what is due")
+    people = {r.id: r.name for r in registry.references}
+    jobs = {a.id: f"{a.company} ({a.role})" for a in registry.applications}
     for action in actions:
         day = max(action.due, as_of)
-        title = summary(action, registry, redact=redact)
+        title = summary(action, people, jobs, redact=redact)
         event = icalendar.Event()
         event.add("uid", uid(action, registry))
         event.add("dtstamp", now)

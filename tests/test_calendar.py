@@ -185,7 +185,9 @@ def test_upcoming_keeps_each_action_once_soonest_first() -> None:
 def test_summaries_of_unknown_or_incomplete_actions_still_read() -> None:
     """A kind the calendar does not know (or without its person) reads '<Kind>: <what it concerns>'."""
     reg = Registry(references=[Reference(id="jane", name="Dr Jane van Doe")])
+    people = {"jane": "Dr Jane van Doe"}
     swap = Action("swap", TODAY, "jane", None, "why", "cmd")
-    assert ical.summary(swap, reg, redact=False) == "Swap: Dr Jane van Doe"
-    assert ical.summary(Action("brief", TODAY, None, None, "w", "c"), reg, redact=False) == "Brief: your job search"
+    assert ical.summary(swap, people, {}, redact=False) == "Swap: Dr Jane van Doe"
+    brief = Action("brief", TODAY, None, None, "w", "c")
+    assert ical.summary(brief, people, {}, redact=False) == "Brief: your job search"
     assert ical.to_ical([swap], reg, TODAY, datetime(2026, 1, 1), redact=True).count(b"BEGIN:VEVENT") == 1
