@@ -17,7 +17,7 @@ from refaudit.actions import Action
 from refaudit.demo import build_demo
 from refaudit.model import Application, Feedback, Reference, Registry
 from tests.conftest import Runner
-from tests.test_drafts import write
+from tests.test_drafts import hostile_registry, naughty, write
 
 TODAY = date.today()
 
@@ -143,7 +143,8 @@ def test_the_default_file_is_private_and_reported(
 
 
 def test_refusals(runner: Runner, demo: Registry, registry_path: Path, tmp_path: Path) -> None:
-    """An existing file without --force, a folder, /dev/null and a negative --days are refused; nothing changes."""
+    """An existing file without --force, a folder, /dev/null, the registry and a negative --days are refused;
+    nothing changes."""
     before = registry_path.read_bytes()
     existing = tmp_path / "mine.ics"
     existing.write_text("keep me\n")
@@ -155,6 +156,11 @@ def test_refusals(runner: Runner, demo: Registry, registry_path: Path, tmp_path:
         ),
         (["-o", str(tmp_path), "--force"], 1, f"Error: {str(tmp_path)!r} is a folder; name a file with -o.\n"),
         (["-o", os.devnull, "--force"], 1, "Error: '/dev/null' is not a regular file; name a file with -o.\n"),
+        (
+            ["-o", str(registry_path), "--force"],
+            1,
+            f"Error: Refusing to write over the registry's own file {str(registry_path)!r}; name another file.\n",
+        ),
     ]
     for args, code, message in cases:
         result = runner("calendar", *args)
@@ -191,3 +197,21 @@ def test_summaries_of_unknown_or_incomplete_actions_still_read() -> None:
     brief = Action("brief", TODAY, None, None, "w", "c")
     assert ical.summary(brief, people, {}, redact=False) == "Brief: your job search"
     assert ical.to_ical([swap], reg, TODAY, datetime(2026, 1, 1), redact=True).count(b"BEGIN:VEVENT") == 1
+
+
+def test_naughty_names_and_companies_survive_the_round_trip() -> None:
+    """Naughty strings as names, companies and roles: the .ics parses back to the same summaries and reasons."""
+    for text in naughty()[::7]:
+        reg = hostile_registry(text)
+        if reg is None:
+            continue
+        due = [
+            Action("brief", TODAY, "r", "a", text, "refaudit app update a --briefed r"),
+            Action("test", TODAY, "r", None, f"About {text}: why.", "refaudit feedback log r"),
+        ]
+        cal = icalendar.Calendar.from_ical(ical.to_ical(due, reg, TODAY, datetime(2026, 1, 1), redact=False))
+        brief, test = cal.walk("VEVENT")
+        name, job = reg.references[0].name, f"{reg.applications[0].company} ({reg.applications[0].role})"
+        assert str(brief["summary"]) == f"Brief {name}: {job} may call"
+        assert str(test["summary"]) == f"Have someone check what {name} says about you"
+        assert str(test["description"]).startswith(f"About {text}: why.\n\nDue on ")
