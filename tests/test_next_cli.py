@@ -57,11 +57,12 @@ def test_next_prints_each_action_then_its_command(runner: Runner, registry_path:
         f"brief  Jane Doe — Acme Corp (Data Analyst): At reference-check since {days_ago(1).isoformat()}, "
         "and they have not been told a call may be coming.\n"
         "         refaudit app update acme-data-analyst --briefed jane-doe\n"
+        "         message: refaudit draft brief acme-data-analyst --ref jane-doe\n"
     )
 
 
 def test_next_json_lists_actions_with_the_documented_keys(runner: Runner, registry_path: Path) -> None:
-    """--json gives as_of and the actions as objects: kind, due, reference, application, reason, command."""
+    """--json gives as_of and the actions as objects: kind, due, reference, application, reason, command, draft."""
     write(registry_path, one_briefing_due())
     data = json.loads(runner.ok("next", "--json").stdout)
     assert data["as_of"] == TODAY.isoformat()
@@ -74,6 +75,7 @@ def test_next_json_lists_actions_with_the_documented_keys(runner: Runner, regist
         "reason": f"At reference-check since {days_ago(1).isoformat()}, and they have not been told a call "
         "may be coming.",
         "command": "refaudit app update acme-data-analyst --briefed jane-doe",
+        "draft": "refaudit draft brief acme-data-analyst --ref jane-doe",
     }
 
 

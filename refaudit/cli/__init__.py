@@ -117,6 +117,10 @@ audit_cmd.register(cli)
 from refaudit.cli import report_cmd  # noqa: E402
 
 report_cmd.register(cli)
+from refaudit.cli import calendar_cmd, draft_cmd  # noqa: E402
+
+draft_cmd.register(cli)
+calendar_cmd.register(cli)
 # --- end COMMANDS ---------------------------------------------------------------------
 
 

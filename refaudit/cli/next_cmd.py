@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from refaudit import actions, audit, service, vault
+from refaudit import actions, audit, drafts, service, vault
 from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
 from refaudit.demo import build_demo
 
@@ -27,6 +27,7 @@ def next_(app: AppContext, as_of: date | None, as_json: bool) -> None:
     debrief after a rejection, follow up or mark ghosted a quiet application, test
     untested references, refresh old consent, rest or drop references the audit warns
     about, and keep enough applications open. Thresholds: the next: section of the config.
+    An action that is a message also shows the 'refaudit draft' command that writes it.
 
     \b
     Example:
@@ -37,7 +38,8 @@ def next_(app: AppContext, as_of: date | None, as_json: bool) -> None:
     reg, settings = app.read(), app.settings()
     due = actions.due_actions(reg, audit.audit(reg, settings, day), settings, day)
     if as_json:
-        echo_json({"as_of": day.isoformat(), "actions": [a.to_json() for a in due]})
+        rows = [{**a.to_json(), "draft": drafts.draft_command(a)} for a in due]  # draft: None unless a message
+        echo_json({"as_of": day.isoformat(), "actions": rows})
     elif not due:
         today = app.today()
         when = "is due today" if day == today else f"{'was' if day < today else 'is'} due on {day.isoformat()}"
@@ -47,6 +49,8 @@ def next_(app: AppContext, as_of: date | None, as_json: bool) -> None:
         for a in due:
             click.echo(f"{a.kind:<{width}}  {actions.subject(a, reg)}: {a.reason}")
             click.echo(f"{'':<{width}}    {a.command}")
+            if (draft := drafts.draft_command(a)) is not None:
+                click.echo(f"{'':<{width}}    message: {draft}")
 
 
 @click.command()

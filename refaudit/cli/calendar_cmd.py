@@ -1,0 +1,68 @@
+"""``calendar``: the due actions of ``next`` as an iCalendar file your calendar reminds you of."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+
+from refaudit import actions, audit, ical
+from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli.draft_cmd import check_output, write_output
+from refaudit.interop import write_private
+
+DEFAULT_FILE = "refaudit-next.ics"
+
+
+@click.command()
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help=f"File to write, created 0600 [default: {DEFAULT_FILE}]."
+)
+@click.option(
+    "--days",
+    type=click.IntRange(0, ical.MAX_DAYS),
+    default=30,
+    show_default=True,
+    help="Include the actions due within this many days (overdue ones always).",
+)
+@click.option("--redact", is_flag=True, help="Initials only; no reasons, emails, phones, quotes or commands.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@pass_app
+def calendar(app: AppContext, output: Path | None, days: int, redact: bool, force: bool) -> None:
+    """Write the actions that are due as a calendar file (iCalendar) to import.
+
+    One all-day event per action, with a reminder at 09:00: overdue ones today, the
+    others on the day they fall due. Each says what to do at a glance and, in its
+    description, why, the command that writes the message and the one that records
+    it done. Importing a newer file updates the events instead of duplicating them.
+    Use --redact for a calendar synced to a cloud.
+
+    \b
+    Example:
+      refaudit calendar
+      refaudit calendar --days 14 --redact -o ~/refaudit.ics --force
+    """
+    target = output or Path(DEFAULT_FILE)
+    check_output(app, target, force=force)
+    reg, settings = app.read(), app.settings()
+    today = app.today()
+    # The audit as of today: its advice does not move by itself within weeks (reports age over a
+    # year), and auditing every day of the window would cost up to a year of audits.
+    verdicts = audit.audit(reg, settings, today)
+
+    def due_on(day: date) -> list[actions.Action]:
+        return actions.due_actions(reg, verdicts, settings, day)
+
+    due = ical.upcoming(due_on, today, days)
+    data = ical.to_ical(due, reg, today, app.now(), redact=redact)
+    if redact:
+        write_private(target, data, force=force)  # initials and companies only: no warning needed
+    else:
+        write_output(target, data, force=force)
+    count = f"{len(due)} action" + ("" if len(due) == 1 else "s")
+    click.echo(f"Wrote {count} due by {(today + timedelta(days=days)).isoformat()} to {target}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(calendar)

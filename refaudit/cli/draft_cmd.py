@@ -1,0 +1,124 @@
+"""``draft``: the text of a message to send yourself (refaudit never sends anything)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import click
+
+from refaudit import drafts, messages
+from refaudit.cli._common import AppContext, choice, pass_app
+from refaudit.errors import RefauditError, UsageError
+from refaudit.interop import write_private
+
+_PLAINTEXT = (
+    "Warning: {path} is NOT encrypted: it names your references in plain text. "
+    "Keep it private and delete it when you are done."
+)
+
+
+def check_output(app: AppContext, path: Path, *, force: bool) -> None:
+    """Refuse an output path before anything is unlocked: the registry's own files, a folder,
+    a device or pipe (``/dev/null``), or an existing file without ``force``."""
+    st = app.store()
+    for own in (st.path, st.backup_path, st.lock_path):
+        if os.path.realpath(path) == os.path.realpath(own):
+            raise RefauditError(f"refusing to write over the registry's own file {str(own)!r}; name another file.")
+    if path.is_dir():
+        raise RefauditError(f"{str(path)!r} is a folder; name a file with -o.")
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None  # nothing there yet (or a dangling link, which write_private refuses or replaces)
+    if mode is not None and not stat.S_ISREG(mode):
+        raise RefauditError(f"{str(path)!r} is not a regular file; name a file with -o.")
+    if not force and (mode is not None or path.is_symlink()):
+        raise RefauditError(f"{str(path)!r} already exists; refusing to overwrite it (use --force).")
+
+
+def write_output(path: Path, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to ``path``, created ``0600``, and warn that it is plaintext."""
+    write_private(path, data, force=force)
+    click.echo(_PLAINTEXT.format(path=path), err=True)
+
+
+@click.command()
+@click.argument("kind", type=choice(drafts.KINDS), metavar="KIND")
+@click.argument("target")
+@click.option("--ref", metavar="REF", help="brief, thank: the reference the message goes to.")
+@click.option(
+    "--emphasis",
+    multiple=True,
+    metavar="TEXT",
+    help="brief: a point the reference should stress (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=choice(messages.FORMATS),
+    help="text, eml (a mail client's draft; needs -o) or mailto (one URL) [default: eml for -o *.eml, else text].",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file, created 0600.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@pass_app
+def draft(
+    app: AppContext,
+    kind: str,
+    target: str,
+    ref: str | None,
+    emphasis: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Write a message for you to send: refaudit never sends anything.
+
+    \b
+    KIND and TARGET:
+      ask REF              will you be my reference; what it involves, how often
+      consent REF          may I still give your name
+      brief APP --ref REF  the call is coming: who, the role, what to stress
+      thank APP --ref REF  thanks, and how it ended
+      debrief APP          to the employer: the reason, criticism and job leads
+      follow-up APP        to the employer: where does it stand
+
+    A brief passes on your --emphasis points and the last constructive criticism
+    employers gave you. No message ever includes your private notes or what a
+    reference reportedly said. The texts are templates/messages/KIND.txt.j2; set
+    messages.dir in your config to use your own. 'refaudit next' shows the draft
+    command for every action that is a message.
+
+    \b
+    Example:
+      refaudit draft brief globex --ref priya --emphasis "SQL depth"
+      refaudit draft ask "Tom Becker" --format mailto
+      refaudit draft thank relecloud --ref bob -o thanks.eml
+    """
+    kind = kind.lower()
+    fmt = fmt.lower() if fmt else ("eml" if output is not None and output.suffix.lower() == ".eml" else "text")
+    if output is not None and str(output) == "-":
+        output = None
+    elif fmt == "eml" and output is None:
+        raise UsageError("--format eml writes a file for your mail client; name it with -o, e.g. -o message.eml.")
+    if output is not None:
+        check_output(app, output, force=force)
+    reg, settings = app.read(), app.settings()
+    message = drafts.build(reg, settings, app.today(), kind, target, ref=ref, emphasis=emphasis)
+    rendered = messages.render(message, messages.override_dir(settings, app.config_path))
+    if fmt == "eml":
+        data = messages.as_eml(rendered)
+    elif fmt == "mailto":
+        data = (messages.as_mailto(rendered) + "\n").encode("utf-8")
+    else:
+        data = messages.as_text(rendered).encode("utf-8")
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    write_output(output, data, force=force)
+    click.echo(output)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(draft)

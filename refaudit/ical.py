@@ -1,0 +1,133 @@
+"""The due actions of ``next`` as an iCalendar file (RFC 5545), built with ``icalendar``.
+
+``upcoming`` looks ahead day by day: an action due within ``days`` of ``as_of`` is
+included, and so is every overdue one (it is put on ``as_of``: a reminder in the past
+never rings). ``to_ical`` makes one all-day VEVENT per action, with a VALARM at 09:00
+that day and TRANSP:TRANSPARENT (a reminder, not a busy slot).
+
+Each event's UID is an HMAC of the action's kind, reference and application ids, keyed
+with the registry's first history hash (a value that never leaves the encrypted file):
+the same action keeps its UID from one run to the next, so re-importing the file updates
+the event instead of adding a second one, and nothing in the UID can be traced back to a
+person's name. ``redact`` keeps people to their initials, and leaves the reason (which may
+quote what a reference said) and every command out of the descriptions.
+
+Time is a parameter: ``now`` is the DTSTAMP, ``as_of`` the day the calendar starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
+
+from refaudit.actions import Action
+from refaudit.drafts import draft_command
+from refaudit.model import Registry
+
+MAX_DAYS = 366
+ALARM_AT = timedelta(hours=9)  # after the start of the all-day event: 09:00 on the day
+PRODID = "-//refaudit//refaudit calendar//EN"
+
+# What each kind of action asks, at a glance; {ref} a person, {app} "Company (Role)".
+# Kinds not listed (or missing a name) read "<Kind>: <what it concerns>".
+_SUMMARIES = {
+    "brief": "Brief {ref}: {app} may call",
+    "thank": "Thank {ref} for the reference for {app}",
+    "debrief": "Ask {app} why they said no",
+    "follow-up": "Follow up with {app}: where does it stand?",
+    "mark-ghosted": "No word from {app}: count it as ghosted",
+    "drop": "Stop giving {ref} as a reference",
+    "rest": "Give {ref} a rest as a reference",
+    "test": "Have someone check what {ref} says about you",
+    "refresh-consent": "Ask {ref} again: may I still give your name?",
+    "reach": "Reach {ref}: confirm number, email and availability",
+    "apply-more": "Apply for more jobs: too few applications are open",
+}
+
+
+def upcoming(actions_on: Callable[[date], Iterable[Action]], as_of: date, days: int) -> list[Action]:
+    """Every action due by ``as_of + days`` (overdue ones included), each once, soonest first.
+
+    ``actions_on(day)`` gives the actions due on ``day`` as ``next --as-of day`` would, most
+    urgent first; that order is kept within a day. An action is the same action on every day
+    it is listed (same kind, reference, application) and keeps the first listing seen.
+    """
+    seen: dict[tuple[str, str | None, str | None], Action] = {}
+    for offset in range(days + 1):
+        for action in actions_on(as_of + timedelta(days=offset)):
+            seen.setdefault((action.kind, action.reference, action.application), action)
+    return sorted(seen.values(), key=lambda a: max(a.due, as_of))  # stable: next's order within a day
+
+
+def uid(action: Action, registry: Registry) -> str:
+    """A UID that stays the same for the same action of the same registry, and says nothing."""
+    key = registry.history[0].hash.encode() if registry.history else b"refaudit"
+    ident = "\x00".join((action.kind, action.reference or "", action.application or ""))
+    return hmac.new(key, ident.encode("utf-8"), hashlib.sha256).hexdigest()[:32] + "@refaudit"
+
+
+def summary(action: Action, people: Mapping[str, str], jobs: Mapping[str, str], *, redact: bool) -> str:
+    """What the event says at a glance: ``Brief Jane Doe: Acme Corp (Data Analyst) may call``.
+
+    ``people`` maps reference ids to names, ``jobs`` application ids to ``Company (Role)``.
+    """
+    from refaudit.report import initials
+
+    values: dict[str, str] = {}
+    if action.reference is not None:
+        name = people.get(action.reference, action.reference)
+        values["ref"] = initials(name) if redact else name
+    if action.application is not None:
+        values["app"] = jobs.get(action.application, action.application)
+    pattern = _SUMMARIES.get(action.kind)
+    if pattern is not None and all(f"{{{key}}}" not in pattern or key in values for key in ("ref", "app")):
+        return pattern.format_map(values)
+    what = " — ".join(values.values()) or "your job search"
+    return f"{action.kind.replace('-', ' ').capitalize()}: {what}"
+
+
+def description(action: Action, as_of: date, *, redact: bool) -> str:
+    """Why it is due and, unless redacted, the commands that write the message and record it done."""
+    when = f"Due on {action.due.isoformat()}" + (" (overdue)." if action.due < as_of else ".")
+    if redact:
+        return f"{when} The details are in refaudit, on your own computer."
+    lines = [action.reason, "", when]
+    draft = draft_command(action)
+    if draft is not None:
+        lines.append(f"Write the message: {draft}")
+    lines.append(f"When done: {action.command}")
+    return "\n".join(lines)
+
+
+def to_ical(actions: Iterable[Action], registry: Registry, as_of: date, now: datetime, *, redact: bool) -> bytes:
+    """The calendar: one all-day VEVENT with a VALARM per action."""
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "refaudit: what is due")
+    people = {r.id: r.name for r in registry.references}
+    jobs = {a.id: f"{a.company} ({a.role})" for a in registry.applications}
+    for action in actions:
+        day = max(action.due, as_of)
+        title = summary(action, people, jobs, redact=redact)
+        event = icalendar.Event()
+        event.add("uid", uid(action, registry))
+        event.add("dtstamp", now)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", title)
+        event.add("description", description(action, as_of, redact=redact))
+        event.add("transp", "TRANSPARENT")
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", title)
+        alarm.add("trigger", ALARM_AT)
+        event.add_component(alarm)
+        cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data
