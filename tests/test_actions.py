@@ -35,6 +35,8 @@ class Verdict:
     evidence: list[str] = field(default_factory=list)
     uses: int = 0
     last_used: date | None = None
+    moved: list[str] = field(default_factory=list)
+    rule: str | None = None
 
 
 def days_ago(n: int) -> date:
