@@ -126,7 +126,10 @@ def verify(app: AppContext) -> None:
     Example:
       refaudit verify && echo "registry is healthy"
     """
-    problems = service.verify(app.context())
+    ctx = app.context()
+    for leftover in service.leftovers(ctx):
+        click.echo(f"Warning: {safe(leftover)}", err=True)
+    problems = service.verify(ctx)
     if problems:
         raise DamagedError("; ".join(problems))
     click.echo("OK: the registry decrypts, its contents are valid, the history chain is intact.")
