@@ -120,7 +120,9 @@ def _ask_recovery() -> str:
 def verify(app: AppContext) -> None:
     """Decrypt and check the registry: schema, cross-references, history chain, backup.
 
-    Exits 0 when all is well and 4 when anything is damaged.
+    Exits 0 when all is well and 4 when anything is damaged, including a registry
+    rolled back to an older copy while its backup holds later changes. Files left
+    by an interrupted save are reported as warnings (the next save removes them).
 
     \b
     Example:
