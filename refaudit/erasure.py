@@ -12,6 +12,9 @@ What counts as a mention:
   case or accents (``Jose`` finds ``José``), when written with a capital (or in a
   script without case): a name is a proper noun, and ``will`` is not ``Will Smith``;
 - the whole name in any case;
+
+but never inside another reference's full name: removing Jane Doe leaves "Jane Smith"
+alone.
 - the email address, in any case;
 - a phone number with the same digits, however spaced or punctuated, or its last
   seven or more digits (a number written without its country code).
@@ -20,7 +23,7 @@ What counts as a mention:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from refaudit.model import Reference, Registry, fold
 
@@ -40,10 +43,16 @@ def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
-def masker(ref: Reference) -> Callable[[str], str]:
-    """A function that masks ``ref``'s name, email and phone in a text."""
+def _name_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
+    parts = [re.escape(" ".join(n.split())).replace(r"\ ", r"\s+") for n in names if n.strip()]
+    return re.compile("|".join(sorted(parts, key=len, reverse=True)), re.IGNORECASE) if parts else None
+
+
+def masker(ref: Reference, keep: Sequence[str] = ()) -> Callable[[str], str]:
+    """A function that masks ``ref``'s name, email and phone in a text, leaving the full names in ``keep``."""
     words = name_words(ref.name)
-    whole = re.compile(re.escape(" ".join(ref.name.split())).replace(r"\ ", r"\s+"), re.IGNORECASE)
+    whole = _name_pattern([ref.name])
+    kept = _name_pattern([n for n in keep if fold(" ".join(n.split())) != fold(" ".join(ref.name.split()))])
     email = re.compile(re.escape(ref.email), re.IGNORECASE) if ref.email else None
     phone = _digits(ref.phone or "")
 
@@ -59,20 +68,30 @@ def masker(ref: Reference) -> Callable[[str], str]:
         )
         return MASK if same else match.group()
 
-    def mask(text: str) -> str:
+    def mask_part(text: str) -> str:
         if email is not None:
             text = email.sub(MASK, text)
         if len(phone) >= _MIN_PHONE_DIGITS:
             text = _PHONE.sub(number, text)
-        text = whole.sub(MASK, text)
+        if whole is not None:
+            text = whole.sub(MASK, text)
         return _WORD.sub(word, text) if words else text
+
+    def mask(text: str) -> str:
+        if kept is None:
+            return mask_part(text)
+        out, start = [], 0
+        for match in kept.finditer(text):
+            out += [mask_part(text[start : match.start()]), match.group()]
+            start = match.end()
+        return "".join([*out, mask_part(text[start:])])
 
     return mask
 
 
 def mask_mentions(reg: Registry, ref: Reference) -> int:
     """Mask ``ref`` in every free-text field of the other records; returns how many fields changed."""
-    mask = masker(ref)
+    mask = masker(ref, keep=[r.name for r in reg.references if r.id != ref.id])
     changed = 0
 
     def one(value: str | None) -> str | None:

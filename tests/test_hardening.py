@@ -379,6 +379,7 @@ def test_verify_says_the_registry_was_rolled_back(runner: Runner, registry: Path
 def test_remove_masks_the_person_in_other_free_text(runner: Runner, registry: Path) -> None:
     """ref remove masks every word of the name, the email and the phone in notes, reasons, quotes, leads."""
     runner.ok("ref", "add", "José Ñúñez", "--email", "jose@example.com", "--phone", "+34 600 123 456")
+    runner.ok("ref", "add", "José Ruiz", "--note", "Not José Ñúñez's cousin")
     runner.ok("ref", "add", "Bob Smith", "--note", "Met via Jose; reach him on 600-123-456 or JOSE@example.com")
     runner.ok("app", "add", "Acme", "--role", "Analyst", "--ref", "bob-smith", "--id", "acme", "--note", "ask José")
     runner.ok("app", "debrief", "acme", "--reason", "Ñúñez was lukewarm, sadly", "--lead", "Nunez knows Globex")
@@ -386,11 +387,14 @@ def test_remove_masks_the_person_in_other_free_text(runner: Runner, registry: Pa
     result = runner.ok("ref", "remove", "jose-nunez", "--yes")
     assert result.stdout == (
         "Removed José Ñúñez (jose-nunez): 0 report(s) erased, taken off 0 application(s). "
-        "Masked their name, email or phone in 5 other place(s).\n"
+        "Masked their name, email or phone in 6 other place(s).\n"
     )
     exported = runner.ok("export").stdout
+    assert exported.count("José") == 1  # José Ruiz keeps his name
+    exported = exported.replace("José Ruiz", "").replace("jose-ruiz", "")
     for trace in ("Jose", "José", "Nunez", "Ñúñez", "jose@", "123"):
         assert trace.lower() not in exported.lower(), trace
+    assert "Not [removed]'s cousin" in exported
     assert "Met via [removed]; reach him on [removed] or [removed]" in exported
     assert "[removed] was lukewarm, sadly" in exported
     assert "Bob and [removed] [removed] agree" in exported
