@@ -69,6 +69,17 @@ def test_paths_with_terminal_controls_are_printed_escaped(runner: Runner, regist
     assert locked.stdout == f"Ended 0 sessions of {escaped_registry}.\n"
 
 
+def test_keys_from_an_import_file_are_printed_escaped(runner: Runner, registry: Path, tmp_path: Path) -> None:
+    """An unknown key holding ESC [2J (clear screen) and a bidi override is named escaped in the error."""
+    source = tmp_path / "keys.json"
+    source.write_text('{"refaudit": 1, "references": [{"id": "a", "name": "A", "\\u001b[2Jzap\\u202e": 1}]}')
+    result = runner("import", str(source))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: In keys.json: references[0] has unknown field(s): \\x1b[2Jzap\\u202e.\n",
+    )
+
+
 def test_non_utf8_path_is_printed_escaped_not_a_traceback(runner: Runner, tmp_path: Path) -> None:
     """A file name with a byte that is not UTF-8 (kept as a surrogate) prints as \\xff."""
     registry = tmp_path / os.fsdecode(b"reg\xff.refaudit")
