@@ -9,7 +9,6 @@ pipe (``--passphrase-file <(pass show refaudit)``) and is read up to ``SECRET_LI
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 from pathlib import Path
@@ -110,8 +109,3 @@ def read_secret_line(path: str, what: str) -> str:
         return line.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
         raise RefauditError(f"the {what} file {path!r} is not UTF-8 text.") from None
-
-
-def unlink_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
