@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from refaudit import history, interop, store, vault, yamlio
+from refaudit import history, interop, store, sweep, vault, yamlio
 from refaudit.errors import RefauditError, ValidationError
 from refaudit.model import Registry, future_fields
 from refaudit.service import Context
@@ -205,7 +205,7 @@ def _run_editor(editor: Sequence[str], path: Path) -> None:
 def _workspace(base: Path, text: str) -> Iterator[Path]:
     """A fresh ``0700`` folder holding the plaintext (``0600``); shredded and removed on the way out."""
     try:
-        folder = Path(tempfile.mkdtemp(prefix="refaudit-edit-", dir=base))
+        folder = Path(tempfile.mkdtemp(prefix=sweep.edit_prefix(), dir=base))  # pid: swept if killed
     except OSError as exc:
         raise RefauditError(f"cannot create a private folder in {str(base)!r}: {exc.strerror or exc}.") from None
     try:

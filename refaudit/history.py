@@ -3,13 +3,19 @@
 Each entry's ``hash`` covers the previous entry's hash, its time, its command and the
 SHA-256 of its summary (``summary_digest``), not the summary itself. That lets the
 right to erasure blank a summary that named a removed person (``[erased]``) while the
-chain still verifies: the digest stays, only the readable text goes.
+chain still verifies.
+
+An erased entry must not keep the SHA-256 of its old summary either: anyone who can
+read the registry could hash a guess ("removed reference jane-doe") and confirm it. So
+erasing gives the entry a random digest instead and re-links the chain from there on:
+every entry still chains to the one before, and nothing left can confirm a guess.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from datetime import datetime
 
 from refaudit.model import HistoryEntry, Registry
@@ -52,12 +58,40 @@ def problems(entries: list[HistoryEntry]) -> list[str]:
     return found
 
 
+def extends(longer: list[HistoryEntry], shorter: list[HistoryEntry]) -> int:
+    """How many entries ``longer`` has past the end of ``shorter``, when it continues the same chain; else 0."""
+    if not shorter or len(longer) <= len(shorter) or longer[len(shorter) - 1].hash != shorter[-1].hash:
+        return 0
+    return len(longer) - len(shorter)
+
+
 def erase_mentions(registry: Registry, needles: list[str]) -> int:
-    """Blank every summary that mentions one of ``needles`` (case-insensitive); returns how many."""
+    """Blank every summary that mentions one of ``needles`` (case-insensitive); returns how many.
+
+    Every erased entry (this time's and earlier ones') gets a random digest, and the
+    chain is re-linked from the first of them.
+    """
     patterns = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])", re.IGNORECASE) for n in needles if n]
     count = 0
     for entry in registry.history:
         if entry.summary != ERASED and any(p.search(entry.summary) for p in patterns):
             entry.summary = ERASED
             count += 1
+    _forget_erased(registry.history)
     return count
+
+
+def _forget_erased(entries: list[HistoryEntry]) -> None:
+    first = next((i for i, e in enumerate(entries) if e.summary == ERASED), None)
+    if first is None:
+        return
+    old_prev = new_prev = entries[first - 1].hash if first else GENESIS
+    for entry in entries[first:]:
+        # A link that was already broken stays broken: erasure must not launder tampering.
+        intact = _link(old_prev, entry.at, entry.command, entry.summary_digest) == entry.hash
+        old_prev = entry.hash
+        if entry.summary == ERASED:
+            entry.summary_digest = secrets.token_hex(32)
+        if intact:
+            entry.hash = _link(new_prev, entry.at, entry.command, entry.summary_digest)
+        new_prev = entry.hash

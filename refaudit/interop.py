@@ -350,6 +350,8 @@ def _from_plain(data: Any, name: str) -> Incoming:
             f"{name!r} has unknown field(s): {', '.join(unknown)}{hint}; accepted: {', '.join(allowed)}."
         )
     version = data.get("refaudit", SCHEMA_VERSION)
+    if isinstance(version, bool):  # True == 1 in Python, but a bool is no version number
+        raise ValidationError(f"in {name}: refaudit {version!r} is not a number (write 'refaudit: {SCHEMA_VERSION}').")
     if type(version) is not int or version not in READABLE_VERSIONS:
         raise ValidationError(f"in {name}: refaudit {version!r} is not a schema version this refaudit reads (1 or 2).")
     incoming = Incoming()

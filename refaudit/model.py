@@ -521,6 +521,8 @@ class Registry:
             ("refaudit", "owner", "references", "applications", "feedback", "feedback_seq", "history"),
         )  # fmt: skip
         version = d.get("refaudit")
+        if isinstance(version, bool):  # True == 1 in Python, but a bool is no version number
+            raise ValidationError(f"schema version {version!r} is not a number (write 'refaudit: {SCHEMA_VERSION}').")
         if type(version) is not int or version not in READABLE_VERSIONS:
             raise ValidationError(
                 f"schema version {version!r} is not supported (this refaudit reads versions 1 and 2)."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from refaudit import history
+from refaudit import erasure, history
 from refaudit.errors import ValidationError
 from refaudit.model import (
     MAX_NAME,
@@ -120,6 +120,7 @@ class Removed:
     name: str
     feedback: int
     applications: int
+    masked: int = 0  # other free-text fields where their name, email or phone was masked
 
 
 def remove(reg: Registry, ref: Reference) -> Change:
@@ -135,5 +136,5 @@ def remove(reg: Registry, ref: Reference) -> Change:
             app.thanked = [b for b in app.thanked if b.reference != ref.id]
     reg.references = [r for r in reg.references if r.id != ref.id]
     history.erase_mentions(reg, [ref.id, ref.name, *(f.id for f in gone_feedback)])
-    removed = Removed(ref.id, ref.name, len(gone_feedback), touched)
+    removed = Removed(ref.id, ref.name, len(gone_feedback), touched, erasure.mask_mentions(reg, ref))
     return Change(f"removed a reference, {len(gone_feedback)} report(s), from {touched} application(s)", removed)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from refaudit import history, store, vault
+from refaudit import history, store, sweep, vault
 from refaudit.errors import RefauditError
 from refaudit.model import Registry
 
@@ -105,10 +105,33 @@ def verify(ctx: Context) -> list[str]:
     if backup.exists():
         try:
             bak = ctx.store.read(backup)
-            store.decode(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
+            older = store.decode(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
         except RefauditError as exc:
             problems.append(f"the backup {str(backup)!r} does not open: {exc}")
+        else:
+            problems.extend(_rollback(reg, older, backup))
     return problems
+
+
+def _rollback(reg: Registry, backup: Registry, path: object) -> list[str]:
+    """The backup is the version before the last save: a history longer than the registry's means a rollback."""
+    later = history.extends(backup.history, reg.history)
+    if not later:
+        return []
+    newest = backup.history[-1]
+    return [
+        f"the registry was rolled back: its backup {str(path)!r} holds {later} later change"
+        f"{'' if later == 1 else 's'} (the newest: {newest.command}, {newest.at}), so an older copy "
+        "was put in the registry's place; to undo that, copy the backup over the registry"
+    ]
+
+
+def leftovers(ctx: Context) -> list[str]:
+    """Files killed saves left beside the registry (a save removes them, under the lock)."""
+    return [
+        f"{str(path)!r} is left from a save that was interrupted: an older encrypted copy, removed at the next save"
+        for path in sweep.stale_temps(ctx.store.path)
+    ]
 
 
 def _verifier(keyring: vault.Keyring) -> Callable[[bytes], None]:

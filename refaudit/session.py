@@ -47,14 +47,14 @@ _RENEW = "run 'refaudit unlock' for a new one"
 
 # --- durations ----------------------------------------------------------------------
 
-_DURATION_RE = re.compile(r"(\d+)([smhd])")
+_DURATION_RE = re.compile(r"(\d+)([smhd])", re.ASCII)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_duration(text: str, what: str = "--timeout") -> int:
     """Seconds in ``15m``, ``1h30m``, ``90s`` or a bare ``90`` (seconds, as ``ssh-add -t``)."""
     value = text.strip().lower()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true, but int("²") fails
         seconds = int(value)
     elif value and _DURATION_RE.sub("", value) == "":
         seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION_RE.findall(value))

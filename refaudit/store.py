@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from refaudit import vault, yamlio
+from refaudit import filecheck, sweep, vault, yamlio
 from refaudit.errors import BusyError, DamagedError, RefauditError, ValidationError
 from refaudit.model import Registry
 
@@ -56,6 +56,8 @@ class Store:
                 f"the folder {str(self.path.parent)!r} can be written by other users, who could replace "
                 "or delete your registry; move it somewhere private (e.g. the default location)."
             )
+        elif shared := _shared_folder_warning(self.path.parent, mode):
+            found.append(shared)
         return found
 
     def read(self, path: Path | None = None) -> bytes:
@@ -66,7 +68,7 @@ class Store:
             size = target.stat().st_size
             if size > MAX_FILE_SIZE:
                 raise DamagedError(f"{str(target)!r} is {size:,} bytes: too large to be a refaudit registry.")
-            return target.read_bytes()
+            return _read_regular(target)
         except FileNotFoundError:
             raise RefauditError(
                 f"no registry at {str(target)!r}; create one with 'refaudit init' "
@@ -96,7 +98,24 @@ class Store:
         try:
             yield
         finally:
+            self._drop_unused_lock()
             lock.release()
+
+    def _drop_unused_lock(self) -> None:
+        """Remove the lock file of a registry that does not exist (an aborted init), while holding it."""
+        if not self.path.exists():
+            _unlink_quietly(self.lock_path)
+
+    def remove_stale_temps(self) -> list[Path]:
+        """Delete the temporary files of earlier saves that were killed; call only under the lock.
+
+        Each is a whole encrypted copy: after ``ref remove`` or ``passwd`` it would still
+        hold the removed person and open with the old passphrase.
+        """
+        stale = sweep.stale_temps(self.path)
+        for path in stale:
+            _unlink_quietly(path)
+        return stale
 
     def refuse_existing(self) -> None:
         """Exit 1 when a registry is already there: nothing ever overwrites one by accident."""
@@ -129,6 +148,7 @@ class Store:
             ) from None
 
     def _replace_unsafe(self, blob: bytes, verify: Callable[[bytes], None], *, backup: bytes | None) -> None:
+        self.remove_stale_temps()  # every save holds the lock, so no other save's temp file is live
         tmp = self._write_temp(self.path, blob)
         try:
             verify(self.read(tmp))
@@ -169,6 +189,24 @@ class Store:
             _unlink_quietly(tmp)
             raise
         return tmp
+
+
+def _shared_folder_warning(folder: Path, mode: int) -> str | None:
+    """A world-writable sticky folder (``/tmp``): others cannot delete the registry, but can squat its names."""
+    if not mode & stat.S_IWOTH:
+        return None
+    return (
+        f"the folder {str(folder)!r} is shared with other users (like /tmp): one of them can create your "
+        "registry's lock or backup file before you do and so block every save; move it somewhere private."
+    )
+
+
+def _read_regular(path: Path) -> bytes:
+    """A FIFO or a device in the registry's place is refused (exit 4), never read until it ends."""
+    try:
+        return filecheck.read_regular(path, "the registry", MAX_FILE_SIZE)
+    except RefauditError as exc:
+        raise DamagedError(f"{exc} It is not a refaudit registry.") from None
 
 
 def _unlink_quietly(path: Path) -> None:

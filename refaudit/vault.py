@@ -44,11 +44,12 @@ DEFAULT_KDF = KdfParams(65536, 3, 4)
 # OWASP's Argon2id floor (19 MiB, 2 passes, 1 lane); `init` and `passwd` refuse less.
 MIN_KDF = KdfParams(19456, 2, 1)
 
-# What a reader accepts before deriving anything: a crafted header must not make
-# refaudit hang or allocate terabytes (age caps its scrypt work factor the same way).
-_MAX_MEMORY_KIB = 2 * 1024 * 1024
-_MAX_PASSES = 32
-_MAX_LANES = 16
+# What `init` accepts and a reader accepts before deriving anything (SPEC, "KDF limits"):
+# a crafted header must cost seconds and at most 1 GiB per attempt, never minutes
+# (age caps its scrypt work factor the same way).
+MAX_MEMORY_KIB = 1024 * 1024
+MAX_PASSES = 10
+MAX_LANES = 8
 
 _KEY_SIZE = 32
 _NONCE_SIZE = 12
@@ -131,12 +132,12 @@ class _Header:
 
 def _kdf_problem(params: KdfParams) -> str | None:
     """Say what is out of range in `params`, or None when a reader would accept them."""
-    if not 1 <= params.lanes <= _MAX_LANES:
-        return f"Argon2id lanes is {params.lanes}; it must be 1 to {_MAX_LANES}"
-    if not 1 <= params.passes <= _MAX_PASSES:
-        return f"Argon2id passes is {params.passes}; it must be 1 to {_MAX_PASSES}"
-    if params.memory_kib > _MAX_MEMORY_KIB:
-        return f"Argon2id memory is {params.memory_kib} KiB, above the limit of {_MAX_MEMORY_KIB} KiB (2 GiB)"
+    if not 1 <= params.lanes <= MAX_LANES:
+        return f"Argon2id lanes is {params.lanes}; it must be 1 to {MAX_LANES}"
+    if not 1 <= params.passes <= MAX_PASSES:
+        return f"Argon2id passes is {params.passes}; it must be 1 to {MAX_PASSES}"
+    if params.memory_kib > MAX_MEMORY_KIB:
+        return f"Argon2id memory is {params.memory_kib} KiB, above the limit of {MAX_MEMORY_KIB} KiB (1 GiB)"
     if params.memory_kib < 8 * params.lanes:
         return (
             f"Argon2id memory is {params.memory_kib} KiB, below 8 KiB per lane "
@@ -298,6 +299,8 @@ def _parse(blob: bytes) -> _Header:
     kdf = KdfParams(memory, passes, lanes)
     problem = _kdf_problem(kdf)
     if problem is not None:
+        if memory > MAX_MEMORY_KIB or passes > MAX_PASSES or lanes > MAX_LANES:
+            raise _beyond_limits(problem)
         raise _damaged(problem)
     slots = tuple(_Slot(*_SLOT.unpack_from(blob, _FIXED.size + i * _SLOT.size)) for i in range(count))
     if tuple(s.kind for s in slots) != (_PASSPHRASE, _RECOVERY)[:count]:
@@ -312,6 +315,16 @@ def _parse(blob: bytes) -> _Header:
         extra = len(blob) - expected
         raise _damaged(f"it has {extra} unexpected byte{'s' if extra != 1 else ''} after its end")
     return _Header(version, kdf, salt, file_id, key_check, body_size, slots, raw)
+
+
+def _beyond_limits(problem: str) -> DamagedError:
+    # A crafted header, or a file made before the limits were lowered: either way nothing is
+    # derived. The way out for a genuine file is to move its contents to a new registry.
+    return DamagedError(
+        f"this registry's key derivation is beyond what refaudit accepts ({problem}).\n"
+        "To rekey it: with the refaudit that made it, 'refaudit export -o all.yaml'; then with this one, "
+        "'refaudit --registry NEW init' and 'refaudit --registry NEW import all.yaml'; then delete all.yaml."
+    )
 
 
 def _keyring(header: _Header, data_key: bytes) -> Keyring:

@@ -348,7 +348,7 @@ def test_unlock_key_with_wrong_data_key_is_auth_error(
             r"^Argon2id memory 18432 KiB \(18 MiB\) is below the minimum of 19456 KiB \(19 MiB\)$",
         ),
         (vault.KdfParams(65536, 1, 4), r"^Argon2id passes 1 is below the minimum of 2$"),
-        (vault.KdfParams(4 * 1024 * 1024, 3, 4), r"above the limit of 2097152 KiB"),
+        (vault.KdfParams(4 * 1024 * 1024, 3, 4), r"above the limit of 1048576 KiB \(1 GiB\)"),
     ],
     ids=["18-MiB", "1-pass", "4-GiB"],
 )

@@ -12,6 +12,7 @@ import click
 
 from refaudit import __version__
 from refaudit.cli._common import AppContext, default_registry_path
+from refaudit.cli._output import safe
 from refaudit.errors import RefauditError
 
 
@@ -19,7 +20,7 @@ class CliError(click.ClickException):
     """A RefauditError on its way out: ``Error: …`` on stderr and the error's exit code."""
 
     def __init__(self, error: RefauditError) -> None:
-        message = str(error)
+        message = safe(str(error), keep_newlines=True)  # a path or key in it must not drive the terminal
         super().__init__(message[:1].upper() + message[1:] if message else error.__class__.__name__)
         # ClickException declares exit_code on the class; ours varies with the error.
         self.exit_code = error.exit_code  # type: ignore[misc]
@@ -32,11 +33,24 @@ class RefauditGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RefauditError as exc:
-            app = ctx.find_object(AppContext)
-            if (app and app.debug) or os.environ.get("REFAUDIT_DEBUG") == "1":
-                traceback.print_exc(file=sys.stderr)
+            _traceback_when_debugging(ctx)
             raise CliError(exc) from None
+        except OverflowError as exc:
+            # Date arithmetic past year 1 or 9999 (e.g. --as-of 0001-01-01 minus a horizon in days).
+            _traceback_when_debugging(ctx)
+            raise CliError(RefauditError(f"{OUT_OF_RANGE} ({exc}).")) from None
 
+
+def _traceback_when_debugging(ctx: click.Context) -> None:
+    app = ctx.find_object(AppContext)
+    if (app and app.debug) or os.environ.get("REFAUDIT_DEBUG") == "1":
+        traceback.print_exc(file=sys.stderr)
+
+
+OUT_OF_RANGE = (
+    "a date falls outside the calendar (years 1 to 9999): choose a later --as-of, "
+    "or smaller day counts in --config; nothing was changed"
+)
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

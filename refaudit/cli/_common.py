@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import os
 import sys
 import unicodedata
@@ -10,11 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
-from refaudit import service, store, vault
+from refaudit import filecheck, service, store, vault
+from refaudit.cli._output import has_undecodable, safe
 from refaudit.errors import RefauditError, UsageError, ValidationError
 from refaudit.model import Registry, parse_date
 from refaudit.settings import Settings
@@ -35,14 +38,7 @@ def default_registry_path() -> Path:
 
 
 def _read_secret_file(path: str, what: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            line = fh.readline()
-    except OSError as exc:
-        raise RefauditError(f"cannot read the {what} file {path!r}: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise RefauditError(f"the {what} file {path!r} is not UTF-8 text.") from None
-    return line.rstrip("\r\n")
+    return filecheck.read_secret_line(path, what)
 
 
 def _nonempty(secret: str, what: str) -> str:
@@ -99,6 +95,8 @@ class AppContext:
             return _nonempty(_read_secret_file(self.passphrase_file, "passphrase"), "passphrase")
         env = os.environ.get("REFAUDIT_PASSPHRASE")
         if env is not None:
+            if has_undecodable(env):
+                raise ValidationError("REFAUDIT_PASSPHRASE is not UTF-8 text; set it in UTF-8.")
             return _nonempty(env, "passphrase")
         if stdin_is_terminal():
             return _nonempty(click.prompt(prompt, hide_input=True, err=True), "passphrase")
@@ -110,6 +108,8 @@ class AppContext:
             return _nonempty(_read_secret_file(file_path, what), what)
         env = os.environ.get(env_name)
         if env is not None:
+            if has_undecodable(env):
+                raise ValidationError(f"{env_name} is not UTF-8 text; set it in UTF-8.")
             return _nonempty(env, what)
         if stdin_is_terminal():
             value = click.prompt(what.capitalize(), hide_input=True, confirmation_prompt=True, err=True)
@@ -129,17 +129,16 @@ class AppContext:
     # --- the registry --------------------------------------------------------------
 
     def store(self) -> store.Store:
-        raw = os.environ.get("REFAUDIT_LOCK_TIMEOUT", "")
-        try:
-            timeout = float(raw) if raw else store.DEFAULT_LOCK_TIMEOUT
-        except ValueError:
-            raise ValidationError(f"REFAUDIT_LOCK_TIMEOUT {raw!r} is not a number of seconds.") from None
-        return store.Store(self.registry_path, lock_timeout=timeout)
+        return store.Store(self.registry_path, lock_timeout=lock_timeout(os.environ.get("REFAUDIT_LOCK_TIMEOUT", "")))
 
     def context(self) -> service.Context:
+        from refaudit import sweep
+
+        for folder in sweep.sweep_edit_folders(os.environ):
+            click.echo(f"Warning: removed {safe(folder)}, the plaintext left by an 'edit' that was killed.", err=True)
         st = self.store()
         for warning in st.warnings():
-            click.echo(f"Warning: {warning}", err=True)
+            click.echo(f"Warning: {safe(warning)}", err=True)
         return service.Context(store=st, unlock=self.unlock, now=self.now)
 
     def read(self) -> Registry:
@@ -149,7 +148,50 @@ class AppContext:
         return service.update(self.context(), command, change, **kw)
 
 
-pass_app = click.make_pass_decorator(AppContext)
+def lock_timeout(raw: str) -> float:
+    """``REFAUDIT_LOCK_TIMEOUT``: seconds, 0 or more and finite (a negative one would wait forever)."""
+    if not raw:
+        return store.DEFAULT_LOCK_TIMEOUT
+    try:
+        timeout = float(raw)
+    except ValueError:
+        timeout = math.nan
+    if not (math.isfinite(timeout) and 0 <= timeout <= MAX_LOCK_TIMEOUT):
+        raise ValidationError(
+            f"REFAUDIT_LOCK_TIMEOUT '{safe(raw)}' is not a number of seconds from 0 to {MAX_LOCK_TIMEOUT:g}."
+        )
+    return timeout
+
+
+MAX_LOCK_TIMEOUT = 86400.0  # a day; longer is a mistake, not a wish
+
+_pass_app = click.make_pass_decorator(AppContext)
+
+
+def pass_app(f: F) -> F:
+    """Pass the AppContext, after refusing any text argument that is not UTF-8 (paths may be anything)."""
+
+    @functools.wraps(f)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _refuse_undecodable(click.get_current_context())
+        return f(*args, **kwargs)
+
+    return cast(F, _pass_app(checked))
+
+
+def _refuse_undecodable(ctx: click.Context) -> None:
+    """A byte that is not UTF-8 in a name or a note would fail at the first save: say so now."""
+    for param in ctx.command.params:
+        if isinstance(param.type, click.Path) or param.name is None:
+            continue
+        value = ctx.params.get(param.name)
+        for text in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(text, str) and has_undecodable(text):
+                label = param.opts[0] if param.opts else param.name.upper()
+                raise ValidationError(
+                    f"{label} '{safe(text)}' is not UTF-8 text; type it again in UTF-8 "
+                    "(check your terminal's character encoding)."
+                )
 
 
 # --- parameter types -------------------------------------------------------------------

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from refaudit import editing, interop
+from refaudit import editing, filecheck, interop
 from refaudit.cli._common import AppContext, choice, pass_app, stdin_is_terminal
+from refaudit.cli._output import safe
 from refaudit.errors import UsageError
 from refaudit.model import Registry
 from refaudit.service import Change
@@ -57,11 +58,13 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
     st = app.store()
     protected = [st.path, st.backup_path, st.lock_path]
     interop.check_target(fmt, target, force=force, protected=protected)
+    for path in [target / n for n in interop.CSV_NAMES.values()] if fmt == "csv" else [target]:
+        filecheck.require_writable_target(path, "an export")
     written = interop.export(app.read(), fmt, target, force=force, protected=protected)
-    what = f"{written[0]} is" if len(written) == 1 else f"{', '.join(map(str, written))} are"
+    what = f"{safe(written[0])} is" if len(written) == 1 else f"{', '.join(map(safe, written))} are"
     click.echo(_UNENCRYPTED.format(what=what), err=True)
     for path in written:
-        click.echo(path)
+        click.echo(safe(path))
 
 
 @click.command("import")
@@ -90,6 +93,7 @@ def import_(app: AppContext, path: Path, fmt: str | None, dry_run: bool, on_conf
       refaudit import refs/ --on-conflict skip
       refaudit import contacts.csv --format csv
     """
+    filecheck.require_readable_source(path, "the import source", folder_ok=True)
     incoming = interop.read(path, fmt.lower() if fmt else None)
     today = app.today()
     policy = on_conflict.lower()
@@ -101,18 +105,18 @@ def import_(app: AppContext, path: Path, fmt: str | None, dry_run: bool, on_conf
         outcome = merge(app.read()).result
         assert isinstance(outcome, interop.Outcome)
         for action in outcome.actions:
-            click.echo(f"would {action.verb} {action.kind} {action.id} ({action.label})")
+            click.echo(f"would {action.verb} {action.kind} {safe(action.id)} ({safe(action.label)})")
         click.echo(
             f"Dry run: {outcome.count('add')} to add, {outcome.count('replace')} to replace, "
             f"{outcome.count('skip')} to skip; nothing was written."
         )
         return
     if incoming.count == 0 and incoming.owner is None:
-        click.echo(f"Nothing to import in {path}.")
+        click.echo(f"Nothing to import in {safe(path)}.")
         return
     outcome = app.update("import", merge)
     click.echo(
-        f"Imported {path}: {outcome.count('add')} added, {outcome.count('replace')} replaced, "
+        f"Imported {safe(path)}: {outcome.count('add')} added, {outcome.count('replace')} replaced, "
         f"{outcome.count('skip')} skipped."
     )
 

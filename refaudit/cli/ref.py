@@ -253,6 +253,7 @@ def remove(app: AppContext, ref_query: str, yes: bool) -> None:
     click.echo(
         f"Removed {removed.name} ({removed.id}): {removed.feedback} report(s) erased, "
         f"taken off {removed.applications} application(s)."
+        + (f" Masked their name, email or phone in {removed.masked} other place(s)." if removed.masked else "")
     )
 
 

@@ -8,6 +8,7 @@ import click
 
 from refaudit import service, session, vault
 from refaudit.cli._common import AppContext, pass_app, stdin_is_terminal
+from refaudit.cli._output import safe
 from refaudit.errors import DamagedError, UsageError
 
 
@@ -21,19 +22,19 @@ def _end_sessions(app: AppContext) -> None:
 )
 @click.option(
     "--kdf-memory",
-    type=click.IntRange(1, 4096),
+    type=click.IntRange(1, vault.MAX_MEMORY_KIB // 1024),
     default=vault.DEFAULT_KDF.memory_kib // 1024,
     show_default=True,
     metavar="MIB",
-    help="Argon2id memory in MiB (at least 19).",
+    help="Argon2id memory in MiB (19 to 1024).",
 )
 @click.option(
     "--kdf-passes",
-    type=click.IntRange(1, 32),
+    type=click.IntRange(1, vault.MAX_PASSES),
     default=vault.DEFAULT_KDF.passes,
     show_default=True,
     metavar="N",
-    help="Argon2id passes (at least 2).",
+    help="Argon2id passes (2 to 10).",
 )
 @pass_app
 def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: int) -> None:
@@ -53,7 +54,7 @@ def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: in
     ctx.store.refuse_existing()  # before asking for a passphrase twice
     passphrase = app.new_secret("REFAUDIT_PASSPHRASE", app.passphrase_file, "passphrase")
     recovery = service.init(ctx, passphrase, kdf, recovery=not no_recovery_key)
-    click.echo(f"Created {ctx.store.path}")
+    click.echo(f"Created {safe(ctx.store.path)}")
     if recovery:
         click.echo("Write down this recovery key and keep it somewhere safe; it is shown only once:", err=True)
         click.echo(f"Recovery key: {recovery}")
@@ -119,13 +120,18 @@ def _ask_recovery() -> str:
 def verify(app: AppContext) -> None:
     """Decrypt and check the registry: schema, cross-references, history chain, backup.
 
-    Exits 0 when all is well and 4 when anything is damaged.
+    Exits 0 when all is well and 4 when anything is damaged, including a registry
+    rolled back to an older copy while its backup holds later changes. Files left
+    by an interrupted save are reported as warnings (the next save removes them).
 
     \b
     Example:
       refaudit verify && echo "registry is healthy"
     """
-    problems = service.verify(app.context())
+    ctx = app.context()
+    for leftover in service.leftovers(ctx):
+        click.echo(f"Warning: {safe(leftover)}", err=True)
+    problems = service.verify(ctx)
     if problems:
         raise DamagedError("; ".join(problems))
     click.echo("OK: the registry decrypts, its contents are valid, the history chain is intact.")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from refaudit import actions, audit, interop, report
+from refaudit import actions, audit, filecheck, interop, report
 from refaudit.cli._common import DATE, AppContext, choice, pass_app
+from refaudit.cli._output import safe
 from refaudit.errors import RefauditError
 from refaudit.model import Registry
 from refaudit.settings import Settings
@@ -58,6 +59,7 @@ def report_(app: AppContext, output: Path | None, fmt: str | None, redact: bool,
     fmt = fmt or ("html" if output and output.suffix.lower() in (".html", ".htm") else "pdf")
     target = output or Path(f"refaudit-report-{day.isoformat()}.{fmt}")
     _refuse_registry(app, target)
+    filecheck.require_writable_target(target, "a report")
     from refaudit import render
 
     # The PDF is laid out in a child process, started now so that it imports WeasyPrint
@@ -75,7 +77,7 @@ def report_(app: AppContext, output: Path | None, fmt: str | None, redact: bool,
             if progress is not None:
                 click.echo("\r\033[K", nl=False, err=True)  # the progress line is done
     interop.write_private(target, data, force=True)
-    click.echo(str(target))
+    click.echo(safe(target))
 
 
 def _show_page(page: int) -> None:

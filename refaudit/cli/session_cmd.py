@@ -16,6 +16,7 @@ from click.shell_completion import CompletionItem, get_completion_class
 
 from refaudit import service, session, store, vault
 from refaudit.cli._common import AppContext, default_registry_path, pass_app
+from refaudit.cli._output import safe
 from refaudit.errors import RefauditError
 from refaudit.model import Registry, fold
 
@@ -55,7 +56,7 @@ def unlock(app: AppContext, timeout: str, raw: bool) -> None:
     now = app.now()
     token = session.create(ctx.store.path, keyring.file_id, keyring.data_key, ttl, now)
     until = session.expiry_of(now, ttl).strftime("%Y-%m-%d %H:%M")
-    click.echo(f"Session for {ctx.store.path} until {until}; end it with 'refaudit lock'.", err=True)
+    click.echo(f"Session for {safe(ctx.store.path)} until {until}; end it with 'refaudit lock'.", err=True)
     click.echo(token if raw else f"export REFAUDIT_SESSION={token}")
 
 
@@ -72,7 +73,7 @@ def lock(app: AppContext) -> None:
     """
     path = app.store().path
     ended = session.end_all(path)
-    click.echo(f"Ended {ended} session{'' if ended == 1 else 's'} of {path}.")
+    click.echo(f"Ended {ended} session{'' if ended == 1 else 's'} of {safe(path)}.")
 
 
 @click.command()
