@@ -63,7 +63,7 @@ class _UntrustedLoader(_StrictLoader):
             current = stack.pop()
             if id(current) in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, "aliases (*name) are not accepted", current.start_mark
+                    None, None, "anchors and aliases (&name, *name) are not accepted", current.start_mark
                 )
             seen.add(id(current))
             if isinstance(current, yaml.MappingNode):

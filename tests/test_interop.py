@@ -344,7 +344,7 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
      "'bad.yaml' is not valid YAML"),
     ("yaml-billion-laughs", "bad.yaml",
      b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b]\n",
-     "aliases (*name) are not accepted"),
+     "anchors and aliases (&name, *name) are not accepted"),
     ("yaml-duplicate-key", "bad.yaml", b"references:\n- {id: a, name: A, name: B}\n", "duplicate key 'name'"),
     ("yaml-history", "bad.yaml", b"refaudit: 1\nhistory: []\n", "'bad.yaml' has unknown field(s): history"),
     ("yaml-not-utf8", "bad.yaml", "references:\n- {id: a, name: José}\n".encode("latin-1"),
@@ -364,9 +364,11 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
      "In references.csv, row 3, column known_since '2019-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-01."),
     ("csv-unknown-column", "references.csv", b"name,shoe_size\nJane,9\n",
      "'references.csv' has an unknown column 'shoe_size'; accepted: id, name, relationship, organization, title, "
-     "email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on (or --map COLUMN=FIELD, or --ignore-unknown)."),
+     "email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on "
+     "(or --map COLUMN=FIELD, or --ignore-unknown)."),
     ("csv-missing-column", "applications.csv", b"id,company\nacme,Acme\n",
-     "'applications.csv' has no 'role', 'applied_on' column; it is required (name the column that holds it with --map COLUMN=FIELD)."),
+     "'applications.csv' has no 'role', 'applied_on' column; it is required "
+     "(name the column that holds it with --map COLUMN=FIELD)."),
     ("csv-missing-value", "references.csv", (_REF_HEADER + _GOOD_REF + "bob,,bob@example.com,\n").encode(),
      "In references.csv, row 3, column name is required."),
     ("csv-bad-email", "references.csv", (_REF_HEADER + "bob,Bob,bob(at)example,\n").encode(),

@@ -136,7 +136,7 @@ def _recognise(text: source.Text, fmt: str | None) -> str:
         return "refaudit"
     if text.suffix in (".vcf", ".vcard") or vcard.looks_like(text.text):
         return "vcard"
-    if (fmt or _format_of(text)) != "csv":
+    if text.suffix in (".yaml", ".yml", ".json"):
         return "refaudit"
     head = [line for line in text.text.splitlines()[:20] if line.strip()]
     for line in head:
@@ -147,6 +147,8 @@ def _recognise(text: source.Text, fmt: str | None) -> str:
             return "google"
         if tracker.is_header(cells) and native.section_of(text.name) != "applications":
             return "tracker"
+        if line.startswith(("refaudit:", "{", "[")):
+            break
     return "refaudit"
 
 

@@ -26,9 +26,10 @@ def read(text: Text, *, status: str, only: Sequence[str]) -> Incoming:
     try:
         cards = list(vobject.readComponents(text.text, validate=False))
     except vobject.base.ParseError as exc:
-        line = getattr(exc, "lineNumber", None)
+        message = _message(exc)
+        line = _line_of(text.text, message)
         at = f", line {line}" if line else ""
-        raise ValidationError(f"{text.name!r}{at} is not a valid vCard: {_message(exc)}.") from None
+        raise ValidationError(f"{text.name!r}{at} is not a valid vCard: {message}.") from None
     except (
         Exception
     ) as exc:  # vobject raises plain Python errors on some malformed input; none may escape as a traceback
@@ -64,6 +65,15 @@ def read(text: Text, *, status: str, only: Sequence[str]) -> Incoming:
 def _message(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     return text.split(": ", 1)[1] if text.startswith("At line") and ": " in text else text
+
+
+def _line_of(text: str, message: str) -> int | None:
+    """The line a "Failed to parse line: X" names (vobject's own line numbers count unfolded lines twice)."""
+    _, found, bad = message.partition("Failed to parse line: ")
+    if not found:
+        return None
+    lines = [line.strip() for line in text.splitlines()]
+    return lines.index(bad.strip()) + 1 if bad.strip() in lines else None
 
 
 def _preferred(lines: list[Any]) -> Any:
