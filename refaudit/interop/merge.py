@@ -170,12 +170,16 @@ class _Section:
     def _find(self, entry: Item[Any]) -> Any:
         if not entry.new_id:
             return self.by_id.get(entry.record.id)
-        found = next((self.by_key[k] for k in _keys(entry.record) if k in self.by_key), None)
-        if found is None and isinstance(entry.record, Reference):
-            # One side does not say where the person works: the name alone decides, if only one has it.
-            same = self.by_name.get(fold(entry.record.name), [])
-            if len(same) == 1 and not (entry.record.organization and same[0].organization):
-                found = same[0]
+        new = entry.record
+        found = next((self.by_key[k] for k in _keys(new) if k in self.by_key), None)
+        if isinstance(new, Reference):
+            if found is not None and _other_email(new, found):
+                found = None
+            if found is None:
+                # One side does not say where the person works: the name alone decides, if only one has it.
+                same = self.by_name.get(fold(new.name), [])
+                if len(same) == 1 and not (new.organization and same[0].organization):
+                    found = None if _other_email(new, same[0]) else same[0]
         return found
 
     def merge(self, entries: list[Item[Any]], skips: list[Skip], outcome: Outcome, conflicts: list[str]) -> None:
@@ -221,6 +225,11 @@ class _Section:
         self.records.append(record)
         self._index(record)
         outcome.actions.append(Action("add", self.kind, record.id, _label(record), entry.where))
+
+
+def _other_email(a: Reference, b: Reference) -> bool:
+    """Two emails that differ: two people, whatever their names."""
+    return bool(a.email and b.email and a.email.casefold() != b.email.casefold())
 
 
 def _empty(value: Any) -> bool:
