@@ -1,6 +1,6 @@
 """Bringing data in and out: one module per format or source, and what they share.
 
-- ``export``: the registry as YAML, JSON or three CSVs (``refaudit export``).
+- ``exporting``: the registry as YAML, JSON or three CSVs (``refaudit export``).
 - ``native``: refaudit's own files, and spreadsheets people made (``--map``).
 - ``linkedin``, ``google``, ``vcard``, ``tracker``: other programs' exports.
 - ``csvfile``: CSV as found in the wild; ``dates``: the dates those programs write;
@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from refaudit.errors import ValidationError
 from refaudit.interop import google, linkedin, native, source, tracker, vcard
-from refaudit.interop.export import (
+from refaudit.interop.exporting import (
     CSV_NAMES,
     FORMATS,
     check_target,

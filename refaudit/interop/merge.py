@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from refaudit.errors import ValidationError
-from refaudit.interop.export import BRIEFING_FIELDS
+from refaudit.interop.exporting import BRIEFING_FIELDS
 from refaudit.interop.records import KINDS, SECTIONS, Incoming, Item, Skip
 from refaudit.model import Application, Feedback, Reference, Registry, fold, future_fields, slugify
 from refaudit.service import Change

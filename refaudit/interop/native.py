@@ -19,7 +19,7 @@ from typing import Any
 from refaudit import yamlio
 from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, source
-from refaudit.interop.export import BRIEFING_FIELDS, CSV_NAMES, LIST_FIELDS, restore, split_list
+from refaudit.interop.exporting import BRIEFING_FIELDS, CSV_NAMES, LIST_FIELDS, restore, split_list
 from refaudit.interop.records import (
     RECORDS,
     ROW,
