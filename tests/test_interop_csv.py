@@ -130,7 +130,7 @@ def test_map_names_columns_and_ignore_unknown_lists_the_rest(runner: Runner, reg
         "import", str(source), "--map", "full name=name", "--map", "E-Mail=email", "--map", "Employer=organization",
         "--ignore-unknown",
     )  # fmt: skip
-    assert result.stderr == "Ignored column(s): Shoe Size, Favourite Colour.\n"
+    assert result.stderr == "Ignored column(s): 'Shoe Size', 'Favourite Colour'.\n"
     assert _refs(runner) == [
         {"id": "jo-ng", "name": "Jo Ng", "email": "jo@example.com", "organization": "Acme"},
         {"id": "al-bo", "name": "Al Bo", "organization": "Globex"},
@@ -142,12 +142,12 @@ def test_map_names_columns_and_ignore_unknown_lists_the_rest(runner: Runner, reg
 
 MAP_ERRORS = [
     (["--map", "Full Name=fullname"], 1,
-     "Error: --map Full Name=fullname: 'fullname' is not a field of references; accepted: id, name, relationship, "
+     "Error: --map 'Full Name=fullname': 'fullname' is not a field of references; accepted: id, name, relationship, "
      "organization, title, email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, "
      "added_on.\n"),
     (["--map", "Surname=name", "--ignore-unknown"], 1,
-     "Error: --map names 'Surname', but 'people.csv' has no such column; its columns: Full Name, E-Mail, Employer, "
-     "Shoe Size, Favourite Colour.\n"),
+     "Error: --map names 'Surname', but 'people.csv' has no such column; its columns: 'Full Name', 'E-Mail', "
+     "'Employer', 'Shoe Size', 'Favourite Colour'.\n"),
     (["--map", "Full Name"], 2, "Error: --map 'Full Name' is not COLUMN=FIELD, e.g. --map 'Full Name=name'.\n"),
     (["--map", "Full Name=name"], 1,
      "Error: 'people.csv' has an unknown column 'E-Mail'; accepted: id, name, relationship, organization, title, "
@@ -257,3 +257,26 @@ def test_a_name_alone_matches_only_when_nothing_contradicts_it(runner: Runner, r
         {"id": "jo-ng", "name": "Jo Ng", "email": "jo@example.com", "phone": "555 0100"},
         {"id": "jo-ng-2", "name": "Jo Ng", "email": "jo@other.org"},
     ]
+
+
+def test_column_names_with_terminal_controls_are_shown_escaped(runner: Runner, registry: Path, tmp_path: Path) -> None:
+    """A header cell carrying an escape sequence is printed escaped, in the list of ignored columns and in errors."""
+    source = _write(tmp_path / "people.csv", "name,\x1b]0;owned\x07\nJo Ng,x\n")
+    result = runner.ok("import", str(source), "--ignore-unknown")
+    assert result.stderr == "Ignored column(s): '\\x1b]0;owned\\x07'.\n"
+    result = runner("import", str(source), "--map", "\x1b[2J=notes", "--ignore-unknown")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: --map names '\\x1b[2J', but 'people.csv' has no such column; its columns: 'name', "
+        "'\\x1b]0;owned\\x07'.\n",
+    )
+
+
+def test_a_file_name_with_terminal_controls_is_shown_escaped(runner: Runner, registry: Path, tmp_path: Path) -> None:
+    """Errors name the file, but a name carrying an escape sequence is printed escaped."""
+    source = _write(tmp_path / "bad\x1b[2J.csv", "name,email\nJo,nope\n")
+    result = runner("import", str(source))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: In bad\\x1b[2J.csv, row 2, column email 'nope' is not an email address like jane@example.com.\n",
+    )

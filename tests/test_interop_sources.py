@@ -101,7 +101,7 @@ def test_tracker_rows_become_applications(runner: Runner, registry: Path) -> Non
         "tracker.csv, row 5: would add application umbrella-data-scientist (Umbrella — Data Scientist)\n"
         "Dry run: 3 to add, 0 to complete, 0 already there, 0 to replace, 1 to skip; nothing was written.\n"
     )
-    assert result.stderr == "Ignored column(s): Salary.\n"
+    assert result.stderr == "Ignored column(s): 'Salary'.\n"
     runner.ok("import", str(source))
     apps = _export(runner)["applications"]
     assert apps == [
@@ -224,3 +224,39 @@ def test_options_that_do_not_fit_the_source_are_refused(runner: Runner, registry
     assert result.stderr == (
         "Error: --status and --only are for contacts (LinkedIn, Google, vCard); 'tracker.csv' holds no contacts list.\n"
     )
+
+
+GOOGLE_OLD = (
+    "Name,Given Name,Additional Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value,"
+    "Phone 1 - Type,Phone 1 - Value,Organization 1 - Type,Organization 1 - Name,Organization 1 - Title\n"
+    "Ana Lima,Ana,,Lima,* myContacts,* Work,ana@example.com,Mobile,+55 11 91234-5678,,Initech,CTO\n"
+    ",Rui,,Costa,* myContacts,,,,,,,\n"
+)
+
+
+def test_google_contacts_older_layout(runner: Runner, registry: Path, tmp_path: Path) -> None:
+    """Google's older CSV (Name, Given Name, Family Name, Organization 1 - Name) is recognised and read too."""
+    source = _write(tmp_path / "contacts.csv", GOOGLE_OLD)
+    result = runner.ok("import", str(source))
+    assert result.stdout == f"Imported {source}: 2 added, 0 completed, 0 already there, 0 replaced, 0 skipped.\n"
+    assert _people(runner) == [
+        {"id": "ana-lima", "name": "Ana Lima", "relationship": "other", "organization": "Initech", "title": "CTO",
+         "email": "ana@example.com", "phone": "+55 11 91234-5678", "status": "resting"},
+        {"id": "rui-costa", "name": "Rui Costa", "relationship": "other", "status": "resting"},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["Jane\u202eDoe", "Jane\x1b[2JDoe", "' OR 1=1 --", "../../etc/passwd", "Ω≈ç√∫˜µ≤≥÷"],
+    ids=["bidi", "escape", "sql", "path", "unicode"],
+)
+def test_hostile_only_values_are_refused_or_matched_exactly(runner: Runner, registry: Path, hostile: str) -> None:
+    """--only takes any text: it matches no one here and says so, with the value escaped, nothing imported."""
+    before = registry.read_bytes()
+    result = runner("import", str(FIXTURES / "Connections.csv"), "--only", hostile)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: --only {hostile!r}: no one of that name or email in 'Connections.csv' (nothing was imported).\n",
+    )
+    assert registry.read_bytes() == before

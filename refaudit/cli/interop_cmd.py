@@ -148,7 +148,7 @@ def import_(
     )
     incoming = interop.read(None if path == "-" else Path(path), options, sys.stdin.buffer)
     if incoming.ignored:
-        click.echo(f"Ignored column(s): {', '.join(incoming.ignored)}.", err=True)
+        click.echo(f"Ignored column(s): {', '.join(repr(c) for c in incoming.ignored)}.", err=True)
     today = app.today()
     policy = on_conflict.lower()
 

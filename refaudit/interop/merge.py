@@ -155,7 +155,7 @@ class _Section:
         self.today = today
         self.by_id = {r.id: r for r in self.records}
         self.by_key: dict[Hashable, Any] = {}
-        self.by_name: dict[str, list[Any]] = {}
+        self.by_name: dict[str, dict[int, Any]] = {}  # by identity: records are mutable, not hashable
         for record in self.records:
             self._index(record)
 
@@ -163,9 +163,7 @@ class _Section:
         for key in _keys(record):
             self.by_key.setdefault(key, record)
         if isinstance(record, Reference):
-            same = self.by_name.setdefault(fold(record.name), [])
-            if record not in same:
-                same.append(record)
+            self.by_name.setdefault(fold(record.name), {})[id(record)] = record
 
     def _find(self, entry: Item[Any]) -> Any:
         if not entry.new_id:
@@ -177,7 +175,7 @@ class _Section:
                 found = None
             if found is None:
                 # One side does not say where the person works: the name alone decides, if only one has it.
-                same = self.by_name.get(fold(new.name), [])
+                same = list(self.by_name.get(fold(new.name), {}).values())
                 if len(same) == 1 and not (new.organization and same[0].organization):
                     found = None if _other_email(new, same[0]) else same[0]
         return found

@@ -31,7 +31,7 @@ from refaudit.interop.records import (
     typed_registry,
     version,
 )
-from refaudit.model import MAX_NAME, SCHEMA_VERSION, check_text
+from refaudit.model import MAX_NAME, SCHEMA_VERSION, SENTIMENTS, check_text
 
 READABLE_VERSIONS = tuple(range(1, max(SCHEMA_VERSION, 2) + 1))  # 1 is read with its old meanings (model.py)
 REQUIRED_COLUMNS = {
@@ -98,7 +98,7 @@ def from_plain(data: Any, name: str) -> Incoming:
             f"{name!r} has unknown field(s): {', '.join(unknown)}{hint}; accepted: {', '.join(allowed)}."
         )
     data = typed_registry(data)
-    version(data.get("refaudit", SCHEMA_VERSION), name, READABLE_VERSIONS)
+    declared = version(data.get("refaudit", SCHEMA_VERSION), name, READABLE_VERSIONS)
     incoming = Incoming()
     try:
         incoming.owner = check_text("owner", data.get("owner"), max_len=MAX_NAME)
@@ -111,12 +111,23 @@ def from_plain(data: Any, name: str) -> Incoming:
             raise ValidationError(f"in {name}: {section} must be a list.")
         sections[section] = rows
     check_rows(name, sum(len(rows) for rows in sections.values()))
+    sections["feedback"] = [_old_meanings(row, declared) for row in sections["feedback"]]
     for section, rows in sections.items():
         for i, row in enumerate(rows):
             where = f"{name}: {section}[{i}]"
             getattr(incoming, section).append(item(section, row, where))
     check_unique(incoming)
     return incoming
+
+
+def _old_meanings(row: Any, declared: int) -> Any:
+    """SPEC: before schema 2, ``neutral`` meant what ``lukewarm`` means now (once the model knows it).
+
+    Registry.from_plain reads a version 1 registry the same way; import reads records one by one.
+    """
+    if declared == 1 and "lukewarm" in SENTIMENTS and isinstance(row, dict) and row.get("sentiment") == "neutral":
+        return {**row, "sentiment": "lukewarm"}
+    return row
 
 
 # --- CSV: refaudit's own, and spreadsheets people made -------------------------------------------
@@ -137,7 +148,7 @@ def section_of(name: str) -> str:
 
 
 def read_folder(path: Path, mapping: Mapping[str, str], ignore_unknown: bool) -> Incoming:
-    found = {s: path / n for s, n in CSV_NAMES.items() if (path / n).is_file()}
+    found = {s: path / n for s, n in CSV_NAMES.items() if (path / n).is_file()}  # fixed, printable names
     if not found:
         raise ValidationError(f"{str(path)!r} holds none of {', '.join(CSV_NAMES.values())}; nothing to import.")
     incoming = Incoming()
@@ -185,7 +196,8 @@ def map_columns(
     for column, target in mapping.items():
         if target not in allowed:
             raise ValidationError(
-                f"--map {column}={target}: {target!r} is not a field of {section}; accepted: {', '.join(allowed)}."
+                f"--map {column + '=' + target!r}: {target!r} is not a field of {section}; "
+                f"accepted: {', '.join(allowed)}."
             )
     wanted = {key.strip().casefold(): value for key, value in mapping.items()}
     fields: list[str | None] = []
@@ -217,7 +229,7 @@ def map_columns(
     if wanted:
         raise ValidationError(
             f"--map names {', '.join(repr(k) for k in mapping if k.strip().casefold() in wanted)}, "
-            f"but {table.name!r} has no such column; its columns: {', '.join(h.strip() for h in table.header)}."
+            f"but {table.name!r} has no such column; its columns: {', '.join(repr(h.strip()) for h in table.header)}."
         )
     missing = [c for c in REQUIRED_COLUMNS[section] if c not in fields]
     if missing and table.rows:

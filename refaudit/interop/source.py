@@ -36,7 +36,13 @@ def read_path(path: Path) -> Text:
             raw = fh.read(MAX_IMPORT_SIZE + 1)
     except OSError as exc:
         raise RefauditError(f"cannot read {str(path)!r}: {exc.strerror or exc}.") from None
-    return Text(path.name, decode(raw, path.name), path.suffix.lower())
+    name = shown(path.name)
+    return Text(name, decode(raw, name), path.suffix.lower())
+
+
+def shown(text: str) -> str:
+    """``text`` for a message: as it is when printable, else escaped, so no file can drive the terminal."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def read_stream(stream: BinaryIO) -> Text:
