@@ -67,6 +67,8 @@ def check_text(
     if not isinstance(value, str):
         raise ValidationError(f"{name} must be text, not {type(value).__name__}.")
     text = value.strip()
+    if multiline:  # Windows (CRLF) and old Mac (CR) line breaks are line breaks
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text:
         if required:
             raise ValidationError(f"{name} must not be empty.")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from refaudit import editing
 from refaudit.errors import ValidationError
@@ -263,3 +264,60 @@ def test_what_cannot_be_a_phone_number_is_refused_naming_it(runner: Runner, regi
         "dots, slashes or brackets, e.g. '+1 555 0100' or '(555) 010-0200'.\n",
     )
     assert registry.read_bytes() == before
+
+
+def test_naughty_strings_are_kept_exactly_or_refused_cleanly(blns: list[str], tmp_path: Path) -> None:
+    """Each naughty string, as a quoted YAML value, an unquoted one and a CSV cell: kept as typed or a clean error."""
+    import csv
+
+    from refaudit import interop
+    from refaudit.errors import RefauditError
+
+    kept = 0
+    for i, text in enumerate(blns):
+        quoted = tmp_path / f"q{i}.yaml"
+        quoted.write_text(yaml.safe_dump({"references": [{"id": "r1", "name": "Jo", "notes": text}]}), encoding="utf-8")
+        plain = tmp_path / f"p{i}.yaml"
+        plain.write_text(f"references:\n- id: r1\n  name: Jo\n  notes: {text}\n", encoding="utf-8")
+        cell = tmp_path / f"c{i}.csv"
+        with cell.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([["name", "notes"], ["Jo", text]])
+        for source in (quoted, cell, plain):
+            try:
+                incoming = interop.read(source, interop.Options())
+            except RefauditError:
+                continue
+            notes = incoming.references[0].record.notes
+            if source is not plain:
+                # a CSV cell loses the ' that export adds before formula characters (export's defuse, undone)
+                typed = interop.restore(text) if source is cell else text
+                assert notes == (typed.replace("\r\n", "\n").replace("\r", "\n").strip() or None), (source.name, text)
+                kept += 1
+    assert kept > len(blns)  # most of them are ordinary text once quoted
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_windows_line_breaks_in_multiline_text_become_newlines(
+    runner: Runner, registry: Path, tmp_path: Path, newline: str
+) -> None:
+    """CRLF (or a lone CR) inside notes, quotes or reasons is a line break: stored as \\n, never refused."""
+    source = tmp_path / "w.json"
+    notes = f"first line{newline}second line"
+    source.write_text(json.dumps({"references": [{"id": "r1", "name": "Jo", "notes": notes}]}), encoding="utf-8")
+    runner.ok("import", str(source))
+    assert _export(runner)["references"][0]["notes"] == "first line\nsecond line"
+    runner.ok("ref", "add", "Al Bo", "--note", notes)
+    assert _export(runner)["references"][1]["notes"] == "first line\nsecond line"
+
+
+def test_a_carriage_return_in_a_one_line_field_is_refused_without_contradiction(
+    runner: Runner, registry: Path, tmp_path: Path
+) -> None:
+    """A name cannot hold a line break of any kind; the message does not claim line breaks are fine."""
+    source = tmp_path / "w.json"
+    source.write_text(json.dumps({"references": [{"id": "r1", "name": "Jo\r\nNg"}]}), encoding="utf-8")
+    result = runner("import", str(source))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: In w.json: references[0].name contains the control character U+000D; use plain text.\n",
+    )
