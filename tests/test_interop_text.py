@@ -321,3 +321,18 @@ def test_a_carriage_return_in_a_one_line_field_is_refused_without_contradiction(
         1,
         "Error: In w.json: references[0].name contains the control character U+000D; use plain text.\n",
     )
+
+
+@pytest.mark.parametrize("version", ["true", "yes", "1.0", "0x1"], ids=["true", "yes", "float", "hex"])
+def test_edit_refuses_a_schema_version_that_is_not_1(version: str) -> None:
+    """In what edit reads back, 'refaudit: true' is the text 'true', not the number 1: refused."""
+    with pytest.raises(ValidationError, match=r"schema version .* is not supported"):
+        editing.parse(f"refaudit: {version}\nreferences: []\n", Registry(), date(2026, 11, 30))
+
+
+def test_from_names_the_source_of_standard_input(runner: Runner, registry: Path) -> None:
+    """'import - --from tracker' reads a tracker's CSV from standard input."""
+    text = "Company,Job Title,Status,Date Applied\nAcme,Analyst,Applied,2026-01-02\n"
+    result = runner.ok("import", "-", "--from", "tracker", input=text)
+    assert result.stdout == "Imported standard input: 1 added, 0 completed, 0 already there, 0 replaced, 0 skipped.\n"
+    assert _export(runner)["applications"][0]["id"] == "acme-analyst"
