@@ -36,6 +36,8 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
 # As people write them: (555) 010-0200, +44 (0)20 7946 0958, 0049 30 1234567, 555.010.0200 x12.
 _PHONE_RE = re.compile(r"^(?P<main>\+?[0-9(][0-9 ().\-/]{2,40})(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
+# What the first round accepted: registries holding such a number must keep opening (SPEC).
+_PHONE_BEFORE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
 # C0/C1 controls, DEL, and the bidi overrides that can disguise text on a terminal.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_INLINE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -127,6 +129,8 @@ def check_phone(name: str, value: Any) -> str | None:
 
 def _plausible_phone(text: str) -> bool:
     """Kept exactly as typed; only its shape is checked: digit count, and brackets that pair up."""
+    if _PHONE_BEFORE_RE.match(text):
+        return True
     match = _PHONE_RE.match(text)
     if not match:
         return False
