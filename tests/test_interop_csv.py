@@ -280,3 +280,13 @@ def test_a_file_name_with_terminal_controls_is_shown_escaped(runner: Runner, reg
         1,
         "Error: In bad\\x1b[2J.csv, row 2, column email 'nope' is not an email address like jane@example.com.\n",
     )
+
+
+def test_the_summary_shows_a_path_with_terminal_controls_escaped(
+    runner: Runner, registry: Path, tmp_path: Path
+) -> None:
+    """'Imported PATH' never sends a file name's escape sequence to the terminal."""
+    source = _write(tmp_path / "a\x1b]0;x\x07.csv", "name\nJo Ng\n")
+    result = runner.ok("import", str(source))
+    shown = str(source).replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+    assert result.stdout == f"Imported {shown}: 1 added, 0 completed, 0 already there, 0 replaced, 0 skipped.\n"

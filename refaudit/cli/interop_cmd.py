@@ -155,7 +155,7 @@ def import_(
     def merge(reg: Registry) -> Change:
         return interop.merge(reg, incoming, policy, today)
 
-    shown = "standard input" if path == "-" else path
+    shown = "standard input" if path == "-" else interop.shown(path)
     if dry_run:
         outcome = merge(app.read()).result
         assert isinstance(outcome, interop.Outcome)
