@@ -260,3 +260,13 @@ def test_hostile_only_values_are_refused_or_matched_exactly(runner: Runner, regi
         f"Error: --only {hostile!r}: no one of that name or email in 'Connections.csv' (nothing was imported).\n",
     )
     assert registry.read_bytes() == before
+
+
+def test_map_on_a_recognised_contacts_file_is_refused(runner: Runner, registry: Path) -> None:
+    """--map is not silently dropped when --from auto recognises a contacts export."""
+    result = runner("import", str(FIXTURES / "contacts-3.0.vcf"), "--map", "A=name")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: --map and --ignore-unknown are for spreadsheets of your own; 'contacts-3.0.vcf' is a vcard export "
+        "and its columns are known.\n",
+    )

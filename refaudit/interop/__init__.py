@@ -102,6 +102,11 @@ def read(path: Path | None, options: Options, stdin: BinaryIO | None = None) -> 
         raise ValidationError(
             f"--status and --only are for contacts (LinkedIn, Google, vCard); {text.name!r} holds no contacts list."
         )
+    if (options.mapping or options.ignore_unknown) and kind in _CONTACTS:
+        raise ValidationError(
+            f"--map and --ignore-unknown are for spreadsheets of your own; {text.name!r} is a {kind} export "
+            "and its columns are known."
+        )
     status = options.status or "resting"
     if kind == "linkedin":
         return linkedin.read(text, status=status, only=options.only, order=options.date_order)

@@ -28,13 +28,12 @@ from refaudit.model import Application, Feedback, Reference, Registry, fold, fut
 from refaudit.service import Change
 
 CONFLICT_POLICIES = ("fail", "skip", "replace")
-VERBS = ("add", "complete", "match", "replace", "skip", "set")
 _FEEDBACK_ID_RE = re.compile(r"f(\d{1,9})")
 
 
 @dataclass(frozen=True)
 class Action:
-    verb: str  # one of VERBS
+    verb: str  # add | complete | match | replace | skip | set
     kind: str  # reference | application | feedback | owner
     id: str
     label: str
