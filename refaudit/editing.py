@@ -147,7 +147,7 @@ def _edit_until_valid(
 
 def parse(text: str, current: Registry, today: date) -> Registry:
     """The edited YAML as a registry, carrying over ``current``'s history and counter."""
-    data = yamlio.load_untrusted(text, "the edited file")
+    data = interop.typed_registry(yamlio.load_text(text, "the edited file"))
     if not isinstance(data, dict):
         raise ValidationError("the edited file must be a mapping starting with 'refaudit: 1'.")
     kept = [k for k in ("history", "feedback_seq") if k in data]

@@ -46,7 +46,10 @@ MAX_LIST = 100
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
-_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
+# As people write them: (555) 010-0200, +44 (0)20 7946 0958, 0049 30 1234567, 555.010.0200 x12.
+_PHONE_RE = re.compile(r"^(?P<main>\+?[0-9(][0-9 ().\-/]{2,40})(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
+# What the first round accepted: registries holding such a number must keep opening (SPEC).
+_PHONE_BEFORE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
 # C0/C1 controls, DEL, and the bidi overrides that can disguise text on a terminal.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_INLINE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -78,6 +81,8 @@ def check_text(
     if not isinstance(value, str):
         raise ValidationError(f"{name} must be text, not {type(value).__name__}.")
     text = value.strip()
+    if multiline:  # Windows (CRLF) and old Mac (CR) line breaks are line breaks
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text:
         if required:
             raise ValidationError(f"{name} must not be empty.")
@@ -126,12 +131,30 @@ def check_phone(name: str, value: Any) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     text = check_text(name, value)
-    if text is not None and not _PHONE_RE.match(text):
+    if text is not None and not _plausible_phone(text):
         raise ValidationError(
-            f"{name} {text!r} is not a phone number: digits with optional +, spaces, dashes, "
-            "dots or brackets, e.g. '+1 555 0100'."
+            f"{name} {text!r} is not a phone number: 4 to 17 digits with optional +, spaces, dashes, "
+            "dots, slashes or brackets, e.g. '+1 555 0100' or '(555) 010-0200'."
         )
     return text
+
+
+def _plausible_phone(text: str) -> bool:
+    """Kept exactly as typed; only its shape is checked: digit count, and brackets that pair up."""
+    if _PHONE_BEFORE_RE.match(text):
+        return True
+    match = _PHONE_RE.match(text)
+    if not match:
+        return False
+    main = match.group("main")
+    if not 4 <= sum(c.isdigit() for c in main) <= 17:
+        return False
+    depth = 0
+    for c in main:
+        depth += (c == "(") - (c == ")")
+        if depth not in (0, 1):
+            return False
+    return depth == 0
 
 
 def parse_date(name: str, value: Any, *, today: date | None = None) -> date | None:

@@ -1,13 +1,18 @@
 """Safe, strict YAML: libyaml's C loader and dumper when present, duplicate keys refused.
 
 ``load_trusted`` reads the registry body (authenticated by the vault, written by us).
-``load_untrusted`` reads files from elsewhere (import, edit) and also refuses aliases,
+``load_untrusted`` reads files from elsewhere (settings) and also refuses aliases,
 so that an anchor that expands without bound (a "billion laughs") never gets built.
+``load_text`` reads what a person typed (import, edit): no aliases either, and every
+plain scalar stays the text that was typed (``+15550100``, ``01234567``, ``NO``,
+``1e9``, ``2001-12-14 21:59:43``); only ``~``, ``null`` and an empty value mean
+nothing. The caller converts by field (dates where the field is a date).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 import yaml
 
@@ -58,7 +63,7 @@ class _UntrustedLoader(_StrictLoader):
             current = stack.pop()
             if id(current) in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, "aliases (*name) are not accepted", current.start_mark
+                    None, None, "anchors and aliases (&name, *name) are not accepted", current.start_mark
                 )
             seen.add(id(current))
             if isinstance(current, yaml.MappingNode):
@@ -69,9 +74,23 @@ class _UntrustedLoader(_StrictLoader):
         return super().construct_document(node)
 
 
+class _TextLoader(_UntrustedLoader):
+    """YAML 1.1 turns ``+15550100`` into a number and ``NO`` into False; here they stay text."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {
+        **{
+            first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
+            for first, resolvers in _UntrustedLoader.yaml_implicit_resolvers.items()
+        },
+        "": [("tag:yaml.org,2002:null", re.compile(r"^$"))],
+    }
+
+
 def _load(text: str | bytes, loader: type[yaml.SafeLoader], what: str) -> Any:
     try:
         return yaml.load(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        raise ValidationError(f"{what} is not valid YAML: {_marked(exc)}") from None
     except yaml.YAMLError as exc:
         raise ValidationError(f"{what} is not valid YAML: {_one_line(exc)}") from None
     except (RecursionError, UnicodeDecodeError) as exc:
@@ -84,12 +103,26 @@ def _one_line(exc: yaml.YAMLError) -> str:
     return " ".join(str(exc).split())
 
 
+def _marked(exc: yaml.MarkedYAMLError) -> str:
+    """``line 3, column 7: found a tab…`` instead of PyYAML's ``in "<unicode string>"``."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = " ".join(str(exc.problem or exc.context or "unreadable").split())
+    if mark is None:
+        return problem + "."
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}."
+
+
 def load_trusted(text: str | bytes, what: str = "the registry") -> Any:
     return _load(text, _StrictLoader, what)
 
 
 def load_untrusted(text: str | bytes, what: str) -> Any:
     return _load(text, _UntrustedLoader, what)
+
+
+def load_text(text: str | bytes, what: str) -> Any:
+    """A file a person wrote: plain scalars stay text (see the module's docstring)."""
+    return _load(text, _TextLoader, what)
 
 
 class _NoAliasDumper(_Dumper):  # type: ignore[valid-type,misc]

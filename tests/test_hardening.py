@@ -58,11 +58,14 @@ def test_paths_with_terminal_controls_are_printed_escaped(runner: Runner, regist
     assert "\x1b" not in exported.stderr and "\u202e" not in exported.stderr
 
     imported = runner.ok("import", str(export), "--dry-run")
-    assert imported.stdout.startswith("would add reference jane-doe (Jane Doe)\n")
+    assert imported.stdout.startswith(
+        "evil\\x1b]0;pwned\\x07\\u202egpj.exe.yaml: references[0]: would add reference jane-doe (Jane Doe)\n"
+    )
     done = runner.ok("import", str(export))
     assert (
         done.stdout
-        == f"Imported {tmp_path}/evil\\x1b]0;pwned\\x07\\u202egpj.exe.yaml: 1 added, 0 replaced, 0 skipped.\n"
+        == f"Imported {tmp_path}/evil\\x1b]0;pwned\\x07\\u202egpj.exe.yaml: 1 added, 0 completed, "
+        "0 already there, 0 replaced, 0 skipped.\n"
     )
 
     locked = runner.ok("--registry", str(hostile_registry), "lock")
@@ -437,7 +440,7 @@ def test_version_true_is_not_version_one(runner: Runner, registry: Path, tmp_pat
     result = runner("import", str(source))
     assert (result.exit_code, result.stderr) == (
         1,
-        "Error: In bool.yaml: refaudit True is not a number (write 'refaudit: 2').\n",
+        "Error: In bool.yaml: refaudit 'true' is not a schema version this refaudit reads (1 or 2).\n",
     )
 
 

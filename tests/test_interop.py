@@ -263,7 +263,7 @@ def test_handmade_references_csv_gets_ids(runner: Runner, registry: Path, tmp_pa
         'Name,Email,Organisation,Tags\nJosé Núñez,jose@example.com,Acme,"a; b"\nJane Doe,,,\n,,,\n', encoding="utf-8"
     )
     result = runner.ok("import", str(source))
-    assert result.stdout == f"Imported {source}: 2 added, 0 replaced, 0 skipped.\n"
+    assert result.stdout == f"Imported {source}: 2 added, 0 completed, 0 already there, 0 replaced, 0 skipped.\n"
     data = _yaml_export(runner, registry)
     assert [(r["id"], r["name"], r.get("tags")) for r in data["references"]] == [
         ("jose-nunez", "José Núñez", ["a", "b"]),
@@ -281,9 +281,9 @@ def test_dry_run_lists_the_plan_and_writes_nothing(runner: Runner, full: Path, t
     before = full.read_bytes()
     result = runner.ok("import", str(source), "--dry-run", "--on-conflict", "replace")
     assert result.stdout == (
-        "would replace reference jane-doe (Jane D.)\n"
-        "would add reference kim-lee (Kim Lee)\n"
-        "Dry run: 1 to add, 1 to replace, 0 to skip; nothing was written.\n"
+        "more.yaml: references[0]: would replace reference jane-doe (Jane D.)\n"
+        "more.yaml: references[1]: would add reference kim-lee (Kim Lee)\n"
+        "Dry run: 1 to add, 0 to complete, 0 already there, 1 to replace, 0 to skip; nothing was written.\n"
     )
     assert full.read_bytes() == before
 
@@ -315,7 +315,8 @@ def test_on_conflict_fails_by_default(runner: Runner, full: Path, tmp_path: Path
     result = runner("import", str(source))
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: 1 record(s) already exist in the registry: reference jane-doe (more.yaml: references[1]). "
+        "Error: 1 record(s) already exist in the registry with other values: "
+        "reference jane-doe (more.yaml: references[1]: name). "
         "Nothing was imported; use --on-conflict skip or --on-conflict replace.\n"
     )
     assert full.read_bytes() == before
@@ -338,7 +339,7 @@ def _big(path: Path) -> None:
 
 CASES: list[tuple[str, str, bytes | None, str]] = [
     ("yaml-bad-date", "bad.yaml", b"references:\n- {id: a, name: A, known_since: 2026-13-45}\n",
-     "'bad.yaml' holds an impossible date (month must be in 1..12); dates are YYYY-MM-DD."),
+     "In bad.yaml: references[0].known_since '2026-13-45' is not a date; use YYYY-MM-DD, e.g. 2026-03-01."),
     ("yaml-bad-date-text", "bad.yaml", b"references:\n- {id: a, name: A, known_since: 1st of May}\n",
      "In bad.yaml: references[0].known_since '1st of May' is not a date; use YYYY-MM-DD, e.g. 2026-03-01."),
     ("yaml-unknown-field", "bad.yaml", b"references:\n- {id: a, name: A, shoe_size: 9}\n",
@@ -349,7 +350,7 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
      "'bad.yaml' is not valid YAML"),
     ("yaml-billion-laughs", "bad.yaml",
      b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b]\n",
-     "aliases (*name) are not accepted"),
+     "anchors and aliases (&name, *name) are not accepted"),
     ("yaml-duplicate-key", "bad.yaml", b"references:\n- {id: a, name: A, name: B}\n", "duplicate key 'name'"),
     ("yaml-history", "bad.yaml", b"refaudit: 1\nhistory: []\n", "'bad.yaml' has unknown field(s): history"),
     ("yaml-not-utf8", "bad.yaml", "references:\n- {id: a, name: José}\n".encode("latin-1"),
@@ -369,9 +370,11 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
      "In references.csv, row 3, column known_since '2019-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-01."),
     ("csv-unknown-column", "references.csv", b"name,shoe_size\nJane,9\n",
      "'references.csv' has an unknown column 'shoe_size'; accepted: id, name, relationship, organization, title, "
-     "email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on."),
+     "email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on "
+     "(or --map COLUMN=FIELD, or --ignore-unknown)."),
     ("csv-missing-column", "applications.csv", b"id,company\nacme,Acme\n",
-     "'applications.csv' has no 'role', 'applied_on' column; it is required."),
+     "'applications.csv' has no 'role', 'applied_on' column; it is required "
+     "(name the column that holds it with --map COLUMN=FIELD)."),
     ("csv-missing-value", "references.csv", (_REF_HEADER + _GOOD_REF + "bob,,bob@example.com,\n").encode(),
      "In references.csv, row 3, column name is required."),
     ("csv-bad-email", "references.csv", (_REF_HEADER + "bob,Bob,bob(at)example,\n").encode(),
@@ -430,7 +433,7 @@ def test_import_records_history_without_personal_data(runner: Runner, full: Path
     """The import's history line counts records and names nobody."""
     result = runner.ok("history", "--json")
     summaries = [e["summary"] for e in json.loads(result.stdout)]
-    assert "imported 6 record(s), replaced 0, skipped 0" in summaries
+    assert "imported 6 record(s), completed 0, matched 0, replaced 0, skipped 0" in summaries
     assert not any("Jane" in s for s in summaries)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -67,57 +68,120 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
         click.echo(safe(path))
 
 
+def _mapping(values: tuple[str, ...]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values:
+        column, sep, target = value.rpartition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise UsageError(f"--map {value!r} is not COLUMN=FIELD, e.g. --map 'Full Name=name'.")
+        mapping[column.strip()] = target.strip()
+    return mapping
+
+
 @click.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=str, allow_dash=True))
+@click.option(
+    "--from",
+    "source",
+    type=choice(interop.SOURCES),
+    default="auto",
+    show_default=True,
+    help="Where the file comes from; auto recognises each by its header.",
+)
 @click.option("--format", "fmt", type=choice(interop.FORMATS), help="yaml, json or csv [default: from PATH].")
-@click.option("--dry-run", is_flag=True, help="Show what would be added, replaced or skipped; write nothing.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Read a spreadsheet's COLUMN as the registry field FIELD (repeatable).",
+)
+@click.option("--ignore-unknown", is_flag=True, help="Leave out columns refaudit does not know, and list them.")
+@click.option(
+    "--status", type=choice(("active", "resting")), help="Status of people added from contacts [default: resting]."
+)
+@click.option("--only", multiple=True, metavar="NAME", help="Import just this person (name or email; repeatable).")
+@click.option("--dry-run", is_flag=True, help="Show, row by row, what would be added, matched, replaced or skipped.")
 @click.option(
     "--on-conflict",
     type=choice(interop.CONFLICT_POLICIES),
     default="fail",
     show_default=True,
-    help="When an id already exists: fail, skip the incoming record, or replace the existing one.",
+    help="When a record exists with other values: fail, skip the incoming one, or replace the fields it gives.",
 )
 @pass_app
-def import_(app: AppContext, path: Path, fmt: str | None, dry_run: bool, on_conflict: str) -> None:
-    """Add records from an export or a hand-made CSV: all of them, or none.
+def import_(
+    app: AppContext,
+    path: str,
+    source: str,
+    fmt: str | None,
+    mapping: tuple[str, ...],
+    ignore_unknown: bool,
+    status: str | None,
+    only: tuple[str, ...],
+    dry_run: bool,
+    on_conflict: str,
+) -> None:
+    """Add records from an export, contacts or a job tracker: all of them, or none.
 
-    PATH is a YAML or JSON file, a CSV file, or a folder holding references.csv,
-    applications.csv and feedback.csv. Everything is checked before anything is
-    written; an error names the file, the row and the field. A hand-made
-    references.csv needs only a 'name' column; rows without an id get one.
+    PATH ('-' for standard input) is a refaudit YAML or JSON export, a CSV file or a
+    folder of refaudit CSVs, LinkedIn's Connections.csv, a Google Contacts CSV, a
+    vCard file (.vcf, 3.0 or 4.0), or a job tracker's CSV of applications; --from
+    auto recognises each. A row without an id matches a person by email, then by
+    name and organisation (an application by company, role and date), so importing
+    the same file twice adds nothing. People from contacts are added as 'resting'
+    unless --status active. Everything is checked before anything is written; an
+    error names the file, the row and the column.
 
     \b
     Example:
-      refaudit import backup.yaml --dry-run
-      refaudit import refs/ --on-conflict skip
-      refaudit import contacts.csv --format csv
+      refaudit import Connections.csv --dry-run
+      refaudit import contacts.vcf --only 'Jane Doe' --status active
+      refaudit import applications.csv --from tracker --map 'Firm=company'
+      refaudit import people.csv --map 'Full Name=name' --ignore-unknown
+      refaudit export | refaudit --registry other.refaudit import -
     """
-    filecheck.require_readable_source(path, "the import source", folder_ok=True)
-    incoming = interop.read(path, fmt.lower() if fmt else None)
+    if path != "-":
+        filecheck.require_readable_source(Path(path), "the import source", folder_ok=True)
+    options = interop.Options(
+        source=source.lower(),
+        fmt=fmt.lower() if fmt else None,
+        mapping=_mapping(mapping),
+        ignore_unknown=ignore_unknown,
+        status=status.lower() if status else None,
+        only=only,
+    )
+    incoming = interop.read(None if path == "-" else Path(path), options, sys.stdin.buffer)
+    if incoming.ignored:
+        click.echo(f"Ignored column(s): {', '.join(repr(c) for c in incoming.ignored)}.", err=True)
     today = app.today()
     policy = on_conflict.lower()
 
     def merge(reg: Registry) -> Change:
         return interop.merge(reg, incoming, policy, today)
 
+    shown = "standard input" if path == "-" else interop.shown(path)
     if dry_run:
         outcome = merge(app.read()).result
         assert isinstance(outcome, interop.Outcome)
         for action in outcome.actions:
-            click.echo(f"would {action.verb} {action.kind} {safe(action.id)} ({safe(action.label)})")
+            target = f" {action.kind} {safe(action.id)}" if action.kind != "row" else ""
+            where = f"{action.where}: " if action.where else ""
+            click.echo(f"{where}would {action.verb}{target} ({safe(action.label)})")
         click.echo(
-            f"Dry run: {outcome.count('add')} to add, {outcome.count('replace')} to replace, "
-            f"{outcome.count('skip')} to skip; nothing was written."
+            f"Dry run: {outcome.count('add')} to add, {outcome.count('complete')} to complete, "
+            f"{outcome.count('match')} already there, "
+            f"{outcome.count('replace')} to replace, {outcome.count('skip')} to skip; nothing was written."
         )
         return
     if incoming.count == 0 and incoming.owner is None:
-        click.echo(f"Nothing to import in {safe(path)}.")
+        click.echo(f"Nothing to import in {shown}.")
         return
     outcome = app.update("import", merge)
     click.echo(
-        f"Imported {safe(path)}: {outcome.count('add')} added, {outcome.count('replace')} replaced, "
-        f"{outcome.count('skip')} skipped."
+        f"Imported {shown}: {outcome.count('add')} added, {outcome.count('complete')} completed, "
+        f"{outcome.count('match')} already there, "
+        f"{outcome.count('replace')} replaced, {outcome.count('skip')} skipped."
     )
 
 

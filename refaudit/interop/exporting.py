@@ -1,0 +1,224 @@
+"""Export: the registry as YAML, JSON or three CSV files (which ``native`` reads back).
+
+Export is the registry exactly as SPEC shows it (no history, no counters). Files are
+created ``0600`` and never overwrite without ``force``. CSV cells that a spreadsheet
+would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) are prefixed
+with ``'``, as OWASP advises; so is a cell that already starts with ``'`` followed by
+one of those, so import can undo exactly what export did. List cells join their
+items with ``; `` (``\\;`` and ``\\\\`` escape a literal ``;`` and ``\\``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import io
+import json
+import os
+import secrets
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from refaudit import yamlio
+from refaudit.errors import RefauditError, ValidationError
+from refaudit.interop.records import RECORDS, SECTIONS
+from refaudit.model import Registry
+
+FORMATS = ("yaml", "json", "csv")
+CSV_NAMES = {section: f"{section}.csv" for section in SECTIONS}
+
+
+def _fields_typed(section: str, prefix: str) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(RECORDS[section]) if str(f.type).startswith(prefix))
+
+
+# Read from the model, so that a new list field exports and imports without a change here.
+LIST_FIELDS = {section: _fields_typed(section, "list[") for section in SECTIONS}
+# Lists of {reference, on}: ``briefed``, ``thanked``; a CSV cell reads "jane-doe on 2026-10-10; …".
+BRIEFING_FIELDS = {section: _fields_typed(section, "list[Briefing]") for section in SECTIONS}
+# Lists of {on, event, value}: ``timeline``; a CSV cell reads "2026-10-15 stage reference-check; …".
+EVENT_FIELDS = {section: _fields_typed(section, "list[Event]") for section in SECTIONS}
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
+_LIST_SEP = "; "
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def plain(registry: Registry) -> dict[str, Any]:
+    """The registry as SPEC shows it: no history, no feedback counter."""
+    return registry.to_plain(with_history=False)
+
+
+def to_yaml(registry: Registry) -> str:
+    return yamlio.dump(plain(registry))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(registry: Registry) -> str:
+    return json.dumps(plain(registry), indent=2, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def to_csv(registry: Registry) -> dict[str, str]:
+    """``{file name: CSV text}`` for the three record types, every field a column."""
+    data = plain(registry)
+    files = {}
+    for section in SECTIONS:
+        columns = RECORDS[section].FIELDS
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        for record in data[section]:
+            writer.writerow([_csv_cell(section, col, record.get(col)) for col in columns])
+        files[CSV_NAMES[section]] = out.getvalue()
+    return files
+
+
+def _csv_cell(section: str, column: str, value: Any) -> str:
+    if value is None:
+        text = ""
+    elif column in BRIEFING_FIELDS[section]:
+        text = _LIST_SEP.join(f"{b['reference']} on {b['on'].isoformat()}" for b in value)
+    elif column in EVENT_FIELDS[section]:
+        text = _LIST_SEP.join(
+            _escape_item(" ".join(str(e[k]) for k in ("on", "event", "value") if k in e)) for e in value
+        )
+    elif isinstance(value, list):
+        text = _LIST_SEP.join(_escape_item(str(v)) for v in value)
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return defuse(text)
+
+
+def defuse(cell: str) -> str:
+    """Prefix ``'`` so that a spreadsheet shows the cell as text instead of running it."""
+    if cell.startswith(_FORMULA_START) or (cell.startswith(_QUOTE) and cell[1:2].startswith((*_FORMULA_START, _QUOTE))):
+        return _QUOTE + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """Undo ``defuse``: drop the ``'`` it added, and only that."""
+    if cell.startswith(_QUOTE) and cell[1:2].startswith((*_FORMULA_START, _QUOTE)):
+        return cell[1:]
+    return cell
+
+
+def _escape_item(item: str) -> str:
+    return item.replace("\\", "\\\\").replace(";", "\\;")
+
+
+def split_list(cell: str) -> list[str]:
+    """Items of a list cell: split on ``;`` not escaped by ``\\``, each stripped, empty ones dropped."""
+    items: list[str] = []
+    current: list[str] = []
+    chars = iter(cell)
+    for c in chars:
+        if c == "\\":
+            nxt = next(chars, "")
+            current.append(nxt if nxt in ("\\", ";") else c + nxt)
+        elif c == ";":
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(c)
+    items.append("".join(current))
+    return [i.strip() for i in items if i.strip()]
+
+
+def guess_format(path: Path, *, default: str | None = None) -> str:
+    """The format a path's name (or being a folder) implies."""
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix == ".json":
+        return "json"
+    if suffix == ".csv" or path.is_dir():
+        return "csv"
+    if default is not None:
+        return default
+    raise ValidationError(f"cannot tell the format of {str(path)!r} from its name; pass --format yaml, json or csv.")
+
+
+def check_target(fmt: str, target: Path, *, force: bool, protected: Sequence[Path] = ()) -> None:
+    """Refuse a target that would overwrite without ``force``, or clobber the registry at all."""
+    paths = [target / n for n in CSV_NAMES.values()] if fmt == "csv" else [target]
+    for p in protected:
+        if any(_same_file(path, p) for path in paths):
+            raise RefauditError(f"refusing to write a plaintext export over {str(p)!r}.")
+    if fmt == "csv" and target.exists() and not target.is_dir():
+        raise RefauditError(f"{str(target)!r} is a file; a CSV export writes three files, so name a folder with -o.")
+    if fmt != "csv" and target.is_dir():
+        raise RefauditError(f"{str(target)!r} is a folder; name a file with -o.")
+    if not force:
+        existing = [repr(str(p)) for p in paths if p.exists() or p.is_symlink()]
+        if existing:
+            verb = "exists" if len(existing) == 1 else "exist"
+            raise RefauditError(f"{', '.join(existing)} already {verb}; refusing to overwrite (use --force).")
+
+
+def export(registry: Registry, fmt: str, target: Path, *, force: bool, protected: Sequence[Path] = ()) -> list[Path]:
+    """Write the plaintext copy; returns the files written (``0600``)."""
+    check_target(fmt, target, force=force, protected=protected)
+    if fmt != "csv":
+        text = to_yaml(registry) if fmt == "yaml" else to_json(registry)
+        write_private(target, text.encode("utf-8"), force=force)
+        return [target]
+    try:
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RefauditError(f"cannot create the folder {str(target)!r}: {exc.strerror or exc}.") from None
+    written = []
+    # The BOM makes spreadsheet programs read the file as UTF-8 instead of the local code page.
+    for name, text in to_csv(registry).items():
+        write_private(target / name, ("\ufeff" + text).encode("utf-8"), force=force)
+        written.append(target / name)
+    return written
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def write_private(path: Path, data: bytes, *, force: bool) -> None:
+    """Create ``path`` as ``0600``; an existing file is refused, or atomically replaced with ``force``."""
+    if path.is_dir():
+        raise RefauditError(f"{str(path)!r} is a folder; give a file name with -o.")
+    if not force and (path.exists() or path.is_symlink()):
+        raise RefauditError(f"{str(path)!r} already exists; refusing to overwrite it (use --force).")
+    target = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp") if force else path
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(target, flags, 0o600)
+    except FileExistsError:
+        raise RefauditError(f"{str(path)!r} already exists; refusing to overwrite it (use --force).") from None
+    except OSError as exc:
+        raise RefauditError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
+    try:
+        os.fchmod(fd, 0o600)  # whatever the umask says
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if force:
+            os.replace(target, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise RefauditError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
