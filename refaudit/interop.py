@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from refaudit import yamlio
+from refaudit.change import Change
 from refaudit.errors import RefauditError, ValidationError
 from refaudit.model import (
     MAX_NAME,
@@ -41,7 +42,6 @@ from refaudit.model import (
     slugify,
     unique_id,
 )
-from refaudit.service import Change
 
 FORMATS = ("yaml", "json", "csv")
 CONFLICT_POLICIES = ("fail", "skip", "replace")
@@ -501,7 +501,7 @@ class Outcome:
 _KINDS = {"references": "reference", "applications": "application", "feedback": "feedback"}
 
 
-def merge(registry: Registry, incoming: Incoming, on_conflict: str, today: date) -> Change:
+def merge(registry: Registry, incoming: Incoming, on_conflict: str, today: date) -> Change[Outcome]:
     """Add ``incoming`` to ``registry`` in memory; all or nothing (raises before any change shows).
 
     The caller passes a registry it may throw away on error (``service.update`` does).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import unicodedata
@@ -10,17 +9,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from refaudit import service, store, vault
-from refaudit.errors import RefauditError, UsageError, ValidationError
-from refaudit.model import Registry, parse_date
-from refaudit.settings import Settings
+from refaudit.errors import AuthError, RefauditError, UsageError, ValidationError
+
+if TYPE_CHECKING:  # the core is imported inside the methods that use it: --help stays light
+    from refaudit import service, store, vault
+    from refaudit.change import Change
+    from refaudit.model import Registry
+    from refaudit.settings import Settings
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
+
+TRIES = 3  # a mistyped passphrase at a terminal is asked again, as sudo does
 
 NO_SOURCE = (
     "no passphrase available: set REFAUDIT_PASSPHRASE (or REFAUDIT_SESSION from 'refaudit unlock'), "
@@ -104,31 +108,101 @@ class AppContext:
             return _nonempty(click.prompt(prompt, hide_input=True, err=True), "passphrase")
         raise UsageError(NO_SOURCE)
 
+    def _prompts(self) -> bool:
+        """Whether the passphrase would come from a person at a terminal (who may retype it)."""
+        return (
+            self._passphrase is None
+            and not self.passphrase_file
+            and "REFAUDIT_PASSPHRASE" not in os.environ
+            and stdin_is_terminal()
+        )
+
     def new_secret(self, env_name: str, file_path: str | None, what: str = "new passphrase") -> str:
-        """A passphrase being set: from its file or variable, else asked twice on a terminal."""
+        """A passphrase being set: from its file or variable, else asked twice on a terminal.
+
+        At a terminal a weak passphrase is explained and must be confirmed (or another chosen).
+        """
         if file_path:
             return _nonempty(_read_secret_file(file_path, what), what)
         env = os.environ.get(env_name)
         if env is not None:
             return _nonempty(env, what)
-        if stdin_is_terminal():
+        if not stdin_is_terminal():
+            raise UsageError(f"no {what}: set {env_name} or use --{what.replace(' ', '-')}-file, or run on a terminal.")
+        from refaudit import strength
+
+        while True:
             value = click.prompt(what.capitalize(), hide_input=True, confirmation_prompt=True, err=True)
-            return _nonempty(value, what)
-        raise UsageError(f"no {what}: set {env_name} or use --{what.replace(' ', '-')}-file, or run on a terminal.")
+            weak = strength.weakness(_nonempty(value, what))
+            if weak is None:
+                return str(value)
+            click.echo(f"Warning: {weak}", err=True)
+            if click.confirm("Use it anyway?", default=False, err=True):
+                return str(value)
+
+    # --- unlocking: each a strategy for service.Context -----------------------------
 
     def unlock(self, blob: bytes) -> vault.Keyring:
         """Unlock with a live session when there is one, else with the passphrase."""
         token = os.environ.get("REFAUDIT_SESSION")
         if token and not self.passphrase_file and "REFAUDIT_PASSPHRASE" not in os.environ:
-            from refaudit import session
+            return self.unlock_with_session(blob)
+        return self.unlock_with_passphrase(blob)
 
-            file_id, data_key = session.resolve(token, self.store().path)
-            return vault.unlock_key(blob, file_id, data_key)
-        return vault.unlock_passphrase(blob, self.passphrase())
+    def unlock_with_session(self, blob: bytes) -> vault.Keyring:
+        """Unlock with the live session in REFAUDIT_SESSION only; never prompts."""
+        from refaudit import session, vault
+
+        file_id, data_key = session.resolve(os.environ.get("REFAUDIT_SESSION", ""), self.store().path)
+        return vault.unlock_key(blob, file_id, data_key)
+
+    def unlock_with_passphrase(self, blob: bytes, prompt: str = "Passphrase") -> vault.Keyring:
+        """Unlock with the passphrase (never a session); a person at a terminal gets three tries."""
+        from refaudit import vault
+
+        return self._tries(lambda: self.passphrase(prompt), lambda text: vault.unlock_passphrase(blob, text))
+
+    def unlock_with_recovery(self, blob: bytes) -> vault.Keyring:
+        """Unlock with the recovery key: REFAUDIT_RECOVERY_KEY, else asked (three tries) at a terminal."""
+        from refaudit import vault
+
+        given = os.environ.get("REFAUDIT_RECOVERY_KEY")
+        if given is not None:
+            return vault.unlock_recovery(blob, given)
+        if not stdin_is_terminal():
+            raise UsageError("no recovery key: set REFAUDIT_RECOVERY_KEY, or run on a terminal.")
+
+        def ask() -> str:
+            return str(click.prompt("Recovery key", hide_input=True, err=True))
+
+        return self._tries(ask, lambda text: vault.unlock_recovery(blob, text), interactive=True, what="recovery key")
+
+    def _tries(
+        self,
+        ask: Callable[[], str],
+        open_with: Callable[[str], vault.Keyring],
+        *,
+        interactive: bool | None = None,
+        what: str = "passphrase",
+    ) -> vault.Keyring:
+        """``open_with(ask())``; a person at a terminal may retype a wrong secret up to ``TRIES`` times."""
+        if not (self._prompts() if interactive is None else interactive):
+            return open_with(ask())
+        for left in range(TRIES - 1, -1, -1):
+            try:
+                return open_with(ask())
+            except AuthError as exc:
+                self._passphrase = None
+                if left == 0:
+                    raise AuthError(f"{exc} ({TRIES} tries).") from None
+                click.echo(f"Wrong {what}, try again ({left} left).", err=True)
+        raise AssertionError("unreachable: the last try returns or raises")  # pragma: no cover
 
     # --- the registry --------------------------------------------------------------
 
     def store(self) -> store.Store:
+        from refaudit import store
+
         raw = os.environ.get("REFAUDIT_LOCK_TIMEOUT", "")
         try:
             timeout = float(raw) if raw else store.DEFAULT_LOCK_TIMEOUT
@@ -136,17 +210,28 @@ class AppContext:
             raise ValidationError(f"REFAUDIT_LOCK_TIMEOUT {raw!r} is not a number of seconds.") from None
         return store.Store(self.registry_path, lock_timeout=timeout)
 
-    def context(self) -> service.Context:
+    def context(self, unlock: Callable[[bytes], vault.Keyring] | None = None, *, warn: bool = True) -> service.Context:
+        """The service's context; ``unlock`` is how to open the registry (default: session, else passphrase).
+
+        ``warn=False`` keeps quiet about where the registry lives (shell completion).
+        """
+        from refaudit import service
+
         st = self.store()
-        for warning in st.warnings():
+        for warning in st.warnings() if warn else []:
             click.echo(f"Warning: {warning}", err=True)
-        return service.Context(store=st, unlock=self.unlock, now=self.now)
+        return service.Context(store=st, unlock=unlock or self.unlock, now=self.now)
 
     def read(self) -> Registry:
+        from refaudit import service
+
         return service.read(self.context())
 
-    def update(self, command: str, change: Callable[[Registry], service.Change], **kw: Any) -> Any:
-        return service.update(self.context(), command, change, **kw)
+    def update(self, command: str, change: Callable[[Registry], Change[T]], *, scrub_backup: bool = False) -> T:
+        """Run ``change`` through ``service.update``: passphrase first, then lock, change, save."""
+        from refaudit import service
+
+        return service.update(self.context(), command, change, scrub_backup=scrub_backup)
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -163,6 +248,8 @@ class DateType(click.ParamType[date]):
             return value
         try:
             label = param.opts[0] if param and param.opts else "date"
+            from refaudit.model import parse_date
+
             result = parse_date(label, value)
         except ValidationError as exc:
             self.fail(str(exc), param, ctx)
@@ -180,14 +267,10 @@ def choice(values: Sequence[str]) -> click.Choice[str]:
 # --- output ------------------------------------------------------------------------------
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
+    from refaudit import jsonio
+
+    click.echo(jsonio.dumps(data, indent=2))
 
 
 def width(text: str) -> int:

@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 import click
 
-from refaudit import applications, feedback, resolve
 from refaudit.cli._common import DATE, AppContext, choice, echo_json, pass_app, table
 from refaudit.cli.session_cmd import complete_app, complete_ref
 from refaudit.model import OUTCOMES, STAGES, Application, Registry
@@ -62,6 +61,8 @@ def add(
       refaudit app add "Acme Corp" --role "Data Analyst" --applied 2026-10-01 \\
           --via Hays --ref jane --ref "Bob Smith"
     """
+    from refaudit import applications, resolve
+
     today = app.today()
 
     def change(reg: Registry) -> Any:
@@ -107,6 +108,8 @@ def list_(app: AppContext, only_open: bool, as_json: bool) -> None:
 
 def show_data(reg: Registry, a: Application) -> dict[str, Any]:
     """The application as the registry holds it, plus the reports logged against it (newest first)."""
+    from refaudit import feedback
+
     data = a.to_json()
     data["feedback"] = [f.to_json() for f in feedback.newest_first([f for f in reg.feedback if f.application == a.id])]
     return data
@@ -160,6 +163,8 @@ def show(app: AppContext, app_query: str, as_json: bool) -> None:
       refaudit app show acme
       refaudit app show acme-data-analyst --json
     """
+    from refaudit import resolve
+
     reg = app.read()
     target = resolve.application(reg, app_query)
     data = show_data(reg, target)
@@ -199,6 +204,8 @@ def update(
       refaudit app update acme --outcome rejected --reason "more experience"
       refaudit app update globex --outcome offer --thanked jane --note "Start date 1 March"
     """
+    from refaudit import applications, resolve
+
     today = app.today()
 
     def change(reg: Registry) -> Any:
@@ -236,6 +243,8 @@ def debrief(
       refaudit app debrief acme --reason "went with a candidate with more experience" \\
           --criticism "Could show more SQL depth" --lead "Globex is hiring analysts"
     """
+    from refaudit import applications, resolve
+
     today = app.today()
 
     def change(reg: Registry) -> Any:
@@ -243,7 +252,3 @@ def debrief(
         return applications.debrief(reg, target, today, reason=reason, criticism=list(criticism), leads=list(leads))
 
     click.echo(f"Debriefed {app.update('app debrief', change)}.")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(app_group)

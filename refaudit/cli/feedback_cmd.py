@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from refaudit import feedback, resolve
 from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
 from refaudit.cli.session_cmd import complete_app, complete_ref
 from refaudit.model import CERTAINTIES, SENTIMENTS, SOURCES, Registry
@@ -63,6 +62,8 @@ def log(
           --topic reliability
       refaudit feedback log bob --sentiment no-response --source employer --app acme
     """
+    from refaudit import feedback, resolve
+
     today = app.today()
     report = feedback.Report(
         sentiment=sentiment.lower(),
@@ -101,6 +102,8 @@ def list_(app: AppContext, ref_query: str | None, app_query: str | None, as_json
       refaudit feedback list
       refaudit feedback list jane --app acme --json
     """
+    from refaudit import feedback, resolve
+
     reg = app.read()
     entries = reg.feedback
     if ref_query is not None:
@@ -139,6 +142,8 @@ def remove(app: AppContext, feedback_id: str, yes: bool) -> None:
       refaudit feedback remove f3
       refaudit feedback remove f3 --yes
     """
+    from refaudit import feedback
+
     entry = feedback.find(app.read(), feedback_id)
     confirm_or_yes(f"Delete report {entry.id} ({entry.sentiment}, on {entry.reference}, {entry.reported_on})?", yes)
 
@@ -146,7 +151,3 @@ def remove(app: AppContext, feedback_id: str, yes: bool) -> None:
         return feedback.remove(reg, feedback.find(reg, entry.id))
 
     click.echo(f"Removed report {app.update('feedback remove', change)}.")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(feedback_group)

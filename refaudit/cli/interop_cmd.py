@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from refaudit import editing, interop
+from refaudit import interop
 from refaudit.cli._common import AppContext, choice, pass_app, stdin_is_terminal
 from refaudit.errors import UsageError
 from refaudit.model import Registry
-from refaudit.service import Change
+
+if TYPE_CHECKING:
+    from refaudit.change import Change
 
 _UNENCRYPTED = (
     "Warning: {what} NOT encrypted: your references' personal data in plain text. "
@@ -94,7 +97,7 @@ def import_(app: AppContext, path: Path, fmt: str | None, dry_run: bool, on_conf
     today = app.today()
     policy = on_conflict.lower()
 
-    def merge(reg: Registry) -> Change:
+    def merge(reg: Registry) -> Change[interop.Outcome]:
         return interop.merge(reg, incoming, policy, today)
 
     if dry_run:
@@ -125,27 +128,28 @@ def edit(app: AppContext) -> None:
     An invalid file is reported and, on a terminal, offered back to you to fix
     (like visudo); without a terminal it is an error and nothing is written.
     Quitting without saving changes nothing. The plaintext lives in a private
-    folder on tmpfs and is removed afterwards, whatever happens.
+    folder on tmpfs and is removed afterwards, whatever happens. The passphrase
+    is asked first; then the registry stays locked while the editor is open (as
+    visudo does), so other refaudit commands that change it wait or exit 5.
 
     \b
     Example:
       refaudit edit
       EDITOR=nano refaudit edit
     """
-    summary = editing.edit(
-        app.context(),
-        editor=editing.editor_command(os.environ),
-        retry=_ask_reopen if stdin_is_terminal() else None,
-        warn=lambda text: click.echo(f"Warning: {text}", err=True),
-    )
+    from refaudit import editing
+
+    editor, label, today = editing.editor_command(os.environ), str(app.store().path), app.today()
+    retry = _ask_reopen if stdin_is_terminal() else None
+
+    def change(reg: Registry) -> Change[str | None]:
+        warn = lambda text: click.echo(f"Warning: {text}", err=True)  # noqa: E731
+        return editing.edit(reg, label=label, today=today, editor=editor, retry=retry, warn=warn)
+
+    summary = app.update("edit", change)
     click.echo("No changes; nothing was written." if summary is None else f"Saved: {summary}.")
 
 
 def _ask_reopen(message: str) -> bool:
     click.echo(f"Error: {message}", err=True)
     return click.confirm("Re-open the editor to fix it? ('n' discards your changes)", default=True, err=True)
-
-
-def register(group: click.Group) -> None:
-    for command in (export, import_, edit):
-        group.add_command(command)

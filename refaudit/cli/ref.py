@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from refaudit import feedback, references, resolve
 from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
 from refaudit.cli.session_cmd import complete_ref
 from refaudit.model import RELATIONSHIPS, STATUSES, Reference, Registry
+
+if TYPE_CHECKING:
+    from refaudit import references
 
 
 def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -31,6 +33,8 @@ def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _fields(**kw: Any) -> references.RefFields:
+    from refaudit import references
+
     kw["tags"] = list(kw.get("tags") or [])
     return references.RefFields(**kw)
 
@@ -82,6 +86,8 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
       refaudit ref add "Jane Doe" --relationship manager --org "Acme Corp" \\
           --email jane@example.com --phone "+1 555 0100" --tag technical
     """
+    from refaudit import references
+
     today = app.today()
     namesakes: list[str] = []
 
@@ -129,6 +135,8 @@ def list_(app: AppContext, status: str | None, as_json: bool) -> None:
 
 
 def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
+    from refaudit import feedback
+
     apps = sorted(reg.applications_for(r.id), key=lambda a: (a.applied_on, a.id), reverse=True)
     reports = feedback.newest_first(reg.feedback_for(r.id))
     data = r.to_json()
@@ -159,6 +167,8 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
       refaudit ref show jane
       refaudit ref show jane-doe --json
     """
+    from refaudit import resolve
+
     reg = app.read()
     data = show_data(reg, resolve.reference(reg, ref_query))
     if as_json:
@@ -198,6 +208,8 @@ def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
     Example:
       refaudit ref edit jane --phone "+1 555 0199" --title "Director of Data"
     """
+    from refaudit import references, resolve
+
     today = app.today()
 
     def change(reg: Registry) -> Any:
@@ -219,6 +231,8 @@ def status(app: AppContext, ref_query: str, status: str, note: str | None) -> No
       refaudit ref status jane dropped --note "Said I struggled with deadlines"
       refaudit ref status bob resting
     """
+    from refaudit import references, resolve
+
     today = app.today()
 
     def change(reg: Registry) -> Any:
@@ -242,6 +256,8 @@ def remove(app: AppContext, ref_query: str, yes: bool) -> None:
       refaudit ref remove "Bob Smith"
       refaudit ref remove bob-smith --yes
     """
+    from refaudit import references, resolve
+
     reg = app.read()
     target = resolve.reference(reg, ref_query)
     confirm_or_yes(f"Erase {target.name} ({target.id}) and every report about them?", yes)
@@ -254,7 +270,3 @@ def remove(app: AppContext, ref_query: str, yes: bool) -> None:
         f"Removed {removed.name} ({removed.id}): {removed.feedback} report(s) erased, "
         f"taken off {removed.applications} application(s)."
     )
-
-
-def register(group: click.Group) -> None:
-    group.add_command(ref)
