@@ -6,7 +6,6 @@ import importlib
 import os
 import sys
 from collections.abc import Iterator, Mapping, MutableMapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -143,7 +142,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 @click.option(
     "--registry",
     "registry",
-    type=click.Path(path_type=Path),
+    type=click.Path(),  # a str: pathlib is imported only when a command runs
     envvar="REFAUDIT_REGISTRY",
     help="Registry file [env REFAUDIT_REGISTRY; default: registry.refaudit in your user data folder].",
 )
@@ -165,9 +164,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 )
 @click.version_option(__version__, prog_name="refaudit")
 @click.pass_context
-def cli(
-    ctx: click.Context, registry: Path | None, config: str | None, passphrase_file: str | None, debug: bool
-) -> None:
+def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase_file: str | None, debug: bool) -> None:
     """Find out whether one of your own references is costing you offers.
 
     refaudit keeps an encrypted registry of your references, the applications you gave
@@ -186,8 +183,10 @@ def cli(
     The passphrase comes from --passphrase-file, REFAUDIT_PASSPHRASE, a session
     (REFAUDIT_SESSION from 'refaudit unlock'), or a prompt on a terminal.
     """
+    from pathlib import Path
+
     ctx.obj = AppContext(
-        registry_path=registry or default_registry_path(),
+        registry_path=Path(registry) if registry else default_registry_path(),
         config_path=config,
         passphrase_file=passphrase_file,
         debug=debug,

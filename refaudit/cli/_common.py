@@ -8,14 +8,15 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from refaudit.errors import AuthError, RefauditError, UsageError, ValidationError
 
-if TYPE_CHECKING:  # the core is imported inside the methods that use it: --help stays light
+if TYPE_CHECKING:  # the core and pathlib is imported inside the methods that use it: --help stays light
+    from pathlib import Path
+
     from refaudit import service, store, vault
     from refaudit.change import Change
     from refaudit.model import Registry
@@ -33,6 +34,8 @@ NO_SOURCE = (
 
 
 def default_registry_path() -> Path:
+    from pathlib import Path
+
     import platformdirs
 
     return Path(platformdirs.user_data_dir("refaudit", appauthor=False)) / "registry.refaudit"
@@ -262,6 +265,42 @@ DATE = DateType()
 
 def choice(values: Sequence[str]) -> click.Choice[str]:
     return click.Choice(list(values), case_sensitive=False)
+
+
+class LazyChoice(click.Choice[str]):
+    """A case-insensitive choice among values the core defines, read when first needed.
+
+    ``LazyChoice("model", "STAGES")`` is ``refaudit.model.STAGES``; listing commands and
+    completing option names then never import the core module.
+    """
+
+    def __init__(self, module: str, attr: str, *extra: str) -> None:
+        self._source = (module, attr, extra)
+        self._loaded: tuple[str, ...] | None = None
+        super().__init__((), case_sensitive=False)
+
+    @property  # click.Choice keeps a plain attribute; this one loads on first use
+    def choices(self) -> tuple[str, ...]:
+        if self._loaded is None:
+            import importlib
+
+            module, attr, extra = self._source
+            self._loaded = (*getattr(importlib.import_module(f"refaudit.{module}"), attr), *extra)
+        return self._loaded
+
+    @choices.setter
+    def choices(self, value: Sequence[str]) -> None:
+        pass  # click.Choice.__init__ assigns (); the values come from the core when first read
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if ctx is not None and ctx.resilient_parsing and self._loaded is None:
+            return str(value)  # shell completion parses defaults too; checking them would load the core
+        return super().convert(value, param, ctx)
+
+
+def lazy_choice(module: str, attr: str, *extra: str) -> click.Choice[str]:
+    """``choice(refaudit.<module>.<attr> + extra)``, without importing the module until it is needed."""
+    return LazyChoice(module, attr, *extra)
 
 
 # --- output ------------------------------------------------------------------------------

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, choice, echo_json, pass_app, table
+from refaudit.cli._common import DATE, AppContext, echo_json, lazy_choice, pass_app, table
 from refaudit.cli.session_cmd import complete_app, complete_ref
-from refaudit.model import OUTCOMES, STAGES, Application, Registry
+
+if TYPE_CHECKING:
+    from refaudit.model import Application, Registry
 
 
 @click.group("app")
@@ -176,8 +178,8 @@ def show(app: AppContext, app_query: str, as_json: bool) -> None:
 
 @app_group.command("update")
 @click.argument("app_query", metavar="APP", shell_complete=complete_app)
-@click.option("--stage", type=choice(STAGES), help="How far it got.")
-@click.option("--outcome", type=choice(OUTCOMES), help="How it ended (pending while open).")
+@click.option("--stage", type=lazy_choice("model", "STAGES"), help="How far it got.")
+@click.option("--outcome", type=lazy_choice("model", "OUTCOMES"), help="How it ended (pending while open).")
 @click.option("--reason", help="The reason the employer gave.")
 @_refs_option("--ref", "refs", "Add a reference you gave (repeatable).")
 @_refs_option("--briefed", None, "You told this reference the call is coming, today (repeatable).")

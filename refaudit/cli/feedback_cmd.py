@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
+from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app, table
 from refaudit.cli.session_cmd import complete_app, complete_ref
-from refaudit.model import CERTAINTIES, SENTIMENTS, SOURCES, Registry
+
+if TYPE_CHECKING:
+    from refaudit.model import Registry
 
 
 @click.group("feedback")
@@ -27,10 +29,14 @@ def feedback_group() -> None:
 
 @feedback_group.command("log")
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
-@click.option("--sentiment", "-s", required=True, type=choice(SENTIMENTS), help="What the report said, overall.")
-@click.option("--source", type=choice(SOURCES), default="other", show_default=True, help="Who told you.")
 @click.option(
-    "--certainty", type=choice(CERTAINTIES), default="direct", show_default=True,
+    "--sentiment", "-s", required=True, type=lazy_choice("model", "SENTIMENTS"), help="What the report said, overall."
+)
+@click.option(
+    "--source", type=lazy_choice("model", "SOURCES"), default="other", show_default=True, help="Who told you."
+)
+@click.option(
+    "--certainty", type=lazy_choice("model", "CERTAINTIES"), default="direct", show_default=True,
     help="verbatim: their exact words; direct: someone who heard it told you; hearsay; inferred.",
 )  # fmt: skip
 @click.option("--app", "app_query", metavar="APP", shell_complete=complete_app, help="The application it was about.")

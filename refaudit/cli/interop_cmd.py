@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit import interop
-from refaudit.cli._common import AppContext, choice, pass_app, stdin_is_terminal
+from refaudit.cli._common import AppContext, lazy_choice, pass_app, stdin_is_terminal
 from refaudit.errors import UsageError
-from refaudit.model import Registry
 
 if TYPE_CHECKING:
     from refaudit.change import Change
+    from refaudit.interop import Outcome
+    from refaudit.model import Registry
 
 _UNENCRYPTED = (
     "Warning: {what} NOT encrypted: your references' personal data in plain text. "
@@ -23,7 +23,9 @@ _UNENCRYPTED = (
 
 
 @click.command()
-@click.option("--format", "fmt", type=choice(interop.FORMATS), help="yaml, json or csv [default: from -o, else yaml].")
+@click.option(
+    "--format", "fmt", type=lazy_choice("interop", "FORMATS"), help="yaml, json or csv [default: from -o, else yaml]."
+)
 @click.option(
     "-o",
     "--output",
@@ -45,6 +47,8 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
       refaudit export --format json | jq '.references[].name'
       refaudit export --format csv -o refs/
     """
+    from refaudit import interop
+
     fmt = fmt.lower() if fmt else None
     if output is None or output == "-":
         fmt = fmt or "yaml"
@@ -69,11 +73,11 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
 
 @click.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=choice(interop.FORMATS), help="yaml, json or csv [default: from PATH].")
+@click.option("--format", "fmt", type=lazy_choice("interop", "FORMATS"), help="yaml, json or csv [default: from PATH].")
 @click.option("--dry-run", is_flag=True, help="Show what would be added, replaced or skipped; write nothing.")
 @click.option(
     "--on-conflict",
-    type=choice(interop.CONFLICT_POLICIES),
+    type=lazy_choice("interop", "CONFLICT_POLICIES"),
     default="fail",
     show_default=True,
     help="When an id already exists: fail, skip the incoming record, or replace the existing one.",
@@ -93,11 +97,13 @@ def import_(app: AppContext, path: Path, fmt: str | None, dry_run: bool, on_conf
       refaudit import refs/ --on-conflict skip
       refaudit import contacts.csv --format csv
     """
+    from refaudit import interop
+
     incoming = interop.read(path, fmt.lower() if fmt else None)
     today = app.today()
     policy = on_conflict.lower()
 
-    def merge(reg: Registry) -> Change[interop.Outcome]:
+    def merge(reg: Registry) -> Change[Outcome]:
         return interop.merge(reg, incoming, policy, today)
 
     if dry_run:

@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
+from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app, table
 from refaudit.cli.session_cmd import complete_ref
-from refaudit.model import RELATIONSHIPS, STATUSES, Reference, Registry
 
 if TYPE_CHECKING:
     from refaudit import references
+    from refaudit.model import Reference, Registry
 
 
 def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--relationship", "-r", type=choice(RELATIONSHIPS), help="How you know them."),
+        click.option("--relationship", "-r", type=lazy_choice("model", "RELATIONSHIPS"), help="How you know them."),
         click.option("--org", "organization", help="Their organisation."),
         click.option("--title", help="Their job title."),
         click.option("--email", help="Email address."),
@@ -106,7 +106,9 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
 
 
 @ref.command("list")
-@click.option("--status", type=choice((*STATUSES, "all")), help="Which references (default: all but dropped).")
+@click.option(
+    "--status", type=lazy_choice("model", "STATUSES", "all"), help="Which references (default: all but dropped)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_(app: AppContext, status: str | None, as_json: bool) -> None:
@@ -220,7 +222,7 @@ def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
 
 @ref.command("status")
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
-@click.argument("status", type=choice(STATUSES))
+@click.argument("status", type=lazy_choice("model", "STATUSES"))
 @click.option("--note", help="Why (kept with the date).")
 @pass_app
 def status(app: AppContext, ref_query: str, status: str, note: str | None) -> None:

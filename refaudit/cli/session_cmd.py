@@ -16,7 +16,6 @@ from click.shell_completion import CompletionItem, get_completion_class
 
 from refaudit.cli._common import AppContext, default_registry_path, pass_app
 from refaudit.errors import RefauditError
-from refaudit.model import fold
 
 if TYPE_CHECKING:
     from refaudit.model import Registry
@@ -117,6 +116,8 @@ def _session_registry(ctx: click.Context) -> Registry | None:
 
 
 def _matches(incomplete: str, pairs: list[tuple[str, str]]) -> list[CompletionItem]:
+    from refaudit.model import fold
+
     query = fold(incomplete)
     return [
         CompletionItem(rid, help=label)
