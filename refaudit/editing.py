@@ -26,10 +26,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from refaudit import history, interop, yamlio
+from refaudit import fileio, history, interop, yamlio
 from refaudit.change import Change
 from refaudit.errors import RefauditError, ValidationError
-from refaudit.model import Registry, future_fields
+from refaudit.model import Registry, feedback_number, future_fields
 
 SHM = Path("/dev/shm")
 FILE_NAME = "registry.yaml"
@@ -154,7 +154,7 @@ def parse(text: str, current: Registry, today: date) -> Registry:
             future = future_fields(record, today)
             if future:
                 raise ValidationError(f"{section}[{i}] ({record.id}): {future[0]} is in the future.")
-    numbers = [int(f.id[1:]) for f in new.feedback if f.id[:1] == "f" and f.id[1:].isdigit() and len(f.id) < 11]
+    numbers = [n for f in new.feedback if (n := feedback_number(f.id)) is not None]
     new.feedback_seq = max([new.feedback_seq, *numbers])
     return new
 
@@ -204,9 +204,7 @@ def _workspace(base: Path, text: str) -> Iterator[Path]:
         raise RefauditError(f"cannot create a private folder in {str(base)!r}: {exc.strerror or exc}.") from None
     try:
         path = folder / FILE_NAME
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+        fileio.create_private(path, text.encode("utf-8"))
         yield path
     finally:
         _shred(folder)

@@ -25,6 +25,7 @@ from refaudit.model import (
     Registry,
     check_choice,
     check_text,
+    feedback_id,
     parse_date,
     require_text,
 )
@@ -99,7 +100,7 @@ def find(reg: Registry, typed: str) -> Feedback:
     """The report whose id the user typed: ``f12``, ``F12`` or ``12``."""
     text = typed.strip()
     m = _TYPED_ID.match(text)
-    wanted = f"f{int(m.group(1))}" if m else text
+    wanted = feedback_id(int(m.group(1))) if m else text
     for f in reg.feedback:
         if f.id == wanted or f.id == text:
             return f

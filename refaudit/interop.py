@@ -13,21 +13,18 @@ before the registry is touched; errors name the file, the row and the field.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import io
-import json
 import os
 import re
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from refaudit import yamlio
+from refaudit import fileio, jsonio, yamlio
 from refaudit.change import Change
 from refaudit.errors import RefauditError, ValidationError
 from refaudit.model import (
@@ -38,6 +35,7 @@ from refaudit.model import (
     Reference,
     Registry,
     check_text,
+    feedback_number,
     future_fields,
     slugify,
     unique_id,
@@ -87,14 +85,8 @@ def to_yaml(registry: Registry) -> str:
     return yamlio.dump(plain(registry))
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def to_json(registry: Registry) -> str:
-    return json.dumps(plain(registry), indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    return jsonio.dumps(plain(registry), indent=2) + "\n"
 
 
 def to_csv(registry: Registry) -> dict[str, str]:
@@ -222,30 +214,15 @@ def write_private(path: Path, data: bytes, *, force: bool) -> None:
         raise RefauditError(f"{str(path)!r} is a folder; give a file name with -o.")
     if not force and (path.exists() or path.is_symlink()):
         raise RefauditError(f"{str(path)!r} already exists; refusing to overwrite it (use --force).")
-    target = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp") if force else path
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(target, flags, 0o600)
+        if force:
+            fileio.replace_private(path, data)
+        else:
+            fileio.create_private(path, data)
     except FileExistsError:
         raise RefauditError(f"{str(path)!r} already exists; refusing to overwrite it (use --force).") from None
     except OSError as exc:
         raise RefauditError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
-    try:
-        os.fchmod(fd, 0o600)  # whatever the umask says
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if force:
-            os.replace(target, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise RefauditError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise
 
 
 # --- import: reading ------------------------------------------------------------------------
@@ -311,25 +288,7 @@ def _read_text(path: Path) -> str:
 
 
 def _load_json(text: str, name: str) -> Any:
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                raise ValidationError(f"{name!r} is not valid: the key {key!r} appears twice in one object.")
-            result[key] = value
-        return result
-
-    def no_constants(token: str) -> Any:
-        raise ValidationError(f"{name!r} is not valid JSON: {token} is not a value refaudit accepts.")
-
-    try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"{name!r} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        ) from None
-    except RecursionError:
-        raise ValidationError(f"{name!r} is nested too deeply to be a refaudit export.") from None
+    return jsonio.loads(text, repr(name))
 
 
 def _from_plain(data: Any, name: str) -> Incoming:
@@ -616,5 +575,4 @@ def _check_links(registry: Registry, incoming: Incoming) -> None:
 
 
 def _feedback_number(feedback_id: str) -> int:
-    match = re.fullmatch(r"f(\d{1,9})", feedback_id)
-    return int(match.group(1)) if match else 0
+    return feedback_number(feedback_id) or 0

@@ -51,7 +51,7 @@ def loads(text: str | bytes, label: str) -> Any:
     except UnicodeDecodeError:
         raise ValidationError(f"{label} is not valid JSON: it is not UTF-8 text.") from None
     except RecursionError:
-        raise ValidationError(f"{label} is nested too deeply to be a refaudit document.") from None
+        raise ValidationError(f"{label} is nested too deeply to be a refaudit export.") from None
 
 
 __all__ = ["dumps", "loads"]
