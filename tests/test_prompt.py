@@ -202,3 +202,27 @@ def test_a_weak_passphrase_from_the_environment_is_taken_as_given(runner: Runner
     """Scripts are unchanged: no prompt and no warning without a terminal."""
     result = runner("init", *CHEAP_KDF, "--no-recovery-key", env={"REFAUDIT_PASSPHRASE": "abc"})
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_recover_asks_the_recovery_key_again_then_the_new_passphrase(
+    runner: Runner, tmp_path: Path, terminals: list[Terminal]
+) -> None:
+    """A mistyped recovery key at a terminal is asked again; then the new passphrase, which opens the file."""
+    created = runner.ok("init", *CHEAP_KDF).stdout
+    recovery_key = created.split("Recovery key: ")[1].strip()
+    t = Terminal("recover")
+    terminals.append(t)
+    t.expect("Recovery key: ")
+    typo = ("1" if recovery_key[0] == "0" else "0") + recovery_key[1:]  # one character: the CRC always sees it
+    t.type(typo)
+    assert t.expect("Recovery key: ") == (
+        "\nWrong recovery key (the recovery key's checksum does not match — check for a mistyped character), "
+        "try again (2 left).\nRecovery key: "
+    )
+    t.type(recovery_key)
+    t.expect("New passphrase: ")
+    t.type("another horse battery staple")
+    t.expect("Repeat for confirmation: ")
+    t.type("another horse battery staple")
+    assert t.finish() == (0, "\nPassphrase reset with the recovery key.\n")
+    vault.unlock_passphrase((tmp_path / "registry.refaudit").read_bytes(), "another horse battery staple")

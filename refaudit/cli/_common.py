@@ -198,7 +198,9 @@ class AppContext:
                 self._passphrase = None
                 if left == 0:
                     raise AuthError(f"{exc} ({TRIES} tries).") from None
-                click.echo(f"Wrong {what}, try again ({left} left).", err=True)
+                # A passphrase is just wrong; a recovery key's checksum can say what was mistyped.
+                why = "" if what == "passphrase" else f" ({str(exc).rstrip('.')})"
+                click.echo(f"Wrong {what}{why}, try again ({left} left).", err=True)
         raise AssertionError("unreachable: the last try returns or raises")  # pragma: no cover
 
     # --- the registry --------------------------------------------------------------
