@@ -12,6 +12,7 @@ from refaudit.cli._common import DATE, AppContext, echo_json, lazy_choice, pass_
 from refaudit.cli.session_cmd import complete_app, complete_ref
 
 if TYPE_CHECKING:
+    from refaudit.change import Change
     from refaudit.model import Application, Registry
 
 
@@ -67,7 +68,7 @@ def add(
 
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         given = [resolve.reference(reg, r) for r in refs]
         return applications.add(
             reg, company, role, today, applied=applied, via=via, refs=given, notes=note, app_id=app_id
@@ -210,7 +211,7 @@ def update(
 
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         target = resolve.application(reg, app_query)
         up = applications.AppUpdate(
             stage=stage.lower() if stage else None,
@@ -249,7 +250,7 @@ def debrief(
 
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         target = resolve.application(reg, app_query)
         return applications.debrief(reg, target, today, reason=reason, criticism=list(criticism), leads=list(leads))
 

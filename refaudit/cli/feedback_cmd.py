@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +11,8 @@ from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, la
 from refaudit.cli.session_cmd import complete_app, complete_ref
 
 if TYPE_CHECKING:
+    from refaudit.change import Change
+    from refaudit.feedback import Logged
     from refaudit.model import Registry
 
 
@@ -82,7 +84,7 @@ def log(
         notes=note,
     )
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[Logged]:
         ref = resolve.reference(reg, ref_query)
         target = resolve.application(reg, app_query) if app_query is not None else None
         return feedback.log(reg, ref, target, report, today)
@@ -153,7 +155,7 @@ def remove(app: AppContext, feedback_id: str, yes: bool) -> None:
     entry = feedback.find(app.read(), feedback_id)
     confirm_or_yes(f"Delete report {entry.id} ({entry.sentiment}, on {entry.reference}, {entry.reported_on})?", yes)
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         return feedback.remove(reg, feedback.find(reg, entry.id))
 
     click.echo(f"Removed report {app.update('feedback remove', change)}.")

@@ -108,7 +108,6 @@ def import_(app: AppContext, path: Path, fmt: str | None, dry_run: bool, on_conf
 
     if dry_run:
         outcome = merge(app.read()).result
-        assert isinstance(outcome, interop.Outcome)
         for action in outcome.actions:
             click.echo(f"would {action.verb} {action.kind} {action.id} ({action.label})")
         click.echo(

@@ -12,7 +12,9 @@ from refaudit.cli.session_cmd import complete_ref
 
 if TYPE_CHECKING:
     from refaudit import references
+    from refaudit.change import Change
     from refaudit.model import Reference, Registry
+    from refaudit.references import Removed
 
 
 def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,7 +93,7 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
     today = app.today()
     namesakes: list[str] = []
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         namesakes.extend(f"{r.name} ({r.id})" for r in references.same_name(reg, name))
         return references.add(reg, _fields(name=name, **fields), today, ref_id)
 
@@ -214,7 +216,7 @@ def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
 
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         return references.edit(reg, resolve.reference(reg, ref_query), _fields(**fields), today)
 
     click.echo(f"Updated {app.update('ref edit', change)}.")
@@ -237,7 +239,7 @@ def status(app: AppContext, ref_query: str, status: str, note: str | None) -> No
 
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         return references.set_status(reg, resolve.reference(reg, ref_query), status.lower(), note, today)
 
     click.echo(f"{app.update('ref status', change)} is now {status.lower()}.")
@@ -264,7 +266,7 @@ def remove(app: AppContext, ref_query: str, yes: bool) -> None:
     target = resolve.reference(reg, ref_query)
     confirm_or_yes(f"Erase {target.name} ({target.id}) and every report about them?", yes)
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[Removed]:
         return references.remove(reg, reg.reference(target.id))
 
     removed = app.update("ref remove", change, scrub_backup=True)
