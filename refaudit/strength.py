@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 WEAK_BELOW = 3
-_MAX_CHECKED = 100  # zxcvbn's matching grows fast with length; a passphrase longer than this is not weak
+_MAX_CHECKED = 72  # zxcvbn refuses longer input (its matching grows fast with length)
 
 
 def weakness(passphrase: str, user_inputs: Sequence[str] = ()) -> str | None:
     """Why ``passphrase`` is weak, in a sentence or two; ``None`` when it is not.
 
     ``user_inputs`` are words an attacker would try first (the owner's name, "refaudit").
+    Only the first 72 characters are weighed (zxcvbn's limit): a passphrase whose first
+    72 characters are hard to guess is hard to guess.
     """
-    if len(passphrase) > _MAX_CHECKED:
-        return None
     from zxcvbn import zxcvbn  # imported here: only commands that set a passphrase need it
 
-    result = zxcvbn(passphrase, user_inputs=[*user_inputs, "refaudit"])
+    result = zxcvbn(passphrase[:_MAX_CHECKED], user_inputs=[*user_inputs, "refaudit"])
     score = int(result["score"])
     if score >= WEAK_BELOW:
         return None
