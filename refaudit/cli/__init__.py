@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Iterator, Mapping, MutableMapping
@@ -73,6 +72,8 @@ class LazyCommands(MutableMapping[str, click.Command]):
         if name not in self._loaded:
             if name not in self._lazy:
                 raise KeyError(name)
+            import importlib
+
             module_name, attr = self._lazy[name][0].split(":")
             command = getattr(importlib.import_module(f"refaudit.cli.{module_name}"), attr)
             if not isinstance(command, click.Command):  # pragma: no cover - a wrong entry in LAZY_COMMANDS

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -65,16 +63,23 @@ def stdin_is_terminal() -> bool:
         return False
 
 
-@dataclass
 class AppContext:
-    """The global options, and the edges the core needs (clock, prompts, unlocking)."""
+    """The global options, and the edges the core needs (clock, prompts, unlocking).
 
-    registry_path: Path
-    config_path: str | None
-    passphrase_file: str | None
-    debug: bool
-    _settings: Settings | None = field(default=None, repr=False)
-    _passphrase: str | None = field(default=None, repr=False)
+    A plain class rather than a dataclass: importing dataclasses is a cost every
+    ``--help`` and TAB would pay.
+    """
+
+    def __init__(self, registry_path: Path, config_path: str | None, passphrase_file: str | None, debug: bool) -> None:
+        self.registry_path = registry_path
+        self.config_path = config_path
+        self.passphrase_file = passphrase_file
+        self.debug = debug
+        self._settings: Settings | None = None
+        self._passphrase: str | None = None
+
+    def __repr__(self) -> str:  # never the passphrase
+        return f"AppContext(registry_path={self.registry_path!r}, config_path={self.config_path!r})"
 
     # --- time ----------------------------------------------------------------------
 
@@ -316,6 +321,8 @@ def echo_json(data: Any) -> None:
 
 def width(text: str) -> int:
     """Columns ``text`` takes on a terminal (wide CJK characters take two)."""
+    import unicodedata
+
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
