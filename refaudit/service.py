@@ -140,11 +140,11 @@ def _opened(ctx: Context, keyring: vault.Keyring) -> Iterator[tuple[bytes, Regis
     """Hold the lock; yield the file as it is now, its registry and its keyring (from the key in hand)."""
     with ctx.store.locked():
         blob = ctx.store.read()
-        current = reopen(blob, keyring, ctx.store.path)
+        current = _reopen(blob, keyring, ctx.store.path)
         yield blob, store.decode(vault.open_body(blob, current)), current
 
 
-def reopen(blob: bytes, keyring: vault.Keyring, path: object) -> vault.Keyring:
+def _reopen(blob: bytes, keyring: vault.Keyring, path: object) -> vault.Keyring:
     """The keyring for ``blob`` from a data key unlocked earlier, when its key slots are unchanged.
 
     ``AuthError`` (nothing written) when the file is another registry now, or its passphrase
