@@ -47,6 +47,7 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0  # user + system seconds of the child: less swayed than wall time by a busy machine
 
 
 # Spawns the measured command from a small process: Linux carries a process's peak RSS
@@ -59,7 +60,7 @@ pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
 _, status, usage = os.wait4(pid, 0)
 wall = time.perf_counter() - t0
 with open(sys.argv[1], "w") as fh:
-    fh.write(f"{wall!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+    fh.write(f"{wall!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {usage.ru_utime + usage.ru_stime!r}")
 """
 
 
@@ -75,9 +76,9 @@ def run(argv: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Ru
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
         fields = result.read().split()
-        if proc.returncode != 0 or len(fields) != 3:
+        if proc.returncode != 0 or len(fields) != 4:
             return Run(0.0, 0, proc.returncode or 1, stdout, stderr or "the measuring wrapper failed")
-        return Run(float(fields[0]), int(fields[1]), int(fields[2]), stdout, stderr)
+        return Run(float(fields[0]), int(fields[1]), int(fields[2]), stdout, stderr, float(fields[3]))
 
 
 def error_line(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -24,7 +25,7 @@ from benchmarks.harness import PYTHON, REFAUDIT, Row, Run, Series, Target, child
 from refaudit import store, vault, yamlio
 
 TIERS = tuple(generate.TIERS)
-SUITES = ("start", "kdf", "store", "audit-compute", "commands", "report")
+SUITES = ("start", "lazy", "kdf", "store", "audit-compute", "commands", "report")
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,44 @@ class Bench:
             row.baseline = self.cache[("python -c pass", "-")].median
             row.baseline_label = "(python -c pass)"
         self.rows.append(row)
+
+    def lazy(self) -> None:
+        """Listing and completing names against importing click, interleaved in one run (issue 17.9)."""
+        log("lazy: refaudit --help and completing names against python -c 'import click'")
+
+        def complete(words: str) -> dict[str, str]:
+            cword = str(len(words.split()) + words.endswith(" "))
+            return {"COMP_WORDS": f"refaudit {words}", "COMP_CWORD": cword, "_REFAUDIT_COMPLETE": "bash_complete"}
+
+        cases: dict[str, tuple[list[str], dict[str, str]]] = {
+            "import click": ([PYTHON, "-c", "import click"], {}),
+            "refaudit --help": ([REFAUDIT, "--help"], {}),
+            "complete a command name (refaudit re<TAB>)": ([REFAUDIT], complete("re")),
+            "complete an option name (refaudit audit --j<TAB>)": ([REFAUDIT], complete("audit --j")),
+            "complete an option name (refaudit app update --st<TAB>)": ([REFAUDIT], complete("app update --st")),
+        }
+        envs = {name: child_env(**extra) for name, (_, extra) in cases.items()}
+        runs: dict[str, list[Run]] = {name: [] for name in cases}
+        for name, (argv, _) in cases.items():  # warm-up: page cache and bytecode
+            run(argv, envs[name])
+        for _ in range(self.plan.start_repeats * 3):
+            for name, (argv, _) in cases.items():
+                runs[name].append(run(argv, envs[name]))
+        baseline = Series([r.wall for r in runs["import click"]])
+        base_cpu = [r.cpu for r in runs["import click"]]
+        for name in list(cases)[1:]:
+            row = Row(f"lazy: {name}", "—", target=Target("≤ 1.3× import click", max_ratio=1.3))
+            failed = [r for r in runs[name] if r.returncode != 0]
+            if failed:
+                row.status = "FAILED"
+                row.notes.append(error_line(failed[0].stderr))
+            else:
+                row.series = Series([r.wall for r in runs[name]], max(r.rss_kb for r in runs[name]))
+                row.baseline, row.baseline_label = baseline.median, "(python -c 'import click')"
+                # On a busy machine wall times carry the load; CPU time (user + system) shows the cost itself.
+                cpu = statistics.median(r.cpu for r in runs[name]) / statistics.median(base_cpu)
+                row.notes.append(f"CPU time (user + system), medians: {cpu:.2f}× import click")
+            self.rows.append(row)
 
     def kdf(self, emit: bool = True) -> None:
         log("kdf: Argon2id at the default parameters")
@@ -353,7 +392,7 @@ class Bench:
 def run_all(plan: Plan, suites: Iterable[str], tiers: Iterable[str]) -> list[Row]:
     chosen = set(suites)
     bench = Bench(plan, tiers)
-    steps: list[tuple[str, Callable[[], None]]] = [("start", bench.start), ("kdf", bench.kdf)]
+    steps: list[tuple[str, Callable[[], None]]] = [("start", bench.start), ("lazy", bench.lazy), ("kdf", bench.kdf)]
     for tier in bench.tiers:
         steps += [
             ("store", lambda t=tier: bench.store(t)),

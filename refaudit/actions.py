@@ -41,7 +41,7 @@ from typing import Any
 
 from refaudit.audit import Verdict
 from refaudit.errors import ValidationError
-from refaudit.model import STAGES, Application, Briefing, Reference, Registry
+from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Briefing, Reference, Registry
 
 KINDS = (
     "brief",
@@ -65,7 +65,6 @@ _REST_WHY = {
     "policy-limited": "only allowed to confirm dates by company policy",
     "pattern": "on a run of late rejections",
 }
-_OFFER_OUTCOMES = ("offer", "accepted")
 
 
 @dataclass(frozen=True)
@@ -263,7 +262,7 @@ def _application_actions(
             )
         return
     ended = view.ended_on
-    if view.outcome in _OFFER_OUTCOMES and (as_of - ended).days <= limits.thank_within_days:
+    if view.outcome in OFFER_OUTCOMES and (as_of - ended).days <= limits.thank_within_days:
         for ref_id in app.references:
             thanked = view.thanked.get(ref_id)
             if ref_id in refs and (thanked is None or thanked < ended):

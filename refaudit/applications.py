@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from refaudit.change import Change
 from refaudit.errors import ValidationError
 from refaudit.model import (
     MAX_LIST,
@@ -28,7 +29,6 @@ from refaudit.model import (
     slugify,
     unique_id,
 )
-from refaudit.service import Change
 
 
 def _add_references(app: Application, refs: list[Reference]) -> int:
@@ -63,7 +63,7 @@ def add(
     refs: list[Reference] | None = None,
     notes: str | None = None,
     app_id: str | None = None,
-) -> Change:
+) -> Change[str]:
     company_text = require_text("company", company)
     role_text = require_text("role", role)
     applied_on = parse_date("--applied", applied, today=today) or today
@@ -117,7 +117,7 @@ def _set_outcome(app: Application, outcome: str, today: date) -> None:
     app.outcome = new
 
 
-def update(reg: Registry, app: Application, up: AppUpdate, today: date) -> Change:
+def update(reg: Registry, app: Application, up: AppUpdate, today: date) -> Change[str]:
     if up.is_empty():
         raise ValidationError(
             "nothing to change: give --stage, --outcome, --reason, --ref, --briefed, --thanked or --note."
@@ -163,7 +163,7 @@ def debrief(
     reason: str | None = None,
     criticism: list[str] | None = None,
     leads: list[str] | None = None,
-) -> Change:
+) -> Change[str]:
     """Record what the employer said when turning you down: reason (set), criticism and leads (added)."""
     if reason is None and not criticism and not leads:
         raise ValidationError("nothing to record: give --reason, --criticism or --lead.")

@@ -30,6 +30,7 @@ from typing import Any
 from refaudit.errors import ValidationError
 from refaudit.model import (
     CERTAINTIES,
+    OFFER_OUTCOMES,
     SENTIMENTS,
     SOURCES,
     Application,
@@ -55,7 +56,6 @@ _LEVEL = {rec: i for i, rec in enumerate(RECOMMENDATIONS)}
 # Sentiments that show the employer reached the reference (ends a run of no-responses).
 _REACHED = ("positive", "neutral", "lukewarm", "mixed", "negative", "declined")
 _LATE_STAGES = ("reference-check", "offer")
-_OFFERS = ("offer", "accepted")
 
 
 @dataclass(frozen=True)
@@ -263,7 +263,7 @@ def audit(registry: Registry, settings: Settings, as_of: date) -> list[Verdict]:
     for app in apps:
         for ref_id in dict.fromkeys(app.references):
             by_ref[ref_id].append(app)
-        if app.outcome in _OFFERS:
+        if app.outcome in OFFER_OUTCOMES:
             offer_refs.update(app.references)
         for b in app.briefed:
             if b.on <= as_of and b.on > last_briefed.get(b.reference, date.min):

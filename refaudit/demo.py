@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from refaudit.model import Application, Briefing, Feedback, Reference, Registry, slugify, unique_id
+from refaudit.model import Application, Briefing, Feedback, Reference, Registry, feedback_id, slugify, unique_id
 
 OWNER = "Alex Candidate"
 _Ago = Callable[[int], date]  # ago(n): the day n days before the demo's today
@@ -402,7 +402,7 @@ def _feedback(ago: _Ago) -> list[Feedback]:
     ordered = sorted(_REPORTS, key=lambda r: (-r.days_ago, r.reference))
     return [
         Feedback(
-            id=f"f{i}",
+            id=feedback_id(i),
             reference=r.reference,
             application=r.application,
             reported_on=ago(r.days_ago),

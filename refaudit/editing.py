@@ -1,7 +1,7 @@
 """``edit``: the decrypted registry as YAML in the user's editor, validated on save (like ``visudo``).
 
-The registry's lock is held from reading to saving, so nothing else can change it in
-between. The plaintext lives only in a fresh ``0700`` folder on tmpfs
+``service.update`` holds the registry's lock from reading to saving (the passphrase is
+asked before), so nothing else can change it in between. The plaintext lives only in a fresh ``0700`` folder on tmpfs
 (``$XDG_RUNTIME_DIR``, else ``/dev/shm``; the system temp folder with a warning when
 neither exists) and is overwritten and removed in every case: saved, unchanged,
 invalid, editor failure, Ctrl-C, SIGTERM or SIGHUP.
@@ -26,10 +26,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from refaudit import history, interop, store, sweep, vault, yamlio
+from refaudit import fileio, history, interop, sweep, yamlio
+from refaudit.change import Change
 from refaudit.errors import RefauditError, ValidationError
-from refaudit.model import Registry, future_fields
-from refaudit.service import Context
+from refaudit.model import Registry, feedback_number, future_fields
 
 SHM = Path("/dev/shm")
 FILE_NAME = "registry.yaml"
@@ -75,42 +75,36 @@ def _ours(info: os.stat_result) -> bool:
 
 
 def edit(
-    ctx: Context,
+    reg: Registry,
     *,
+    label: str,
+    today: date,
     editor: Sequence[str],
     retry: Callable[[str], bool] | None,
     warn: Callable[[str], None],
     environ: Mapping[str, str] | None = None,
-) -> str | None:
-    """Run the edit; returns the history summary, or None when nothing changed.
+) -> Change[str | None]:
+    """Let the user edit ``reg``; the change holds the new registry, or nothing when nothing changed.
 
+    Meant for ``service.update``, which holds the registry's lock while the editor is open
+    (as visudo does) and saves the result. ``label`` names the registry in the file's header.
     ``retry(message)`` is asked whether to re-open the editor after an invalid save;
     ``None`` (no terminal) makes an invalid save an error. Either way nothing is
     written until the file validates.
     """
-    with ctx.store.locked():
-        blob = ctx.store.read()
-        reg, keyring = store.open_blob(blob, ctx.unlock)
-        original = _HEADER.format(path=ctx.store.path) + interop.to_yaml(reg)
-        base, warning = private_base(os.environ if environ is None else environ)
-        if warning:
-            warn(warning)
-        with _interruptible(), _workspace(base, original) as path:
-            new = _edit_until_valid(path, original, reg, editor, retry, ctx.now().astimezone().date())
-        if new is None:
-            return None
-        summary, erased = _describe(reg, new)
-        if erased:
-            history.erase_mentions(new, erased)
-        history.append(new, ctx.now(), "edit", summary)
-        new_blob = vault.seal(keyring, store.encode(new))
-
-        def verify(data: bytes) -> None:
-            vault.open_body(data, keyring)
-
-        # Someone removed in the editor must not survive in the backup (right to erasure).
-        ctx.store.save(new_blob, verify, previous=new_blob if erased else blob)
-    return summary
+    original = _HEADER.format(path=label) + interop.to_yaml(reg)
+    base, warning = private_base(os.environ if environ is None else environ)
+    if warning:
+        warn(warning)
+    with _interruptible(), _workspace(base, original) as path:
+        new = _edit_until_valid(path, original, reg, editor, retry, today)
+    if new is None:
+        return Change(None, None)
+    summary, erased = _describe(reg, new)
+    if erased:
+        history.erase_mentions(new, erased)
+    # Someone removed in the editor must not survive in the backup (right to erasure).
+    return Change(summary, summary, registry=new, erase_backup=bool(erased))
 
 
 def _edit_until_valid(
@@ -160,7 +154,7 @@ def parse(text: str, current: Registry, today: date) -> Registry:
             future = future_fields(record, today)
             if future:
                 raise ValidationError(f"{section}[{i}] ({record.id}): {future[0]} is in the future.")
-    numbers = [int(f.id[1:]) for f in new.feedback if f.id[:1] == "f" and f.id[1:].isdigit() and len(f.id) < 11]
+    numbers = [n for f in new.feedback if (n := feedback_number(f.id)) is not None]
     new.feedback_seq = max([new.feedback_seq, *numbers])
     return new
 
@@ -210,9 +204,7 @@ def _workspace(base: Path, text: str) -> Iterator[Path]:
         raise RefauditError(f"cannot create a private folder in {str(base)!r}: {exc.strerror or exc}.") from None
     try:
         path = folder / FILE_NAME
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+        fileio.create_private(path, text.encode("utf-8"))
         yield path
     finally:
         _shred(folder)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from refaudit.change import Change
 from refaudit.errors import NotFoundError, ValidationError
 from refaudit.model import (
     CERTAINTIES,
@@ -24,10 +25,10 @@ from refaudit.model import (
     Registry,
     check_choice,
     check_text,
+    feedback_id,
     parse_date,
     require_text,
 )
-from refaudit.service import Change
 
 
 @dataclass
@@ -57,7 +58,7 @@ def _topics(values: list[str]) -> list[str]:
     return topics
 
 
-def log(reg: Registry, ref: Reference, app: Application | None, report: Report, today: date) -> Change:
+def log(reg: Registry, ref: Reference, app: Application | None, report: Report, today: date) -> Change[Logged]:
     """Add one report about ``ref`` (optionally on ``app``); the result carries its id and any warnings."""
     reported_on = parse_date("--date", report.reported_on, today=today) or today
     warnings = []
@@ -99,14 +100,14 @@ def find(reg: Registry, typed: str) -> Feedback:
     """The report whose id the user typed: ``f12``, ``F12`` or ``12``."""
     text = typed.strip()
     m = _TYPED_ID.match(text)
-    wanted = f"f{int(m.group(1))}" if m else text
+    wanted = feedback_id(int(m.group(1))) if m else text
     for f in reg.feedback:
         if f.id == wanted or f.id == text:
             return f
     raise NotFoundError(f"no report has the id {typed!r}; ids look like f12 ('refaudit feedback list' shows them).")
 
 
-def remove(reg: Registry, entry: Feedback) -> Change:
+def remove(reg: Registry, entry: Feedback) -> Change[str]:
     reg.feedback = [f for f in reg.feedback if f.id != entry.id]
     return Change(f"removed report {entry.id}", entry.id)
 

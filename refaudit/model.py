@@ -11,8 +11,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from refaudit.errors import ValidationError
 
@@ -25,6 +26,7 @@ RELATIONSHIPS = ("manager", "colleague", "report", "client", "mentor", "academic
 STATUSES = ("active", "resting", "dropped")
 STAGES = ("applied", "screening", "interview", "final", "reference-check", "offer")
 OUTCOMES = ("pending", "offer", "accepted", "rejected", "ghosted", "withdrawn", "eliminated")
+OFFER_OUTCOMES = ("offer", "accepted")  # the outcomes that mean an offer was made
 SENTIMENTS = ("positive", "neutral", "lukewarm", "mixed", "negative", "no-response", "declined")
 SOURCES = ("employer", "recruiter", "reference-service", "mock-call", "reference", "contact", "other")
 CERTAINTIES = ("verbatim", "direct", "hearsay", "inferred")
@@ -45,6 +47,7 @@ MAX_TEXT = 5000
 MAX_LIST = 100
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_FEEDBACK_ID_RE = re.compile(r"f([0-9]{1,9})")
 _EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
 # As people write them: (555) 010-0200, +44 (0)20 7946 0958, 0049 30 1234567, 555.010.0200 x12.
 _PHONE_RE = re.compile(r"^(?P<main>\+?[0-9(][0-9 ().\-/]{2,40})(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
@@ -209,6 +212,22 @@ def check_tag(name: str, value: Any) -> str:
 # --- records -----------------------------------------------------------------------
 
 
+def feedback_id(number: int) -> str:
+    """The id of the ``number``-th report logged: ``f12``."""
+    return f"f{number}"
+
+
+def feedback_number(record_id: str) -> int | None:
+    """12 for ``f12``; None for an id of another form (made by hand, imported)."""
+    match = _FEEDBACK_ID_RE.fullmatch(record_id)
+    return int(match.group(1)) if match else None
+
+
+def _field_names(record_type: type) -> tuple[str, ...]:
+    """What a record stores, in the order it is written: its dataclass fields."""
+    return tuple(f.name for f in dataclass_fields(record_type))
+
+
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None and v != [] and v != {}}
 
@@ -240,13 +259,10 @@ class Reference:
     notes: str | None = None
     added_on: date | None = None
 
-    FIELDS = (
-        "id", "name", "relationship", "organization", "title", "email", "phone", "known_since",
-        "consent_on", "status", "status_on", "status_note", "tags", "notes", "added_on",
-    )  # fmt: skip
+    FIELDS: ClassVar[tuple[str, ...]]  # its dataclass fields in order, set below the class
 
     def to_plain(self) -> dict[str, Any]:
-        return _drop_empty({k: getattr(self, k) for k in self.FIELDS})
+        return _drop_empty(self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         """Every field, empty ones as null or [], so that scripts can rely on the keys."""
@@ -272,6 +288,9 @@ class Reference:
             notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
             added_on=parse_date(f"{where}.added_on", d.get("added_on")),
         )
+
+
+Reference.FIELDS = _field_names(Reference)
 
 
 @dataclass(slots=True)
@@ -303,7 +322,7 @@ class Event:
         return _drop_empty({"on": self.on, "event": self.event, "value": self.value})
 
     def to_json(self) -> dict[str, Any]:
-        return {"on": self.on.isoformat(), "event": self.event, "value": self.value}
+        return {"on": self.on, "event": self.event, "value": self.value}
 
     @classmethod
     def from_plain(cls, data: Any, where: str) -> Event:
@@ -339,11 +358,7 @@ class Application:
     closed_on: date | None = None
     timeline: list[Event] = field(default_factory=list)
 
-    FIELDS = (
-        "id", "company", "role", "applied_on", "via", "references", "stage", "outcome", "reason",
-        "reason_kind", "criticism", "leads", "briefed", "thanked", "notes", "updated_on", "closed_on",
-        "timeline",
-    )  # fmt: skip
+    FIELDS: ClassVar[tuple[str, ...]]  # its dataclass fields in order, set below the class
 
     @property
     def is_open(self) -> bool:
@@ -354,11 +369,7 @@ class Application:
         return self.updated_on or self.applied_on
 
     def to_plain(self) -> dict[str, Any]:
-        data = {k: getattr(self, k) for k in self.FIELDS}
-        data["briefed"] = [b.to_plain() for b in self.briefed]
-        data["thanked"] = [b.to_plain() for b in self.thanked]
-        data["timeline"] = [e.to_plain() for e in self.timeline]
-        return _drop_empty(data)
+        return _drop_empty(self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         """Every field, empty ones as null or [], so that scripts can rely on the keys."""
@@ -407,6 +418,9 @@ class Application:
         )
 
 
+Application.FIELDS = _field_names(Application)
+
+
 @dataclass(slots=True)
 class Feedback:
     id: str
@@ -422,13 +436,15 @@ class Feedback:
     notes: str | None = None
     attempts: int | None = None  # with no-response: how many times the employer tried
 
+    # Written in this order (the application beside the reference), which is not the constructor's:
+    # its required fields come first. test_model_fields checks both name the same fields.
     FIELDS = (
         "id", "reference", "application", "reported_on", "source", "reporter", "sentiment",
         "attempts", "certainty", "quote", "topics", "notes",
     )  # fmt: skip
 
     def to_plain(self) -> dict[str, Any]:
-        return _drop_empty({k: getattr(self, k) for k in self.FIELDS})
+        return _drop_empty(self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         """Every field, empty ones as null or [], so that scripts can rely on the keys."""
@@ -468,7 +484,7 @@ class HistoryEntry:
     summary_digest: str
     hash: str
 
-    FIELDS = ("at", "command", "summary", "summary_digest", "hash")
+    FIELDS: ClassVar[tuple[str, ...]]  # its dataclass fields in order, set below the class
 
     def to_plain(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.FIELDS}
@@ -483,6 +499,9 @@ class HistoryEntry:
                 raise ValidationError(f"{where}.{key} must be text.")
             values[key] = v
         return cls(**values)
+
+
+HistoryEntry.FIELDS = _field_names(HistoryEntry)
 
 
 @dataclass(slots=True)
@@ -519,7 +538,7 @@ class Registry:
         taken = {f.id for f in self.feedback}
         while True:
             self.feedback_seq += 1
-            candidate = f"f{self.feedback_seq}"
+            candidate = feedback_id(self.feedback_seq)
             if candidate not in taken:
                 return candidate
 

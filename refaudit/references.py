@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from refaudit import erasure, history
+from refaudit.change import Change
 from refaudit.errors import ValidationError
 from refaudit.model import (
     MAX_NAME,
@@ -31,7 +32,6 @@ from refaudit.model import (
     slugify,
     unique_id,
 )
-from refaudit.service import Change
 
 
 @dataclass
@@ -79,7 +79,7 @@ def same_name(reg: Registry, name: str) -> list[Reference]:
     return [r for r in reg.references if fold(" ".join(r.name.split())) == wanted]
 
 
-def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None) -> Change:
+def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None) -> Change[str]:
     name = require_text("name", fields.name, max_len=MAX_NAME)
     taken = {r.id for r in reg.references}
     if ref_id is not None:
@@ -97,7 +97,7 @@ def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None
     return Change(f"added reference {new_id}", new_id)
 
 
-def edit(reg: Registry, ref: Reference, fields: RefFields, today: date) -> Change:
+def edit(reg: Registry, ref: Reference, fields: RefFields, today: date) -> Change[str]:
     if fields == RefFields():
         raise ValidationError(
             "nothing to change: give --name, --relationship, --org, --title, --email, --phone, "
@@ -107,7 +107,7 @@ def edit(reg: Registry, ref: Reference, fields: RefFields, today: date) -> Chang
     return Change(f"edited reference {ref.id}", ref.id)
 
 
-def set_status(reg: Registry, ref: Reference, status: str, note: str | None, today: date) -> Change:
+def set_status(reg: Registry, ref: Reference, status: str, note: str | None, today: date) -> Change[str]:
     ref.status = check_choice("status", status, STATUSES)
     ref.status_on = today
     ref.status_note = check_text("note", note, max_len=MAX_TEXT, multiline=True)
@@ -123,7 +123,7 @@ class Removed:
     masked: int = 0  # other free-text fields where their name, email or phone was masked
 
 
-def remove(reg: Registry, ref: Reference) -> Change:
+def remove(reg: Registry, ref: Reference) -> Change[Removed]:
     """Erase the reference, its feedback, its place on applications, and its name in the history."""
     gone_feedback = [f for f in reg.feedback if f.reference == ref.id]
     reg.feedback = [f for f in reg.feedback if f.reference != ref.id]

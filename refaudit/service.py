@@ -1,36 +1,37 @@
-"""Use cases: open the registry (under its lock when changing it), change, record history, save.
+"""Use cases: unlock, then lock, re-read, change, record history, save.
 
 The CLI hands in a ``Context`` saying where the registry is, how to unlock it and what
 time it is; everything here is the same whichever edge calls it.
+
+Nobody waits on another person's prompt: a change asks for the passphrase (and runs
+Argon2id) *before* it takes the registry's lock, then locks, re-reads the file and opens
+it with the data key already in hand. If the key slots changed in between (``passwd``
+or ``recover`` ran), the change is refused and nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
 from refaudit import history, store, sweep, vault
-from refaudit.errors import RefauditError
+from refaudit.change import Change
+from refaudit.errors import AuthError, RefauditError
 from refaudit.model import Registry
 
 T = TypeVar("T")
+
+Unlock = Callable[[bytes], vault.Keyring]
 
 
 @dataclass
 class Context:
     store: store.Store
-    unlock: Callable[[bytes], vault.Keyring]
+    unlock: Unlock
     now: Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a use case did: its result, and the history line that records it."""
-
-    summary: str
-    result: object = None
 
 
 def init(
@@ -45,9 +46,9 @@ def init(
     """Create a new registry (refusing to overwrite one); returns the recovery key, if any."""
     vault.check_kdf_floor(kdf)
     reg = registry or Registry()
+    keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)  # Argon2id before the lock
     with ctx.store.locked():
         ctx.store.refuse_existing()
-        keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)
         history.append(reg, ctx.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
         ctx.store.create(blob, _verifier(keyring))
@@ -64,34 +65,57 @@ def read_with_keyring(ctx: Context) -> tuple[Registry, vault.Keyring]:
     return store.open_blob(ctx.store.read(), ctx.unlock)
 
 
-def update(ctx: Context, command: str, change: Callable[[Registry], Change], *, scrub_backup: bool = False) -> object:
-    """Read, change and save the registry while holding its lock; returns the change's result.
+def unlock(ctx: Context) -> vault.Keyring:
+    """Ask for the key (prompt, Argon2id) without taking the lock; pass the result as ``keyring=``."""
+    return ctx.unlock(ctx.store.read())
 
-    When ``change`` raises, nothing is written. ``scrub_backup`` writes the new
-    contents over the backup as well (erasure).
+
+def update(
+    ctx: Context,
+    command: str,
+    change: Callable[[Registry], Change[T]],
+    *,
+    scrub_backup: bool = False,
+    keyring: vault.Keyring | None = None,
+) -> T:
+    """Change and save the registry under its lock; returns the change's result.
+
+    The key is asked for first (or given as ``keyring``), outside the lock. When ``change``
+    raises, nothing is written; a change whose summary is ``None`` writes nothing either.
+    ``scrub_backup`` (or the change's ``erase_backup``) writes the new contents over the
+    backup as well (erasure).
     """
-    with ctx.store.locked():
-        blob = ctx.store.read()
-        reg, keyring = store.open_blob(blob, ctx.unlock)
+    held = keyring or unlock(ctx)
+    with _opened(ctx, held) as (blob, reg, current):
         done = change(reg)
+        if done.summary is None:
+            return done.result
+        new = done.registry if done.registry is not None else reg
         # Re-validate the whole registry so that a change can never save what reading refuses.
-        Registry.from_plain(reg.to_plain())
-        history.append(reg, ctx.now(), command, done.summary)
-        new_blob = vault.seal(keyring, store.encode(reg))
-        ctx.store.save(new_blob, _verifier(keyring), previous=new_blob if scrub_backup else blob)
+        Registry.from_plain(new.to_plain())
+        history.append(new, ctx.now(), command, done.summary)
+        new_blob = vault.seal(current, store.encode(new))
+        scrub = scrub_backup or done.erase_backup
+        ctx.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
     return done.result
 
 
-def rekey(ctx: Context, command: str, rewrap: Callable[[vault.Keyring], vault.Keyring]) -> None:
+def rekey(
+    ctx: Context,
+    command: str,
+    rewrap: Callable[[vault.Keyring], vault.Keyring],
+    *,
+    keyring: vault.Keyring | None = None,
+) -> None:
     """Rewrap the data key (passwd, recover): same contents, new key slots, fresh nonce.
 
+    ``rewrap`` runs before the lock is taken (it derives a key from the new passphrase).
     The backup is overwritten with the new file too: after a passphrase change the old
     passphrase must open nothing left on disk.
     """
-    with ctx.store.locked():
-        blob = ctx.store.read()
-        reg, keyring = store.open_blob(blob, ctx.unlock)
-        new_keyring = rewrap(keyring)
+    held = keyring or unlock(ctx)
+    new_keyring = rewrap(held)
+    with _opened(ctx, held) as (_, reg, _current):
         history.append(reg, ctx.now(), command, "changed the passphrase")
         new_blob = vault.seal(new_keyring, store.encode(reg))
         ctx.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
@@ -134,8 +158,39 @@ def leftovers(ctx: Context) -> list[str]:
     ]
 
 
+@contextlib.contextmanager
+def _opened(ctx: Context, keyring: vault.Keyring) -> Iterator[tuple[bytes, Registry, vault.Keyring]]:
+    """Hold the lock; yield the file as it is now, its registry and its keyring (from the key in hand)."""
+    with ctx.store.locked():
+        blob = ctx.store.read()
+        current = _reopen(blob, keyring, ctx.store.path)
+        yield blob, store.decode(vault.open_body(blob, current)), current
+
+
+def _reopen(blob: bytes, keyring: vault.Keyring, path: object) -> vault.Keyring:
+    """The keyring for ``blob`` from a data key unlocked earlier, when its key slots are unchanged.
+
+    ``AuthError`` (nothing written) when the file is another registry now, or its passphrase
+    or recovery key changed since the key was unlocked.
+    """
+    if vault.inspect(blob)["file_id"] != keyring.file_id.hex():
+        raise AuthError(
+            f"{str(path)!r} was replaced by another registry while this command waited; nothing was written."
+        )
+    current = vault.unlock_key(blob, keyring.file_id, keyring.data_key)
+    if (current.kdf, current.salt, current.slots) != (keyring.kdf, keyring.salt, keyring.slots):
+        raise AuthError(
+            f"the passphrase of {str(path)!r} was changed (passwd or recover) while this command waited; "
+            "nothing was written: run it again with the new passphrase."
+        )
+    return current
+
+
 def _verifier(keyring: vault.Keyring) -> Callable[[bytes], None]:
     def check(data: bytes) -> None:
         vault.open_body(data, keyring)
 
     return check
+
+
+__all__ = ["Change", "Context", "Unlock", "init", "read", "read_with_keyring", "rekey", "unlock", "update", "verify"]

@@ -20,7 +20,6 @@ import base64
 import binascii
 import contextlib
 import hashlib
-import json
 import os
 import re
 import secrets
@@ -28,7 +27,7 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-from refaudit import vault
+from refaudit import fileio, jsonio, vault
 from refaudit.errors import AuthError, RefauditError, ValidationError
 
 MIN_TTL = 1
@@ -159,7 +158,7 @@ def create(
     _sweep(folder.parent, now_ts)
     expires = int(now_ts) + ttl_seconds
     secret = secrets.token_bytes(_TOKEN_BYTES)
-    plaintext = json.dumps(
+    plaintext = jsonio.dumps(
         {
             "v": _VERSION,
             "registry": real,
@@ -189,17 +188,17 @@ def resolve(token: str, registry_path: str | os.PathLike[str], *, now: datetime 
         raise AuthError(f"the session file cannot be read ({exc.strerror or exc}); {_RENEW}.") from None
     try:
         plaintext = vault.open_small(vault.derive_key(secret, _KEY_INFO), sealed, _aad(real))
-        data = json.loads(plaintext)
+        data = jsonio.loads(plaintext, "the session")
         file_id = bytes.fromhex(data["file_id"])
         data_key = bytes.fromhex(data["data_key"])
         expires = int(data["expires"])
         bound = data["registry"]
-    except (AuthError, ValueError, KeyError, TypeError):
+    except (AuthError, ValidationError, ValueError, KeyError, TypeError):
         raise AuthError(f"the session in REFAUDIT_SESSION does not open (tampered or damaged); {_RENEW}.") from None
     if bound != real:
         raise AuthError(f"the session in REFAUDIT_SESSION belongs to another registry; {_RENEW}.")
     if now_ts >= expires:
-        _unlink_quietly(folder / name)
+        fileio.unlink_quietly(folder / name)
         at = datetime.fromtimestamp(expires, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
         raise AuthError(f"the session in REFAUDIT_SESSION expired at {at}; {_RENEW}.")
     return file_id, data_key
@@ -257,22 +256,7 @@ def _sweep(root: Path, now_ts: float) -> None:
 
 
 def _write_private(path: Path, data: bytes, expires: int) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(tmp, flags, 0o600)
-        try:
-            os.fchmod(fd, 0o600)
-            os.write(fd, data)
-        finally:
-            os.close(fd)
-        os.utime(tmp, (expires, expires))
-        os.replace(tmp, path)
+        fileio.replace_private(path, data, mtime=expires)
     except OSError as exc:
-        _unlink_quietly(tmp)
         raise RefauditError(f"cannot write the session file in {str(path.parent)!r}: {exc.strerror or exc}.") from None
-
-
-def _unlink_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()

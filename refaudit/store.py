@@ -9,16 +9,12 @@ instant leaves the old registry or the new one, whole.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
-from typing import Any
 
-from refaudit import filecheck, sweep, vault, yamlio
+from refaudit import filecheck, fileio, jsonio, sweep, vault, yamlio
 from refaudit.errors import BusyError, DamagedError, RefauditError, ValidationError
 from refaudit.model import Registry
 
@@ -104,7 +100,7 @@ class Store:
     def _drop_unused_lock(self) -> None:
         """Remove the lock file of a registry that does not exist (an aborted init), while holding it."""
         if not self.path.exists():
-            _unlink_quietly(self.lock_path)
+            fileio.unlink_quietly(self.lock_path)
 
     def remove_stale_temps(self) -> list[Path]:
         """Delete the temporary files of earlier saves that were killed; call only under the lock.
@@ -114,7 +110,7 @@ class Store:
         """
         stale = sweep.stale_temps(self.path)
         for path in stale:
-            _unlink_quietly(path)
+            fileio.unlink_quietly(path)
         return stale
 
     def refuse_existing(self) -> None:
@@ -157,38 +153,22 @@ class Store:
                 try:
                     os.replace(bak_tmp, self.backup_path)
                 except BaseException:
-                    _unlink_quietly(bak_tmp)
+                    fileio.unlink_quietly(bak_tmp)
                     raise
             os.replace(tmp, self.path)
         except BaseException:
-            _unlink_quietly(tmp)
+            fileio.unlink_quietly(tmp)
             raise
-        _fsync_dir(self.path.parent)
+        fileio.fsync_dir(self.path.parent)
 
     @staticmethod
     def _write_temp(beside: Path, data: bytes) -> Path:
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{beside.name}.", suffix=".tmp", dir=beside.parent)
+            return fileio.write_temp(beside, data)
         except OSError as exc:
-            raise RefauditError(
-                f"cannot write in {str(beside.parent)!r}: {exc.strerror}; nothing was changed."
-            ) from None
-        tmp = Path(name)
-        try:
-            os.fchmod(fd, 0o600)  # mkstemp already uses 0600; say so whatever the umask
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except OSError as exc:
-            _unlink_quietly(tmp)
             raise RefauditError(
                 f"could not save to {str(beside.parent)!r}: {exc.strerror or exc}; the registry was not changed."
             ) from None
-        except BaseException:
-            _unlink_quietly(tmp)
-            raise
-        return tmp
 
 
 def _shared_folder_warning(folder: Path, mode: int) -> str | None:
@@ -209,24 +189,6 @@ def _read_regular(path: Path) -> bytes:
         raise DamagedError(f"{exc} It is not a refaudit registry.") from None
 
 
-def _unlink_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some filesystems refuse fsync on directories; the rename is already done
-    finally:
-        os.close(fd)
-
-
 # --- Registry <-> YAML <-> vault ----------------------------------------------------
 #
 # The body is written in YAML's JSON-compatible flow style (JSON is a subset of YAML 1.2):
@@ -235,34 +197,13 @@ def _fsync_dir(path: Path) -> None:
 # Bodies in block-style YAML are read too.
 
 
-def _iso(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot store {type(value).__name__}")
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        seen: set[str] = set()
-        duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise ValidationError(f"duplicate key {duplicate!r}")
-    return data
-
-
 def encode(registry: Registry) -> bytes:
-    return json.dumps(registry.to_plain(), ensure_ascii=False, default=_iso).encode("utf-8")
+    return jsonio.dumps(registry.to_plain()).encode("utf-8")
 
 
 def decode(body: bytes) -> Registry:
     try:
-        if body[:1] == b"{":
-            try:
-                plain = json.loads(body, object_pairs_hook=_no_duplicate_keys)
-            except (ValueError, RecursionError) as exc:
-                raise ValidationError(f"not a valid document ({exc.__class__.__name__})") from None
-        else:
-            plain = yamlio.load_trusted(body)
+        plain = jsonio.loads(body, "the body") if body[:1] == b"{" else yamlio.load_trusted(body)
         return Registry.from_plain(plain)
     except ValidationError as exc:
         raise DamagedError(f"the registry's contents are invalid: {exc}") from None

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +13,9 @@ from refaudit import __version__
 from refaudit.cli._common import AppContext, default_registry_path
 from refaudit.cli._output import safe
 from refaudit.errors import RefauditError
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 
 class CliError(click.ClickException):
@@ -26,8 +28,104 @@ class CliError(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]
 
 
+# Every command: name -> ("module:attribute" under refaudit.cli, its one-line help).
+# A new command is one line here. The module is imported only when the command runs
+# (or its own --help is asked for), so `refaudit --help` and completing a command name
+# cost little more than importing click; a test checks each help matches the docstring.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("registry_cmd:init", "Create a new encrypted registry."),
+    "passwd": ("registry_cmd:passwd", "Change the passphrase; the recovery key keeps working."),
+    "recover": ("registry_cmd:recover", "Open the registry with its recovery key and set a new passphrase."),
+    "verify": (
+        "registry_cmd:verify",
+        "Decrypt and check the registry: schema, cross-references, history chain, backup.",
+    ),
+    "ref": ("ref:ref", "Add, list, show, edit and remove your references."),
+    "app": ("app_cmd:app_group", "Record applications, the references you gave on them, and how they ended."),
+    "feedback": ("feedback_cmd:feedback_group", "Log, list and remove reports of what your references said."),
+    "audit": ("audit_cmd:audit_", "Recommend keep, watch or drop for every reference, with the reasons."),
+    "lineup": ("audit_cmd:lineup", "Propose the references to give on your next application, and why each."),
+    "next": ("next_cmd:next_", "The actions due, most urgent first, each with the command that records it as done."),
+    "report": ("report_cmd:report_", "Write the printable audit report and print the path written."),
+    "demo": ("next_cmd:demo", "Create a realistic sample registry to try refaudit on."),
+    "export": ("interop_cmd:export", "Write a plaintext copy of the registry (YAML, JSON or CSV), created 0600."),
+    "import": ("interop_cmd:import_", "Add records from an export, contacts or a job tracker: all of them, or none."),
+    "edit": ("interop_cmd:edit", "Edit the registry as YAML in $VISUAL or $EDITOR, checked when you save."),
+    "history": ("history_cmd:history", "Show the registry's change log, newest first."),
+    "unlock": ("session_cmd:unlock", "Ask the passphrase once and start a session for this registry."),
+    "lock": ("session_cmd:lock", "End every session of this registry; their tokens stop working at once."),
+    "completion": ("session_cmd:completion", "Print the shell completion script for bash, zsh or fish."),
+    "draft": ("draft_cmd:draft", "Write a message for you to send: refaudit never sends anything."),
+    "calendar": ("calendar_cmd:calendar", "Write the actions that are due as a calendar file (iCalendar) to import."),
+}
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """A group's commands, each imported from its module the first time it is looked up.
+
+    Click's ``Group`` keeps ``commands`` as a dict; this mapping stands in for it, so
+    ``get_command``, ``list_commands`` and ``add_command`` work unchanged.
+    """
+
+    def __init__(self, lazy: Mapping[str, tuple[str, str]]) -> None:
+        self._lazy = dict(lazy)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            if name not in self._lazy:
+                raise KeyError(name)
+            import importlib
+
+            module_name, attr = self._lazy[name][0].split(":")
+            command = getattr(importlib.import_module(f"refaudit.cli.{module_name}"), attr)
+            if not isinstance(command, click.Command):  # pragma: no cover - a wrong entry in LAZY_COMMANDS
+                raise TypeError(f"refaudit.cli.{module_name}:{attr} is not a click command")
+            self._loaded[name] = command
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._lazy.pop(name, None)
+        del self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self._lazy), **dict.fromkeys(self._loaded)})
+
+    def __len__(self) -> int:
+        return len(self._lazy.keys() | self._loaded.keys())
+
+    def short_help(self, name: str, limit: int = 45) -> str:
+        """The command's one-line help, without importing it when it has not been loaded yet."""
+        if name in self._loaded or name not in self._lazy:
+            return self[name].get_short_help_str(limit)
+        # A stand-in command shortens the text exactly as click would the real one's.
+        return click.Command(name, help=self._lazy[name][1]).get_short_help_str(limit)
+
+
 class RefauditGroup(click.Group):
-    """Converts the core's errors at one edge; ``--debug`` adds the traceback."""
+    """Loads commands lazily; converts the core's errors at one edge (``--debug`` adds the traceback)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = LazyCommands(LAZY_COMMANDS)
+        self.commands = self.lazy
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        with formatter.section("Commands"):
+            formatter.write_dl([(n, self.lazy.short_help(n, limit)) for n in names])
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        names = [n for n in self.list_commands(ctx) if n.startswith(incomplete)]
+        items = [CompletionItem(n, help=self.lazy.short_help(n)) for n in names]
+        # click.Command.shell_complete: this group's own options (skipping click.Group's, which imports every command)
+        return items + click.Command.shell_complete(self, ctx, incomplete)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -44,6 +142,8 @@ class RefauditGroup(click.Group):
 def _traceback_when_debugging(ctx: click.Context) -> None:
     app = ctx.find_object(AppContext)
     if (app and app.debug) or os.environ.get("REFAUDIT_DEBUG") == "1":
+        import traceback
+
         traceback.print_exc(file=sys.stderr)
 
 
@@ -59,7 +159,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 @click.option(
     "--registry",
     "registry",
-    type=click.Path(path_type=Path),
+    type=click.Path(),  # a str: pathlib is imported only when a command runs
     envvar="REFAUDIT_REGISTRY",
     help="Registry file [env REFAUDIT_REGISTRY; default: registry.refaudit in your user data folder].",
 )
@@ -81,9 +181,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 )
 @click.version_option(__version__, prog_name="refaudit")
 @click.pass_context
-def cli(
-    ctx: click.Context, registry: Path | None, config: str | None, passphrase_file: str | None, debug: bool
-) -> None:
+def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase_file: str | None, debug: bool) -> None:
     """Find out whether one of your own references is costing you offers.
 
     refaudit keeps an encrypted registry of your references, the applications you gave
@@ -102,40 +200,14 @@ def cli(
     The passphrase comes from --passphrase-file, REFAUDIT_PASSPHRASE, a session
     (REFAUDIT_SESSION from 'refaudit unlock'), or a prompt on a terminal.
     """
+    from pathlib import Path
+
     ctx.obj = AppContext(
-        registry_path=registry or default_registry_path(),
+        registry_path=Path(registry) if registry else default_registry_path(),
         config_path=config,
         passphrase_file=passphrase_file,
         debug=debug,
     )
-
-
-# --- COMMANDS: one import line per command module ------------------------------------
-from refaudit.cli import interop_cmd, ref, registry_cmd, session_cmd  # noqa: E402
-
-registry_cmd.register(cli)
-ref.register(cli)
-interop_cmd.register(cli)
-session_cmd.register(cli)
-from refaudit.cli import app_cmd, feedback_cmd, history_cmd  # noqa: E402
-
-app_cmd.register(cli)
-feedback_cmd.register(cli)
-history_cmd.register(cli)
-from refaudit.cli import next_cmd  # noqa: E402
-
-next_cmd.register(cli)
-from refaudit.cli import audit_cmd  # noqa: E402
-
-audit_cmd.register(cli)
-from refaudit.cli import report_cmd  # noqa: E402
-
-report_cmd.register(cli)
-from refaudit.cli import calendar_cmd, draft_cmd  # noqa: E402
-
-draft_cmd.register(cli)
-calendar_cmd.register(cli)
-# --- end COMMANDS ---------------------------------------------------------------------
 
 
 def main() -> None:

@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import functools
-import json
 import math
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from refaudit import filecheck, service, store, vault
 from refaudit.cli._output import has_undecodable, safe
-from refaudit.errors import RefauditError, UsageError, ValidationError
-from refaudit.model import Registry, parse_date
-from refaudit.settings import Settings
+from refaudit.errors import AuthError, RefauditError, UsageError, ValidationError
+
+if TYPE_CHECKING:  # the core and pathlib is imported inside the methods that use it: --help stays light
+    from pathlib import Path
+
+    from refaudit import service, store, vault
+    from refaudit.change import Change
+    from refaudit.model import Registry
+    from refaudit.settings import Settings
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
+
+TRIES = 3  # a mistyped passphrase at a terminal is asked again, as sudo does
 
 NO_SOURCE = (
     "no passphrase available: set REFAUDIT_PASSPHRASE (or REFAUDIT_SESSION from 'refaudit unlock'), "
@@ -32,12 +35,16 @@ NO_SOURCE = (
 
 
 def default_registry_path() -> Path:
+    from pathlib import Path
+
     import platformdirs
 
     return Path(platformdirs.user_data_dir("refaudit", appauthor=False)) / "registry.refaudit"
 
 
 def _read_secret_file(path: str, what: str) -> str:
+    from refaudit import filecheck
+
     return filecheck.read_secret_line(path, what)
 
 
@@ -54,16 +61,23 @@ def stdin_is_terminal() -> bool:
         return False
 
 
-@dataclass
 class AppContext:
-    """The global options, and the edges the core needs (clock, prompts, unlocking)."""
+    """The global options, and the edges the core needs (clock, prompts, unlocking).
 
-    registry_path: Path
-    config_path: str | None
-    passphrase_file: str | None
-    debug: bool
-    _settings: Settings | None = field(default=None, repr=False)
-    _passphrase: str | None = field(default=None, repr=False)
+    A plain class rather than a dataclass: importing dataclasses is a cost every
+    ``--help`` and TAB would pay.
+    """
+
+    def __init__(self, registry_path: Path, config_path: str | None, passphrase_file: str | None, debug: bool) -> None:
+        self.registry_path = registry_path
+        self.config_path = config_path
+        self.passphrase_file = passphrase_file
+        self.debug = debug
+        self._settings: Settings | None = None
+        self._passphrase: str | None = None
+
+    def __repr__(self) -> str:  # never the passphrase
+        return f"AppContext(registry_path={self.registry_path!r}, config_path={self.config_path!r})"
 
     # --- time ----------------------------------------------------------------------
 
@@ -102,8 +116,20 @@ class AppContext:
             return _nonempty(click.prompt(prompt, hide_input=True, err=True), "passphrase")
         raise UsageError(NO_SOURCE)
 
+    def _prompts(self) -> bool:
+        """Whether the passphrase would come from a person at a terminal (who may retype it)."""
+        return (
+            self._passphrase is None
+            and not self.passphrase_file
+            and "REFAUDIT_PASSPHRASE" not in os.environ
+            and stdin_is_terminal()
+        )
+
     def new_secret(self, env_name: str, file_path: str | None, what: str = "new passphrase") -> str:
-        """A passphrase being set: from its file or variable, else asked twice on a terminal."""
+        """A passphrase being set: from its file or variable, else asked twice on a terminal.
+
+        At a terminal a weak passphrase is explained and must be confirmed (or another chosen).
+        """
         if file_path:
             return _nonempty(_read_secret_file(file_path, what), what)
         env = os.environ.get(env_name)
@@ -111,46 +137,117 @@ class AppContext:
             if has_undecodable(env):
                 raise ValidationError(f"{env_name} is not UTF-8 text; set it in UTF-8.")
             return _nonempty(env, what)
-        if stdin_is_terminal():
+        if not stdin_is_terminal():
+            raise UsageError(f"no {what}: set {env_name} or use --{what.replace(' ', '-')}-file, or run on a terminal.")
+        from refaudit import strength
+
+        while True:
             value = click.prompt(what.capitalize(), hide_input=True, confirmation_prompt=True, err=True)
-            return _nonempty(value, what)
-        raise UsageError(f"no {what}: set {env_name} or use --{what.replace(' ', '-')}-file, or run on a terminal.")
+            weak = strength.weakness(_nonempty(value, what))
+            if weak is None:
+                return str(value)
+            click.echo(f"Warning: {weak}", err=True)
+            if click.confirm("Use it anyway?", default=False, err=True):
+                return str(value)
+
+    # --- unlocking: each a strategy for service.Context -----------------------------
 
     def unlock(self, blob: bytes) -> vault.Keyring:
         """Unlock with a live session when there is one, else with the passphrase."""
         token = os.environ.get("REFAUDIT_SESSION")
         if token and not self.passphrase_file and "REFAUDIT_PASSPHRASE" not in os.environ:
-            from refaudit import session
+            return self.unlock_with_session(blob)
+        return self.unlock_with_passphrase(blob)
 
-            file_id, data_key = session.resolve(token, self.store().path)
-            return vault.unlock_key(blob, file_id, data_key)
-        return vault.unlock_passphrase(blob, self.passphrase())
+    def unlock_with_session(self, blob: bytes) -> vault.Keyring:
+        """Unlock with the live session in REFAUDIT_SESSION only; never prompts."""
+        from refaudit import session, vault
+
+        file_id, data_key = session.resolve(os.environ.get("REFAUDIT_SESSION", ""), self.store().path)
+        return vault.unlock_key(blob, file_id, data_key)
+
+    def unlock_with_passphrase(self, blob: bytes, prompt: str = "Passphrase") -> vault.Keyring:
+        """Unlock with the passphrase (never a session); a person at a terminal gets three tries."""
+        from refaudit import vault
+
+        return self._tries(lambda: self.passphrase(prompt), lambda text: vault.unlock_passphrase(blob, text))
+
+    def unlock_with_recovery(self, blob: bytes) -> vault.Keyring:
+        """Unlock with the recovery key: REFAUDIT_RECOVERY_KEY, else asked (three tries) at a terminal."""
+        from refaudit import vault
+
+        given = os.environ.get("REFAUDIT_RECOVERY_KEY")
+        if given is not None:
+            return vault.unlock_recovery(blob, given)
+        if not stdin_is_terminal():
+            raise UsageError("no recovery key: set REFAUDIT_RECOVERY_KEY, or run on a terminal.")
+
+        def ask() -> str:
+            return str(click.prompt("Recovery key", hide_input=True, err=True))
+
+        return self._tries(ask, lambda text: vault.unlock_recovery(blob, text), interactive=True, what="recovery key")
+
+    def _tries(
+        self,
+        ask: Callable[[], str],
+        open_with: Callable[[str], vault.Keyring],
+        *,
+        interactive: bool | None = None,
+        what: str = "passphrase",
+    ) -> vault.Keyring:
+        """``open_with(ask())``; a person at a terminal may retype a wrong secret up to ``TRIES`` times."""
+        if not (self._prompts() if interactive is None else interactive):
+            return open_with(ask())
+        for left in range(TRIES - 1, -1, -1):
+            try:
+                return open_with(ask())
+            except AuthError as exc:
+                self._passphrase = None
+                if left == 0:
+                    raise AuthError(f"{exc} ({TRIES} tries).") from None
+                # A passphrase is just wrong; a recovery key's checksum can say what was mistyped.
+                why = "" if what == "passphrase" else f" ({str(exc).rstrip('.')})"
+                click.echo(f"Wrong {what}{why}, try again ({left} left).", err=True)
+        raise AssertionError("unreachable: the last try returns or raises")  # pragma: no cover
 
     # --- the registry --------------------------------------------------------------
 
     def store(self) -> store.Store:
+        from refaudit import store
+
         return store.Store(self.registry_path, lock_timeout=lock_timeout(os.environ.get("REFAUDIT_LOCK_TIMEOUT", "")))
 
-    def context(self) -> service.Context:
-        from refaudit import sweep
+    def context(self, unlock: Callable[[bytes], vault.Keyring] | None = None, *, warn: bool = True) -> service.Context:
+        """The service's context; ``unlock`` is how to open the registry (default: session, else passphrase).
+
+        ``warn=False`` keeps quiet about where the registry lives (shell completion).
+        """
+        from refaudit import service, sweep
 
         for folder in sweep.sweep_edit_folders(os.environ):
             click.echo(f"Warning: removed {safe(folder)}, the plaintext left by an 'edit' that was killed.", err=True)
         st = self.store()
-        for warning in st.warnings():
+        for warning in st.warnings() if warn else []:
             click.echo(f"Warning: {safe(warning)}", err=True)
-        return service.Context(store=st, unlock=self.unlock, now=self.now)
+        return service.Context(store=st, unlock=unlock or self.unlock, now=self.now)
 
     def read(self) -> Registry:
+        from refaudit import service
+
         return service.read(self.context())
 
-    def update(self, command: str, change: Callable[[Registry], service.Change], **kw: Any) -> Any:
-        return service.update(self.context(), command, change, **kw)
+    def update(self, command: str, change: Callable[[Registry], Change[T]], *, scrub_backup: bool = False) -> T:
+        """Run ``change`` through ``service.update``: passphrase first, then lock, change, save."""
+        from refaudit import service
+
+        return service.update(self.context(), command, change, scrub_backup=scrub_backup)
 
 
 def lock_timeout(raw: str) -> float:
     """``REFAUDIT_LOCK_TIMEOUT``: seconds, 0 or more and finite (a negative one would wait forever)."""
     if not raw:
+        from refaudit import store
+
         return store.DEFAULT_LOCK_TIMEOUT
     try:
         timeout = float(raw)
@@ -205,6 +302,8 @@ class DateType(click.ParamType[date]):
             return value
         try:
             label = param.opts[0] if param and param.opts else "date"
+            from refaudit.model import parse_date
+
             result = parse_date(label, value)
         except ValidationError as exc:
             self.fail(str(exc), param, ctx)
@@ -219,21 +318,55 @@ def choice(values: Sequence[str]) -> click.Choice[str]:
     return click.Choice(list(values), case_sensitive=False)
 
 
+class LazyChoice(click.Choice[str]):
+    """A case-insensitive choice among values the core defines, read when first needed.
+
+    ``LazyChoice("model", "STAGES")`` is ``refaudit.model.STAGES``; listing commands and
+    completing option names then never import the core module.
+    """
+
+    def __init__(self, module: str, attr: str, *extra: str) -> None:
+        self._source = (module, attr, extra)
+        self._loaded: tuple[str, ...] | None = None
+        super().__init__((), case_sensitive=False)
+
+    @property  # click.Choice keeps a plain attribute; this one loads on first use
+    def choices(self) -> tuple[str, ...]:
+        if self._loaded is None:
+            import importlib
+
+            module, attr, extra = self._source
+            self._loaded = (*getattr(importlib.import_module(f"refaudit.{module}"), attr), *extra)
+        return self._loaded
+
+    @choices.setter
+    def choices(self, value: Sequence[str]) -> None:
+        pass  # click.Choice.__init__ assigns (); the values come from the core when first read
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if ctx is not None and ctx.resilient_parsing and self._loaded is None:
+            return str(value)  # shell completion parses defaults too; checking them would load the core
+        return super().convert(value, param, ctx)
+
+
+def lazy_choice(module: str, attr: str, *extra: str) -> click.Choice[str]:
+    """``choice(refaudit.<module>.<attr> + extra)``, without importing the module until it is needed."""
+    return LazyChoice(module, attr, *extra)
+
+
 # --- output ------------------------------------------------------------------------------
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
+    from refaudit import jsonio
+
+    click.echo(jsonio.dumps(data, indent=2))
 
 
 def width(text: str) -> int:
     """Columns ``text`` takes on a terminal (wide CJK characters take two)."""
+    import unicodedata
+
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

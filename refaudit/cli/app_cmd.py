@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from refaudit import applications, feedback, resolve
-from refaudit.cli._common import DATE, AppContext, choice, echo_json, pass_app, table
+from refaudit.cli._common import DATE, AppContext, echo_json, lazy_choice, pass_app, table
 from refaudit.cli.session_cmd import complete_app, complete_ref
-from refaudit.model import OUTCOMES, STAGES, Application, Registry
+
+if TYPE_CHECKING:
+    from refaudit.change import Change
+    from refaudit.model import Application, Registry
 
 
 @click.group("app")
@@ -62,9 +64,11 @@ def add(
       refaudit app add "Acme Corp" --role "Data Analyst" --applied 2026-10-01 \\
           --via Hays --ref jane --ref "Bob Smith"
     """
+    from refaudit import applications, resolve
+
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         given = [resolve.reference(reg, r) for r in refs]
         return applications.add(
             reg, company, role, today, applied=applied, via=via, refs=given, notes=note, app_id=app_id
@@ -107,6 +111,8 @@ def list_(app: AppContext, only_open: bool, as_json: bool) -> None:
 
 def show_data(reg: Registry, a: Application) -> dict[str, Any]:
     """The application as the registry holds it, plus the reports logged against it (newest first)."""
+    from refaudit import feedback
+
     data = a.to_json()
     data["feedback"] = [f.to_json() for f in feedback.newest_first([f for f in reg.feedback if f.application == a.id])]
     return data
@@ -160,6 +166,8 @@ def show(app: AppContext, app_query: str, as_json: bool) -> None:
       refaudit app show acme
       refaudit app show acme-data-analyst --json
     """
+    from refaudit import resolve
+
     reg = app.read()
     target = resolve.application(reg, app_query)
     data = show_data(reg, target)
@@ -171,8 +179,8 @@ def show(app: AppContext, app_query: str, as_json: bool) -> None:
 
 @app_group.command("update")
 @click.argument("app_query", metavar="APP", shell_complete=complete_app)
-@click.option("--stage", type=choice(STAGES), help="How far it got.")
-@click.option("--outcome", type=choice(OUTCOMES), help="How it ended (pending while open).")
+@click.option("--stage", type=lazy_choice("model", "STAGES"), help="How far it got.")
+@click.option("--outcome", type=lazy_choice("model", "OUTCOMES"), help="How it ended (pending while open).")
 @click.option("--reason", help="The reason the employer gave.")
 @_refs_option("--ref", "refs", "Add a reference you gave (repeatable).")
 @_refs_option("--briefed", None, "You told this reference the call is coming, today (repeatable).")
@@ -199,9 +207,11 @@ def update(
       refaudit app update acme --outcome rejected --reason "more experience"
       refaudit app update globex --outcome offer --thanked jane --note "Start date 1 March"
     """
+    from refaudit import applications, resolve
+
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         target = resolve.application(reg, app_query)
         up = applications.AppUpdate(
             stage=stage.lower() if stage else None,
@@ -236,14 +246,12 @@ def debrief(
       refaudit app debrief acme --reason "went with a candidate with more experience" \\
           --criticism "Could show more SQL depth" --lead "Globex is hiring analysts"
     """
+    from refaudit import applications, resolve
+
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         target = resolve.application(reg, app_query)
         return applications.debrief(reg, target, today, reason=reason, criticism=list(criticism), leads=list(leads))
 
     click.echo(f"Debriefed {app.update('app debrief', change)}.")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(app_group)

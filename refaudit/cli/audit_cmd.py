@@ -6,11 +6,14 @@ import shutil
 import textwrap
 from collections import Counter
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
-from refaudit import audit
 from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
+
+if TYPE_CHECKING:
+    from refaudit import audit
 
 _COLOURS = {"drop": "red", "watch": "yellow", "keep": "green"}
 _INDENT = " " * 7
@@ -32,6 +35,8 @@ def audit_(app: AppContext, as_of: date | None, as_json: bool) -> None:
       refaudit audit
       refaudit audit --as-of 2026-06-30 --json
     """
+    from refaudit import audit
+
     settings = app.settings()
     day = as_of or app.today()
     verdicts = audit.audit(app.read(), settings, day)
@@ -64,6 +69,8 @@ def lineup(app: AppContext, size: int | None, as_of: date | None, as_json: bool)
       refaudit lineup
       refaudit lineup --size 4 --json
     """
+    from refaudit import audit
+
     settings = app.settings()
     day = as_of or app.today()
     reg = app.read()
@@ -98,8 +105,3 @@ def _wrap(text: str, first: str = _INDENT + "- ", rest: str = _INDENT + "  ") ->
     return textwrap.fill(
         text, width=max(columns, 40), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
     )
-
-
-def register(group: click.Group) -> None:
-    group.add_command(audit_)
-    group.add_command(lineup)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from refaudit import actions, audit, ical
 from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._output import safe
 from refaudit.cli.draft_cmd import check_output, write_output
-from refaudit.interop import write_private
+
+if TYPE_CHECKING:
+    from refaudit import actions
 
 DEFAULT_FILE = "refaudit-next.ics"
+MAX_DAYS = 366  # ical.MAX_DAYS, spelled here so that listing commands imports no core module
 
 
 @click.command()
@@ -21,7 +25,7 @@ DEFAULT_FILE = "refaudit-next.ics"
 )
 @click.option(
     "--days",
-    type=click.IntRange(0, ical.MAX_DAYS),
+    type=click.IntRange(0, MAX_DAYS),
     default=30,
     show_default=True,
     help="Include the actions due within this many days (overdue ones always).",
@@ -43,6 +47,9 @@ def calendar(app: AppContext, output: Path | None, days: int, redact: bool, forc
       refaudit calendar
       refaudit calendar --days 14 --redact -o ~/refaudit.ics --force
     """
+    from refaudit import actions, audit, ical
+    from refaudit.interop import write_private
+
     target = output or Path(DEFAULT_FILE)
     check_output(app, target, force=force)
     reg, settings = app.read(), app.settings()
@@ -61,8 +68,4 @@ def calendar(app: AppContext, output: Path | None, days: int, redact: bool, forc
     else:
         write_output(target, data, force=force)
     count = f"{len(due)} action" + ("" if len(due) == 1 else "s")
-    click.echo(f"Wrote {count} due by {(today + timedelta(days=days)).isoformat()} to {target}")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(calendar)
+    click.echo(f"Wrote {count} due by {(today + timedelta(days=days)).isoformat()} to {safe(target)}")

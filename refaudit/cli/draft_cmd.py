@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from refaudit import drafts, messages
-from refaudit.cli._common import AppContext, choice, pass_app
+from refaudit.cli._common import AppContext, lazy_choice, pass_app
+from refaudit.cli._output import safe
 from refaudit.errors import RefauditError, UsageError
-from refaudit.interop import write_private
 
 _PLAINTEXT = (
     "Warning: {path} is NOT encrypted: it names your references in plain text. "
@@ -40,12 +39,14 @@ def check_output(app: AppContext, path: Path, *, force: bool) -> None:
 
 def write_output(path: Path, data: bytes, *, force: bool) -> None:
     """Write ``data`` to ``path``, created ``0600``, and warn that it is plaintext."""
+    from refaudit.interop import write_private
+
     write_private(path, data, force=force)
-    click.echo(_PLAINTEXT.format(path=path), err=True)
+    click.echo(_PLAINTEXT.format(path=safe(path)), err=True)
 
 
 @click.command()
-@click.argument("kind", type=choice(drafts.KINDS), metavar="KIND")
+@click.argument("kind", type=lazy_choice("drafts", "KINDS"), metavar="KIND")
 @click.argument("target")
 @click.option("--ref", metavar="REF", help="brief, thank: the reference the message goes to.")
 @click.option(
@@ -57,7 +58,7 @@ def write_output(path: Path, data: bytes, *, force: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=choice(messages.FORMATS),
+    type=lazy_choice("messages", "FORMATS"),
     help="text, eml (a mail client's draft; needs -o) or mailto (one URL) [default: eml for -o *.eml, else text].",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file, created 0600.")
@@ -96,6 +97,8 @@ def draft(
       refaudit draft ask "Tom Becker" --format mailto
       refaudit draft thank relecloud --ref bob -o thanks.eml
     """
+    from refaudit import drafts, messages
+
     kind = kind.lower()
     fmt = fmt.lower() if fmt else ("eml" if output is not None and output.suffix.lower() == ".eml" else "text")
     if output is not None and str(output) == "-":
@@ -117,8 +120,4 @@ def draft(
         click.echo(data, nl=False)
         return
     write_output(output, data, force=force)
-    click.echo(output)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(draft)
+    click.echo(safe(output))

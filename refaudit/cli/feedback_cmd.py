@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from refaudit import feedback, resolve
-from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
+from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app, table
 from refaudit.cli.session_cmd import complete_app, complete_ref
-from refaudit.model import CERTAINTIES, SENTIMENTS, SOURCES, Registry
+
+if TYPE_CHECKING:
+    from refaudit.change import Change
+    from refaudit.feedback import Logged
+    from refaudit.model import Registry
 
 
 @click.group("feedback")
@@ -28,10 +31,14 @@ def feedback_group() -> None:
 
 @feedback_group.command("log")
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
-@click.option("--sentiment", "-s", required=True, type=choice(SENTIMENTS), help="What the report said, overall.")
-@click.option("--source", type=choice(SOURCES), default="other", show_default=True, help="Who told you.")
 @click.option(
-    "--certainty", type=choice(CERTAINTIES), default="direct", show_default=True,
+    "--sentiment", "-s", required=True, type=lazy_choice("model", "SENTIMENTS"), help="What the report said, overall."
+)
+@click.option(
+    "--source", type=lazy_choice("model", "SOURCES"), default="other", show_default=True, help="Who told you."
+)
+@click.option(
+    "--certainty", type=lazy_choice("model", "CERTAINTIES"), default="direct", show_default=True,
     help="verbatim: their exact words; direct: someone who heard it told you; hearsay; inferred.",
 )  # fmt: skip
 @click.option("--app", "app_query", metavar="APP", shell_complete=complete_app, help="The application it was about.")
@@ -63,6 +70,8 @@ def log(
           --topic reliability
       refaudit feedback log bob --sentiment no-response --source employer --app acme
     """
+    from refaudit import feedback, resolve
+
     today = app.today()
     report = feedback.Report(
         sentiment=sentiment.lower(),
@@ -75,7 +84,7 @@ def log(
         notes=note,
     )
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[Logged]:
         ref = resolve.reference(reg, ref_query)
         target = resolve.application(reg, app_query) if app_query is not None else None
         return feedback.log(reg, ref, target, report, today)
@@ -101,6 +110,8 @@ def list_(app: AppContext, ref_query: str | None, app_query: str | None, as_json
       refaudit feedback list
       refaudit feedback list jane --app acme --json
     """
+    from refaudit import feedback, resolve
+
     reg = app.read()
     entries = reg.feedback
     if ref_query is not None:
@@ -139,14 +150,12 @@ def remove(app: AppContext, feedback_id: str, yes: bool) -> None:
       refaudit feedback remove f3
       refaudit feedback remove f3 --yes
     """
+    from refaudit import feedback
+
     entry = feedback.find(app.read(), feedback_id)
     confirm_or_yes(f"Delete report {entry.id} ({entry.sentiment}, on {entry.reference}, {entry.reported_on})?", yes)
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         return feedback.remove(reg, feedback.find(reg, entry.id))
 
     click.echo(f"Removed report {app.update('feedback remove', change)}.")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(feedback_group)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from refaudit import history as history_mod
 from refaudit.cli._common import AppContext, echo_json, pass_app, table
 
 
@@ -23,6 +22,8 @@ def history(app: AppContext, limit: int | None, as_json: bool) -> None:
       refaudit history --limit 10
       refaudit history --json
     """
+    from refaudit import history as history_mod
+
     reg = app.read()
     entries = list(reversed(reg.history))[:limit]
     if history_mod.problems(reg.history):
@@ -34,7 +35,3 @@ def history(app: AppContext, limit: int | None, as_json: bool) -> None:
     else:
         rows = [[e.at.replace("T", " "), e.command, e.summary] for e in entries]
         click.echo(table(["TIME", "COMMAND", "SUMMARY"], rows, max_col=100))
-
-
-def register(group: click.Group) -> None:
-    group.add_command(history)

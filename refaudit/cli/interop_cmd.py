@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from refaudit import editing, filecheck, interop
-from refaudit.cli._common import AppContext, choice, pass_app, stdin_is_terminal
+from refaudit.cli._common import AppContext, lazy_choice, pass_app, stdin_is_terminal
 from refaudit.cli._output import safe
 from refaudit.errors import UsageError
-from refaudit.model import Registry
-from refaudit.service import Change
+
+if TYPE_CHECKING:
+    from refaudit.change import Change
+    from refaudit.interop import Outcome
+    from refaudit.model import Registry
 
 _UNENCRYPTED = (
     "Warning: {what} NOT encrypted: your references' personal data in plain text. "
@@ -22,7 +25,9 @@ _UNENCRYPTED = (
 
 
 @click.command()
-@click.option("--format", "fmt", type=choice(interop.FORMATS), help="yaml, json or csv [default: from -o, else yaml].")
+@click.option(
+    "--format", "fmt", type=lazy_choice("interop", "FORMATS"), help="yaml, json or csv [default: from -o, else yaml]."
+)
 @click.option(
     "-o",
     "--output",
@@ -44,6 +49,8 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
       refaudit export --format json | jq '.references[].name'
       refaudit export --format csv -o refs/
     """
+    from refaudit import interop
+
     fmt = fmt.lower() if fmt else None
     if output is None or output == "-":
         fmt = fmt or "yaml"
@@ -59,6 +66,8 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
     st = app.store()
     protected = [st.path, st.backup_path, st.lock_path]
     interop.check_target(fmt, target, force=force, protected=protected)
+    from refaudit import filecheck
+
     for path in [target / n for n in interop.CSV_NAMES.values()] if fmt == "csv" else [target]:
         filecheck.require_writable_target(path, "an export")
     written = interop.export(app.read(), fmt, target, force=force, protected=protected)
@@ -83,12 +92,12 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--from",
     "source",
-    type=choice(interop.SOURCES),
+    type=lazy_choice("interop", "SOURCES"),
     default="auto",
     show_default=True,
     help="Where the file comes from; auto recognises each by its header.",
 )
-@click.option("--format", "fmt", type=choice(interop.FORMATS), help="yaml, json or csv [default: from PATH].")
+@click.option("--format", "fmt", type=lazy_choice("interop", "FORMATS"), help="yaml, json or csv [default: from PATH].")
 @click.option(
     "--map",
     "mapping",
@@ -98,13 +107,15 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--ignore-unknown", is_flag=True, help="Leave out columns refaudit does not know, and list them.")
 @click.option(
-    "--status", type=choice(("active", "resting")), help="Status of people added from contacts [default: resting]."
+    "--status",
+    type=click.Choice(("active", "resting"), case_sensitive=False),
+    help="Status of people added from contacts [default: resting].",
 )
 @click.option("--only", multiple=True, metavar="NAME", help="Import just this person (name or email; repeatable).")
 @click.option("--dry-run", is_flag=True, help="Show, row by row, what would be added, matched, replaced or skipped.")
 @click.option(
     "--on-conflict",
-    type=choice(interop.CONFLICT_POLICIES),
+    type=lazy_choice("interop", "CONFLICT_POLICIES"),
     default="fail",
     show_default=True,
     help="When a record exists with other values: fail, skip the incoming one, or replace the fields it gives.",
@@ -141,6 +152,8 @@ def import_(
       refaudit import people.csv --map 'Full Name=name' --ignore-unknown
       refaudit export | refaudit --registry other.refaudit import -
     """
+    from refaudit import filecheck, interop
+
     if path != "-":
         filecheck.require_readable_source(Path(path), "the import source", folder_ok=True)
     options = interop.Options(
@@ -157,13 +170,12 @@ def import_(
     today = app.today()
     policy = on_conflict.lower()
 
-    def merge(reg: Registry) -> Change:
+    def merge(reg: Registry) -> Change[Outcome]:
         return interop.merge(reg, incoming, policy, today)
 
     shown = "standard input" if path == "-" else interop.shown(path)
     if dry_run:
         outcome = merge(app.read()).result
-        assert isinstance(outcome, interop.Outcome)
         for action in outcome.actions:
             target = f" {action.kind} {safe(action.id)}" if action.kind != "row" else ""
             where = f"{action.where}: " if action.where else ""
@@ -193,27 +205,28 @@ def edit(app: AppContext) -> None:
     An invalid file is reported and, on a terminal, offered back to you to fix
     (like visudo); without a terminal it is an error and nothing is written.
     Quitting without saving changes nothing. The plaintext lives in a private
-    folder on tmpfs and is removed afterwards, whatever happens.
+    folder on tmpfs and is removed afterwards, whatever happens. The passphrase
+    is asked first; then the registry stays locked while the editor is open (as
+    visudo does), so other refaudit commands that change it wait or exit 5.
 
     \b
     Example:
       refaudit edit
       EDITOR=nano refaudit edit
     """
-    summary = editing.edit(
-        app.context(),
-        editor=editing.editor_command(os.environ),
-        retry=_ask_reopen if stdin_is_terminal() else None,
-        warn=lambda text: click.echo(f"Warning: {text}", err=True),
-    )
+    from refaudit import editing
+
+    editor, label, today = editing.editor_command(os.environ), str(app.store().path), app.today()
+    retry = _ask_reopen if stdin_is_terminal() else None
+
+    def change(reg: Registry) -> Change[str | None]:
+        warn = lambda text: click.echo(f"Warning: {text}", err=True)  # noqa: E731
+        return editing.edit(reg, label=label, today=today, editor=editor, retry=retry, warn=warn)
+
+    summary = app.update("edit", change)
     click.echo("No changes; nothing was written." if summary is None else f"Saved: {summary}.")
 
 
 def _ask_reopen(message: str) -> bool:
     click.echo(f"Error: {message}", err=True)
     return click.confirm("Re-open the editor to fix it? ('n' discards your changes)", default=True, err=True)
-
-
-def register(group: click.Group) -> None:
-    for command in (export, import_, edit):
-        group.add_command(command)

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import click
 
-from refaudit import actions, audit, drafts, service, vault
 from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
-from refaudit.demo import build_demo
 
 DEMO_PASSPHRASE = "demo"
 
@@ -34,6 +32,8 @@ def next_(app: AppContext, as_of: date | None, as_json: bool) -> None:
       refaudit next
       refaudit next --as-of 2026-10-01 --json
     """
+    from refaudit import actions, audit, drafts
+
     day = as_of or app.today()
     reg, settings = app.read(), app.settings()
     due = actions.due_actions(reg, audit.audit(reg, settings, day), settings, day)
@@ -76,6 +76,9 @@ def demo(app: AppContext, path: Path | None) -> None:
       refaudit audit
       refaudit next
     """
+    from refaudit import service, vault
+    from refaudit.demo import build_demo
+
     if path is not None:
         app.registry_path = path
     ctx = app.context()
@@ -93,8 +96,3 @@ def demo(app: AppContext, path: Path | None) -> None:
         click.echo(f"The passphrase is '{DEMO_PASSPHRASE}'.")
     click.echo(f"Try:\n  export REFAUDIT_REGISTRY={shlex.quote(str(ctx.store.path))}{secret}")
     click.echo("  refaudit audit\n  refaudit next")
-
-
-def register(group: click.Group) -> None:
-    for command in (next_, demo):
-        group.add_command(command)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from refaudit import feedback, references, resolve
-from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
+from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app, table
 from refaudit.cli.session_cmd import complete_ref
-from refaudit.model import RELATIONSHIPS, STATUSES, Reference, Registry
+
+if TYPE_CHECKING:
+    from refaudit import references
+    from refaudit.change import Change
+    from refaudit.model import Reference, Registry
+    from refaudit.references import Removed
 
 
 def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--relationship", "-r", type=choice(RELATIONSHIPS), help="How you know them."),
+        click.option("--relationship", "-r", type=lazy_choice("model", "RELATIONSHIPS"), help="How you know them."),
         click.option("--org", "organization", help="Their organisation."),
         click.option("--title", help="Their job title."),
         click.option("--email", help="Email address."),
@@ -31,6 +35,8 @@ def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _fields(**kw: Any) -> references.RefFields:
+    from refaudit import references
+
     kw["tags"] = list(kw.get("tags") or [])
     return references.RefFields(**kw)
 
@@ -82,10 +88,12 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
       refaudit ref add "Jane Doe" --relationship manager --org "Acme Corp" \\
           --email jane@example.com --phone "+1 555 0100" --tag technical
     """
+    from refaudit import references
+
     today = app.today()
     namesakes: list[str] = []
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         namesakes.extend(f"{r.name} ({r.id})" for r in references.same_name(reg, name))
         return references.add(reg, _fields(name=name, **fields), today, ref_id)
 
@@ -100,7 +108,9 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
 
 
 @ref.command("list")
-@click.option("--status", type=choice((*STATUSES, "all")), help="Which references (default: all but dropped).")
+@click.option(
+    "--status", type=lazy_choice("model", "STATUSES", "all"), help="Which references (default: all but dropped)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_(app: AppContext, status: str | None, as_json: bool) -> None:
@@ -129,6 +139,8 @@ def list_(app: AppContext, status: str | None, as_json: bool) -> None:
 
 
 def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
+    from refaudit import feedback
+
     apps = sorted(reg.applications_for(r.id), key=lambda a: (a.applied_on, a.id), reverse=True)
     reports = feedback.newest_first(reg.feedback_for(r.id))
     data = r.to_json()
@@ -159,6 +171,8 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
       refaudit ref show jane
       refaudit ref show jane-doe --json
     """
+    from refaudit import resolve
+
     reg = app.read()
     data = show_data(reg, resolve.reference(reg, ref_query))
     if as_json:
@@ -198,9 +212,11 @@ def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
     Example:
       refaudit ref edit jane --phone "+1 555 0199" --title "Director of Data"
     """
+    from refaudit import references, resolve
+
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         return references.edit(reg, resolve.reference(reg, ref_query), _fields(**fields), today)
 
     click.echo(f"Updated {app.update('ref edit', change)}.")
@@ -208,7 +224,7 @@ def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
 
 @ref.command("status")
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
-@click.argument("status", type=choice(STATUSES))
+@click.argument("status", type=lazy_choice("model", "STATUSES"))
 @click.option("--note", help="Why (kept with the date).")
 @pass_app
 def status(app: AppContext, ref_query: str, status: str, note: str | None) -> None:
@@ -219,9 +235,11 @@ def status(app: AppContext, ref_query: str, status: str, note: str | None) -> No
       refaudit ref status jane dropped --note "Said I struggled with deadlines"
       refaudit ref status bob resting
     """
+    from refaudit import references, resolve
+
     today = app.today()
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[str]:
         return references.set_status(reg, resolve.reference(reg, ref_query), status.lower(), note, today)
 
     click.echo(f"{app.update('ref status', change)} is now {status.lower()}.")
@@ -242,11 +260,13 @@ def remove(app: AppContext, ref_query: str, yes: bool) -> None:
       refaudit ref remove "Bob Smith"
       refaudit ref remove bob-smith --yes
     """
+    from refaudit import references, resolve
+
     reg = app.read()
     target = resolve.reference(reg, ref_query)
     confirm_or_yes(f"Erase {target.name} ({target.id}) and every report about them?", yes)
 
-    def change(reg: Registry) -> Any:
+    def change(reg: Registry) -> Change[Removed]:
         return references.remove(reg, reg.reference(target.id))
 
     removed = app.update("ref remove", change, scrub_backup=True)
@@ -255,7 +275,3 @@ def remove(app: AppContext, ref_query: str, yes: bool) -> None:
         f"taken off {removed.applications} application(s)."
         + (f" Masked their name, email or phone in {removed.masked} other place(s)." if removed.masked else "")
     )
-
-
-def register(group: click.Group) -> None:
-    group.add_command(ref)

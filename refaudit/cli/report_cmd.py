@@ -8,15 +8,17 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from refaudit import actions, audit, filecheck, interop, report
 from refaudit.cli._common import DATE, AppContext, choice, pass_app
 from refaudit.cli._output import safe
 from refaudit.errors import RefauditError
 from refaudit.model import Registry
-from refaudit.settings import Settings
+
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
 
 # Above this many references, say on a terminal that rendering is under way.
 _PROGRESS_ABOVE = 100
@@ -55,6 +57,8 @@ def report_(app: AppContext, output: Path | None, fmt: str | None, redact: bool,
       refaudit report --redact -o for-my-coach.pdf
       refaudit report --format html --as-of 2026-06-30
     """
+    from refaudit import filecheck, interop
+
     day = as_of or app.today()
     fmt = fmt or ("html" if output and output.suffix.lower() in (".html", ".htm") else "pdf")
     target = output or Path(f"refaudit-report-{day.isoformat()}.{fmt}")
@@ -94,7 +98,7 @@ def render_report(
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """Audit, gather what is due, and render: the bytes of the report file."""
-    from refaudit import render
+    from refaudit import actions, audit, render, report
 
     verdicts = audit.audit(registry, settings, as_of)
     due = actions.due_actions(registry, verdicts, settings, as_of)
@@ -120,7 +124,3 @@ def _stderr_is_terminal() -> bool:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def register(group: click.Group) -> None:
-    group.add_command(report_)

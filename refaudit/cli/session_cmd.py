@@ -8,17 +8,18 @@ prompt: tab completion must not stop to ask for a passphrase.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.shell_completion import CompletionItem, get_completion_class
 
-from refaudit import service, session, store, vault
 from refaudit.cli._common import AppContext, default_registry_path, pass_app
 from refaudit.cli._output import safe
 from refaudit.errors import RefauditError
-from refaudit.model import Registry, fold
+
+if TYPE_CHECKING:
+    from refaudit.model import Registry
 
 PROG_NAME = "refaudit"
 COMPLETE_VAR = "_REFAUDIT_COMPLETE"
@@ -48,10 +49,10 @@ def unlock(app: AppContext, timeout: str, raw: bool) -> None:
       export REFAUDIT_SESSION="$(refaudit unlock --raw --timeout 1h)"
       refaudit lock
     """
+    from refaudit import service, session
+
     ttl = session.parse_duration(timeout)
-    ctx = app.context()
-    passphrase = app.passphrase()
-    ctx.unlock = lambda blob: vault.unlock_passphrase(blob, passphrase)
+    ctx = app.context(unlock=app.unlock_with_passphrase)
     _, keyring = service.read_with_keyring(ctx)
     now = app.now()
     token = session.create(ctx.store.path, keyring.file_id, keyring.data_key, ttl, now)
@@ -71,6 +72,8 @@ def lock(app: AppContext) -> None:
     Example:
       refaudit lock && unset REFAUDIT_SESSION
     """
+    from refaudit import session
+
     path = app.store().path
     ended = session.end_all(path)
     click.echo(f"Ended {ended} session{'' if ended == 1 else 's'} of {safe(path)}.")
@@ -101,22 +104,21 @@ def completion(ctx: click.Context, shell: str) -> None:
 
 def _session_registry(ctx: click.Context) -> Registry | None:
     """The registry, when a live session opens it; None otherwise. Never prompts, never raises."""
-    token = os.environ.get("REFAUDIT_SESSION")
-    if not token:
+    if not os.environ.get("REFAUDIT_SESSION"):
         return None
+    from refaudit import service
+
     given = ctx.find_root().params.get("registry") or os.environ.get("REFAUDIT_REGISTRY")
+    app = AppContext(Path(given) if given else default_registry_path(), None, None, debug=False)
     try:
-        st = store.Store(Path(given) if given else default_registry_path())
-
-        def unlock(blob: bytes) -> vault.Keyring:
-            return vault.unlock_key(blob, *session.resolve(token, st.path))
-
-        return service.read(service.Context(store=st, unlock=unlock, now=lambda: datetime.now(UTC)))
+        return service.read(app.context(unlock=app.unlock_with_session, warn=False))
     except (RefauditError, OSError, ValueError):
         return None
 
 
 def _matches(incomplete: str, pairs: list[tuple[str, str]]) -> list[CompletionItem]:
+    from refaudit.model import fold
+
     query = fold(incomplete)
     return [
         CompletionItem(rid, help=label)
@@ -137,8 +139,3 @@ def complete_app(ctx: click.Context, param: click.Parameter | None, incomplete: 
     if reg is None:
         return []
     return _matches(incomplete, [(a.id, f"{a.company} — {a.role}") for a in reg.applications])
-
-
-def register(group: click.Group) -> None:
-    for command in (unlock, lock, completion):
-        group.add_command(command)

@@ -10,19 +10,16 @@ items with ``; `` (``\\;`` and ``\\\\`` escape a literal ``;`` and ``\\``).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import io
-import json
 import os
-import secrets
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from refaudit import yamlio
+from refaudit import fileio, jsonio, yamlio
 from refaudit.errors import RefauditError, ValidationError
 from refaudit.interop.records import RECORDS, SECTIONS
 from refaudit.model import Registry
@@ -59,14 +56,8 @@ def to_yaml(registry: Registry) -> str:
     return yamlio.dump(plain(registry))
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def to_json(registry: Registry) -> str:
-    return json.dumps(plain(registry), indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    return jsonio.dumps(plain(registry), indent=2) + "\n"
 
 
 def to_csv(registry: Registry) -> dict[str, str]:
@@ -198,27 +189,12 @@ def write_private(path: Path, data: bytes, *, force: bool) -> None:
         raise RefauditError(f"{str(path)!r} is a folder; give a file name with -o.")
     if not force and (path.exists() or path.is_symlink()):
         raise RefauditError(f"{str(path)!r} already exists; refusing to overwrite it (use --force).")
-    target = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp") if force else path
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(target, flags, 0o600)
+        if force:
+            fileio.replace_private(path, data)
+        else:
+            fileio.create_private(path, data)
     except FileExistsError:
         raise RefauditError(f"{str(path)!r} already exists; refusing to overwrite it (use --force).") from None
     except OSError as exc:
         raise RefauditError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
-    try:
-        os.fchmod(fd, 0o600)  # whatever the umask says
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if force:
-            os.replace(target, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise RefauditError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise

@@ -15,20 +15,28 @@ from sets kept up to date as records arrive, never rebuilt per row.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from refaudit.change import Change
 from refaudit.errors import ValidationError
 from refaudit.interop.exporting import BRIEFING_FIELDS
 from refaudit.interop.records import KINDS, SECTIONS, Incoming, Item, Skip
-from refaudit.model import Application, Feedback, Reference, Registry, fold, future_fields, slugify
-from refaudit.service import Change
+from refaudit.model import (
+    Application,
+    Feedback,
+    Reference,
+    Registry,
+    feedback_id,
+    feedback_number,
+    fold,
+    future_fields,
+    slugify,
+)
 
 CONFLICT_POLICIES = ("fail", "skip", "replace")
-_FEEDBACK_ID_RE = re.compile(r"f(\d{1,9})")
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ class Outcome:
         )
 
 
-def merge(registry: Registry, incoming: Incoming, on_conflict: str, today: date) -> Change:
+def merge(registry: Registry, incoming: Incoming, on_conflict: str, today: date) -> Change[Outcome]:
     """Add ``incoming`` to ``registry`` in memory; all or nothing (raises before any change shows).
 
     The caller passes a registry it may throw away on error (``service.update`` does).
@@ -85,7 +93,7 @@ def merge(registry: Registry, incoming: Incoming, on_conflict: str, today: date)
         )
     _check_links(registry, incoming)
     registry.check_integrity()
-    numbers = [int(m.group(1)) for f in registry.feedback if (m := _FEEDBACK_ID_RE.fullmatch(f.id))]
+    numbers = [n for f in registry.feedback if (n := feedback_number(f.id)) is not None]
     registry.feedback_seq = max([registry.feedback_seq, ids.feedback_seq, *numbers])
     return Change(outcome.summary(), outcome)
 
@@ -109,16 +117,16 @@ class _Ids:
     def __init__(self, registry: Registry) -> None:
         self.taken = {section: {r.id for r in getattr(registry, section)} for section in SECTIONS}
         self.next_suffix: dict[str, int] = {}
-        numbers = [int(m.group(1)) for f in registry.feedback if (m := _FEEDBACK_ID_RE.fullmatch(f.id))]
+        numbers = [n for f in registry.feedback if (n := feedback_number(f.id)) is not None]
         self.feedback_seq = max([registry.feedback_seq, *numbers])
 
     def new(self, section: str, record: Any) -> str:
         taken = self.taken[section]
         if section == "feedback":
-            while f"f{self.feedback_seq + 1}" in taken:
+            while feedback_id(self.feedback_seq + 1) in taken:
                 self.feedback_seq += 1
             self.feedback_seq += 1
-            return f"f{self.feedback_seq}"
+            return feedback_id(self.feedback_seq)
         if section == "references":
             stem = slugify(record.name) or f"ref-{len(taken) + 1}"
         else:

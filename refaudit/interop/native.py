@@ -9,14 +9,13 @@ leaves them out and says which.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from refaudit import yamlio
+from refaudit import jsonio, yamlio
 from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, source
 from refaudit.interop.exporting import BRIEFING_FIELDS, CSV_NAMES, EVENT_FIELDS, LIST_FIELDS, restore, split_list
@@ -42,7 +41,6 @@ REQUIRED_COLUMNS = {
 # What people write in a hand-made header, mapped to the registry's field names.
 ALIASES = {"organisation": "organization", "org": "organization", "note": "notes", "tag": "tags"}
 _BRIEFED_RE = re.compile(r"^(\S+?)(?:\s+on\s+|\s+|:)(\S+)$")
-_MAX_DIGITS = 30  # no number in a refaudit file is longer; int() of 5,000 digits is refused by Python anyway
 
 
 # --- YAML and JSON ----------------------------------------------------------------------------
@@ -57,34 +55,7 @@ def from_json(text: source.Text) -> Incoming:
 
 
 def load_json(text: str, name: str) -> Any:
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                raise ValidationError(f"{name!r} is not valid: the key {key!r} appears twice in one object.")
-            result[key] = value
-        return result
-
-    def no_constants(token: str) -> Any:
-        raise ValidationError(f"{name!r} is not valid JSON: {token} is not a value refaudit accepts.")
-
-    def short_int(digits: str) -> int:
-        if len(digits.lstrip("-")) > _MAX_DIGITS:
-            line = text.count("\n", 0, max(text.find(digits), 0)) + 1
-            raise ValidationError(
-                f"{name!r}, line {line}: a number {len(digits):,} digits long is not a value refaudit accepts "
-                "(write phone numbers as text, in quotes)."
-            )
-        return int(digits)
-
-    try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants, parse_int=short_int)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"{name!r} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        ) from None
-    except RecursionError:
-        raise ValidationError(f"{name!r} is nested too deeply to be a refaudit export.") from None
+    return jsonio.loads(text, repr(name))
 
 
 def from_plain(data: Any, name: str) -> Incoming:

@@ -1,0 +1,81 @@
+"""Private files written whole: the one atomic write and the one quiet unlink.
+
+Every file refaudit writes holds personal data or keys, so every one is created ``0600``
+(whatever the umask), written through a fresh temporary file beside its target, flushed
+and fsynced before it is renamed into place, and the folder fsynced after the rename
+(click's ``_AtomicFile``, KeePassXC's ``QSaveFile``). Errors are ``OSError``; the caller
+says what could not be saved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def unlink_quietly(path: Path) -> None:
+    """Remove ``path`` if it is there; a failure to remove it is not worth an error."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable; some filesystems refuse fsync on folders, which is fine."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # the rename is already done; durability is the best this filesystem offers
+    finally:
+        os.close(fd)
+
+
+def create_private(path: Path, data: bytes) -> None:
+    """Create ``path`` (never an existing file, never through a symlink) ``0600`` and fsync it.
+
+    ``FileExistsError`` when something is already there. A half-written file is removed.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # O_CREAT's mode is filtered by the umask; say it outright
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        unlink_quietly(path)
+        raise
+
+
+def write_temp(beside: Path, data: bytes) -> Path:
+    """A new private temporary file in ``beside``'s folder holding ``data``, fsynced; returns its path."""
+    tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(6)}.tmp")
+    create_private(tmp, data)
+    return tmp
+
+
+def replace_private(path: Path, data: bytes, *, mtime: float | None = None) -> None:
+    """Atomically replace (or create) ``path`` with ``data``: the old file or the new, whole, at any instant.
+
+    ``mtime`` sets the new file's modification time before it becomes visible (sessions keep
+    their expiry there).
+    """
+    tmp = write_temp(path, data)
+    try:
+        if mtime is not None:
+            os.utime(tmp, (mtime, mtime))
+        os.replace(tmp, path)
+    except BaseException:
+        unlink_quietly(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+__all__ = ["create_private", "fsync_dir", "replace_private", "unlink_quietly", "write_temp"]
