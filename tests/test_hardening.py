@@ -63,8 +63,7 @@ def test_paths_with_terminal_controls_are_printed_escaped(runner: Runner, regist
     )
     done = runner.ok("import", str(export))
     assert (
-        done.stdout
-        == f"Imported {tmp_path}/evil\\x1b]0;pwned\\x07\\u202egpj.exe.yaml: 1 added, 0 completed, "
+        done.stdout == f"Imported {tmp_path}/evil\\x1b]0;pwned\\x07\\u202egpj.exe.yaml: 1 added, 0 completed, "
         "0 already there, 0 replaced, 0 skipped.\n"
     )
 
