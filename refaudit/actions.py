@@ -139,13 +139,18 @@ def due_actions(
     refs = {r.id: r for r in reg.references}  # the view decides who was known on as_of, as for the audit
     apps = [_AppView.of(a) for a in reg.applications]
     feedback_dates = {f.id: f.reported_on for f in reg.feedback}
+    mock_calls: dict[str, date] = {}
+    for f in reg.feedback:
+        if f.source == "mock-call":
+            mock_calls[f.reference] = max(f.reported_on, mock_calls.get(f.reference, date.min))
     actions: list[Action] = []
     for view in apps:
-        actions.extend(_application_actions(view, refs, by_id, conf.scoring, limits, as_of))
+        actions.extend(_application_actions(view, refs, by_id, feedback_dates, conf.scoring, limits, as_of))
     for ref in refs.values():
         if ref.status == "active":
             if ref.id in by_id:
-                actions.extend(_verdict_actions(ref, by_id[ref.id], feedback_dates, limits, as_of))
+                tested = mock_calls.get(ref.id)
+                actions.extend(_verdict_actions(ref, by_id[ref.id], feedback_dates, tested, limits, as_of))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
     return sorted(actions, key=lambda a: (_PRIORITY[a.kind], a.due, a.reference or "", a.application or ""))
@@ -174,18 +179,24 @@ def _application_actions(
     view: _AppView,
     refs: Mapping[str, Reference],
     verdicts: Mapping[str, Verdict],
+    feedback_dates: Mapping[str, date],
     scoring: Scoring,
     limits: Next,
     as_of: date,
 ) -> Iterable[Action]:
     if view.is_open:
-        yield from _open_actions(view, refs, verdicts, limits, as_of)
+        yield from _open_actions(view, refs, verdicts, feedback_dates, limits, as_of)
     else:
         yield from _closed_actions(view, refs, verdicts, scoring, limits, as_of)
 
 
 def _open_actions(
-    view: _AppView, refs: Mapping[str, Reference], verdicts: Mapping[str, Verdict], limits: Next, as_of: date
+    view: _AppView,
+    refs: Mapping[str, Reference],
+    verdicts: Mapping[str, Verdict],
+    feedback_dates: Mapping[str, date],
+    limits: Next,
+    as_of: date,
 ) -> Iterable[Action]:
     app, q_app = view.app, shlex.quote(view.app.id)
     live = STAGES.index(app.stage) >= _LIVE_FROM
@@ -193,7 +204,12 @@ def _open_actions(
         if ref_id not in refs:
             continue
         level = _level(verdicts, ref_id)
+        briefed = view.briefed.get(ref_id)
         if live and level in ("watch", "drop"):
+            # Done once they are briefed for this application after the news that moved the verdict.
+            news = [feedback_dates[f] for f in verdicts[ref_id].moved if f in feedback_dates]
+            if briefed is not None and briefed >= max(news, default=date.min):
+                continue
             yield Action(
                 "swap",
                 view.last_change,
@@ -204,7 +220,7 @@ def _open_actions(
                 + (f" {WATCH_MEANS}" if level == "watch" else ""),
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
-        elif app.stage in limits.brief_at_stages and ref_id not in view.briefed:
+        elif app.stage in limits.brief_at_stages and briefed is None:
             yield Action(
                 "brief",
                 view.last_change,
@@ -285,6 +301,7 @@ def _verdict_actions(
     ref: Reference,
     verdict: Verdict,
     feedback_dates: Mapping[str, date],
+    tested: date | None,
     limits: Next,
     as_of: date,
 ) -> Iterable[Action]:
@@ -309,8 +326,9 @@ def _verdict_actions(
             ref.id,
             None,
             "Employers could not reach them: call them, confirm their number and email, and ask "
-            "when they are available to take a reference call.",
-            f"refaudit ref edit {q_ref} --phone PHONE --email EMAIL --consent-on {as_of.isoformat()}",
+            "when they are available to take a reference call; record it (add --phone or --email "
+            "if they changed).",
+            f"refaudit ref edit {q_ref} --consent-on {as_of.isoformat()}",
         )
     rest = [flag for flag in limits.rest_flags if flag in verdict.flags and flag in _REST_WHY]
     if rest:
@@ -338,7 +356,7 @@ def _verdict_actions(
             f"make a mock call (or order a reference-checking service).{limited}",
             test,
         )
-    elif verdict.recommendation == "watch":
+    elif verdict.recommendation == "watch" and (tested is None or tested < news):
         yield Action("test", news, ref.id, None, f"The audit says watch. {WATCH_MEANS}", test)
 
 

@@ -261,7 +261,7 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
     findings = [
         *_negatives(reports, ctx),
         *_lukewarm(reports, pattern is not None, ctx),
-        *_unreachable(reports, ctx),
+        *_unreachable(ref, reports, ctx),
         *_declined(reports),
         *_untested(reports),
     ]
@@ -475,7 +475,7 @@ def _lukewarm(reports: list[Feedback], pattern: bool, ctx: _Context) -> Iterable
         )
 
 
-def _unreachable(reports: list[Feedback], ctx: _Context) -> Iterable[_Finding]:
+def _unreachable(ref: Reference, reports: list[Feedback], ctx: _Context) -> Iterable[_Finding]:
     """Failed attempts to reach them since they were last reached: watch, flag unreachable."""
     k, horizon = ctx.k, _horizon(ctx)
     silent: list[Feedback] = []
@@ -484,6 +484,8 @@ def _unreachable(reports: list[Feedback], ctx: _Context) -> Iterable[_Finding]:
             silent = []
         elif f.sentiment == "no-response" and f.reported_on >= horizon:
             silent.append(f)
+    if silent and ref.consent_on is not None and ref.consent_on >= silent[-1].reported_on:
+        return  # you reached them since, and they confirmed they will speak for you
     attempts = sum(f.attempts or 1 for f in silent)
     if attempts < k.unreachable_count:
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import shlex
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -12,6 +11,7 @@ import pytest
 
 from refaudit import settings as settings_mod
 from refaudit.actions import KINDS, Action, due_actions, subject
+from refaudit.audit import WATCH_MEANS
 from refaudit.errors import ValidationError
 from refaudit.model import Application, Briefing, Feedback, Reference, Registry
 
@@ -35,6 +35,8 @@ class Verdict:
     evidence: list[str] = field(default_factory=list)
     uses: int = 0
     last_used: date | None = None
+    moved: list[str] = field(default_factory=list)
+    rule: str | None = None
 
 
 def days_ago(n: int) -> date:
@@ -83,16 +85,14 @@ def due(
     verdicts: list[Verdict] | None = None,
     as_of: date = TODAY,
     kind: str | None = None,
-    settings: dict[str, Any] = SETTINGS,
+    settings: settings_mod.Settings = SETTINGS,
 ) -> list[Action]:
     actions = due_actions(reg, verdicts or [], settings, as_of)
     return [a for a in actions if kind is None or a.kind == kind]
 
 
-def with_next(**overrides: Any) -> dict[str, Any]:
-    s = copy.deepcopy(SETTINGS)
-    s["next"].update(overrides)
-    return s
+def with_next(**overrides: Any) -> settings_mod.Settings:
+    return settings_mod.build({"next": overrides})
 
 
 # --- brief -------------------------------------------------------------------------
@@ -328,8 +328,11 @@ def test_an_untested_active_reference_is_due_a_test() -> None:
     reg = registry()
     [action] = due(reg, untested_audit(reg), kind="test")
     assert (action.reference, action.due) == ("jane-doe", days_ago(400))
-    assert "trusted friend or a reference-checking service" in action.reason
-    assert action.command == "refaudit feedback log jane-doe --sentiment SENTIMENT --source reference-service"
+    assert action.reason == (
+        "Nobody has reported what they say: before giving them again, have a trusted friend "
+        "make a mock call (or order a reference-checking service)."
+    )
+    assert action.command == "refaudit feedback log jane-doe --sentiment SENTIMENT --source mock-call"
 
 
 @pytest.mark.parametrize("status", ["resting", "dropped"])
@@ -411,19 +414,37 @@ def test_dropping_makes_the_drop_disappear() -> None:
     assert [a for a in due(reg, [verdict]) if a.reference] == []
 
 
-@pytest.mark.parametrize("flag", ["overused", "unreachable"])
-def test_rest_is_due_for_a_configured_flag(flag: str) -> None:
-    """An active reference flagged overused or unreachable is due a rest."""
+def test_rest_is_due_for_an_overused_reference() -> None:
+    """An active reference flagged overused is due a rest."""
     reg = registry()
-    verdict = Verdict("jane-doe", recommendation="watch", flags=[flag], uses=6, last_used=days_ago(3))
+    verdict = Verdict("jane-doe", recommendation="keep", flags=["overused"], uses=6, last_used=days_ago(3))
     [action] = due(reg, [verdict], kind="rest")
     assert action.due == days_ago(3)
-    expected = {
-        "overused": f"Given often lately (last on {days_ago(3).isoformat()}): rest them for a while.",
-        "unreachable": "Employers could not reach them: rest them for a while.",
-    }
-    assert action.reason == expected[flag]
+    assert action.reason == f"Given often lately (last on {days_ago(3).isoformat()}): rest them for a while."
     assert action.command == "refaudit ref status jane-doe resting"
+
+
+@pytest.mark.parametrize("rest_flags", [["overused"], ["overused", "unreachable"]], ids=["shipped", "old-config"])
+def test_an_unreachable_reference_is_reached_never_rested(rest_flags: list[str]) -> None:
+    """Unreachable means call them, confirm number, email and availability: a reach action, never rest."""
+    reg = registry()
+    verdict = Verdict("jane-doe", recommendation="watch", flags=["unreachable"], last_used=days_ago(3))
+    actions = due(reg, [verdict], settings=with_next(rest_flags=rest_flags))
+    assert [a.kind for a in actions if a.reference] == ["reach", "test"]
+    reach = actions[0]
+    assert reach.reason == (
+        "Employers could not reach them: call them, confirm their number and email, and ask "
+        "when they are available to take a reference call."
+    )
+    assert reach.command == f"refaudit ref edit jane-doe --phone PHONE --email EMAIL --consent-on {TODAY.isoformat()}"
+
+
+def test_a_watched_reference_is_due_a_mock_call_in_the_watch_words() -> None:
+    """Watch means one thing, in the audit's words: the test action says it."""
+    reg = registry()
+    [action] = due(reg, [Verdict("jane-doe", recommendation="watch")], kind="test")
+    assert action.reason == f"The audit says watch. {WATCH_MEANS}"
+    assert action.command == "refaudit feedback log jane-doe --sentiment SENTIMENT --source mock-call"
 
 
 def test_rest_follows_the_configured_flags() -> None:
@@ -614,11 +635,12 @@ def test_subject_names_the_reference_and_application() -> None:
         ),
         (
             {"consent_valid_days": -1},
-            "config: next.consent_valid_days must be a whole number of days, 0 or more.",
+            "config: next.consent_valid_days must be a whole number of at least 0, not -1.",
         ),
         (
             {"rest_flags": ["tired"]},
-            "config: next.rest_flags must be a list drawn from: overused, unreachable, stale, policy-limited, pattern.",
+            "config: next.rest_flags must be a list drawn from: overused, unreachable, stale, policy-limited, "
+            "pattern, not ['tired'].",
         ),
     ],
     ids=["ghost-before-follow-up", "negative", "unknown-flag"],
