@@ -323,8 +323,9 @@ def _number(reports: list[Feedback], ctx: _Context) -> tuple[float, float, list[
     for f in reports:
         w = _weight(f, k, ctx.as_of)
         h, g = w * k.hurts[f.sentiment], w * k.helps[f.sentiment]
-        hurts, helps, total = hurts + h, helps + g, total + h + g
+        hurts, helps = hurts + h, helps + g
         if h + g > 0:
+            total += w  # the report counted: its whole weight is evidence, whatever its split
             (adverse if h > prior * (h + g) else favourable).append(f.id)
     return round(hurts / (hurts + helps), 3), total, adverse, favourable
 
@@ -455,14 +456,14 @@ def _lukewarm(reports: list[Feedback], pattern: bool, ctx: _Context) -> Iterable
     if others or pattern:
         why = []
         if others:
-            why.append(f"other credible reports against them {_cite([o.id for o in others])[1:-1]}")
+            why.append(f"credible reports from different applications or reporters {_cite([o.id for o in others])}")
         if pattern:
             why.append("a pattern of late rejections (below)")
         ids = tuple(dict.fromkeys([f.id for f in faint] + [o.id for o in others]))
         yield _Finding(
             "drop",
-            f"{said} Faint praise, and it is corroborated by {' and '.join(why)}: it is costing you "
-            "offers. Stop giving them.",
+            f"{said} Reservations, corroborated by {' and '.join(why)}: they are costing you offers. "
+            "Stop giving them.",
             ids,
             rule="A credible lukewarm or mixed report, corroborated, means drop.",
         )

@@ -178,7 +178,9 @@ def test_a_lukewarm_report_corroborated_means_drop(
     assert (v.recommendation, v.evidence) == (expected, ["f1", "f2"])
     if expected == "drop":
         assert v.rule == "A credible lukewarm or mixed report, corroborated, means drop."
-        assert "corroborated by other credible reports against them" in v.reasons[0]
+        assert (
+            "corroborated by credible reports from different applications or reporters (reports f1, f2)" in v.reasons[0]
+        )
 
 
 def test_a_lukewarm_report_corroborated_by_the_pattern_means_drop(settings: dict[str, Any]) -> None:
