@@ -215,9 +215,8 @@ def _open_actions(
                 view.last_change,
                 ref_id,
                 app.id,
-                f"The audit says {level}, and they are on this application at {app.stage}: give someone "
-                "else in their place if you still can (refaudit lineup), or brief them on the role now."
-                + (f" {WATCH_MEANS}" if level == "watch" else ""),
+                f"The audit says {level}, and this application is at {app.stage}: swap them if you still "
+                "can, or brief them now." + (f" {WATCH_MEANS}" if level == "watch" else ""),
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
         elif app.stage in limits.brief_at_stages and briefed is None:
@@ -309,7 +308,12 @@ def _verdict_actions(
     evidence = [feedback_dates[f] for f in verdict.evidence if f in feedback_dates]
     news = min(max(evidence, default=verdict.last_used or as_of), as_of)
     if verdict.recommendation == "drop":
-        why = verdict.reasons[0] if verdict.reasons else "the evidence against them outweighs the rest"
+        # The rule in a line, with the reports behind it; the quotes are in `refaudit audit REF`.
+        if verdict.rule:
+            cited = verdict.moved
+            why = f"{verdict.rule.rstrip('.')} ({'report' if len(cited) == 1 else 'reports'} {', '.join(cited)})"
+        else:
+            why = verdict.reasons[0] if verdict.reasons else "the evidence against them outweighs the rest"
         yield Action(
             "drop",
             news,
@@ -325,9 +329,7 @@ def _verdict_actions(
             news,
             ref.id,
             None,
-            "Employers could not reach them: call them, confirm their number and email, and ask "
-            "when they are available to take a reference call; record it (add --phone or --email "
-            "if they changed).",
+            "Employers could not reach them: call them; confirm their number, email and availability.",
             f"refaudit ref edit {q_ref} --consent-on {as_of.isoformat()}",
         )
     rest = [flag for flag in limits.rest_flags if flag in verdict.flags and flag in _REST_WHY]

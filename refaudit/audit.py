@@ -462,8 +462,7 @@ def _lukewarm(reports: list[Feedback], pattern: bool, ctx: _Context) -> Iterable
         ids = tuple(dict.fromkeys([f.id for f in faint] + [o.id for o in others]))
         yield _Finding(
             "drop",
-            f"{said} Reservations, corroborated by {' and '.join(why)}: they are costing you offers. "
-            "Stop giving them.",
+            f"{said} Reservations, corroborated by {' and '.join(why)}: they are costing you offers. Stop giving them.",
             ids,
             rule="A credible lukewarm or mixed report, corroborated, means drop.",
         )

@@ -432,10 +432,7 @@ def test_an_unreachable_reference_is_reached_never_rested(rest_flags: list[str])
     actions = due(reg, [verdict], settings=with_next(rest_flags=rest_flags))
     assert [a.kind for a in actions if a.reference] == ["reach", "test"]
     reach = actions[0]
-    assert reach.reason == (
-        "Employers could not reach them: call them, confirm their number and email, and ask "
-        "when they are available to take a reference call; record it (add --phone or --email if they changed)."
-    )
+    assert reach.reason == "Employers could not reach them: call them; confirm their number, email and availability."
     assert reach.command == f"refaudit ref edit jane-doe --consent-on {TODAY.isoformat()}"
 
 
