@@ -296,13 +296,21 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
         risk=risk,
         evidence_weight=round(total, 2),
         flags=[f.flag for f in flagged if f.flag],
-        reasons=[f.text for f in shown],
+        # What watch asks of the user belongs to a watch verdict only, not to a drop's reasons.
+        reasons=[f.text if recommendation == "watch" else f.text.replace(f" {WATCH_MEANS}", "") for f in shown],
         evidence=_ids(shown),
         uses=len(apps),
         last_used=last_used,
         moved=list(dict.fromkeys(moved)),
         rule=rule,
     )
+
+
+def in_a_line(v: Verdict) -> str:
+    """Why the recommendation, in one line: the rule and the reports that moved it, else the first reason."""
+    if v.rule:
+        return f"{v.rule.rstrip('.')} {_cite(v.moved)}." if v.moved else v.rule
+    return v.reasons[0] if v.reasons else f"The audit says {v.recommendation}."
 
 
 def _ids(findings: Iterable[_Finding]) -> list[str]:
@@ -360,7 +368,7 @@ def _said(f: Feedback, ctx: _Context) -> str:
         text = f'{_describe(f, ctx)}: "{f.quote}"'
     elif f.sentiment == "no-response":
         tries = f" after {f.attempts} attempts" if f.attempts and f.attempts > 1 else ""
-        text = f"{_describe(f, ctx)} could not reach them{tries}"
+        text = f"{_describe(f, ctx)}: could not reach them{tries}"
     else:
         text = f"{_describe(f, ctx)} reported a {f.sentiment} reference"
     return f"{text} {_cite([f.id])}"
@@ -712,9 +720,7 @@ def _not_ready(v: Verdict) -> str | None:
     if v.status != "active":
         return f"Status {v.status}: you set them aside."
     if v.recommendation != "keep":
-        return (
-            f"The audit says {v.recommendation}: {v.reasons[0]}" if v.reasons else f"The audit says {v.recommendation}."
-        )
+        return f"The audit says {v.recommendation}: {in_a_line(v)}"
     if "overused" in v.flags:
         return "Overused: given too often lately; let them rest."
     return None

@@ -207,7 +207,7 @@ def test_credible_neutral_and_single_no_response_reports_are_on_record(settings:
     assert v.reasons[1:] == [
         'The employer (direct) on 2026-11-15: "Worked here 3 years." (report f2): on record; facts without '
         "an opinion, it counts for little either way.",
-        "Initech HR (employer, direct) on 2026-11-24 could not reach them (report f3): on record; fewer than 2 "
+        "Initech HR (employer, direct) on 2026-11-24: could not reach them (report f3): on record; fewer than 2 "
         "failed attempts so far.",
     ]
 
@@ -220,8 +220,8 @@ def test_two_no_responses_mean_watch_unreachable(settings: dict[str, Any]) -> No
     v = verdict_of(reg, settings, "jane")
     assert (v.recommendation, v.flags, v.evidence) == ("watch", ["unreachable"], ["f1", "f2"])
     assert v.reasons == [
-        "The employer (direct) on 2026-11-15 could not reach them (report f1). The employer (direct) on "
-        "2026-11-22 could not reach them (report f2). 2 failed attempts to reach them: call them, confirm "
+        "The employer (direct) on 2026-11-15: could not reach them (report f1). The employer (direct) on "
+        "2026-11-22: could not reach them (report f2). 2 failed attempts to reach them: call them, confirm "
         f"their number, email and availability before you give them again. {WATCH_MEANS}"
     ]
 
@@ -236,7 +236,7 @@ def test_one_report_of_repeated_attempts_makes_them_unreachable(
     assert v.flags == expected
     if expected:
         assert v.reasons[0].startswith(
-            f"The employer (direct) on 2026-11-15 could not reach them after {attempts} attempts (report f1)."
+            f"The employer (direct) on 2026-11-15: could not reach them after {attempts} attempts (report f1)."
         )
 
 

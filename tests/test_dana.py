@@ -149,7 +149,7 @@ def test_the_others_as_a_coach_would_see_them(dana: Runner) -> None:
     }
     assert final["omar-haddad"]["moved"] == ["f3"]  # the mock call is credible evidence
     assert final["anne-weber"]["reasons"][0].startswith(
-        f"Tailspin HR (employer, direct) on {day(28)}, about Tailspin could not reach them after 3 attempts"
+        f"Tailspin HR (employer, direct) on {day(28)}, about Tailspin: could not reach them after 3 attempts"
     )
     # Northwind's only report concerns Grace: its rejection is not held against Omar.
     assert summary(dana, 45)["omar-haddad"] == ("keep", [])
