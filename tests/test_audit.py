@@ -364,6 +364,34 @@ def test_rejections_for_reasons_elsewhere_are_not_held_against_them(settings: di
     assert (v.recommendation, v.flags) == ("keep", ["untested"])
 
 
+def test_a_late_silence_counts_like_a_rejection_without_reason(settings: dict[str, Any]) -> None:
+    """Ghosted at or after the reference check counts towards the pattern like a rejection with no reason."""
+    reg = _pattern_registry([None, None, None])
+    reg.applications[2].outcome = "ghosted"
+    v = verdict_of(reg, settings, "jane")
+    assert v.flags == ["untested", "pattern"]
+    assert "Co2 (co2-analyst, ghosted)" in v.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "flags"),
+    [("references", ["untested", "pattern"]), ("none-given", ["untested", "pattern"]), ("fit", ["untested"])],
+)
+def test_a_recorded_reason_kind_decides_over_the_wording(settings: dict[str, Any], kind: str, flags: list[str]) -> None:
+    """A recorded reason kind is taken as it is, whatever the reason's words say."""
+    reg = _pattern_registry([None, None, "More experience, they said."])
+    reg.applications[2].reason_kind = kind
+    assert verdict_of(reg, settings, "jane").flags == flags
+
+
+def test_a_rejection_whose_only_report_concerns_someone_else_is_not_held_against_them(settings: dict[str, Any]) -> None:
+    """Co0 was given with Jane and Bob; its only report concerns Bob, so its rejection does not count for Jane."""
+    reg = _pattern_registry([None, None, None])
+    assert "pattern" in verdict_of(reg, settings, "jane").flags
+    reg.feedback.append(report("f1", "bob", "positive", source="contact", application="co0-analyst"))
+    assert verdict_of(reg, settings, "jane").flags == ["untested"]
+
+
 def test_no_pattern_when_no_other_reference_gets_offers(settings: dict[str, Any]) -> None:
     """Late rejections are not blamed on a reference unless the user's other references appear on offers."""
     v = verdict_of(_pattern_registry([None, None, None], offers=False), settings, "jane")
