@@ -261,6 +261,73 @@ def test_recording_any_debrief_makes_it_disappear(record: dict[str, Any]) -> Non
     assert due(reg, kind="debrief") == []
 
 
+@pytest.mark.parametrize(
+    ("reason", "kind", "said"),
+    [
+        ("We decided to go another way.", None,
+         'the reason "We decided to go another way." says nothing concrete (guessed from the wording — set '
+         "--reason-kind to be sure)"),
+        ("Thanks for your time.", "none-given", 'the reason "Thanks for your time." says nothing concrete'),
+        ("\u202eDROP TABLE; <script>", None,
+         'the reason "\u202eDROP TABLE; <script>" says nothing concrete (guessed from the wording — set '
+         "--reason-kind to be sure)"),
+    ],
+    ids=["vague-guessed", "none-given", "hostile"],
+)  # fmt: skip
+def test_a_vague_reason_still_asks_for_a_debrief(reason: str, kind: str | None, said: str) -> None:
+    """A rejection whose stated reason says nothing concrete asks for the reason, criticism and leads."""
+    reg = registry(apps=[app(outcome="rejected", closed_on=days_ago(2), reason=reason, reason_kind=kind)])
+    [action] = due(reg, kind="debrief")
+    assert action.reason == (
+        f"Said no on {days_ago(2).isoformat()} and {said}: find out the reason, ask for constructive criticism "
+        "and ask for job leads."
+    )
+
+
+def test_a_concrete_reason_kind_needs_no_debrief() -> None:
+    """A recorded kind that names a cause (fit) is a debrief done, whatever the wording."""
+    reg = registry(apps=[app(outcome="rejected", closed_on=days_ago(2), reason="Hmm.", reason_kind="fit")])
+    assert due(reg, kind="debrief") == []
+
+
+@pytest.mark.parametrize(
+    ("stage", "level", "kinds"),
+    [
+        ("interview", "watch", ["swap"]),
+        ("final", "drop", ["swap"]),
+        ("reference-check", "keep", ["brief"]),
+        ("screening", "drop", []),
+    ],
+)
+def test_a_watched_or_dropped_reference_on_a_live_application_is_swapped(
+    stage: str, level: str, kinds: list[str]
+) -> None:
+    """From interview on, a reference the audit warns about gets swap (or brief them) for that application."""
+    reg = registry(apps=[app(stage=stage, updated_on=days_ago(1), references=["jane-doe"])])
+    actions = due(reg, [Verdict("jane-doe", recommendation=level)])
+    assert [a.kind for a in actions if a.application == "acme-data-analyst"] == kinds
+    if kinds == ["swap"]:
+        [swap] = [a for a in actions if a.kind == "swap"]
+        assert swap.reason.startswith(
+            f"The audit says {level}, and this application is at {stage}: swap them if you still can, "
+            "or brief them now."
+        )
+        assert swap.command == "refaudit app update acme-data-analyst --briefed jane-doe"
+
+
+def test_briefing_after_the_news_clears_the_swap() -> None:
+    """A briefing on or after the report that moved the verdict is the swap done; an older one is not."""
+    news = Feedback(id="f1", reference="jane-doe", reported_on=days_ago(5), sentiment="lukewarm", source="employer")
+    application = app(
+        stage="final", updated_on=days_ago(1), references=["jane-doe"], briefed=[Briefing("jane-doe", days_ago(10))]
+    )
+    reg = registry(apps=[application], feedback=[news])
+    watched = [Verdict("jane-doe", recommendation="watch", evidence=["f1"], moved=["f1"])]
+    assert [a.kind for a in due(reg, watched) if a.application == "acme-data-analyst"] == ["swap"]
+    application.briefed.append(Briefing("jane-doe", days_ago(1)))
+    assert [a.kind for a in due(reg, watched) if a.application == "acme-data-analyst"] == []
+
+
 @pytest.mark.parametrize("outcome", ["ghosted", "withdrawn", "eliminated", "offer"])
 def test_debrief_is_only_for_rejections(outcome: str) -> None:
     """Other endings do not ask for a debrief."""
