@@ -4,31 +4,33 @@ Each kind of action has a fixed priority, the order of ``KINDS``:
 
 1. ``brief``           an application is where the employer calls references, and a reference
                        given on it has not been told the call is coming;
-2. ``drop``            the audit says drop a reference who is still active;
-3. ``debrief``         a rejection with nothing recorded about why — ask while it is fresh;
-4. ``follow-up``       a pending application with no change for ``follow_up_after_days``;
-5. ``thank``           the references given on an application that ended in an offer;
-6. ``rest``            the audit flags an active reference with one of ``rest_flags``;
-7. ``test``            an untested active reference, before they are given again;
-8. ``refresh-consent`` consent older than ``consent_valid_days``;
-9. ``mark-ghosted``    a pending application with no change for ``ghosted_after_days``
+2. ``swap``            a reference the audit says watch or drop is on a live application
+                       (interview or later, no outcome): swap them, or brief them for it;
+3. ``drop``            the audit says drop a reference who is still active;
+4. ``reach``           employers could not reach a reference: call them, confirm their
+                       number, email and availability (never "rest" for this);
+5. ``debrief``         a rejection with a vague or no stated reason — ask for the reason,
+                       constructive criticism and job leads while it is fresh;
+6. ``follow-up``       a pending application with no change for ``follow_up_after_days``;
+7. ``thank``           the references given on an application that ended in an offer;
+8. ``rest``            the audit flags an active reference with one of ``rest_flags``;
+9. ``test``            an untested or watched active reference: a mock call, before they are
+                       given again;
+10. ``refresh-consent`` consent older than ``consent_valid_days``;
+11. ``mark-ghosted``   a pending application with no change for ``ghosted_after_days``
                        (it replaces ``follow-up`` for that application);
-10. ``apply-more``     fewer than ``min_open_applications`` applications are open.
+12. ``apply-more``     fewer than ``min_open_applications`` applications are open.
 
 "Most urgent first" means: by that priority, then the longest overdue (earliest ``due``)
 first, then by reference and application id so that the order never depends on chance.
 ``due`` is the day the action became due, never after ``as_of``.
 
-Looking back (``as_of`` in the past) ignores everything dated after ``as_of``: applications
-applied for later, briefings and feedback recorded later; an application closed after
-``as_of`` counts as still pending there, and a status set after ``as_of`` as ``active``.
-Stage, reason, criticism and leads carry no date, so they are taken as they are now.
+Looking back (``as_of`` in the past) reads ``asof.view(registry, as_of)`` and nothing else:
+the same view the audit reads, so the two always agree on what was known that day.
 
 A briefing counts for an application whenever it is recorded on that application
-(``app update APP --briefed REF``): ``updated_on`` moves with every change, the briefing
-itself included, so measuring from it would un-brief the references briefed earlier.
-Thanking is recorded likewise (``app update APP --thanked REF``) and is only asked for
-within ``thank_within_days`` of the offer.
+(``app update APP --briefed REF``). Thanking is recorded likewise (``--thanked REF``) and
+is only asked for within ``thank_within_days`` of the offer.
 """
 
 from __future__ import annotations
@@ -39,13 +41,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from refaudit.audit import Verdict
-from refaudit.errors import ValidationError
-from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Briefing, Reference, Registry
+from refaudit import asof
+from refaudit import settings as settings_mod
+from refaudit.audit import WATCH_MEANS, Verdict, reason_kind
+from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Reference, Registry
+from refaudit.settings import Next, Scoring, Settings
 
 KINDS = (
     "brief",
+    "swap",
     "drop",
+    "reach",
     "debrief",
     "follow-up",
     "thank",
@@ -58,13 +64,15 @@ KINDS = (
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
 
 # The audit flags a "rest" may be configured for, and what each means in a sentence.
+# ``unreachable`` is accepted for old configs, but an unreachable reference gets ``reach``.
 _REST_WHY = {
     "overused": "given often lately",
-    "unreachable": "employers could not reach them",
     "stale": "out of touch for a long time",
     "policy-limited": "only allowed to confirm dates by company policy",
     "pattern": "on a run of late rejections",
 }
+_LIVE_FROM = STAGES.index("interview")
+_VAGUE = (None, "none-given")
 
 
 @dataclass(frozen=True)
@@ -90,113 +98,58 @@ class Action:
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """The ``next:`` section of the settings, checked."""
-
-    brief_at_stages: tuple[str, ...]
-    thank_within_days: int
-    debrief_within_days: int
-    follow_up_after_days: int
-    ghosted_after_days: int
-    consent_valid_days: int
-    rest_flags: tuple[str, ...]
-    min_open_applications: int
-
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> Thresholds:
-        section = settings.get("next")
-        if not isinstance(section, Mapping):
-            raise ValidationError("config: the next section is missing.")
-
-        def days(key: str) -> int:
-            value = section.get(key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValidationError(f"config: next.{key} must be a whole number of days, 0 or more.")
-            return value
-
-        def choices(key: str, allowed: Iterable[str]) -> tuple[str, ...]:
-            value = section.get(key)
-            options = tuple(allowed)
-            if not isinstance(value, list) or any(v not in options for v in value):
-                raise ValidationError(f"config: next.{key} must be a list drawn from: {', '.join(options)}.")
-            return tuple(value)
-
-        result = cls(
-            brief_at_stages=choices("brief_at_stages", STAGES),
-            thank_within_days=days("thank_within_days"),
-            debrief_within_days=days("debrief_within_days"),
-            follow_up_after_days=days("follow_up_after_days"),
-            ghosted_after_days=days("ghosted_after_days"),
-            consent_valid_days=days("consent_valid_days"),
-            rest_flags=choices("rest_flags", _REST_WHY),
-            min_open_applications=days("min_open_applications"),
-        )
-        if result.ghosted_after_days <= result.follow_up_after_days:
-            raise ValidationError("config: next.ghosted_after_days must be more than next.follow_up_after_days.")
-        return result
-
-
-def _latest(records: list[Briefing], as_of: date) -> dict[str, date]:
-    """Reference id -> the latest record on or before ``as_of``."""
-    latest: dict[str, date] = {}
-    for b in records:
-        if b.on <= as_of and b.on > latest.get(b.reference, date.min):
-            latest[b.reference] = b.on
-    return latest
-
-
-@dataclass(frozen=True)
 class _AppView:
-    """An application as it stood on ``as_of``."""
+    """An application of the as-of view, with the latest briefing and thanks per reference."""
 
     app: Application
-    outcome: str
-    closed_on: date | None
-    last_change: date
-    briefed: Mapping[str, date]  # reference id -> latest briefing on or before as_of
-    thanked: Mapping[str, date]  # reference id -> latest thank-you on or before as_of
+    briefed: Mapping[str, date]
+    thanked: Mapping[str, date]
 
     @classmethod
-    def of(cls, app: Application, as_of: date) -> _AppView:
-        reopened = app.closed_on is not None and app.closed_on > as_of
-        updated = app.updated_on if app.updated_on is not None and app.updated_on <= as_of else None
-        return cls(
-            app=app,
-            outcome="pending" if reopened else app.outcome,
-            closed_on=None if reopened else app.closed_on,
-            last_change=updated or app.applied_on,
-            briefed=_latest(app.briefed, as_of),
-            thanked=_latest(app.thanked, as_of),
-        )
+    def of(cls, app: Application) -> _AppView:
+        briefed: dict[str, date] = {}
+        thanked: dict[str, date] = {}
+        for records, latest in ((app.briefed, briefed), (app.thanked, thanked)):
+            for b in records:
+                latest[b.reference] = max(b.on, latest.get(b.reference, date.min))
+        return cls(app, briefed, thanked)
 
     @property
     def is_open(self) -> bool:
-        return self.outcome == "pending"
+        return self.app.outcome == "pending"
+
+    @property
+    def last_change(self) -> date:
+        return self.app.last_change
 
     @property
     def ended_on(self) -> date:
-        return self.closed_on or self.last_change
+        return self.app.closed_on or self.last_change
 
 
 def due_actions(
-    registry: Registry, verdicts: Iterable[Verdict], settings: Mapping[str, Any], as_of: date
+    registry: Registry, verdicts: Iterable[Verdict], settings: Settings | Mapping[str, Any], as_of: date
 ) -> list[Action]:
     """Every action due on ``as_of``, most urgent first (see the module docstring)."""
-    limits = Thresholds.from_settings(settings)
-    verdicts = list(verdicts)
-    audited = {v.id for v in verdicts}  # the audit decides who was known on as_of (back-filled too)
-    refs = {r.id: r for r in registry.references if r.id in audited or r.added_on is None or r.added_on <= as_of}
-    apps = [_AppView.of(a, as_of) for a in registry.applications if a.applied_on <= as_of]
-    feedback_dates = {f.id: f.reported_on for f in registry.feedback if f.reported_on <= as_of}
+    conf = settings_mod.of(settings)
+    limits = conf.next
+    reg = asof.view(registry, as_of)
+    by_id = {v.id: v for v in verdicts}
+    refs = {r.id: r for r in reg.references}  # the view decides who was known on as_of, as for the audit
+    apps = [_AppView.of(a) for a in reg.applications]
+    feedback_dates = {f.id: f.reported_on for f in reg.feedback}
+    mock_calls: dict[str, date] = {}
+    for f in reg.feedback:
+        if f.source == "mock-call":
+            mock_calls[f.reference] = max(f.reported_on, mock_calls.get(f.reference, date.min))
     actions: list[Action] = []
     for view in apps:
-        actions.extend(_application_actions(view, refs, limits, as_of))
-    for verdict in verdicts:
-        ref = refs.get(verdict.id)
-        if ref is not None and _status(ref, as_of) == "active":
-            actions.extend(_verdict_actions(ref, verdict, feedback_dates, limits, as_of))
+        actions.extend(_application_actions(view, refs, by_id, feedback_dates, conf.scoring, limits, as_of))
     for ref in refs.values():
-        if _status(ref, as_of) == "active":
+        if ref.status == "active":
+            if ref.id in by_id:
+                tested = mock_calls.get(ref.id)
+                actions.extend(_verdict_actions(ref, by_id[ref.id], feedback_dates, tested, limits, as_of))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
     return sorted(actions, key=lambda a: (_PRIORITY[a.kind], a.due, a.reference or "", a.application or ""))
@@ -222,50 +175,97 @@ def subject(action: Action, registry: Registry) -> str:
 
 
 def _application_actions(
-    view: _AppView, refs: Mapping[str, Reference], limits: Thresholds, as_of: date
+    view: _AppView,
+    refs: Mapping[str, Reference],
+    verdicts: Mapping[str, Verdict],
+    feedback_dates: Mapping[str, date],
+    scoring: Scoring,
+    limits: Next,
+    as_of: date,
+) -> Iterable[Action]:
+    if view.is_open:
+        yield from _open_actions(view, refs, verdicts, feedback_dates, limits, as_of)
+    else:
+        yield from _closed_actions(view, refs, verdicts, scoring, limits, as_of)
+
+
+def _open_actions(
+    view: _AppView,
+    refs: Mapping[str, Reference],
+    verdicts: Mapping[str, Verdict],
+    feedback_dates: Mapping[str, date],
+    limits: Next,
+    as_of: date,
 ) -> Iterable[Action]:
     app, q_app = view.app, shlex.quote(view.app.id)
-    if view.is_open:
-        if app.stage in limits.brief_at_stages:
-            for ref_id in app.references:
-                if ref_id in refs and ref_id not in view.briefed:
-                    yield Action(
-                        "brief",
-                        view.last_change,
-                        ref_id,
-                        app.id,
-                        f"At {app.stage} since {view.last_change.isoformat()}, and they have not been "
-                        "told a call may be coming.",
-                        f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
-                    )
-        idle = (as_of - view.last_change).days
-        since = view.last_change.isoformat()
-        if idle >= limits.ghosted_after_days:
+    live = STAGES.index(app.stage) >= _LIVE_FROM
+    for ref_id in dict.fromkeys(app.references):
+        if ref_id not in refs:
+            continue
+        level = _level(verdicts, ref_id)
+        briefed = view.briefed.get(ref_id)
+        if live and level in ("watch", "drop"):
+            # Done once they are briefed for this application after the news that moved the verdict.
+            news = [feedback_dates[f] for f in verdicts[ref_id].moved if f in feedback_dates]
+            if briefed is not None and briefed >= max(news, default=date.min):
+                continue
             yield Action(
-                "mark-ghosted",
-                view.last_change + timedelta(days=limits.ghosted_after_days),
-                None,
+                "swap",
+                view.last_change,
+                ref_id,
                 app.id,
-                f"No change for {idle} days (since {since}), past the {limits.ghosted_after_days}-day mark: "
-                "count it as ghosted.",
-                f"refaudit app update {q_app} --outcome ghosted",
+                f"The audit says {level}, and this application is at {app.stage}: swap them if you still "
+                "can, or brief them now." + (f" {WATCH_MEANS}" if level == "watch" else ""),
+                f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
-        elif idle >= limits.follow_up_after_days:
-            who = f"{app.via} or the employer" if app.via else "the employer"
+        elif app.stage in limits.brief_at_stages and briefed is None:
             yield Action(
-                "follow-up",
-                view.last_change + timedelta(days=limits.follow_up_after_days),
-                None,
+                "brief",
+                view.last_change,
+                ref_id,
                 app.id,
-                f"No change for {idle} days (since {since}): ask {who} where it stands.",
-                f"refaudit app update {q_app} --note {shlex.quote(f'Followed up on {as_of.isoformat()}')}",
+                f"At {app.stage} since {view.last_change.isoformat()}, and they have not been "
+                "told a call may be coming.",
+                f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
-        return
+    idle = (as_of - view.last_change).days
+    since = view.last_change.isoformat()
+    if idle >= limits.ghosted_after_days:
+        yield Action(
+            "mark-ghosted",
+            view.last_change + timedelta(days=limits.ghosted_after_days),
+            None,
+            app.id,
+            f"No change for {idle} days (since {since}), past the {limits.ghosted_after_days}-day mark: "
+            "count it as ghosted.",
+            f"refaudit app update {q_app} --outcome ghosted",
+        )
+    elif idle >= limits.follow_up_after_days:
+        who = f"{app.via} or the employer" if app.via else "the employer"
+        yield Action(
+            "follow-up",
+            view.last_change + timedelta(days=limits.follow_up_after_days),
+            None,
+            app.id,
+            f"No change for {idle} days (since {since}): ask {who} where it stands.",
+            f"refaudit app update {q_app} --note {shlex.quote(f'Followed up on {as_of.isoformat()}')}",
+        )
+
+
+def _closed_actions(
+    view: _AppView,
+    refs: Mapping[str, Reference],
+    verdicts: Mapping[str, Verdict],
+    scoring: Scoring,
+    limits: Next,
+    as_of: date,
+) -> Iterable[Action]:
+    app, q_app = view.app, shlex.quote(view.app.id)
     ended = view.ended_on
-    if view.outcome in OFFER_OUTCOMES and (as_of - ended).days <= limits.thank_within_days:
-        for ref_id in app.references:
+    if app.outcome in OFFER_OUTCOMES and (as_of - ended).days <= limits.thank_within_days:
+        for ref_id in dict.fromkeys(app.references):
             thanked = view.thanked.get(ref_id)
-            if ref_id in refs and (thanked is None or thanked < ended):
+            if ref_id in refs and _level(verdicts, ref_id) != "drop" and (thanked is None or thanked < ended):
                 yield Action(
                     "thank",
                     ended,
@@ -274,18 +274,23 @@ def _application_actions(
                     f"Ended in an offer on {ended.isoformat()}: thank them and tell them how it went.",
                     f"refaudit app update {q_app} --thanked {shlex.quote(ref_id)}",
                 )
+    kind, guessed = reason_kind(app, scoring)
     if (
-        view.outcome == "rejected"
-        and not (app.reason or app.criticism or app.leads)
+        app.outcome == "rejected"
+        and kind in _VAGUE
+        and not (app.criticism or app.leads)
         and (as_of - ended).days <= limits.debrief_within_days
     ):
+        said = "no reason is recorded" if app.reason is None else f'the reason "{app.reason}" says nothing concrete'
+        if guessed:
+            said += " (guessed from the wording — set --reason-kind to be sure)"
         yield Action(
             "debrief",
             ended,
             None,
             app.id,
-            f"Said no on {ended.isoformat()} and nothing is recorded: find out the reason, "
-            "ask for constructive criticism and ask for job leads.",
+            f"Said no on {ended.isoformat()} and {said}: find out the reason, ask for "
+            "constructive criticism and ask for job leads.",
             f"refaudit app debrief {q_app} --reason TEXT --criticism TEXT --lead TEXT",
         )
 
@@ -294,52 +299,71 @@ def _verdict_actions(
     ref: Reference,
     verdict: Verdict,
     feedback_dates: Mapping[str, date],
-    limits: Thresholds,
+    tested: date | None,
+    limits: Next,
     as_of: date,
 ) -> Iterable[Action]:
     q_ref = shlex.quote(ref.id)
     evidence = [feedback_dates[f] for f in verdict.evidence if f in feedback_dates]
-    news = max(evidence, default=verdict.last_used or as_of)
+    news = min(max(evidence, default=verdict.last_used or as_of), as_of)
     if verdict.recommendation == "drop":
-        why = verdict.reasons[0] if verdict.reasons else "the evidence against them outweighs the rest"
+        # The rule in a line, with the reports behind it; the quotes are in `refaudit audit REF`.
+        if verdict.rule:
+            cited = verdict.moved
+            why = f"{verdict.rule.rstrip('.')} ({'report' if len(cited) == 1 else 'reports'} {', '.join(cited)})"
+        else:
+            why = verdict.reasons[0] if verdict.reasons else "the evidence against them outweighs the rest"
         yield Action(
             "drop",
-            min(news, as_of),
+            news,
             ref.id,
             None,
             f"Still active, but the audit says drop. {_sentence(why)}",
             f"refaudit ref status {q_ref} dropped",
         )
         return
-    rest = [flag for flag in limits.rest_flags if flag in verdict.flags]
+    if "unreachable" in verdict.flags:
+        yield Action(
+            "reach",
+            news,
+            ref.id,
+            None,
+            "Employers could not reach them: call them; confirm their number, email and availability.",
+            f"refaudit ref edit {q_ref} --consent-on {as_of.isoformat()}",
+        )
+    rest = [flag for flag in limits.rest_flags if flag in verdict.flags and flag in _REST_WHY]
     if rest:
         why = " and ".join(_REST_WHY[flag] for flag in rest)
         if "overused" in rest and verdict.last_used is not None:
             why += f" (last on {verdict.last_used.isoformat()})"
         yield Action(
             "rest",
-            min(news, as_of),
+            news,
             ref.id,
             None,
             f"{why[0].upper()}{why[1:]}: rest them for a while.",
             f"refaudit ref status {q_ref} resting",
         )
+    test = f"refaudit feedback log {q_ref} --sentiment SENTIMENT --source mock-call"
     if "untested" in verdict.flags:
         due = min(ref.added_on, as_of) if ref.added_on is not None else as_of
+        limited = " Their company's dates-only answer is not a test." if "policy-limited" in verdict.flags else ""
         yield Action(
             "test",
             due,
             ref.id,
             None,
-            "Nobody has reported what they say: before giving them again, have a trusted "
-            "friend or a reference-checking service call them.",
-            f"refaudit feedback log {q_ref} --sentiment SENTIMENT --source reference-service",
+            "Nobody has reported what they say: before giving them again, have a trusted friend "
+            f"make a mock call (or order a reference-checking service).{limited}",
+            test,
         )
+    elif verdict.recommendation == "watch" and (tested is None or tested < news):
+        yield Action("test", news, ref.id, None, f"The audit says watch. {WATCH_MEANS}", test)
 
 
-def _consent_actions(ref: Reference, limits: Thresholds, as_of: date) -> Iterable[Action]:
+def _consent_actions(ref: Reference, limits: Next, as_of: date) -> Iterable[Action]:
     consent = ref.consent_on
-    if consent is None or consent > as_of:
+    if consent is None:
         return
     if (as_of - consent).days > limits.consent_valid_days:
         yield Action(
@@ -353,7 +377,7 @@ def _consent_actions(ref: Reference, limits: Thresholds, as_of: date) -> Iterabl
         )
 
 
-def _apply_more(apps: Sequence[_AppView], limits: Thresholds, as_of: date) -> Iterable[Action]:
+def _apply_more(apps: Sequence[_AppView], limits: Next, as_of: date) -> Iterable[Action]:
     # An application silent past the ghosting threshold is not a coal in the fire.
     live = [v for v in apps if v.is_open and (as_of - v.last_change).days < limits.ghosted_after_days]
     if len(live) >= limits.min_open_applications:
@@ -374,10 +398,9 @@ def _apply_more(apps: Sequence[_AppView], limits: Thresholds, as_of: date) -> It
 # --- helpers -----------------------------------------------------------------------
 
 
-def _status(ref: Reference, as_of: date) -> str:
-    if ref.status_on is not None and ref.status_on > as_of:
-        return "active"
-    return ref.status
+def _level(verdicts: Mapping[str, Verdict], ref_id: str) -> str:
+    verdict = verdicts.get(ref_id)
+    return verdict.recommendation if verdict is not None else "keep"
 
 
 def _app_label(app: Application) -> str:

@@ -24,7 +24,11 @@ from refaudit.model import Application, Reference, Registry
 
 
 def view(registry: Registry, day: date) -> Registry:
-    """A new ``Registry`` holding what was known on ``day`` (records are copies; history is left out)."""
+    """A new ``Registry`` holding what was known on ``day`` (history left out).
+
+    Records that were no different on ``day`` are shared with ``registry``, not copied:
+    treat the view as read-only.
+    """
     feedback = [f for f in registry.feedback if f.reported_on <= day]
     applications = [_application(a, day) for a in registry.applications if a.applied_on <= day]
     mentioned = {f.reference for f in feedback}
@@ -51,7 +55,19 @@ def _reference(ref: Reference, day: date) -> Reference:
     return replace(ref, **changes) if changes else ref  # type: ignore[arg-type]
 
 
+def _settled(app: Application, day: date) -> bool:
+    """Nothing about the application happened after ``day``: the view is the record itself."""
+    if app.timeline or (app.closed_on is not None and app.closed_on > day):
+        return False
+    dated = [b.on for b in app.briefed] + [b.on for b in app.thanked]
+    if app.updated_on is None:
+        return not dated
+    return app.updated_on <= day and all(d <= app.updated_on for d in dated)
+
+
 def _application(app: Application, day: date) -> Application:
+    if _settled(app, day):
+        return app  # most applications of a long search: no copy needed
     timeline = [e for e in app.timeline if e.on <= day]
     briefed = [b for b in app.briefed if b.on <= day]
     thanked = [b for b in app.thanked if b.on <= day]

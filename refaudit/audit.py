@@ -1,17 +1,22 @@
 """The audit: what the evidence says about each reference, as of a given day.
 
-Pure functions of ``(registry, settings, as_of)``: no I/O, no clock. The model is
-explained for users in ``docs/SCORING.md``; in short:
+Pure functions of ``(registry, settings, as_of)``: no I/O, no clock. Everything is read
+through ``asof.view(registry, as_of)``, the one "as of" view. The model is explained for
+users in ``docs/SCORING.md``; in short:
 
 1. Every report is evidence with a weight: source weight x certainty weight x
    ``0.5 ** (age / half_life)``. Its sentiment splits that weight between "hurts" and
    "helps" (a Beta-Bernoulli update with fractional observations).
 2. A prior leaning towards trust is added, and ``risk = hurts / (hurts + helps)``.
    The risk sets the recommendation against two thresholds (watch, drop).
-3. Rules the number alone cannot express raise that recommendation, never lower it:
-   one credible negative report means drop; hearsay negatives, repeated lukewarm
-   reports, repeated no-responses and a pattern of late rejections mean watch.
-4. Flags say what else to do: untested, overused, stale, unreachable, policy-limited,
+3. Rules the number alone cannot express raise that recommendation, never lower it, one
+   function each (``_negatives``, ``_lukewarm``, ``_unreachable``, ``_declined``,
+   ``_pattern``, ``_overused``, ``_stale``): one credible negative means drop; one
+   credible lukewarm or mixed report means watch, and drop once corroborated; hearsay
+   negatives, failed attempts to reach them and a pattern of late rejections mean watch.
+4. Every credible report that is not positive (or declined) is quoted in the reasons,
+   whatever the recommendation: adverse evidence is never silent.
+5. Flags say what else to do: untested, overused, stale, unreachable, policy-limited,
    pattern, user-dropped.
 
 Work is linear in the registry's size: feedback and applications are indexed by
@@ -21,25 +26,18 @@ reference once, then each reference looks only at its own records.
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from refaudit import asof
+from refaudit import settings as settings_mod
 from refaudit.errors import ValidationError
-from refaudit.model import (
-    CERTAINTIES,
-    OFFER_OUTCOMES,
-    SENTIMENTS,
-    SOURCES,
-    Application,
-    Feedback,
-    Reference,
-    Registry,
-    fold,
-)
-from refaudit.settings import Settings
+from refaudit.model import OFFER_OUTCOMES, Application, Feedback, Reference, Registry, fold
+from refaudit.settings import Scoring, Settings
 
 RECOMMENDATIONS = ("keep", "watch", "drop")
 FLAGS = (
@@ -51,11 +49,31 @@ FLAGS = (
     "pattern",
     "user-dropped",
 )
+# What "watch" asks of the user: the same words in audit, next, the report and SCORING.md.
+WATCH_MEANS = "Give them only alongside a strong reference, and test them soon with a mock call."
 
 _LEVEL = {rec: i for i, rec in enumerate(RECOMMENDATIONS)}
 # Sentiments that show the employer reached the reference (ends a run of no-responses).
 _REACHED = ("positive", "neutral", "lukewarm", "mixed", "negative", "declined")
+_ADVERSE = ("negative", "mixed", "lukewarm")
 _LATE_STAGES = ("reference-check", "offer")
+_LATE_ENDINGS = ("rejected", "ghosted")
+# Reason kinds that can count towards a pattern (with an unrecorded reason).
+PATTERN_KINDS = ("references", "none-given")
+
+# Reading a reason typed without a kind: the first kind whose words appear wins. Word
+# starts, not phrases, so "more experience in research" and "more research experience"
+# read alike. A reason that names no cause at all reads as none-given.
+_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("references", ("reference", "referee", "background check")),
+    ("internal-candidate", ("internal", "in-house", "promoted from within")),
+    ("position-filled", ("filled", "freeze", "on hold", "cancel", "restructur", "eliminated", "no longer open")),
+    ("compensation", ("salary", "compensation", "budget", "pay", "expensive", "relocation", "visa")),
+    ("experience", ("experience", "qualified", "seniority", "senior", "junior", "track record")),
+    ("skills", ("skill", "technical", "knowledge", "expertise", "proficien")),
+    ("fit", ("fit", "culture", "personality", "team dynamic")),
+)
+_KIND_RES = tuple((kind, re.compile("|".join(rf"\b{re.escape(w)}" for w in words))) for kind, words in _KIND_WORDS)
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,8 @@ class Verdict:
             "flags": list(self.flags),
             "reasons": list(self.reasons),
             "evidence": list(self.evidence),
+            "moved": list(self.moved),
+            "rule": self.rule,
             "uses": self.uses,
             "last_used": self.last_used.isoformat() if self.last_used else None,
         }
@@ -96,7 +116,7 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Pick:
-    """One reference proposed for the next application, and why."""
+    """One reference proposed for the next application (or held back from it), and why."""
 
     id: str
     name: str
@@ -112,119 +132,52 @@ class Pick:
         }
 
 
-# --- settings ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Knobs:
-    """``settings["scoring"]`` checked for sense (settings.py has checked names and types)."""
-
-    prior_helps: float
-    prior_hurts: float
-    source_weight: Mapping[str, float]
-    certainty_weight: Mapping[str, float]
-    hurts: Mapping[str, float]
-    helps: Mapping[str, float]
-    half_life_days: int
-    watch_risk: float
-    drop_risk: float
-    credible_weight: float
-    negative_horizon_days: int
-    forgive_after_positives: int
-    lukewarm_count: int
-    unreachable_count: int
-    pattern_min: int
-    overuse_count: int
-    overuse_window_days: int
-    stale_days: int
-    not_their_fault: tuple[str, ...]
-
-
-def _bad(key: str, value: Any, wanted: str) -> ValidationError:
-    return ValidationError(f"config: {key} must be {wanted}, not {value!r}.")
-
-
-def _number(section: Mapping[str, Any], key: str, where: str, *, low: float, high: float | None = None) -> float:
-    value = section[key]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _bad(f"{where}.{key}", value, "a number")
-    if value < low or (high is not None and value > high):
-        span = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-        raise _bad(f"{where}.{key}", value, f"a number {span}")
-    return float(value)
-
-
-def _whole(section: Mapping[str, Any], key: str, where: str, *, low: int) -> int:
-    value = section[key]
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise _bad(f"{where}.{key}", value, f"a whole number of at least {low}")
-    return value
-
-
-def _knobs(settings: Settings) -> _Knobs:
-    s = settings["scoring"]
-    w = "scoring"
-    share: dict[str, dict[str, float]] = {"hurts": {}, "helps": {}}
-    for sentiment in SENTIMENTS:
-        for side in share:
-            share[side][sentiment] = _number(
-                s["sentiment"][sentiment], side, f"{w}.sentiment.{sentiment}", low=0, high=1
-            )
-    watch = _number(s, "watch_risk", w, low=0, high=1)
-    drop = _number(s, "drop_risk", w, low=0, high=1)
-    if drop < watch:
-        raise ValidationError(f"config: scoring.drop_risk ({drop:g}) must not be below scoring.watch_risk ({watch:g}).")
-    phrases = s["not_their_fault"]
-    if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
-        raise _bad(f"{w}.not_their_fault", phrases, "a list of phrases")
-    prior_helps = _number(s, "prior_helps", w, low=0)
-    prior_hurts = _number(s, "prior_hurts", w, low=0)
-    if prior_helps + prior_hurts <= 0:
-        raise ValidationError("config: scoring.prior_helps and scoring.prior_hurts must not both be 0.")
-    return _Knobs(
-        prior_helps=prior_helps,
-        prior_hurts=prior_hurts,
-        source_weight={k: _number(s["source_weight"], k, f"{w}.source_weight", low=0) for k in SOURCES},
-        certainty_weight={k: _number(s["certainty_weight"], k, f"{w}.certainty_weight", low=0) for k in CERTAINTIES},
-        hurts=share["hurts"],
-        helps=share["helps"],
-        half_life_days=_whole(s, "half_life_days", w, low=1),
-        watch_risk=watch,
-        drop_risk=drop,
-        credible_weight=_number(s, "credible_weight", w, low=0),
-        negative_horizon_days=_whole(s, "negative_horizon_days", w, low=0),
-        forgive_after_positives=_whole(s, "forgive_after_positives", w, low=0),
-        lukewarm_count=_whole(s, "lukewarm_count", w, low=1),
-        unreachable_count=_whole(s, "unreachable_count", w, low=1),
-        pattern_min=_whole(s, "pattern_min", w, low=1),
-        overuse_count=_whole(s, "overuse_count", w, low=0),
-        overuse_window_days=_whole(s, "overuse_window_days", w, low=1),
-        stale_days=_whole(s, "stale_days", w, low=1),
-        not_their_fault=tuple(fold(p.strip()) for p in phrases),
-    )
-
-
 # --- weighing single reports ---------------------------------------------------------
 
 
-def weight(report: Feedback, settings: Settings, as_of: date) -> float:
+def weight(report: Feedback, settings: Settings | Mapping[str, Any], as_of: date) -> float:
     """The report's weight on ``as_of``: base weight halved every ``half_life_days``."""
-    return _weight(report, _knobs(settings), as_of)
+    return _weight(report, settings_mod.of(settings).scoring, as_of)
 
 
-def _base(report: Feedback, k: _Knobs) -> float:
+def _base(report: Feedback, k: Scoring) -> float:
     return k.source_weight[report.source] * k.certainty_weight[report.certainty]
 
 
-def _weight(report: Feedback, k: _Knobs, as_of: date) -> float:
+def _weight(report: Feedback, k: Scoring, as_of: date) -> float:
     age = max(0, (as_of - report.reported_on).days)
     decay: float = 0.5 ** (age / k.half_life_days)
     return _base(report, k) * decay
 
 
-def _credible(report: Feedback, k: _Knobs) -> bool:
+def credible(report: Feedback, k: Scoring) -> bool:
+    """Whether the report is credible: source weight x certainty weight reaches ``credible_weight``."""
     # A hair of tolerance so that 0.8 x 0.8 reaches a threshold written as 0.64.
     return _base(report, k) >= k.credible_weight - 1e-9
+
+
+def reason_kind(app: Application, k: Scoring) -> tuple[str | None, bool]:
+    """Why the employer said no: ``(kind, guessed)``; ``(None, False)`` when no reason is recorded.
+
+    A recorded ``reason_kind`` wins; otherwise the reason's wording is read (``guessed``),
+    never written back.
+    """
+    if app.reason_kind is not None:
+        return app.reason_kind, False
+    if not app.reason:
+        return None, False
+    return _guess(app.reason, k.not_their_fault), True
+
+
+@functools.lru_cache(maxsize=4096)
+def _guess(reason: str, elsewhere: tuple[str, ...]) -> str:
+    text = fold(reason)
+    for kind, pattern in _KIND_RES:
+        if pattern.search(text):
+            return kind
+    if any(phrase in text for phrase in elsewhere):
+        return "other"  # scoring.not_their_fault: a stated cause that is not the references
+    return "none-given"
 
 
 # --- the audit -----------------------------------------------------------------------
@@ -234,49 +187,45 @@ def _credible(report: Feedback, k: _Knobs) -> bool:
 class _Context:
     """What every reference's judgement needs, computed once per audit."""
 
-    k: _Knobs
+    k: Scoring
     as_of: date
     feedback: dict[str, list[Feedback]]
     applications: dict[str, list[Application]]
     apps_by_id: dict[str, Application]
     offer_refs: set[str]
     last_briefed: dict[str, date]  # reference id -> latest briefing on or before as_of
+    sole_subject: dict[str, str]  # application id -> the one reference every report on it concerns
 
 
-def audit(registry: Registry, settings: Settings, as_of: date) -> list[Verdict]:
+def audit(registry: Registry, settings: Settings | Mapping[str, Any], as_of: date) -> list[Verdict]:
     """One verdict per reference known on ``as_of``: drop, watch, keep; then risk, name.
 
-    Records dated after ``as_of`` are ignored, so an old audit can be reproduced; an
-    application closed after ``as_of`` counts as still pending.
+    Reads ``asof.view(registry, as_of)`` and nothing else, so an old audit can be reproduced.
     """
-    k = _knobs(settings)
-    apps = [_as_of_app(a, as_of) for a in registry.applications if a.applied_on <= as_of]
+    k = settings_mod.of(settings).scoring
+    reg = asof.view(registry, as_of)
     feedback: dict[str, list[Feedback]] = defaultdict(list)
-    for f in registry.feedback:
-        if f.reported_on <= as_of:
-            feedback[f.reference].append(f)
+    subjects: dict[str, set[str]] = defaultdict(set)
+    for f in reg.feedback:
+        feedback[f.reference].append(f)
+        if f.application:
+            subjects[f.application].add(f.reference)
     for reports in feedback.values():
         reports.sort(key=lambda f: f.reported_on)  # stable: same-day reports keep registry order
     by_ref: dict[str, list[Application]] = defaultdict(list)
     offer_refs: set[str] = set()
     last_briefed: dict[str, date] = {}
-    for app in apps:
+    for app in reg.applications:
         for ref_id in dict.fromkeys(app.references):
             by_ref[ref_id].append(app)
         if app.outcome in OFFER_OUTCOMES:
             offer_refs.update(app.references)
         for b in app.briefed:
-            if b.on <= as_of and b.on > last_briefed.get(b.reference, date.min):
+            if b.on > last_briefed.get(b.reference, date.min):
                 last_briefed[b.reference] = b.on
-    ctx = _Context(k, as_of, feedback, by_ref, {a.id: a for a in apps}, offer_refs, last_briefed)
-    # A reference typed in later but with reports or applications on or before as_of was
-    # back-filled: it belongs in that day's audit. One with nothing by then does not.
-    known = [
-        ref
-        for ref in registry.references
-        if ref.added_on is None or ref.added_on <= as_of or ref.id in feedback or ref.id in by_ref
-    ]
-    verdicts = [_judge(ref, ctx) for ref in known]
+    sole = {app_id: next(iter(refs)) for app_id, refs in subjects.items() if len(refs) == 1}
+    ctx = _Context(k, as_of, feedback, by_ref, {a.id: a for a in reg.applications}, offer_refs, last_briefed, sole)
+    verdicts = [_judge(ref, ctx) for ref in reg.references]
     verdicts.sort(key=lambda v: (-_LEVEL[v.recommendation], -v.risk, fold(v.name), v.id))
     return verdicts
 
@@ -286,67 +235,41 @@ def audit_json(verdicts: Iterable[Verdict], as_of: date) -> dict[str, Any]:
     return {"as_of": as_of.isoformat(), "references": [v.to_json() for v in verdicts]}
 
 
-def _as_of_app(app: Application, as_of: date) -> Application:
-    """The application as known on ``as_of``: an outcome recorded later is not known yet."""
-    if app.closed_on is not None and app.closed_on > as_of and app.outcome != "pending":
-        return replace(app, outcome="pending", closed_on=None)
-    return app
-
-
 @dataclass(frozen=True)
 class _Finding:
     """One sentence of a verdict: the level it raises the recommendation to (``""``: none),
-    the flag it sets if any, and the reports it rests on."""
+    the flag it sets if any, the reports it rests on, and the rule in words."""
 
     level: str
     text: str
     ids: tuple[str, ...] = ()
     flag: str | None = None
+    rule: str | None = None
 
 
 def _judge(ref: Reference, ctx: _Context) -> Verdict:
-    k, as_of = ctx.k, ctx.as_of
+    k = ctx.k
     reports = ctx.feedback.get(ref.id, [])
     apps = ctx.applications.get(ref.id, [])
-    status = ref.status if ref.status_on is None or ref.status_on <= as_of else "active"
 
-    # The number: a Beta posterior mean with fractional, ageing observations.
-    # A report is adverse when it pushes the risk above the prior's, favourable when below.
-    hurts, helps, total = k.prior_hurts, k.prior_helps, 0.0
-    prior = k.prior_hurts / (k.prior_hurts + k.prior_helps)
-    adverse: list[str] = []
-    favourable: list[str] = []
-    for f in reports:
-        w = _weight(f, k, as_of)
-        h, g = w * k.hurts[f.sentiment], w * k.helps[f.sentiment]
-        hurts, helps, total = hurts + h, helps + g, total + h + g
-        if h + g > 0:
-            (adverse if h > prior * (h + g) else favourable).append(f.id)
-    risk = round(hurts / (hurts + helps), 3)
+    risk, total, adverse, favourable = _number(reports, ctx)
     number_level = "drop" if risk >= k.drop_risk else "watch" if risk >= k.watch_risk else "keep"
 
-    uses = len(apps)
     last_used = max((a.applied_on for a in apps), default=None)
-    findings = _rules(reports, ctx)
-    if not reports:
-        findings.append(
-            _Finding(
-                "",
-                "No reports yet, so nobody knows what they say about you: test them with a "
-                "reference-checking service (or a friend calling as a mock employer) "
-                "before you rely on them.",
-                flag="untested",
-            )
-        )
-    for extra in (
-        _overused(apps, ctx),
-        _stale(ref, reports, apps, last_used, ctx),
-        _pattern(ref, apps, reports, ctx),
-    ):
+    pattern = _pattern(ref, apps, reports, ctx)
+    findings = [
+        *_negatives(reports, ctx),
+        *_lukewarm(reports, pattern is not None, ctx),
+        *_unreachable(ref, reports, ctx),
+        *_declined(reports),
+        *_untested(reports),
+    ]
+    for extra in (_overused(apps, ctx), _stale(ref, reports, last_used, ctx), pattern):
         if extra:
             findings.append(extra)
+    findings += _on_record(reports, findings, ctx)
     recommendation = max([number_level, *(f.level for f in findings if f.level)], key=_LEVEL.__getitem__)
-    if status == "dropped":
+    if ref.status == "dropped":
         when = f" on {ref.status_on.isoformat()}" if ref.status_on else ""
         text = f"You marked them dropped{when}; on the evidence alone the audit says {recommendation}."
         findings.append(_Finding("", text, flag="user-dropped"))
@@ -356,24 +279,62 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
     if number_level == recommendation and total > 0:
         deciding.append(_number_finding(number_level, risk, adverse, favourable, k))
     flagged = sorted((f for f in findings if f.flag), key=lambda f: FLAGS.index(f.flag or ""))
+    setting = [f for f in findings if f.level == recommendation]
     deciding += [f for f in findings if f.flag is None and f.level in (recommendation, "")]
     deciding += [f for f in flagged if f.level == recommendation]
-    evidence: list[str] = []
-    for finding in deciding:
-        evidence.extend(i for i in finding.ids if i not in evidence)
+    shown = [*deciding, *(f for f in flagged if f not in deciding)]
+    moved = _ids(deciding[:1] if number_level == recommendation and total > 0 else []) + _ids(setting)
+    rule = None
+    if number_level != recommendation:
+        rule = next((f.rule for f in setting if f.rule), None)
     return Verdict(
         id=ref.id,
         name=ref.name,
-        status=status,
+        status=ref.status,
         recommendation=recommendation,
         risk=risk,
         evidence_weight=round(total, 2),
         flags=[f.flag for f in flagged if f.flag],
-        reasons=[f.text for f in [*deciding, *(f for f in flagged if f not in deciding)]],
-        evidence=evidence,
-        uses=uses,
+        # What watch asks of the user belongs to a watch verdict only, not to a drop's reasons.
+        reasons=[f.text if recommendation == "watch" else f.text.replace(f" {WATCH_MEANS}", "") for f in shown],
+        evidence=_ids(shown),
+        uses=len(apps),
         last_used=last_used,
+        moved=list(dict.fromkeys(moved)),
+        rule=rule,
     )
+
+
+def in_a_line(v: Verdict) -> str:
+    """Why the recommendation, in one line: the rule and the reports that moved it, else the first reason."""
+    if v.rule:
+        return f"{v.rule.rstrip('.')} {_cite(v.moved)}." if v.moved else v.rule
+    return v.reasons[0] if v.reasons else f"The audit says {v.recommendation}."
+
+
+def _ids(findings: Iterable[_Finding]) -> list[str]:
+    ids: list[str] = []
+    for finding in findings:
+        ids.extend(i for i in finding.ids if i not in ids)
+    return ids
+
+
+def _number(reports: list[Feedback], ctx: _Context) -> tuple[float, float, list[str], list[str]]:
+    """The risk (a Beta posterior mean with fractional, ageing observations), the evidence
+    weight, and the reports that pushed it above the prior's risk (adverse) or below it."""
+    k = ctx.k
+    hurts, helps, total = k.prior_hurts, k.prior_helps, 0.0
+    prior = k.prior_hurts / (k.prior_hurts + k.prior_helps)
+    adverse: list[str] = []
+    favourable: list[str] = []
+    for f in reports:
+        w = _weight(f, k, ctx.as_of)
+        h, g = w * k.hurts[f.sentiment], w * k.helps[f.sentiment]
+        hurts, helps = hurts + h, helps + g
+        if h + g > 0:
+            total += w  # the report counted: its whole weight is evidence, whatever its split
+            (adverse if h > prior * (h + g) else favourable).append(f.id)
+    return round(hurts / (hurts + helps), 3), total, adverse, favourable
 
 
 def _cite(ids: Sequence[str]) -> str:
@@ -384,6 +345,7 @@ _WHO = {
     "employer": "The employer",
     "recruiter": "A recruiter",
     "reference-service": "A reference-checking service",
+    "mock-call": "A mock call",
     "reference": "The reference themselves",
     "contact": "A contact",
     "other": "Someone",
@@ -400,12 +362,18 @@ def _describe(f: Feedback, ctx: _Context) -> str:
 
 
 def _said(f: Feedback, ctx: _Context) -> str:
+    """Who relayed the report, when, and the quote: ``… on 2026-10-20, about Acme: "…" (report f3)``."""
     if f.quote:
-        return f'{_describe(f, ctx)}: "{f.quote}"'
-    return f"{_describe(f, ctx)} reported a {f.sentiment} reference"
+        text = f'{_describe(f, ctx)}: "{f.quote}"'
+    elif f.sentiment == "no-response":
+        tries = f" after {f.attempts} attempts" if f.attempts and f.attempts > 1 else ""
+        text = f"{_describe(f, ctx)}: could not reach them{tries}"
+    else:
+        text = f"{_describe(f, ctx)} reported a {f.sentiment} reference"
+    return f"{text} {_cite([f.id])}"
 
 
-def _number_finding(level: str, risk: float, adverse: list[str], favourable: list[str], k: _Knobs) -> _Finding:
+def _number_finding(level: str, risk: float, adverse: list[str], favourable: list[str], k: Scoring) -> _Finding:
     if level == "keep":
         if favourable:
             n = len(favourable)
@@ -419,120 +387,171 @@ def _number_finding(level: str, risk: float, adverse: list[str], favourable: lis
             f"The reports so far {_cite(adverse)} leave the risk at {risk:.2f}, below the watch "
             f"line of {k.watch_risk:.2f}: keep them, and listen for more.",
         )
-    line, action = (
-        ("drop line", "stop giving them")
-        if level == "drop"
-        else (
-            "watch line",
-            "ask the next employer, or a reference-checking service, what they actually say",
-        )
-    )
+    line, action = ("drop line", "stop giving them.") if level == "drop" else ("watch line", WATCH_MEANS)
     threshold = k.drop_risk if level == "drop" else k.watch_risk
     return _Finding(
         level,
         f"The reports against them {_cite(adverse)} put the risk at {risk:.2f}, at or above "
-        f"the {line} of {threshold:.2f}: {action}.",
+        f"the {line} of {threshold:.2f}: {action}",
         tuple(adverse),
     )
 
 
-def _rules(reports: list[Feedback], ctx: _Context) -> list[_Finding]:
-    """What the reports say beyond the number: negatives, lukewarm runs, no-responses, policy."""
-    k, as_of = ctx.k, ctx.as_of
-    horizon = as_of - timedelta(days=k.negative_horizon_days)
-    findings: list[_Finding] = []
-    credible_positives = [f for f in reports if f.sentiment == "positive" and _credible(f, k)]
+# --- the rules, one function each ------------------------------------------------------
 
-    def forgiving(negative: Feedback) -> list[str]:
-        """Credible positives since ``negative``, within the horizon, if enough to forgive it."""
-        since = [f.id for f in credible_positives if f.reported_on > negative.reported_on and f.reported_on >= horizon]
-        return since if len(since) >= max(1, k.forgive_after_positives) else []
 
+def _horizon(ctx: _Context) -> date:
+    return ctx.as_of - timedelta(days=ctx.k.negative_horizon_days)
+
+
+def _negatives(reports: list[Feedback], ctx: _Context) -> Iterable[_Finding]:
+    """One credible negative: drop (forgiven once old and contradicted); a weak one: watch."""
+    k, horizon = ctx.k, _horizon(ctx)
+    positives = [f for f in reports if f.sentiment == "positive" and credible(f, k)]
     for f in reports:
         if f.sentiment != "negative":
             continue
-        credible = _credible(f, k)
-        old = f.reported_on < horizon
-        since = forgiving(f)
-        if since and (old or not credible):
-            findings.append(
-                _Finding(
-                    "",
-                    f"The negative report of {f.reported_on.isoformat()} {_cite([f.id])} is "
-                    f"outweighed by {len(since)} credible positive reports since {_cite(since)}"
-                    + (f" and is older than {k.negative_horizon_days} days." if old else "."),
-                    tuple(since),
-                )
+        is_credible, old = credible(f, k), f.reported_on < horizon
+        since = [p.id for p in positives if p.reported_on > f.reported_on and p.reported_on >= horizon]
+        if len(since) < max(1, k.forgive_after_positives):
+            since = []
+        if since and (old or not is_credible):
+            yield _Finding(
+                "",
+                f"{_said(f, ctx)} is outweighed by {len(since)} credible positive reports since "
+                f"{_cite(since)}" + (f" and is older than {k.negative_horizon_days} days." if old else "."),
+                (f.id, *since),
             )
-        elif credible:
+        elif is_credible:
             tail = (
                 f" It is older than {k.negative_horizon_days} days, but nothing credible has "
-                f"contradicted it since; {k.forgive_after_positives} credible positive reports "
-                "would."
+                f"contradicted it since; {k.forgive_after_positives} credible positive reports would."
                 if old
                 else ""
             )
-            findings.append(
-                _Finding(
-                    "drop",
-                    f"{_said(f, ctx)} {_cite([f.id])}. One credible negative is enough to cost "
-                    f"you an offer: stop giving them.{tail}",
-                    (f.id,),
-                )
+            yield _Finding(
+                "drop",
+                f"{_said(f, ctx)}. One credible negative is enough to cost you an offer: stop giving them.{tail}",
+                (f.id,),
+                rule="One credible negative report means drop.",
             )
         elif not old:
-            findings.append(
-                _Finding(
-                    "watch",
-                    f"{_said(f, ctx)} {_cite([f.id])}. That is too indirect to drop them on: "
-                    "find out what they really say "
-                    "(a reference-checking service can).",
-                    (f.id,),
-                )
+            yield _Finding(
+                "watch",
+                f"{_said(f, ctx)}. That is too indirect to drop them on: find out what they really say. {WATCH_MEANS}",
+                (f.id,),
+                rule="A negative report heard only indirectly means watch.",
             )
 
-    lukewarm = [f.id for f in reports if f.sentiment == "lukewarm" and _credible(f, k) and f.reported_on >= horizon]
-    if len(lukewarm) >= k.lukewarm_count:
-        findings.append(
-            _Finding(
-                "watch",
-                f"{len(lukewarm)} credible reports call them lukewarm {_cite(lukewarm)}: faint "
-                "praise costs offers too. Brief them on the role before the next call, "
-                "or give someone else.",
-                tuple(lukewarm),
-            )
+
+def _distinct(a: Feedback, b: Feedback) -> bool:
+    """Two reports corroborate each other when they concern different applications or reporters."""
+    who_a = fold(a.reporter) if a.reporter else f"({a.source})"
+    who_b = fold(b.reporter) if b.reporter else f"({b.source})"
+    return a.application != b.application or who_a != who_b
+
+
+def _lukewarm(reports: list[Feedback], pattern: bool, ctx: _Context) -> Iterable[_Finding]:
+    """Credible lukewarm or mixed reports: watch the day they are logged; corroborated: drop."""
+    k, horizon = ctx.k, _horizon(ctx)
+    faint = [f for f in reports if f.sentiment in ("lukewarm", "mixed") and credible(f, k) and f.reported_on >= horizon]
+    if len(faint) < k.lukewarm_count:
+        return
+    adverse = [f for f in reports if f.sentiment in _ADVERSE and credible(f, k) and f.reported_on >= horizon]
+    others = [o for o in adverse if any(o is not f and _distinct(o, f) for f in faint)]
+    said = " ".join(f"{_said(f, ctx)}." for f in faint)
+    if others or pattern:
+        why = []
+        if others:
+            why.append(f"credible reports from different applications or reporters {_cite([o.id for o in others])}")
+        if pattern:
+            why.append("a pattern of late rejections (below)")
+        ids = tuple(dict.fromkeys([f.id for f in faint] + [o.id for o in others]))
+        yield _Finding(
+            "drop",
+            f"{said} Reservations, corroborated by {' and '.join(why)}: they are costing you offers. Stop giving them.",
+            ids,
+            rule="A credible lukewarm or mixed report, corroborated, means drop.",
+        )
+    else:
+        yield _Finding(
+            "watch",
+            f"{said} Faint praise or reservations cost offers too. {WATCH_MEANS}",
+            tuple(f.id for f in faint),
+            rule="A credible lukewarm or mixed report means at least watch.",
         )
 
-    silent: list[str] = []
+
+def _unreachable(ref: Reference, reports: list[Feedback], ctx: _Context) -> Iterable[_Finding]:
+    """Failed attempts to reach them since they were last reached: watch, flag unreachable."""
+    k, horizon = ctx.k, _horizon(ctx)
+    silent: list[Feedback] = []
     for f in reports:
         if f.sentiment in _REACHED:
             silent = []
         elif f.sentiment == "no-response" and f.reported_on >= horizon:
-            silent.append(f.id)
-    if len(silent) >= k.unreachable_count:
-        findings.append(
-            _Finding(
-                "watch",
-                f"Employers could not reach them {len(silent)} times {_cite(silent)}: confirm "
-                "their contact details and availability before you give them again.",
-                tuple(silent),
-                flag="unreachable",
-            )
-        )
+            silent.append(f)
+    if silent and ref.consent_on is not None and ref.consent_on >= silent[-1].reported_on:
+        return  # you reached them since, and they confirmed they will speak for you
+    attempts = sum(f.attempts or 1 for f in silent)
+    if attempts < k.unreachable_count:
+        return
+    said = " ".join(f"{_said(f, ctx)}." for f in silent)
+    yield _Finding(
+        "watch",
+        f"{said} {attempts} failed attempts to reach them: call them, confirm their number, email "
+        f"and availability before you give them again. {WATCH_MEANS}",
+        tuple(f.id for f in silent),
+        flag="unreachable",
+        rule="Repeated failed attempts to reach them mean watch.",
+    )
 
+
+def _declined(reports: list[Feedback]) -> Iterable[_Finding]:
     declined = [f.id for f in reports if f.sentiment == "declined"]
     if declined:
-        findings.append(
-            _Finding(
-                "",
-                f"Their employer's policy lets them confirm dates only {_cite(declined)}: not "
-                "held against them, but it tells an employer little, so pair them with someone "
-                "who can speak freely.",
-                tuple(declined),
-                flag="policy-limited",
-            )
+        yield _Finding(
+            "",
+            f"Their employer's policy lets them confirm dates only {_cite(declined)}: not held against "
+            "them, but it tells an employer little, so pair them with someone who can speak freely.",
+            tuple(declined),
+            flag="policy-limited",
         )
-    return findings
+
+
+def _untested(reports: list[Feedback]) -> Iterable[_Finding]:
+    if not reports:
+        yield _Finding(
+            "",
+            "No reports yet, so nobody knows what they say about you: test them with a mock call "
+            "(a friend calling as an employer) or a reference-checking service before you rely on them.",
+            flag="untested",
+        )
+    elif all(f.sentiment == "declined" for f in reports):
+        yield _Finding(
+            "",
+            "A dates-only answer is company policy, not a test: many people say more when asked. Nobody "
+            "knows yet what they say about you; test them with a mock call.",
+            flag="untested",
+        )
+
+
+def _on_record(reports: list[Feedback], findings: list[_Finding], ctx: _Context) -> Iterable[_Finding]:
+    """Every credible report that is not positive or declined, and that no rule has quoted yet."""
+    k, horizon = ctx.k, _horizon(ctx)
+    cited = {i for f in findings for i in f.ids}
+    for f in reports:
+        if f.id in cited or f.sentiment in ("positive", "declined") or not credible(f, k):
+            continue
+        if f.reported_on < horizon:
+            why = f"older than {k.negative_horizon_days} days, it no longer counts on its own"
+        elif f.sentiment == "neutral":
+            why = "facts without an opinion, it counts for little either way"
+        elif f.sentiment == "no-response":
+            why = f"fewer than {k.unreachable_count} failed attempts so far"
+        else:
+            why = f"fewer than {k.lukewarm_count} such reports so far"
+        yield _Finding("", f"{_said(f, ctx)}: on record; {why}.", (f.id,))
 
 
 def _overused(apps: list[Application], ctx: _Context) -> _Finding | None:
@@ -550,15 +569,9 @@ def _overused(apps: list[Application], ctx: _Context) -> _Finding | None:
     )
 
 
-def _stale(
-    ref: Reference,
-    reports: list[Feedback],
-    apps: list[Application],
-    last_used: date | None,
-    ctx: _Context,
-) -> _Finding | None:
+def _stale(ref: Reference, reports: list[Feedback], last_used: date | None, ctx: _Context) -> _Finding | None:
     as_of = ctx.as_of
-    touches = [d for d in (ref.consent_on, last_used, ctx.last_briefed.get(ref.id)) if d is not None and d <= as_of]
+    touches = [d for d in (ref.consent_on, last_used, ctx.last_briefed.get(ref.id)) if d is not None]
     touches += [f.reported_on for f in reports if f.source == "reference"]
     last = max(touches, default=None)
     since = last or ref.added_on
@@ -573,73 +586,143 @@ def _stale(
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _folded(text: str) -> str:
-    """``fold`` once per distinct reason: each is checked for every reference given on it."""
-    return fold(text)
-
-
 def _pattern(ref: Reference, apps: list[Application], reports: list[Feedback], ctx: _Context) -> _Finding | None:
+    """Late rejections (or silences) with no cause elsewhere, while others' references reach offers."""
     k = ctx.k
     if not (ctx.offer_refs - {ref.id}):
         return None  # no offer with someone else's references: the common factor may be you
     praised = {f.application for f in reports if f.sentiment == "positive" and f.application}
-    late = [
-        a
-        for a in apps
-        if a.outcome == "rejected"
-        and a.stage in _LATE_STAGES
-        and a.id not in praised
-        and not (a.reason and any(p in _folded(a.reason) for p in k.not_their_fault))
-    ]
+    late: list[tuple[Application, bool]] = []
+    for a in apps:
+        if a.outcome not in _LATE_ENDINGS or a.stage not in _LATE_STAGES or a.id in praised:
+            continue
+        if ctx.sole_subject.get(a.id, ref.id) != ref.id:
+            continue  # every report on it concerns someone else: not held against this one
+        kind, guessed = reason_kind(a, k)
+        if kind is None or kind in PATTERN_KINDS:
+            late.append((a, guessed))
     if len(late) < k.pattern_min:
         return None
-    named = ", ".join(f"{a.company} ({a.id})" for a in late)
+    named = ", ".join(f"{a.company} ({a.id}, {a.outcome})" for a, _ in late)
+    guesses = [a.id for a, g in late if g]
+    note = (
+        f" The reasons of {', '.join(guesses)} were guessed from the wording — set --reason-kind to be sure."
+        if guesses
+        else ""
+    )
     return _Finding(
         "watch",
-        f"Given on {len(late)} applications rejected at or after the reference check, for no "
-        f"reason that lies elsewhere: {named}; your other references were on offers. Ask those "
-        "employers for a debrief, or have a reference-checking service call them.",
+        f"Given on {len(late)} applications that ended at or after the reference check with no "
+        f"cause that lies elsewhere: {named}; your other references were on offers. Ask those "
+        f"employers for a debrief. {WATCH_MEANS}{note}",
         flag="pattern",
+        rule="A pattern of late rejections means watch.",
     )
 
 
 # --- the lineup ----------------------------------------------------------------------
 
 
-def lineup(registry: Registry, verdicts: list[Verdict], settings: Settings, size: int | None = None) -> list[Pick]:
-    """The references to give next: keep, active, not overused; a manager first, then variety."""
-    conf = settings["lineup"]
+def lineup(
+    registry: Registry,
+    verdicts: list[Verdict],
+    settings: Settings | Mapping[str, Any],
+    size: int | None = None,
+    as_of: date | None = None,
+) -> list[Pick]:
+    """The references to give next: keep, active, not overused; the best credible word first.
+
+    The first pick is the one whose credible reports speak best for you (never a
+    policy-limited one), then relationships not yet covered. ``as_of`` (default: the
+    newest record) is the day the credible reports are weighed on.
+    """
+    picks, _ = _lineup(registry, verdicts, settings_mod.of(settings), size, as_of)
+    return picks
+
+
+def held_back(
+    registry: Registry,
+    verdicts: list[Verdict],
+    settings: Settings | Mapping[str, Any],
+    size: int | None = None,
+    as_of: date | None = None,
+) -> list[Pick]:
+    """When the lineup is short of ``size``: who is held back from it, and why."""
+    picks, held = _lineup(registry, verdicts, settings_mod.of(settings), size, as_of)
+    wanted = size if size is not None else settings_mod.of(settings).lineup.size
+    return held if len(picks) < wanted else []
+
+
+def _lineup(
+    registry: Registry, verdicts: list[Verdict], s: Settings, size: int | None, as_of: date | None
+) -> tuple[list[Pick], list[Pick]]:
     if size is None:
-        size = _whole(conf, "size", "lineup", low=1)
+        size = s.lineup.size
     elif size < 1:
         raise ValidationError(f"the lineup size must be at least 1, not {size}.")
-    lead = conf["lead_relationship"]
-    refs = {r.id: r for r in registry.references}
-    candidates = [
-        v
-        for v in verdicts
-        if v.recommendation == "keep" and v.status == "active" and "overused" not in v.flags and v.id in refs
-    ]
+    day = as_of or max(
+        [f.reported_on for f in registry.feedback] + [a.applied_on for a in registry.applications], default=date.min
+    )
+    reg = asof.view(registry, day) if as_of is not None else registry
+    refs = {r.id: r for r in reg.references}
+    praise: dict[str, float] = defaultdict(float)
+    for f in reg.feedback:
+        if f.sentiment == "positive" and credible(f, s.scoring):
+            praise[f.reference] += _weight(f, s.scoring, day)
+    held: list[Pick] = []
+    candidates: list[Verdict] = []
+    for v in verdicts:
+        if v.id not in refs:
+            continue
+        why = _not_ready(v)
+        if why:
+            held.append(Pick(v.id, v.name, refs[v.id].relationship, why))
+        else:
+            candidates.append(v)
     # Best first: not stale, lowest risk, most evidence.
     candidates.sort(key=lambda v: ("stale" in v.flags, v.risk, -v.evidence_weight, fold(v.name), v.id))
+    lead = s.lineup.lead_relationship
     picks: list[Pick] = []
     used: set[str] = set()
     while candidates and len(picks) < size:
-        choice, why = candidates[0], "the lowest risk left"
+        pool = [v for v in candidates if "policy-limited" not in v.flags] if not picks else candidates
+        if not pool:
+            break
+        choice, why = pool[0], "the lowest risk left"
         if not picks:
-            leads = [v for v in candidates if refs[v.id].relationship == lead]
-            if leads:
+            best = max(pool, key=lambda v: praise.get(v.id, 0.0))
+            leads = [v for v in pool if refs[v.id].relationship == lead]
+            if praise.get(best.id, 0.0) > 0:
+                choice, why = best, "their credible reports speak best for you"
+            elif leads:
                 choice, why = leads[0], f"a {lead} carries the most weight with employers"
         else:
-            fresh = [v for v in candidates if refs[v.id].relationship not in used]
+            fresh = [v for v in pool if refs[v.id].relationship not in used]
             if fresh:
                 choice, why = fresh[0], "adds a relationship the others do not cover"
         candidates.remove(choice)
         ref = refs[choice.id]
         used.add(ref.relationship)
         picks.append(Pick(choice.id, choice.name, ref.relationship, _pick_reason(choice, ref, why)))
-    return picks
+    for v in candidates:
+        why = (
+            "Only confirms dates by company policy: never the first name you give."
+            if "policy-limited" in v.flags and not picks
+            else "Ready, but the lineup is full."
+        )
+        held.append(Pick(v.id, v.name, refs[v.id].relationship, why))
+    return picks, held
+
+
+def _not_ready(v: Verdict) -> str | None:
+    """Why a reference cannot be given now, or None."""
+    if v.status != "active":
+        return f"Status {v.status}: you set them aside."
+    if v.recommendation != "keep":
+        return f"The audit says {v.recommendation}: {in_a_line(v)}"
+    if "overused" in v.flags:
+        return "Overused: given too often lately; let them rest."
+    return None
 
 
 def _pick_reason(v: Verdict, ref: Reference, why: str) -> str:
@@ -647,7 +730,7 @@ def _pick_reason(v: Verdict, ref: Reference, why: str) -> str:
     text = f"{ref.relationship.capitalize()}{at}: {why}; keep, risk {v.risk:.2f}"
     text += f" {_cite(v.evidence)}." if v.evidence else "."
     if "untested" in v.flags:
-        text += " Untested: brief them well, or test them first."
+        text += " Untested: brief them well, or test them first with a mock call."
     if "stale" in v.flags:
         text += " You have not been in touch for a while: call them before you give their name."
     if "policy-limited" in v.flags:

@@ -8,20 +8,21 @@ The sample is built so that the audit has something to say about every reference
 - Jane Doe (manager) is hurting: Sam at Hays heard her say Alex "struggled with
   deadlines" after Acme's reference check (credible negative: drop), and she was on
   three other late rejections (pattern);
-- Priya Natarajan (colleague) is lukewarm: two credible lukewarm reports (watch);
-- Marcus Webb (client) never answers: two no-responses (watch, unreachable);
+- Priya Natarajan (colleague) is lukewarm: two credible lukewarm reports from different
+  reporters corroborate each other (drop), and she is on Globex's reference check (swap);
+- Marcus Webb (client) never answers: two no-responses (watch, unreachable: reach him);
 - Elena García's bank only confirms dates (policy-limited);
 - Tom Becker (mentor) has never been tested (untested);
 - Kevin Liu (former report) was given on four applications this month (overused);
-- Dr Helen Park (academic) has not been in touch for months (stale) and her consent
-  is more than a year old;
+- Dr Helen Park (academic) has not been in touch for months (stale), her consent
+  is more than a year old, and an employer's mixed report makes her watch;
 - Bob Smith, David Okafor and Rachel Adams are doing Alex good (keep).
 
 And the story: Alex applied to Acme (Data Analyst) via Hays and gave Jane Doe and Bob
 Smith. Acme reached the reference check and then said no: "went with a candidate with
 more experience". A week later Sam at Hays told Alex that Jane "said I struggled with
 deadlines". The Acme interviewer suggested Globex, which is hiring — and Globex is now
-at the reference check, with one reference not yet briefed.
+at the reference check, with Priya on it, not yet briefed: swap or brief her.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ _DRAFT_FOR_ACTION = {
     "consent": "consent",
     "refresh-consent": "consent",
     "reach": "consent",
+    "swap": "brief",  # swap them if you still can; if not, brief them
 }
 _HONORIFICS = {"dr", "prof", "mr", "mrs", "ms", "mx", "miss", "sir", "dame"}
 _ENDED = {

@@ -43,6 +43,7 @@ _SUMMARIES = {
     "test": "Have someone check what {ref} says about you",
     "refresh-consent": "Ask {ref} again: may I still give your name?",
     "reach": "Reach {ref}: confirm number, email and availability",
+    "swap": "Swap {ref} on {app}, or brief them now",
     "apply-more": "Apply for more jobs: too few applications are open",
 }
 

@@ -2,21 +2,104 @@
 
 An override may only name keys the defaults have, with a value of the same type
 (an int is accepted where a float is expected). Anything else is refused, naming the key.
+
+``load`` returns a frozen :class:`Settings`: the ``scoring``, ``next`` and ``lineup``
+sections typed and checked for sense once, here (NaN and infinite numbers refused), so
+that the audit and ``next`` never re-validate a dict.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from refaudit import assets, filecheck, yamlio
 from refaudit.errors import RefauditError, ValidationError
+from refaudit.model import CERTAINTIES, RELATIONSHIPS, SENTIMENTS, SOURCES, STAGES, fold
 
 MAX_CONFIG_SIZE = 1024 * 1024  # a settings file is a few KB; /dev/zero is not one
 
-Settings = dict[str, Any]
+# The audit flags a "rest" may be configured for (``next.rest_flags``).
+REST_FLAGS = ("overused", "unreachable", "stale", "policy-limited", "pattern")
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """``scoring:``: how the audit weighs what was reported (docs/SCORING.md)."""
+
+    prior_helps: float
+    prior_hurts: float
+    source_weight: Mapping[str, float]
+    certainty_weight: Mapping[str, float]
+    hurts: Mapping[str, float]
+    helps: Mapping[str, float]
+    half_life_days: int
+    watch_risk: float
+    drop_risk: float
+    credible_weight: float
+    negative_horizon_days: int
+    forgive_after_positives: int
+    lukewarm_count: int
+    unreachable_count: int
+    pattern_min: int
+    overuse_count: int
+    overuse_window_days: int
+    stale_days: int
+    not_their_fault: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Next:
+    """``next:``: when an action becomes due."""
+
+    brief_at_stages: tuple[str, ...]
+    thank_within_days: int
+    debrief_within_days: int
+    follow_up_after_days: int
+    ghosted_after_days: int
+    consent_valid_days: int
+    rest_flags: tuple[str, ...]
+    min_open_applications: int
+
+
+@dataclass(frozen=True)
+class Lineup:
+    """``lineup:``: which references to give next."""
+
+    size: int
+    lead_relationship: str
+
+
+@dataclass(frozen=True, eq=False)
+class Settings(Mapping[str, Any]):
+    """The settings in use: typed sections, and the merged raw data as a read-only Mapping.
+
+    ``scoring``, ``next`` and ``lineup`` are validated once, when the settings are made.
+    For code written against the older plain dict, a ``Settings`` is also a read-only
+    Mapping of the merged raw data (``settings["report"]``, ``settings.get("dates")``,
+    iteration), read-only at the top level as ``types.MappingProxyType`` is: the sections
+    it returns are the raw dicts. The audit and ``next`` read only the typed sections, so
+    editing ``settings["scoring"]`` changes nothing they do; build new settings with
+    ``build(overrides)`` instead. The remaining sections are to become typed the same way.
+    """
+
+    scoring: Scoring
+    next: Next
+    lineup: Lineup
+    _raw: Mapping[str, Any] = field(repr=False)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 def _read(path: Path) -> Any:
@@ -31,10 +114,41 @@ def _read(path: Path) -> Any:
     return yamlio.load_untrusted(text, f"config file {str(path)!r}")
 
 
-def defaults() -> Settings:
+def _default_data() -> dict[str, Any]:
     data = _read(assets.config_dir() / "default.yaml")
     assert isinstance(data, dict)
     return data
+
+
+def defaults() -> Settings:
+    """The shipped settings."""
+    return build({})
+
+
+def build(overrides: Mapping[str, Any]) -> Settings:
+    """The shipped settings with ``overrides`` (same shape as a config file) laid over them."""
+    data = _default_data()
+    _merge(data, dict(overrides), "")
+    return _typed(data)
+
+
+def load(path: str | Path | None) -> Settings:
+    """The defaults, overridden by the YAML file at ``path`` when given."""
+    data = _default_data()
+    if path:
+        override = _read(Path(path))
+        if override is not None:
+            _merge(data, override, "")
+    return _typed(data)
+
+
+def of(settings: Settings | Mapping[str, Any]) -> Settings:
+    """``settings`` itself, or a plain dict of the whole config shape validated into one."""
+    if isinstance(settings, Settings):
+        return settings
+    data = _default_data()
+    _merge(data, copy.deepcopy(dict(settings)), "")
+    return _typed(data)
 
 
 def _merge(base: dict[str, Any], override: Any, where: str) -> None:
@@ -92,11 +206,104 @@ def _kind(value: Any) -> str:
     )
 
 
-def load(path: str | Path | None) -> Settings:
-    """The defaults, overridden by the YAML file at ``path`` when given."""
-    settings = copy.deepcopy(defaults())
-    if path:
-        override = _read(Path(path))
-        if override is not None:
-            _merge(settings, override, "")
-    return settings
+# --- the typed sections, checked for sense -------------------------------------------
+
+
+def _bad(key: str, value: Any, wanted: str) -> ValidationError:
+    return ValidationError(f"config: {key} must be {wanted}, not {value!r}.")
+
+
+def _number(section: Mapping[str, Any], key: str, where: str, *, low: float, high: float | None = None) -> float:
+    value = section[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _bad(f"{where}.{key}", value, "a finite number")
+    if value < low or (high is not None and value > high):
+        span = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise _bad(f"{where}.{key}", value, f"a number {span}")
+    return float(value)
+
+
+def _whole(section: Mapping[str, Any], key: str, where: str, *, low: int) -> int:
+    value = section[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise _bad(f"{where}.{key}", value, f"a whole number of at least {low}")
+    return value
+
+
+def _choices(section: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    value = section[key]
+    if not isinstance(value, list) or any(v not in allowed for v in value):
+        raise _bad(f"{where}.{key}", value, f"a list drawn from: {', '.join(allowed)}")
+    return tuple(value)
+
+
+def _typed(data: Mapping[str, Any]) -> Settings:
+    return Settings(
+        scoring=_scoring(data["scoring"]), next=_next(data["next"]), lineup=_lineup(data["lineup"]), _raw=data
+    )
+
+
+def _scoring(s: Mapping[str, Any]) -> Scoring:
+    w = "scoring"
+    share: dict[str, dict[str, float]] = {"hurts": {}, "helps": {}}
+    for sentiment in SENTIMENTS:
+        for side in share:
+            share[side][sentiment] = _number(
+                s["sentiment"][sentiment], side, f"{w}.sentiment.{sentiment}", low=0, high=1
+            )
+    watch = _number(s, "watch_risk", w, low=0, high=1)
+    drop = _number(s, "drop_risk", w, low=0, high=1)
+    if drop < watch:
+        raise ValidationError(f"config: scoring.drop_risk ({drop:g}) must not be below scoring.watch_risk ({watch:g}).")
+    phrases = s["not_their_fault"]
+    if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise _bad(f"{w}.not_their_fault", phrases, "a list of phrases")
+    prior_helps = _number(s, "prior_helps", w, low=0)
+    prior_hurts = _number(s, "prior_hurts", w, low=0)
+    if prior_helps + prior_hurts <= 0:
+        raise ValidationError("config: scoring.prior_helps and scoring.prior_hurts must not both be 0.")
+    return Scoring(
+        prior_helps=prior_helps,
+        prior_hurts=prior_hurts,
+        source_weight={k: _number(s["source_weight"], k, f"{w}.source_weight", low=0) for k in SOURCES},
+        certainty_weight={k: _number(s["certainty_weight"], k, f"{w}.certainty_weight", low=0) for k in CERTAINTIES},
+        hurts=share["hurts"],
+        helps=share["helps"],
+        half_life_days=_whole(s, "half_life_days", w, low=1),
+        watch_risk=watch,
+        drop_risk=drop,
+        credible_weight=_number(s, "credible_weight", w, low=0),
+        negative_horizon_days=_whole(s, "negative_horizon_days", w, low=0),
+        forgive_after_positives=_whole(s, "forgive_after_positives", w, low=0),
+        lukewarm_count=_whole(s, "lukewarm_count", w, low=1),
+        unreachable_count=_whole(s, "unreachable_count", w, low=1),
+        pattern_min=_whole(s, "pattern_min", w, low=1),
+        overuse_count=_whole(s, "overuse_count", w, low=0),
+        overuse_window_days=_whole(s, "overuse_window_days", w, low=1),
+        stale_days=_whole(s, "stale_days", w, low=1),
+        not_their_fault=tuple(fold(p.strip()) for p in phrases),
+    )
+
+
+def _next(s: Mapping[str, Any]) -> Next:
+    w = "next"
+    result = Next(
+        brief_at_stages=_choices(s, "brief_at_stages", w, STAGES),
+        thank_within_days=_whole(s, "thank_within_days", w, low=0),
+        debrief_within_days=_whole(s, "debrief_within_days", w, low=0),
+        follow_up_after_days=_whole(s, "follow_up_after_days", w, low=0),
+        ghosted_after_days=_whole(s, "ghosted_after_days", w, low=0),
+        consent_valid_days=_whole(s, "consent_valid_days", w, low=0),
+        rest_flags=_choices(s, "rest_flags", w, REST_FLAGS),
+        min_open_applications=_whole(s, "min_open_applications", w, low=0),
+    )
+    if result.ghosted_after_days <= result.follow_up_after_days:
+        raise ValidationError("config: next.ghosted_after_days must be more than next.follow_up_after_days.")
+    return result
+
+
+def _lineup(s: Mapping[str, Any]) -> Lineup:
+    lead = s["lead_relationship"]
+    if lead not in RELATIONSHIPS:
+        raise _bad("lineup.lead_relationship", lead, f"one of: {', '.join(RELATIONSHIPS)}")
+    return Lineup(size=_whole(s, "size", "lineup", low=1), lead_relationship=lead)

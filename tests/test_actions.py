@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import shlex
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -12,6 +11,7 @@ import pytest
 
 from refaudit import settings as settings_mod
 from refaudit.actions import KINDS, Action, due_actions, subject
+from refaudit.audit import WATCH_MEANS
 from refaudit.errors import ValidationError
 from refaudit.model import Application, Briefing, Feedback, Reference, Registry
 
@@ -85,16 +85,14 @@ def due(
     verdicts: list[Verdict] | None = None,
     as_of: date = TODAY,
     kind: str | None = None,
-    settings: dict[str, Any] = SETTINGS,
+    settings: settings_mod.Settings = SETTINGS,
 ) -> list[Action]:
     actions = due_actions(reg, verdicts or [], settings, as_of)
     return [a for a in actions if kind is None or a.kind == kind]
 
 
-def with_next(**overrides: Any) -> dict[str, Any]:
-    s = copy.deepcopy(SETTINGS)
-    s["next"].update(overrides)
-    return s
+def with_next(**overrides: Any) -> settings_mod.Settings:
+    return settings_mod.build({"next": overrides})
 
 
 # --- brief -------------------------------------------------------------------------
@@ -263,6 +261,73 @@ def test_recording_any_debrief_makes_it_disappear(record: dict[str, Any]) -> Non
     assert due(reg, kind="debrief") == []
 
 
+@pytest.mark.parametrize(
+    ("reason", "kind", "said"),
+    [
+        ("We decided to go another way.", None,
+         'the reason "We decided to go another way." says nothing concrete (guessed from the wording — set '
+         "--reason-kind to be sure)"),
+        ("Thanks for your time.", "none-given", 'the reason "Thanks for your time." says nothing concrete'),
+        ("\u202eDROP TABLE; <script>", None,
+         'the reason "\u202eDROP TABLE; <script>" says nothing concrete (guessed from the wording — set '
+         "--reason-kind to be sure)"),
+    ],
+    ids=["vague-guessed", "none-given", "hostile"],
+)  # fmt: skip
+def test_a_vague_reason_still_asks_for_a_debrief(reason: str, kind: str | None, said: str) -> None:
+    """A rejection whose stated reason says nothing concrete asks for the reason, criticism and leads."""
+    reg = registry(apps=[app(outcome="rejected", closed_on=days_ago(2), reason=reason, reason_kind=kind)])
+    [action] = due(reg, kind="debrief")
+    assert action.reason == (
+        f"Said no on {days_ago(2).isoformat()} and {said}: find out the reason, ask for constructive criticism "
+        "and ask for job leads."
+    )
+
+
+def test_a_concrete_reason_kind_needs_no_debrief() -> None:
+    """A recorded kind that names a cause (fit) is a debrief done, whatever the wording."""
+    reg = registry(apps=[app(outcome="rejected", closed_on=days_ago(2), reason="Hmm.", reason_kind="fit")])
+    assert due(reg, kind="debrief") == []
+
+
+@pytest.mark.parametrize(
+    ("stage", "level", "kinds"),
+    [
+        ("interview", "watch", ["swap"]),
+        ("final", "drop", ["swap"]),
+        ("reference-check", "keep", ["brief"]),
+        ("screening", "drop", []),
+    ],
+)
+def test_a_watched_or_dropped_reference_on_a_live_application_is_swapped(
+    stage: str, level: str, kinds: list[str]
+) -> None:
+    """From interview on, a reference the audit warns about gets swap (or brief them) for that application."""
+    reg = registry(apps=[app(stage=stage, updated_on=days_ago(1), references=["jane-doe"])])
+    actions = due(reg, [Verdict("jane-doe", recommendation=level)])
+    assert [a.kind for a in actions if a.application == "acme-data-analyst"] == kinds
+    if kinds == ["swap"]:
+        [swap] = [a for a in actions if a.kind == "swap"]
+        assert swap.reason.startswith(
+            f"The audit says {level}, and this application is at {stage}: swap them if you still can, "
+            "or brief them now."
+        )
+        assert swap.command == "refaudit app update acme-data-analyst --briefed jane-doe"
+
+
+def test_briefing_after_the_news_clears_the_swap() -> None:
+    """A briefing on or after the report that moved the verdict is the swap done; an older one is not."""
+    news = Feedback(id="f1", reference="jane-doe", reported_on=days_ago(5), sentiment="lukewarm", source="employer")
+    application = app(
+        stage="final", updated_on=days_ago(1), references=["jane-doe"], briefed=[Briefing("jane-doe", days_ago(10))]
+    )
+    reg = registry(apps=[application], feedback=[news])
+    watched = [Verdict("jane-doe", recommendation="watch", evidence=["f1"], moved=["f1"])]
+    assert [a.kind for a in due(reg, watched) if a.application == "acme-data-analyst"] == ["swap"]
+    application.briefed.append(Briefing("jane-doe", days_ago(1)))
+    assert [a.kind for a in due(reg, watched) if a.application == "acme-data-analyst"] == []
+
+
 @pytest.mark.parametrize("outcome", ["ghosted", "withdrawn", "eliminated", "offer"])
 def test_debrief_is_only_for_rejections(outcome: str) -> None:
     """Other endings do not ask for a debrief."""
@@ -330,8 +395,11 @@ def test_an_untested_active_reference_is_due_a_test() -> None:
     reg = registry()
     [action] = due(reg, untested_audit(reg), kind="test")
     assert (action.reference, action.due) == ("jane-doe", days_ago(400))
-    assert "trusted friend or a reference-checking service" in action.reason
-    assert action.command == "refaudit feedback log jane-doe --sentiment SENTIMENT --source reference-service"
+    assert action.reason == (
+        "Nobody has reported what they say: before giving them again, have a trusted friend "
+        "make a mock call (or order a reference-checking service)."
+    )
+    assert action.command == "refaudit feedback log jane-doe --sentiment SENTIMENT --source mock-call"
 
 
 @pytest.mark.parametrize("status", ["resting", "dropped"])
@@ -413,19 +481,34 @@ def test_dropping_makes_the_drop_disappear() -> None:
     assert [a for a in due(reg, [verdict]) if a.reference] == []
 
 
-@pytest.mark.parametrize("flag", ["overused", "unreachable"])
-def test_rest_is_due_for_a_configured_flag(flag: str) -> None:
-    """An active reference flagged overused or unreachable is due a rest."""
+def test_rest_is_due_for_an_overused_reference() -> None:
+    """An active reference flagged overused is due a rest."""
     reg = registry()
-    verdict = Verdict("jane-doe", recommendation="watch", flags=[flag], uses=6, last_used=days_ago(3))
+    verdict = Verdict("jane-doe", recommendation="keep", flags=["overused"], uses=6, last_used=days_ago(3))
     [action] = due(reg, [verdict], kind="rest")
     assert action.due == days_ago(3)
-    expected = {
-        "overused": f"Given often lately (last on {days_ago(3).isoformat()}): rest them for a while.",
-        "unreachable": "Employers could not reach them: rest them for a while.",
-    }
-    assert action.reason == expected[flag]
+    assert action.reason == f"Given often lately (last on {days_ago(3).isoformat()}): rest them for a while."
     assert action.command == "refaudit ref status jane-doe resting"
+
+
+@pytest.mark.parametrize("rest_flags", [["overused"], ["overused", "unreachable"]], ids=["shipped", "old-config"])
+def test_an_unreachable_reference_is_reached_never_rested(rest_flags: list[str]) -> None:
+    """Unreachable means call them, confirm number, email and availability: a reach action, never rest."""
+    reg = registry()
+    verdict = Verdict("jane-doe", recommendation="watch", flags=["unreachable"], last_used=days_ago(3))
+    actions = due(reg, [verdict], settings=with_next(rest_flags=rest_flags))
+    assert [a.kind for a in actions if a.reference] == ["reach", "test"]
+    reach = actions[0]
+    assert reach.reason == "Employers could not reach them: call them; confirm their number, email and availability."
+    assert reach.command == f"refaudit ref edit jane-doe --consent-on {TODAY.isoformat()}"
+
+
+def test_a_watched_reference_is_due_a_mock_call_in_the_watch_words() -> None:
+    """Watch means one thing, in the audit's words: the test action says it."""
+    reg = registry()
+    [action] = due(reg, [Verdict("jane-doe", recommendation="watch")], kind="test")
+    assert action.reason == f"The audit says watch. {WATCH_MEANS}"
+    assert action.command == "refaudit feedback log jane-doe --sentiment SENTIMENT --source mock-call"
 
 
 def test_rest_follows_the_configured_flags() -> None:
@@ -616,11 +699,12 @@ def test_subject_names_the_reference_and_application() -> None:
         ),
         (
             {"consent_valid_days": -1},
-            "config: next.consent_valid_days must be a whole number of days, 0 or more.",
+            "config: next.consent_valid_days must be from 0 to 36500 days, not -1.",
         ),
         (
             {"rest_flags": ["tired"]},
-            "config: next.rest_flags must be a list drawn from: overused, unreachable, stale, policy-limited, pattern.",
+            "config: next.rest_flags must be a list drawn from: overused, unreachable, stale, policy-limited, "
+            "pattern, not ['tired'].",
         ),
     ],
     ids=["ghost-before-follow-up", "negative", "unknown-flag"],

@@ -59,3 +59,17 @@ def test_the_view_does_not_change_the_registry() -> None:
     view(reg, date(2026, 9, 15))
     assert reg.applications[0].outcome == "rejected"
     assert reg.references[0].status == "dropped"
+
+
+def test_an_application_settled_before_the_day_is_shared_not_copied() -> None:
+    """An application with nothing after the day (and no timeline) is the record itself; a later closing is not."""
+    done = Application(
+        id="old", company="Old", role="Analyst", applied_on=date(2026, 1, 5), references=["jane"],
+        outcome="rejected", reason="none", closed_on=date(2026, 2, 1), updated_on=date(2026, 2, 1),
+        briefed=[Briefing("jane", date(2026, 1, 20))],
+    )  # fmt: skip
+    reg = Registry(references=[Reference(id="jane", name="Jane")], applications=[done])
+    assert view(reg, date(2026, 3, 1)).applications[0] is done
+    then = view(reg, date(2026, 1, 25)).applications[0]
+    assert (then.outcome, then.reason, then.closed_on, then.updated_on) == ("pending", None, None, date(2026, 1, 20))
+    assert done.outcome == "rejected"  # the registry's record is untouched

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from refaudit import settings as settings_mod
-from refaudit.audit import FLAGS, Verdict, audit, audit_json, lineup, weight
+from refaudit.audit import FLAGS, WATCH_MEANS, Verdict, audit, audit_json, held_back, lineup, weight
 from refaudit.errors import ValidationError
 from refaudit.model import Application, Briefing, Feedback, Reference, Registry
 
@@ -127,16 +127,89 @@ def test_a_single_indirect_negative_means_watch(settings: dict[str, Any], source
     assert "(report f1)" in v.reasons[0]
 
 
-def test_two_credible_lukewarm_reports_mean_watch(settings: dict[str, Any]) -> None:
-    """Two credible lukewarm reports mean watch; one alone does not."""
-    one = registry([ref("jane")], [report("f1", "jane", "lukewarm")])
-    assert verdict_of(one, settings, "jane").recommendation == "keep"
-    two = registry(
-        [ref("jane")], [report("f1", "jane", "lukewarm"), report("f2", "jane", "lukewarm", source="recruiter")]
+@pytest.mark.parametrize("sentiment", ["lukewarm", "mixed"])
+def test_one_credible_lukewarm_or_mixed_report_means_watch_with_its_quote(
+    settings: dict[str, Any], sentiment: str
+) -> None:
+    """One credible lukewarm or mixed report means watch the day it is logged, quoted with date and reporter."""
+    reg = registry(
+        [ref("jane")],
+        [report("f1", "jane", sentiment, source="recruiter", reporter="Sam at Hays", quote="Needs a lot of direction.",
+                days_ago=0)],
+    )  # fmt: skip
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.evidence, v.moved) == ("watch", ["f1"], ["f1"])
+    quoted = (
+        'Sam at Hays (recruiter, direct) on 2026-11-25: "Needs a lot of direction." (report f1). '
+        f"Faint praise or reservations cost offers too. {WATCH_MEANS}"
     )
-    v = verdict_of(two, settings, "jane")
-    assert (v.recommendation, v.evidence) == ("watch", ["f1", "f2"])
-    assert "lukewarm (reports f1, f2)" in v.reasons[0]
+    assert quoted in v.reasons
+    if sentiment == "lukewarm":  # below the watch line by the number: the rule set it
+        assert (v.risk, v.rule) == (0.274, "A credible lukewarm or mixed report means at least watch.")
+    else:  # mixed weighs enough to reach the watch line on its own
+        assert (v.risk, v.rule) == (0.322, None)
+
+
+def test_a_lukewarm_report_heard_second_hand_is_not_a_rule(settings: dict[str, Any]) -> None:
+    """A lukewarm report that is not credible (a contact's hearsay) leaves the number to decide."""
+    reg = registry([ref("jane")], [report("f1", "jane", "lukewarm", source="contact", certainty="hearsay")])
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.rule) == ("keep", None)
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        ({"source": "recruiter", "reporter": "Kim at Hays"}, "drop"),
+        ({"application": "co1-analyst"}, "drop"),
+        ({}, "watch"),
+    ],
+    ids=["another-reporter", "another-application", "same-reporter-same-application"],
+)
+def test_a_lukewarm_report_corroborated_means_drop(
+    settings: dict[str, Any], second: dict[str, Any], expected: str
+) -> None:
+    """Lukewarm plus another credible adverse report (another application or reporter) means drop."""
+    apps = [app("co0-analyst", ["jane"]), app("co1-analyst", ["jane"])]
+    first = report("f1", "jane", "lukewarm", application="co0-analyst", days_ago=5)
+    kw: dict[str, Any] = {"application": "co0-analyst", **second}
+    reg = registry([ref("jane")], [first, report("f2", "jane", "mixed", days_ago=2, **kw)], apps)
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.evidence) == (expected, ["f1", "f2"])
+    if expected == "drop":
+        assert v.rule == "A credible lukewarm or mixed report, corroborated, means drop."
+        assert (
+            "corroborated by credible reports from different applications or reporters (reports f1, f2)" in v.reasons[0]
+        )
+
+
+def test_a_lukewarm_report_corroborated_by_the_pattern_means_drop(settings: dict[str, Any]) -> None:
+    """Lukewarm plus a pattern of late rejections means drop; the pattern alone means watch."""
+    reg = _pattern_registry([None, None, None])
+    assert verdict_of(reg, settings, "jane").recommendation == "watch"
+    reg.feedback.append(report("f1", "jane", "lukewarm", application="co1-analyst"))
+    v = verdict_of(reg, settings, "jane")
+    assert (v.recommendation, v.flags) == ("drop", ["pattern"])
+    assert "a pattern of late rejections" in v.reasons[0]
+
+
+def test_credible_neutral_and_single_no_response_reports_are_on_record(settings: dict[str, Any]) -> None:
+    """Credible reports that are not positive and change nothing are still quoted in the reasons."""
+    reg = registry(
+        [ref("jane")],
+        [report("f1", "jane", "positive", days_ago=30), report("f2", "jane", "neutral", quote="Worked here 3 years."),
+         report("f3", "jane", "no-response", days_ago=1, reporter="Initech HR")],
+    )  # fmt: skip
+    v = verdict_of(reg, settings, "jane")
+    assert v.recommendation == "keep"
+    assert v.evidence == ["f1", "f2", "f3"]
+    assert v.moved == ["f1", "f2"]
+    assert v.reasons[1:] == [
+        'The employer (direct) on 2026-11-15: "Worked here 3 years." (report f2): on record; facts without '
+        "an opinion, it counts for little either way.",
+        "Initech HR (employer, direct) on 2026-11-24: could not reach them (report f3): on record; fewer than 2 "
+        "failed attempts so far.",
+    ]
 
 
 def test_two_no_responses_mean_watch_unreachable(settings: dict[str, Any]) -> None:
@@ -147,9 +220,24 @@ def test_two_no_responses_mean_watch_unreachable(settings: dict[str, Any]) -> No
     v = verdict_of(reg, settings, "jane")
     assert (v.recommendation, v.flags, v.evidence) == ("watch", ["unreachable"], ["f1", "f2"])
     assert v.reasons == [
-        "Employers could not reach them 2 times (reports f1, f2): confirm their contact details and "
-        "availability before you give them again."
+        "The employer (direct) on 2026-11-15: could not reach them (report f1). The employer (direct) on "
+        "2026-11-22: could not reach them (report f2). 2 failed attempts to reach them: call them, confirm "
+        f"their number, email and availability before you give them again. {WATCH_MEANS}"
     ]
+
+
+@pytest.mark.parametrize(("attempts", "expected"), [(None, []), (1, []), (2, ["unreachable"]), (99, ["unreachable"])])
+def test_one_report_of_repeated_attempts_makes_them_unreachable(
+    settings: dict[str, Any], attempts: int | None, expected: list[str]
+) -> None:
+    """One no-response report of two or more attempts is enough for unreachable."""
+    reg = registry([ref("jane")], [report("f1", "jane", "no-response", attempts=attempts)])
+    v = verdict_of(reg, settings, "jane")
+    assert v.flags == expected
+    if expected:
+        assert v.reasons[0].startswith(
+            f"The employer (direct) on 2026-11-15: could not reach them after {attempts} attempts (report f1)."
+        )
 
 
 def test_no_responses_before_they_were_reached_do_not_count(settings: dict[str, Any]) -> None:
@@ -170,8 +258,15 @@ def test_declined_is_not_held_against_them(settings: dict[str, Any]) -> None:
     """A declined (company policy) report leaves the risk at the prior, keep, flagged policy-limited."""
     reg = registry([ref("jane")], [report("f1", "jane", "declined"), report("f2", "jane", "declined")])
     v = verdict_of(reg, settings, "jane")
-    assert (v.recommendation, v.flags, v.risk, v.evidence_weight) == ("keep", ["policy-limited"], 0.2, 0.0)
-    assert "(reports f1, f2)" in v.reasons[0]
+    assert (v.recommendation, v.flags, v.risk, v.evidence_weight) == ("keep", ["untested", "policy-limited"], 0.2, 0.0)
+    assert v.reasons[0] == (
+        "A dates-only answer is company policy, not a test: many people say more when asked. Nobody "
+        "knows yet what they say about you; test them with a mock call."
+    )
+    assert "(reports f1, f2)" in v.reasons[1]
+    # Once someone reports what they actually say, they are tested.
+    reg.feedback.append(report("f3", "jane", "positive"))
+    assert verdict_of(reg, settings, "jane").flags == ["policy-limited"]
 
 
 def test_old_negative_followed_by_recent_positives_is_forgiven(settings: dict[str, Any]) -> None:
@@ -240,20 +335,61 @@ def test_late_rejections_without_reason_make_a_pattern(settings: dict[str, Any])
     """Three late rejections with no reason, while other references get offers: watch, pattern, naming them."""
     v = verdict_of(_pattern_registry([None, None, "We decided not to proceed."]), settings, "jane")
     assert (v.recommendation, v.flags) == ("watch", ["untested", "pattern"])
-    assert "Co0 (co0-analyst), Co1 (co1-analyst), Co2 (co2-analyst)" in v.reasons[0]
+    assert v.rule == "A pattern of late rejections means watch."
+    assert v.reasons[0] == (
+        "Given on 3 applications that ended at or after the reference check with no cause that lies "
+        "elsewhere: Co0 (co0-analyst, rejected), Co1 (co1-analyst, rejected), Co2 (co2-analyst, rejected); "
+        f"your other references were on offers. Ask those employers for a debrief. {WATCH_MEANS} The reasons "
+        "of co2-analyst were guessed from the wording — set --reason-kind to be sure."
+    )
     # Bob was on one of them and on the offer: no pattern for him.
     assert verdict_of(_pattern_registry([None, None, None]), settings, "bob").flags == ["untested"]
 
 
 @pytest.mark.parametrize(
     "reason",
-    ["Went with a candidate with more experience.", "The position was eliminated.", "A stronger candidate applied."],
-    ids=["more-experience", "eliminated", "stronger-candidate"],
+    [
+        "Went with a candidate with more experience.",
+        "Wanted more experience in research.",
+        "Wanted more research experience.",
+        "The position was eliminated.",
+        "A stronger candidate applied.",
+        "Not the right culture FIT for the team.",
+    ],
+    ids=["more-experience", "experience-in-research", "research-experience", "eliminated", "stronger", "fit"],
 )
 def test_rejections_for_reasons_elsewhere_are_not_held_against_them(settings: dict[str, Any], reason: str) -> None:
     """A rejection whose stated reason lies elsewhere does not count towards a pattern."""
     v = verdict_of(_pattern_registry([None, None, reason]), settings, "jane")
     assert (v.recommendation, v.flags) == ("keep", ["untested"])
+
+
+def test_a_late_silence_counts_like_a_rejection_without_reason(settings: dict[str, Any]) -> None:
+    """Ghosted at or after the reference check counts towards the pattern like a rejection with no reason."""
+    reg = _pattern_registry([None, None, None])
+    reg.applications[2].outcome = "ghosted"
+    v = verdict_of(reg, settings, "jane")
+    assert v.flags == ["untested", "pattern"]
+    assert "Co2 (co2-analyst, ghosted)" in v.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "flags"),
+    [("references", ["untested", "pattern"]), ("none-given", ["untested", "pattern"]), ("fit", ["untested"])],
+)
+def test_a_recorded_reason_kind_decides_over_the_wording(settings: dict[str, Any], kind: str, flags: list[str]) -> None:
+    """A recorded reason kind is taken as it is, whatever the reason's words say."""
+    reg = _pattern_registry([None, None, "More experience, they said."])
+    reg.applications[2].reason_kind = kind
+    assert verdict_of(reg, settings, "jane").flags == flags
+
+
+def test_a_rejection_whose_only_report_concerns_someone_else_is_not_held_against_them(settings: dict[str, Any]) -> None:
+    """Co0 was given with Jane and Bob; its only report concerns Bob, so its rejection does not count for Jane."""
+    reg = _pattern_registry([None, None, None])
+    assert "pattern" in verdict_of(reg, settings, "jane").flags
+    reg.feedback.append(report("f1", "bob", "positive", source="contact", application="co0-analyst"))
+    assert verdict_of(reg, settings, "jane").flags == ["untested"]
 
 
 def test_no_pattern_when_no_other_reference_gets_offers(settings: dict[str, Any]) -> None:
@@ -328,8 +464,8 @@ def test_decay_halves_a_report_every_half_life(settings: dict[str, Any]) -> None
 
 
 def test_config_override_changes_a_threshold(settings: dict[str, Any], tmp_path: Path) -> None:
-    """Lowering scoring.watch_risk in a config file turns a single lukewarm report into watch."""
-    reg = registry([ref("jane")], [report("f1", "jane", "lukewarm")])
+    """Lowering scoring.watch_risk in a config file turns a contact's mixed report into watch."""
+    reg = registry([ref("jane")], [report("f1", "jane", "mixed", source="contact")])
     assert verdict_of(reg, settings, "jane").recommendation == "keep"
     path = tmp_path / "config.yaml"
     path.write_text("scoring:\n  watch_risk: 0.24\n", encoding="utf-8")
@@ -423,6 +559,8 @@ def test_json_has_exactly_the_keys_of_spec(settings: dict[str, Any]) -> None:
                 "flags": [],
                 "reasons": ["1 report in their favour (report f1): risk 0.15 is below the watch line of 0.30."],
                 "evidence": ["f1"],
+                "moved": ["f1"],
+                "rule": None,
                 "uses": 1,
                 "last_used": "2026-09-26",
             }
@@ -472,27 +610,54 @@ def _lineup_registry() -> Registry:
     return registry(refs, feedback, apps)
 
 
-def test_lineup_puts_a_manager_first_then_varies_relationships(settings: dict[str, Any]) -> None:
-    """The lineup proposes keep, active, not overused references: a manager first, then other relationships."""
+def test_lineup_leads_with_the_best_credible_word_then_varies_relationships(settings: dict[str, Any]) -> None:
+    """The lineup proposes keep, active, not overused references: the best credible praise first, then variety."""
     reg = _lineup_registry()
-    picks = lineup(reg, audit(reg, settings, AS_OF), settings)
+    picks = lineup(reg, audit(reg, settings, AS_OF), settings, as_of=AS_OF)
     assert [(p.id, p.relationship) for p in picks] == [
-        ("boss", "manager"),
         ("col-a", "colleague"),
+        ("boss", "manager"),
         ("client", "client"),
     ]
     assert picks[0].reason == (
-        "Manager at Initech: a manager carries the most weight with employers; keep, risk 0.15 (report f4)."
+        "Colleague at Acme: their credible reports speak best for you; keep, risk 0.12 (reports f1, f2)."
     )
     assert "adds a relationship the others do not cover" in picks[1].reason
     assert "Untested" in picks[2].reason
 
 
+def test_lineup_falls_back_to_a_manager_without_credible_praise(settings: dict[str, Any]) -> None:
+    """With no credible positive report anywhere, a manager leads."""
+    reg = registry([ref("col", "colleague"), ref("boss", "manager", organization="Initech")])
+    picks = lineup(reg, audit(reg, settings, AS_OF), settings, as_of=AS_OF)
+    assert [p.id for p in picks] == ["boss", "col"]
+    assert picks[0].reason.startswith("Manager at Initech: a manager carries the most weight with employers")
+
+
+def test_a_policy_limited_reference_never_leads_and_is_held_back_alone(settings: dict[str, Any]) -> None:
+    """A dates-only reference is never first: alone, it is held back, and the lineup says why."""
+    reg = registry(
+        [ref("dates", "manager"), ref("col", "colleague")],
+        [report("f1", "dates", "declined"), report("f2", "dates", "positive", certainty="verbatim"),
+         report("f3", "col", "lukewarm")],
+    )  # fmt: skip
+    verdicts = audit(reg, settings, AS_OF)
+    assert lineup(reg, verdicts, settings, as_of=AS_OF) == []
+    held = held_back(reg, verdicts, settings, as_of=AS_OF)
+    assert [(p.id, p.reason.split(":")[0]) for p in held] == [
+        ("col", "The audit says watch"),
+        ("dates", "Only confirms dates by company policy"),
+    ]
+    reg.references.append(ref("peer", "colleague"))
+    verdicts = audit(reg, settings, AS_OF)
+    assert [p.id for p in lineup(reg, verdicts, settings, as_of=AS_OF)] == ["peer", "dates"]
+
+
 def test_lineup_size_and_exclusions(settings: dict[str, Any]) -> None:
     """A larger lineup repeats relationships last, and never holds drop, overused, resting or dropped."""
     reg = _lineup_registry()
-    picks = lineup(reg, audit(reg, settings, AS_OF), settings, size=10)
-    assert [p.id for p in picks] == ["boss", "col-a", "client", "col-b"]
+    picks = lineup(reg, audit(reg, settings, AS_OF), settings, size=10, as_of=AS_OF)
+    assert [p.id for p in picks] == ["col-a", "boss", "client", "col-b"]
 
 
 def test_lineup_refuses_a_size_below_one(settings: dict[str, Any]) -> None:

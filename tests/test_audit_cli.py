@@ -89,8 +89,8 @@ BEHAVIOURS = {
     "declined-policy-limited": (
         single([ref("jane")], [report("f1", "jane", "declined")]),
         "keep",
-        ["policy-limited"],
-        [],
+        ["untested", "policy-limited"],
+        ["f1"],
     ),
     "old-negative-forgiven": (
         single(
@@ -103,7 +103,7 @@ BEHAVIOURS = {
         ),
         "keep",
         [],
-        ["f2", "f3"],
+        ["f2", "f3", "f1"],
     ),
     "late-rejections-pattern": (_pattern_registry([None, None, None]), "watch", ["untested", "pattern"], []),
     "rejection-reason-elsewhere": (
@@ -152,7 +152,7 @@ def test_json_shape_is_spec(runner: Runner, registry: Path) -> None:
     (v,) = data["references"]
     assert list(v) == [
         "id", "name", "status", "recommendation", "risk", "evidence_weight", "flags", "reasons", "evidence",
-        "uses", "last_used",
+        "moved", "rule", "uses", "last_used",
     ]  # fmt: skip
     assert (v["risk"], v["evidence_weight"], v["uses"], v["last_used"]) == (0.152, 0.78, 1, "2026-09-26")
 
@@ -179,8 +179,10 @@ def test_table_puts_the_word_first_with_reasons_underneath(runner: Runner, regis
         "Audit as of 2026-11-25: 1 watch.\n"
         "\n"
         "WATCH  Jane (jane)  risk 0.25  [unreachable]\n"
-        "       - Employers could not reach them 2 times (reports f1, f2): confirm their contact details and\n"
-        "         availability before you give them again.\n"
+        "       - The employer (direct) on 2026-11-15: could not reach them (report f1). The employer\n"
+        "         (direct) on 2026-11-20: could not reach them (report f2). 2 failed attempts to reach them:\n"
+        "         call them, confirm their number, email and availability before you give them again. Give\n"
+        "         them only alongside a strong reference, and test them soon with a mock call.\n"
     )
     assert "\x1b[" not in out  # no colour codes when stdout is not a terminal
 
@@ -195,8 +197,8 @@ def test_empty_registry_says_how_to_start(runner: Runner, registry: Path) -> Non
 
 
 def test_config_override_changes_the_verdict(runner: Runner, registry: Path, tmp_path: Path) -> None:
-    """--config lowering scoring.watch_risk turns one lukewarm report into watch; REFAUDIT_CONFIG does the same."""
-    seed(registry, single([ref("jane")], [report("f1", "jane", "lukewarm")]))
+    """--config lowering scoring.watch_risk turns a contact's mixed report into watch; REFAUDIT_CONFIG does too."""
+    seed(registry, single([ref("jane")], [report("f1", "jane", "mixed", source="contact")]))
     assert audit_json(runner)["references"][0]["recommendation"] == "keep"
     config = tmp_path / "strict.yaml"
     config.write_text("scoring:\n  watch_risk: 0.2\n", encoding="utf-8")
@@ -241,25 +243,41 @@ def test_bad_config_exits_1_naming_the_key(
 
 
 def test_lineup_json(runner: Runner, registry: Path) -> None:
-    """lineup --json proposes a manager first, then other relationships, each with a reason."""
+    """lineup --json proposes the best credible word first, then other relationships, each with a reason."""
     seed(registry, _lineup_registry())
     data = json.loads(runner.ok("lineup", "--as-of", "2026-11-25", "--json").stdout)
     assert data["as_of"] == "2026-11-25"
     assert [(p["id"], p["relationship"]) for p in data["lineup"]] == [
-        ("boss", "manager"),
         ("col-a", "colleague"),
+        ("boss", "manager"),
         ("client", "client"),
     ]
     assert all(p["reason"] for p in data["lineup"])
+    assert data["held_back"] == []
 
 
 def test_lineup_size_and_text(runner: Runner, registry: Path) -> None:
     """lineup --size 1 proposes one reference, numbered, with its reason underneath."""
     seed(registry, _lineup_registry())
     assert runner.ok("lineup", "--size", "1", "--as-of", "2026-11-25", env={"COLUMNS": "100"}).stdout == (
-        "1. Boss (boss), manager\n"
-        "   Manager at Initech: a manager carries the most weight with employers; keep, risk 0.15 (report\n"
-        "   f4).\n"
+        "1. Col A (col-a), colleague\n"
+        "   Colleague at Acme: their credible reports speak best for you; keep, risk 0.12 (reports f1, f2).\n"
+    )
+
+
+def test_lineup_says_who_is_held_back_and_why(runner: Runner, registry: Path) -> None:
+    """Fewer ready than --size: the lineup names who is held back and why; a dates-only reference never leads."""
+    seed(registry, single(
+        [ref("dates", "manager"), ref("jane")],
+        [report("f1", "dates", "declined"), report("f2", "jane", "negative", quote="Late, always.")],
+    ))  # fmt: skip
+    out = runner.ok("lineup", "--as-of", "2026-11-25", env={"COLUMNS": "100"}).stdout
+    assert out == (
+        "No reference is ready to give: none is keep, active and not overused. Run refaudit audit to see why.\n"
+        "\n"
+        "Held back (2):\n"
+        "   Jane (jane): The audit says drop: One credible negative report means drop (report f2).\n"
+        "   Dates (dates): Only confirms dates by company policy: never the first name you give.\n"
     )
 
 
@@ -289,3 +307,74 @@ def test_as_of_includes_references_back_filled_later(runner: Runner, registry: P
     data = json.loads(runner.ok("audit", "--as-of", "2025-07-01", "--json").stdout)
     assert [r["id"] for r in data["references"]] == ["jose-nunez"]
     assert data["references"][0]["recommendation"] == "drop"
+
+
+# --- one person at a time ----------------------------------------------------------------
+
+
+def _jane_and_bob() -> Registry:
+    return single(
+        [ref("jane"), ref("bob")],
+        [report("f1", "jane", "lukewarm", source="recruiter", reporter="Sam", quote="Needs direction.")],
+    )
+
+
+def test_audit_of_one_reference_has_the_shape_of_the_whole(runner: Runner, registry: Path) -> None:
+    """audit REF --json is audit --json with that one element, found by name as everywhere else."""
+    seed(registry, _jane_and_bob())
+    whole = audit_json(runner)
+    data = json.loads(runner.ok("audit", "JANE", "--as-of", "2026-11-25", "--json").stdout)
+    assert data == {"as_of": "2026-11-25", "references": [v for v in whole["references"] if v["id"] == "jane"]}
+
+
+def test_audit_of_one_reference_prints_its_verdict_and_reasons(runner: Runner, registry: Path) -> None:
+    """audit REF prints the headline and every reason, without the summary line."""
+    seed(registry, _jane_and_bob())
+    out = runner.ok("audit", "jane", "--as-of", "2026-11-25", env={"COLUMNS": "100"}).stdout
+    assert out == (
+        "WATCH  Jane (jane)  risk 0.27\n"
+        '       - Sam (recruiter, direct) on 2026-11-15: "Needs direction." (report f1). Faint praise or\n'
+        "         reservations cost offers too. Give them only alongside a strong reference, and test them\n"
+        "         soon with a mock call.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("nobody", "Error: No reference matches 'nobody'."),
+        ("'; DROP TABLE references; --", "Error: No reference matches"),
+    ],
+    ids=["unknown", "hostile"],
+)
+def test_audit_of_an_unknown_reference_is_refused(runner: Runner, registry: Path, query: str, message: str) -> None:
+    """An unknown REF is exit 1 with the usual message, and the registry is left as it was."""
+    seed(registry, _jane_and_bob())
+    before = registry.read_bytes()
+    result = runner("audit", query)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert registry.read_bytes() == before
+
+
+def test_audit_of_a_reference_not_known_yet_on_the_day(runner: Runner, registry: Path) -> None:
+    """audit REF --as-of before they were added says so, naming the day."""
+    seed(registry, single([ref("jane", added_on=date(2026, 11, 1))]))
+    result = runner("audit", "jane", "--as-of", "2026-10-01")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Reference 'jane' was not known yet on 2026-10-01; try a later --as-of.\n"
+
+
+def test_ref_show_includes_the_verdict(runner: Runner, registry: Path) -> None:
+    """ref show prints today's verdict with its reasons; --json gains verdict, the audit's entry."""
+    seed(registry, _jane_and_bob())
+    out = runner.ok("ref", "show", "jane", env={"COLUMNS": "100"}).stdout
+    assert out.endswith(
+        "\nVerdict today:\nWATCH  Jane (jane)  risk 0.27\n"
+        '       - Sam (recruiter, direct) on 2026-11-15: "Needs direction." (report f1). Faint praise or\n'
+        "         reservations cost offers too. Give them only alongside a strong reference, and test them\n"
+        "         soon with a mock call.\n"
+    )
+    data = json.loads(runner.ok("ref", "show", "jane", "--json").stdout)
+    [today] = json.loads(runner.ok("audit", "jane", "--json").stdout)["references"]
+    assert data["verdict"] == today

@@ -131,10 +131,11 @@ def test_dropping_through_the_cli_clears_the_drop(runner: Runner, registry_path:
     """`ref status REF dropped`, the command next prints, removes the drop action."""
     write(registry_path, build_demo(TODAY))
     actions = json.loads(runner.ok("next", "--json").stdout)["actions"]
-    [drop] = [a for a in actions if a["kind"] == "drop"]
-    assert drop["command"] == "refaudit ref status jane-doe dropped"
+    [drop, _] = [a for a in actions if a["kind"] == "drop"]
+    assert drop["command"] == "refaudit ref status priya-natarajan dropped"
     runner.ok(*drop["command"].split()[1:])
-    assert not [a for a in json.loads(runner.ok("next", "--json").stdout)["actions"] if a["kind"] == "drop"]
+    left = [a["reference"] for a in json.loads(runner.ok("next", "--json").stdout)["actions"] if a["kind"] == "drop"]
+    assert left == ["jane-doe"]
 
 
 PLACEHOLDERS = {"TEXT": "Went with someone else", "SENTIMENT": "positive"}
@@ -170,7 +171,7 @@ def test_demo_without_a_passphrase_uses_demo(
     assert "Recovery key: " in result.stdout
     monkeypatch.setenv("REFAUDIT_PASSPHRASE", "demo")
     assert runner.ok("verify").exit_code == 0
-    assert "brief            Priya Natarajan — Globex (Data Analyst)" in runner.ok("next").stdout
+    assert "swap             Priya Natarajan — Globex (Data Analyst)" in runner.ok("next").stdout
 
 
 def test_demo_uses_the_passphrase_given(runner: Runner, registry_path: Path) -> None:

@@ -26,13 +26,14 @@ def test_round_trip_of_every_field(runner: Runner, registry: Path) -> None:
     """Every field given to ref add comes back from ref show --json, dates ISO, phone as text."""
     runner.ok("ref", "add", "Jane Doe", *ALL_FIELDS)
     data = json.loads(runner.ok("ref", "show", "jane-doe", "--json").stdout)
-    assert data | {"added_on": "x"} == {
+    assert data["verdict"]["recommendation"] == "keep"  # the audit's entry: see test_audit_cli
+    assert data | {"added_on": "x", "verdict": "v"} == {
         "id": "jane-doe", "name": "Jane Doe", "relationship": "manager", "organization": "Acme Corp",
         "title": "Engineering Manager", "email": "jane@example.com", "phone": "+1 555 0100",
         "known_since": "2019-03-01", "consent_on": "2026-01-10", "status": "active", "status_on": None,
         "status_note": None,
         "tags": ["technical", "leadership"], "notes": "Led the data platform team I was on.",
-        "added_on": "x", "applications": [], "feedback": [],
+        "added_on": "x", "applications": [], "feedback": [], "verdict": "v",
     }  # fmt: skip
 
 

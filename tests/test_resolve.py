@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -191,7 +192,7 @@ def people_cli(runner: Runner, registry: Path) -> Path:
 
 def test_cli_accent_forgiven(runner: Runner, people_cli: Path) -> None:
     """`jose` finds José Núñez on the command line too."""
-    assert runner.ok("ref", "show", "jose", "--json").stdout.count('"name": "José Núñez"') == 1
+    assert json.loads(runner.ok("ref", "show", "jose", "--json").stdout)["name"] == "José Núñez"
 
 
 def test_cli_ambiguous_reference(runner: Runner, people_cli: Path) -> None:

@@ -43,7 +43,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "ref": ("ref:ref", "Add, list, show, edit and remove your references."),
     "app": ("app_cmd:app_group", "Record applications, the references you gave on them, and how they ended."),
     "feedback": ("feedback_cmd:feedback_group", "Log, list and remove reports of what your references said."),
-    "audit": ("audit_cmd:audit_", "Recommend keep, watch or drop for every reference, with the reasons."),
+    "audit": ("audit_cmd:audit_", "Recommend keep, watch or drop for every reference (or one), with the reasons."),
     "lineup": ("audit_cmd:lineup", "Propose the references to give on your next application, and why each."),
     "next": ("next_cmd:next_", "The actions due, most urgent first, each with the command that records it as done."),
     "report": ("report_cmd:report_", "Write the printable audit report and print the path written."),

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
+from refaudit.cli.session_cmd import complete_ref
+from refaudit.errors import ValidationError
 
 if TYPE_CHECKING:
     from refaudit import audit
@@ -20,37 +22,56 @@ _INDENT = " " * 7
 
 
 @click.command("audit")
+@click.argument("ref_query", metavar="[REF]", required=False, shell_complete=complete_ref)
 @click.option("--as-of", type=DATE, help="The audit as it stood on this day, ignoring later records.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def audit_(app: AppContext, as_of: date | None, as_json: bool) -> None:
-    """Recommend keep, watch or drop for every reference, with the reasons.
+def audit_(app: AppContext, ref_query: str | None, as_of: date | None, as_json: bool) -> None:
+    """Recommend keep, watch or drop for every reference (or one), with the reasons.
 
     Each report is weighed by who relayed it, how directly and how long ago; a
-    credible negative means drop. docs/SCORING.md explains the model; the scoring:
-    section of the config holds every threshold.
+    credible negative means drop, a credible lukewarm or mixed report at least watch.
+    Every credible report that is not positive is quoted. docs/SCORING.md explains
+    the model; the scoring: section of the config holds every threshold.
 
     \b
     Example:
       refaudit audit
+      refaudit audit grace --json
       refaudit audit --as-of 2026-06-30 --json
     """
-    from refaudit import audit
+    from refaudit import audit, resolve
 
     settings = app.settings()
     day = as_of or app.today()
-    verdicts = audit.audit(app.read(), settings, day)
+    reg = app.read()
+    verdicts = audit.audit(reg, settings, day)
+    if ref_query is not None:
+        verdicts = [verdict_of(verdicts, resolve.reference(reg, ref_query).id, day)]
     if as_json:
         echo_json(audit.audit_json(verdicts, day))
     elif not verdicts:
         click.echo('No references yet. Add one: refaudit ref add "Jane Doe" --relationship manager')
     else:
-        click.echo(_summary(verdicts, day))
+        if ref_query is None:
+            click.echo(_summary(verdicts, day))
         for v in verdicts:
-            click.echo()
-            click.echo(_headline(v))
-            for reason in v.reasons:
-                click.echo(_wrap(reason))
+            if ref_query is None:
+                click.echo()
+            click.echo(verdict_text(v))
+
+
+def verdict_of(verdicts: list[audit.Verdict], ref_id: str, day: date) -> audit.Verdict:
+    """The verdict on one reference, or an error when they were not known yet on ``day``."""
+    for v in verdicts:
+        if v.id == ref_id:
+            return v
+    raise ValidationError(f"reference {ref_id!r} was not known yet on {day.isoformat()}; try a later --as-of.")
+
+
+def verdict_text(v: audit.Verdict) -> str:
+    """The headline and the reasons of one verdict, as ``audit`` prints them."""
+    return "\n".join([_headline(v), *(_wrap(reason) for reason in v.reasons)])
 
 
 @click.command("lineup")
@@ -61,8 +82,10 @@ def audit_(app: AppContext, as_of: date | None, as_json: bool) -> None:
 def lineup(app: AppContext, size: int | None, as_of: date | None, as_json: bool) -> None:
     """Propose the references to give on your next application, and why each.
 
-    Only references the audit says keep, active and not overused; a manager first,
-    then relationships not yet covered.
+    Only references the audit says keep, active and not overused. First the one whose
+    credible reports speak best for you (a manager when nobody has any; never a
+    dates-only reference), then relationships not yet covered. When fewer than --size
+    are ready, it says who is held back and why.
 
     \b
     Example:
@@ -74,17 +97,25 @@ def lineup(app: AppContext, size: int | None, as_of: date | None, as_json: bool)
     settings = app.settings()
     day = as_of or app.today()
     reg = app.read()
-    picks = audit.lineup(reg, audit.audit(reg, settings, day), settings, size)
+    verdicts = audit.audit(reg, settings, day)
+    picks = audit.lineup(reg, verdicts, settings, size, as_of=day)
+    held = audit.held_back(reg, verdicts, settings, size, as_of=day)
     if as_json:
-        echo_json({"as_of": day.isoformat(), "lineup": [p.to_json() for p in picks]})
-    elif not picks:
+        echo_json(
+            {"as_of": day.isoformat(), "lineup": [p.to_json() for p in picks], "held_back": [p.to_json() for p in held]}
+        )
+        return
+    if not picks:
         click.echo(
             "No reference is ready to give: none is keep, active and not overused. Run refaudit audit to see why."
         )
-    else:
-        for n, p in enumerate(picks, 1):
-            click.echo(f"{n}. {p.name} ({p.id}), {p.relationship}")
-            click.echo(_wrap(p.reason, "   ", "   "))
+    for n, p in enumerate(picks, 1):
+        click.echo(f"{n}. {p.name} ({p.id}), {p.relationship}")
+        click.echo(_wrap(p.reason, "   ", "   "))
+    if held:
+        click.echo(f"\nHeld back ({len(held)}):")
+        for p in held:
+            click.echo(_wrap(f"{p.name} ({p.id}): {p.reason}", "   ", "     "))
 
 
 def _summary(verdicts: list[audit.Verdict], day: date) -> str:

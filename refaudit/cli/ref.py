@@ -164,18 +164,23 @@ def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def show(app: AppContext, ref_query: str, as_json: bool) -> None:
-    """Show one reference with every application and report about them, newest first.
+    """Show one reference with every application and report about them, newest first,
+    and today's verdict on them (the reasons of `refaudit audit REF`).
 
     \b
     Example:
       refaudit ref show jane
       refaudit ref show jane-doe --json
     """
-    from refaudit import resolve
+    from refaudit import audit, resolve
+    from refaudit.cli.audit_cmd import verdict_text
 
     reg = app.read()
-    data = show_data(reg, resolve.reference(reg, ref_query))
+    reference = resolve.reference(reg, ref_query)
+    data = show_data(reg, reference)
+    verdict = next((v for v in audit.audit(reg, app.settings(), app.today()) if v.id == reference.id), None)
     if as_json:
+        data["verdict"] = verdict.to_json() if verdict else None
         echo_json(data)
         return
     labels = [
@@ -198,6 +203,9 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
         click.echo(f"  {f['reported_on']}  {f['id']}  {f['sentiment']} ({how}){via}")
         if f.get("quote"):
             click.echo(f"      “{f['quote']}”")
+    if verdict is not None:
+        click.echo("\nVerdict today:")
+        click.echo(verdict_text(verdict))
 
 
 @ref.command("edit")
