@@ -127,11 +127,10 @@ def test_many_candidates_are_capped() -> None:
     [
         ("Jane Dow", "jane-doe (Jane Doe)"),
         ("jnae", "jane-doe (Jane Doe), janet-smith (Janet Smith)"),
-        ("smith", "janet-smith (Janet Smith), bob-smith (Bob Smith)"),
         ("jsoe", "jose-nunez (José Núñez)"),
         ("núñes", "jose-nunez (José Núñez)"),
     ],
-    ids=["typo-in-surname", "transposed-first-name", "surname-only", "transposed-accented", "accented-typo"],
+    ids=["typo-in-surname", "transposed-first-name", "transposed-accented", "accented-typo"],
 )
 def test_unknown_reference_suggests(typed: str, suggested: str) -> None:
     """An unknown name is refused with the closest references as suggestions."""

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from refaudit import __version__
+from refaudit.cli import _term
 from refaudit.cli._common import AppContext, default_registry_path
 from refaudit.errors import RefauditError
 
@@ -36,6 +37,12 @@ class RefauditGroup(click.Group):
             if (app and app.debug) or os.environ.get("REFAUDIT_DEBUG") == "1":
                 traceback.print_exc(file=sys.stderr)
             raise CliError(exc) from None
+        except BrokenPipeError:
+            # The reader of our output went away (`refaudit audit | head -1`): not a failure.
+            if not _term.stdout_gone():
+                raise
+            _term.silence_stdout()
+            raise click.exceptions.Exit(0) from None
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -88,6 +95,8 @@ def cli(
     The passphrase comes from --passphrase-file, REFAUDIT_PASSPHRASE, a session
     (REFAUDIT_SESSION from 'refaudit unlock'), or a prompt on a terminal.
     """
+    if _term.no_colour():
+        ctx.color = False  # NO_COLOR or TERM=dumb: every command's output, inherited by subcommands
     ctx.obj = AppContext(
         registry_path=registry or default_registry_path(),
         config_path=config,
@@ -121,4 +130,7 @@ report_cmd.register(cli)
 
 
 def main() -> None:
-    cli(prog_name="refaudit")
+    try:
+        cli(prog_name="refaudit")
+    finally:
+        _term.flush_at_exit()

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from refaudit import service, store, vault
+from refaudit import dates, service, store, vault
 from refaudit.errors import RefauditError, UsageError, ValidationError
 from refaudit.model import Registry, parse_date
 from refaudit.settings import Settings
@@ -72,7 +72,20 @@ class AppContext:
     # --- time ----------------------------------------------------------------------
 
     def today(self) -> date:
+        """The tool's own today: the clock, or ``REFAUDIT_TODAY`` (YYYY-MM-DD) when set, for tests and replays."""
+        pinned = os.environ.get("REFAUDIT_TODAY")
+        if pinned:
+            day = parse_date("REFAUDIT_TODAY", pinned)
+            assert day is not None
+            return day
         return date.today()
+
+    def date_order(self) -> str | None:
+        """How to read an ambiguous slashed date: the ``dates.order`` setting, ``dmy``, ``mdy`` or unset."""
+        order = self.settings().get("dates", {}).get("order") or None
+        if order is not None and order not in dates.ORDERS:
+            raise ValidationError(f"config: dates.order {order!r} is not one of: dmy, mdy (or empty: ask).")
+        return order
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -161,13 +174,19 @@ class DateType(click.ParamType[date]):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
+        # The group's callback has run by now, so the global options (the config) are known.
+        app = ctx.find_object(AppContext) if ctx else None
+        today = app.today() if app else date.today()
         try:
-            label = param.opts[0] if param and param.opts else "date"
-            result = parse_date(label, value)
+            try:
+                return dates.parse(str(value), today)
+            except dates.AmbiguousDateError:
+                order = app.date_order() if app else None
+                if order is None:
+                    raise
+                return dates.parse(str(value), today, order)
         except ValidationError as exc:
             self.fail(str(exc), param, ctx)
-        assert result is not None
-        return result
 
 
 DATE = DateType()

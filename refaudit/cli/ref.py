@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import click
 
 from refaudit import feedback, references, resolve
-from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app, table
+from refaudit.cli._common import DATE, AppContext, choice, confirm_or_yes, echo_json, pass_app
+from refaudit.cli._term import Column, echo_table, wide_option
 from refaudit.cli.session_cmd import complete_ref
 from refaudit.model import RELATIONSHIPS, STATUSES, Reference, Registry
 
@@ -20,7 +22,9 @@ def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--title", help="Their job title."),
         click.option("--email", help="Email address."),
         click.option("--phone", help="Phone number, e.g. '+1 555 0100'."),
-        click.option("--known-since", type=DATE, help="Since when you know them (YYYY-MM-DD)."),
+        click.option(
+            "--known-since", type=DATE, help="Since when you know them (a date, e.g. 2019-03-01 or 1 Mar 2019)."
+        ),
         click.option("--consent-on", type=DATE, help="When they last agreed to be your reference."),
         click.option("--tag", "tags", multiple=True, help="A tag (repeatable), e.g. --tag technical."),
         click.option("--note", "notes", help="A private note."),
@@ -33,6 +37,14 @@ def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _fields(**kw: Any) -> references.RefFields:
     kw["tags"] = list(kw.get("tags") or [])
     return references.RefFields(**kw)
+
+
+# The id and the name say who it is; the organisation goes first when the terminal is narrow.
+_COLUMNS = [
+    Column("ID", keep=9, min=10), Column("NAME", keep=8, min=10), Column("RELATIONSHIP", keep=3, min=7),
+    Column("ORGANIZATION", keep=1, min=8), Column("STATUS", keep=6), Column("USES", keep=5, min=4),
+    Column("REPORTS", keep=4, min=7),
+]  # fmt: skip
 
 
 def reference_rows(reg: Registry, refs: list[Reference]) -> list[list[str]]:
@@ -102,13 +114,15 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
 @ref.command("list")
 @click.option("--status", type=choice((*STATUSES, "all")), help="Which references (default: all but dropped).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@wide_option()
 @pass_app
-def list_(app: AppContext, status: str | None, as_json: bool) -> None:
-    """List your references (by default all but the dropped ones).
+def list_(app: AppContext, status: str | None, as_json: bool, wide: bool) -> None:
+    """List your references (by default all but the dropped ones), fitted to the terminal.
 
     \b
     Example:
       refaudit ref list
+      refaudit ref list --wide
       refaudit ref list --status all --json
     """
     reg = app.read()
@@ -121,11 +135,7 @@ def list_(app: AppContext, status: str | None, as_json: bool) -> None:
     elif not refs:
         click.echo('No references yet. Add one: refaudit ref add "Jane Doe" --relationship manager')
     else:
-        click.echo(
-            table(
-                ["ID", "NAME", "RELATIONSHIP", "ORGANIZATION", "STATUS", "USES", "REPORTS"], reference_rows(reg, refs)
-            )
-        )
+        echo_table(_COLUMNS, reference_rows(reg, refs), wide=wide)
 
 
 def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
@@ -189,19 +199,24 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
 @ref.command("edit")
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--name", help="Their name.")
+@click.option("--id", "new_id", help="A new id: renamed everywhere it is named (applications, briefings, reports).")
 @_field_options
 @pass_app
-def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
-    """Change a reference's fields (only the options you give).
+def edit(app: AppContext, /, ref_query: str, new_id: str | None, **fields: Any) -> None:
+    """Change a reference's fields (only the options you give), or its id.
+
+    --id renames the reference on every application, briefing, thank-you and report
+    that names them; the history records the rename.
 
     \b
     Example:
       refaudit ref edit jane --phone "+1 555 0199" --title "Director of Data"
+      refaudit ref edit ref-5 --id li-na
     """
     today = app.today()
 
     def change(reg: Registry) -> Any:
-        return references.edit(reg, resolve.reference(reg, ref_query), _fields(**fields), today)
+        return references.edit(reg, resolve.reference(reg, ref_query), _fields(**fields), today, new_id)
 
     click.echo(f"Updated {app.update('ref edit', change)}.")
 
@@ -210,19 +225,20 @@ def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.argument("status", type=choice(STATUSES))
 @click.option("--note", help="Why (kept with the date).")
+@click.option("--on", "on", type=DATE, help="The day you decided (default today; not in the future).")
 @pass_app
-def status(app: AppContext, ref_query: str, status: str, note: str | None) -> None:
+def status(app: AppContext, ref_query: str, status: str, note: str | None, on: date | None) -> None:
     """Record your own decision about a reference: active, resting or dropped.
 
     \b
     Example:
       refaudit ref status jane dropped --note "Said I struggled with deadlines"
-      refaudit ref status bob resting
+      refaudit ref status bob resting --on "2 weeks ago"
     """
     today = app.today()
 
     def change(reg: Registry) -> Any:
-        return references.set_status(reg, resolve.reference(reg, ref_query), status.lower(), note, today)
+        return references.set_status(reg, resolve.reference(reg, ref_query), status.lower(), note, today, on)
 
     click.echo(f"{app.update('ref status', change)} is now {status.lower()}.")
 
