@@ -31,14 +31,14 @@ MAX_DAYS_AGO = 100 * 366
 
 FORMS = "YYYY-MM-DD, today, yesterday, 3 days ago, 2 weeks ago, last monday, 15.09.2026, 15 Sep 2026 or 2026/09/15"
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_AGO = re.compile(r"(\d{1,6}|a|one) (day|days|week|weeks) ago")
-_LAST = re.compile(r"last ([a-z]+)")
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_DAY_MONTH = re.compile(r"(\d{1,2}) ([a-z]+)\.? (\d{4})")
-_MONTH_DAY = re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_AGO = re.compile(r"(\d{1,6}|a|one) (day|days|week|weeks) ago", re.ASCII)
+_LAST = re.compile(r"last ([a-z]+)", re.ASCII)
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
+_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})", re.ASCII)
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_DAY_MONTH = re.compile(r"(\d{1,2}) ([a-z]+)\.? (\d{4})", re.ASCII)
+_MONTH_DAY = re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})", re.ASCII)
 
 
 class AmbiguousDateError(ValidationError):

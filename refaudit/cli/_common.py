@@ -178,13 +178,12 @@ class DateType(click.ParamType[date]):
         app = ctx.find_object(AppContext) if ctx else None
         today = app.today() if app else date.today()
         try:
-            try:
-                return dates.parse(str(value), today)
-            except dates.AmbiguousDateError:
-                order = app.date_order() if app else None
-                if order is None:
-                    raise
-                return dates.parse(str(value), today, order)
+            return dates.parse(str(value), today)
+        except dates.AmbiguousDateError as exc:
+            order = app.date_order() if app else None  # a bad setting is the config's error (exit 1)
+            if order is None:
+                self.fail(str(exc), param, ctx)
+            return dates.parse(str(value), today, order)
         except ValidationError as exc:
             self.fail(str(exc), param, ctx)
 

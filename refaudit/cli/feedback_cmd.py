@@ -33,17 +33,20 @@ def feedback_group() -> None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 # What people say, and the sentiment to log it as: shown in `feedback log --help`.
-SENTIMENT_GUIDE = """\b
-What they said                                   --sentiment
------------------------------------------------  -----------
-Praise, would hire again: "one of the best"      positive
-Facts only: dates, title, "she worked here"      neutral
-Faint praise, hesitation, reservations:          lukewarm
-  "was fine, I guess", "needs a lot of direction"
-Good and bad: "strong analyst, missed deadlines"  mixed
-Warned them off: "I would not rehire him"         negative
-Never reached them (add --attempts N)            no-response
-Company policy: confirmed dates only             declined"""
+_GUIDE = [
+    ('Praise, would hire again: "one of the best"', "positive"),
+    ('Facts only: dates, title, "she worked here"', "neutral"),
+    ("Faint praise, hesitation, reservations:", "lukewarm"),
+    ('  "was fine, I guess", "needs a lot of direction"', ""),
+    ('Good and bad: "strong, but missed deadlines"', "mixed"),
+    ('Warned them off: "I would not rehire him"', "negative"),
+    ("Never reached them (add --attempts N)", "no-response"),
+    ("Company policy: confirmed dates only", "declined"),
+]
+SENTIMENT_GUIDE = "\b\n" + "\n".join(
+    f"{said:<50} {sentiment}".rstrip()
+    for said, sentiment in [("What they said", "--sentiment"), ("-" * 50, "-" * 11), *_GUIDE]
+)
 
 
 def _report_options(func: F) -> F:
