@@ -372,7 +372,7 @@ def test_update_briefed_not_on_application_is_refused(runner: Runner, acme: Path
             [],
             1,
             "Error: Nothing to change: give --stage, --outcome, --reason, --reason-kind, --ref, --briefed, --thanked "
-         "or --note.\n",
+            "or --note.\n",
         ),
         (["--stage", "hired"], 2, "'hired' is not one of 'applied', 'screening', 'interview'"),
         (["--outcome", "lost"], 2, "'lost' is not one of 'pending', 'offer', 'accepted'"),

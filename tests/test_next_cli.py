@@ -51,11 +51,12 @@ def one_briefing_due() -> Registry:
 
 
 def test_next_prints_each_action_then_its_command(runner: Runner, registry_path: Path) -> None:
-    """One line per action (kind, what, why), then the command that records it, indented."""
+    """Each action (kind, what, why, wrapped at 100 columns like audit), then the command that records it."""
     write(registry_path, one_briefing_due())
     assert runner.ok("next").stdout == (
         f"brief  Jane Doe — Acme Corp (Data Analyst): At reference-check since {days_ago(1).isoformat()}, "
-        "and they have not been told a call may be coming.\n"
+        "and they have not\n"
+        "       been told a call may be coming.\n"
         "         refaudit app update acme-data-analyst --briefed jane-doe\n"
     )
 

@@ -282,7 +282,8 @@ def test_attempts_with_no_response(runner: Runner, acme: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-s", "positive", "--attempts", "2"], "Error: --attempts 2 is only for --sentiment no-response, not positive.\n"),
+        (["-s", "positive", "--attempts", "2"],
+         "Error: --attempts 2 is only for --sentiment no-response, not positive.\n"),
         (["-s", "no-response", "--attempts", "0"], "Invalid value for '--attempts': 0 is not in the range 1<=x<=99."),
         (["-s", "no-response", "--attempts", "100"], "Invalid value for '--attempts': 100 is not in the range"),
         (["-s", "no-response", "--attempts", "two"], "Invalid value for '--attempts': 'two' is not a valid integer"),

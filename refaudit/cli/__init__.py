@@ -38,11 +38,13 @@ class RefauditGroup(click.Group):
                 traceback.print_exc(file=sys.stderr)
             raise CliError(exc) from None
         except BrokenPipeError:
-            # The reader of our output went away (`refaudit audit | head -1`): not a failure.
-            if not _term.stdout_gone():
-                raise
-            _term.silence_stdout()
-            raise click.exceptions.Exit(0) from None
+            _term.reader_gone()  # `refaudit audit | head -1`: exit 0, as when the output fits the pipe
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _term.reader_gone()  # `refaudit --help | head -1`
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -208,25 +207,11 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
 
 
-def width(text: str) -> int:
-    """Columns ``text`` takes on a terminal (wide CJK characters take two)."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_col: int = 40) -> str:
-    def cut(cell: str) -> str:
-        cell = " ".join(cell.split())
-        return cell if width(cell) <= max_col else cell[: max_col - 1] + "…"
+    """Rows under their headers, cells cut at ``max_col`` display columns (see ``_term`` for fitted tables)."""
+    from refaudit.cli import _term
 
-    cells = [[cut(str(c)) for c in row] for row in rows]
-    widths = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
-
-    out = [line(headers), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in cells)
-    return "\n".join(out)
+    return _term.table(headers, rows, limit=None, max_col=max_col)[0]
 
 
 def confirm_or_yes(question: str, yes: bool) -> None:

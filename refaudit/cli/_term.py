@@ -16,7 +16,7 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import wcwidth
 
@@ -191,6 +191,16 @@ def stdout_gone() -> bool:
         return any(events & select.POLLERR for _, events in poller.poll(0))
     except (AttributeError, ValueError, OSError):
         return False
+
+
+def reader_gone() -> NoReturn:
+    """End quietly with exit 0 when standard output's reader went away; re-raise any other broken pipe."""
+    import click
+
+    if not stdout_gone():
+        raise
+    silence_stdout()
+    raise click.exceptions.Exit(0) from None
 
 
 def flush_at_exit() -> None:

@@ -11,6 +11,7 @@ import click
 
 from refaudit import actions, audit, service, vault
 from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
+from refaudit.cli._term import wrap
 from refaudit.demo import build_demo
 
 DEMO_PASSPHRASE = "demo"
@@ -45,7 +46,7 @@ def next_(app: AppContext, as_of: date | None, as_json: bool) -> None:
     else:
         width = max(len(a.kind) for a in due)
         for a in due:
-            click.echo(f"{a.kind:<{width}}  {actions.subject(a, reg)}: {a.reason}")
+            click.echo(wrap(f"{actions.subject(a, reg)}: {a.reason}", f"{a.kind:<{width}}  ", " " * (width + 2)))
             click.echo(f"{'':<{width}}    {a.command}")
 
 
