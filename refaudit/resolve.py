@@ -2,15 +2,17 @@
 
 In this order, the first step that finds anything decides:
 1. the exact id;
-2. the full name (company for APP), case- and accent-insensitive, with or without an
-   honorific (``Ingrid Olsen`` finds ``Dr. Ingrid Olsen``), or its transliteration
-   (``li na`` finds ``李娜``);
-3. a unique prefix of the id or of any of those forms of the name;
-4. a unique whole word of the name: a first name or a surname (``olsen``).
+2. the full name (company for APP), case- and accent-insensitive, as written;
+3. a unique prefix of the id or of the name as written;
+4. the full name spelt another way: without an honorific (``Ingrid Olsen`` finds
+   ``Dr. Ingrid Olsen``) or transliterated (``li na`` finds ``李娜``);
+5. a unique prefix of one of those spellings;
+6. a unique whole word of the name: a first name or a surname (``olsen``).
 
-A step that finds several: an error listing the candidates with their ids (the order
-means a query that resolves today keeps resolving to the same record when later steps
-are added). Nothing at all: an error with up to three "did you mean" suggestions.
+Steps 4 to 6 come after the ones refaudit always had, so a query that resolved before
+keeps resolving to the same record. A step that finds several: an error listing the
+candidates with their ids. Nothing at all: an error with up to three "did you mean"
+suggestions.
 """
 
 from __future__ import annotations
@@ -55,18 +57,28 @@ def _pick(kind: str, query: str, candidates: Iterable[tuple[str, str]]) -> str:
     queries = {q for q in (_norm(query), _ascii_words(query)) if q}
     if not queries:
         raise NotFoundError(f"no {kind} given; type its id or name.")
+    typed = _norm(query)
+    names = {cid: _norm(label) for cid, label in pairs}
     forms = {cid: _forms(label) for cid, label in pairs}
 
+    # The name as written first, so that a query that resolved before other spellings
+    # (no title, transliterated) were known still finds the same record.
     def whole(cid: str) -> bool:
-        return cid in queries or bool(forms[cid] & queries)
+        return cid == typed or names[cid] == typed
 
     def prefix(cid: str) -> bool:
-        return any(f.startswith(q) for f in (cid, *forms[cid]) for q in queries)
+        return cid.startswith(typed) or names[cid].startswith(typed)
+
+    def whole_spelt(cid: str) -> bool:
+        return cid in queries or bool(forms[cid] & queries)
+
+    def prefix_spelt(cid: str) -> bool:
+        return any(f.startswith(q) for f in forms[cid] for q in queries)
 
     def word(cid: str) -> bool:
         return any(q in f.split() for f in forms[cid] for q in queries)
 
-    steps: tuple[Callable[[str], bool], ...] = (whole, prefix, word)
+    steps: tuple[Callable[[str], bool], ...] = (whole, prefix, whole_spelt, prefix_spelt, word)
     for matches in steps:
         found = [(cid, label) for cid, label in pairs if matches(cid)]
         if len(found) == 1:

@@ -332,3 +332,16 @@ def test_cli_finds_people_by_first_name_and_transliteration(runner: Runner, regi
     runner.ok("ref", "add", "李娜")
     runner.ok("app", "add", "Acme", "--role", "A", "--ref", "ingrid", "--ref", "li na", "--ref", "olsen")
     assert '"references": [\n    "ingrid-olsen",\n    "li-na"\n  ]' in runner.ok("app", "show", "acme", "--json").stdout
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("ing", "ingmar-berg"), ("li na", "li-nakamura"), ("ingrid", "dr-ingrid-olsen"), ("李", "li-na")],
+    ids=["prefix-as-written-wins", "prefix-beats-transliteration", "new-spelling-when-nothing-else",
+         "cjk-prefix-as-written"],
+)  # fmt: skip
+def test_queries_that_resolved_before_keep_their_answer(typed: str, expected: str) -> None:
+    """Names as written are tried before other spellings, so older queries keep finding the same person."""
+    reg = people(("dr-ingrid-olsen", "Dr. Ingrid Olsen"), ("ingmar-berg", "Ingmar Berg"), ("li-na", "李娜"),
+                 ("li-nakamura", "Li Nakamura"))  # fmt: skip
+    assert resolve.reference(reg, typed).id == expected
