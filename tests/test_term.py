@@ -98,7 +98,7 @@ def test_lists_fit_80_and_40_columns(runner: Runner, cjk_registry: Path, command
     result = runner.ok(*command, env={"COLUMNS": str(columns)})
     lines = result.stdout.splitlines()
     assert max(width(line) for line in lines) <= columns
-    assert lines[0].startswith(("ID", "TIME"))
+    assert lines[0].startswith(("ID", "TIME", "SUMMARY"))
     wide = runner.ok(*command, "--wide", env={"COLUMNS": str(columns)})
     assert "…" not in wide.stdout
     assert wide.stderr == ""

@@ -81,8 +81,9 @@ def add(
 
 # The id and the company say which application it is; the role and its references go first.
 _COLUMNS = [
-    Column("ID", keep=6, min=10), Column("COMPANY", keep=5, min=8), Column("ROLE", keep=1),
-    Column("APPLIED", keep=3, min=10), Column("STAGE", keep=4), Column("OUTCOME", keep=4), Column("REFERENCES"),
+    Column("ID", keep=6, min=14), Column("COMPANY", keep=5, min=10), Column("ROLE", keep=2, min=10),
+    Column("APPLIED", keep=3, min=10), Column("STAGE", keep=4, min=15), Column("OUTCOME", keep=4, min=10),
+    Column("REFERENCES", min=12),
 ]  # fmt: skip
 
 

@@ -212,9 +212,9 @@ def edit(
 
 # Who said what, and when, stay longest; how it reached you goes first.
 _COLUMNS = [
-    Column("ID", keep=9, min=3), Column("DATE", keep=7, min=10), Column("REFERENCE", keep=8, min=8),
-    Column("APPLICATION", keep=3, min=8), Column("SENTIMENT", keep=8, min=8), Column("SOURCE", keep=2),
-    Column("CERTAINTY", keep=1), Column("REPORTER", keep=4, min=8), Column("QUOTE", keep=5, min=10),
+    Column("ID", keep=9, min=3), Column("DATE", keep=7, min=10), Column("REFERENCE", keep=8, min=10),
+    Column("APPLICATION", keep=3, min=12), Column("SENTIMENT", keep=8, min=11), Column("SOURCE", keep=2),
+    Column("CERTAINTY", keep=1), Column("REPORTER", keep=4, min=12), Column("QUOTE", keep=5, min=20),
 ]  # fmt: skip
 
 

@@ -36,7 +36,7 @@ def history(app: AppContext, limit: int | None, as_json: bool, wide: bool) -> No
         click.echo("No changes recorded.")
     else:
         rows = [[e.at.replace("T", " "), e.command, e.summary] for e in entries]
-        columns = [Column("TIME", keep=2, min=10), Column("COMMAND", keep=1, min=7), Column("SUMMARY", keep=3, min=20)]
+        columns = [Column("TIME", keep=2, min=25), Column("COMMAND", keep=1, min=7), Column("SUMMARY", keep=3, min=30)]
         echo_table(columns, rows, wide=wide, max_col=100)
 
 

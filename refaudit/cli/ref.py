@@ -41,8 +41,8 @@ def _fields(**kw: Any) -> references.RefFields:
 
 # The id and the name say who it is; the organisation goes first when the terminal is narrow.
 _COLUMNS = [
-    Column("ID", keep=9, min=10), Column("NAME", keep=8, min=10), Column("RELATIONSHIP", keep=3, min=7),
-    Column("ORGANIZATION", keep=1, min=8), Column("STATUS", keep=6), Column("USES", keep=5, min=4),
+    Column("ID", keep=9, min=10), Column("NAME", keep=8, min=12), Column("RELATIONSHIP", keep=3, min=7),
+    Column("ORGANIZATION", keep=1, min=12), Column("STATUS", keep=6, min=7), Column("USES", keep=5, min=4),
     Column("REPORTS", keep=4, min=7),
 ]  # fmt: skip
 
