@@ -18,8 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
-import wcwidth
-
 F = TypeVar("F", bound=Callable[..., Any])
 ELLIPSIS = "…"
 WRAP_MAX = 100  # long lines read best at this width even on a wider terminal
@@ -28,6 +26,8 @@ WRAP_MIN = 40
 
 def width(text: str) -> int:
     """Columns ``text`` takes on a terminal."""
+    import wcwidth  # here, not at the top: every command imports this module, few print tables
+
     return max(wcwidth.width(text, control_codes="ignore"), 0)
 
 
@@ -37,6 +37,8 @@ def cut(text: str, limit: int) -> str:
         return text
     if limit <= 0:
         return ""
+    import wcwidth
+
     out, used = [], 0
     for grapheme in wcwidth.iter_graphemes(text):
         w = width(grapheme)
@@ -70,6 +72,8 @@ def columns() -> int | None:
 
 def wrap(text: str, first: str = "", rest: str = "") -> str:
     """``text`` wrapped like ``audit``'s reasons: to the terminal, at most 100 and at least 40 columns."""
+    import wcwidth
+
     limit = max(min(columns() or WRAP_MAX, WRAP_MAX), WRAP_MIN)
     lines = wcwidth.wrap(
         " ".join(text.split()), limit, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
