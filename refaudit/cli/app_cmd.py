@@ -208,7 +208,11 @@ _ON_HELP = "The day it happened (default today; not in the future nor before you
 @click.option("--stage", type=choice(STAGES), help="How far it got.")
 @click.option("--outcome", type=choice(OUTCOMES), help="How it ended (pending while open).")
 @click.option("--reason", help="The reason the employer gave.")
-@click.option("--reason-kind", type=choice(REASON_KINDS), help="What kind of reason it was (see below).")
+@click.option(
+    "--reason-kind",
+    type=choice(REASON_KINDS),
+    help="What kind of reason it was (only references and none-given count towards the pattern).",
+)
 @_refs_option("--ref", "refs", "Add a reference you gave (repeatable).")
 @_refs_option("--briefed", None, "You told this reference the call is coming (repeatable).")
 @_refs_option("--thanked", None, "You thanked this reference and told them how it went (repeatable).")
@@ -277,7 +281,11 @@ def update(
 @app_group.command("debrief")
 @click.argument("app_query", metavar="APP", shell_complete=complete_app)
 @click.option("--reason", help="The reason they gave for turning you down.")
-@click.option("--reason-kind", type=choice(REASON_KINDS), help="What kind of reason it was (see below).")
+@click.option(
+    "--reason-kind",
+    type=choice(REASON_KINDS),
+    help="What kind of reason it was (only references and none-given count towards the pattern).",
+)
 @click.option("--criticism", multiple=True, help="Constructive criticism (repeatable).")
 @click.option("--lead", "leads", multiple=True, help="A job lead or referral they offered (repeatable).")
 @click.option("--on", "on", type=DATE, help="The day they told you (default today; not before you applied).")
