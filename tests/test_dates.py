@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 
@@ -183,3 +184,21 @@ def test_cli_refuses_a_bad_pinned_today(runner: Runner, registry: Path) -> None:
     result = runner("app", "add", "Acme", "--role", "A", env={"REFAUDIT_TODAY": "someday"})
     assert result.exit_code == 1
     assert "REFAUDIT_TODAY 'someday' is not a date" in result.stderr
+
+
+def test_naughty_strings_are_dates_or_refusals(blns: list[str]) -> None:
+    """Every string of the Big List of Naughty Strings is refused as a date, resolved or refused as a name."""
+    from refaudit import resolve
+    from refaudit.cli._term import table, width
+    from refaudit.errors import RefauditError
+    from refaudit.model import Reference, Registry, name_slug
+
+    reg = Registry(references=[Reference(id=f"r{i}", name=s[:200]) for i, s in enumerate(blns[:200])])
+    for text in blns:
+        with pytest.raises(ValidationError):
+            dates.parse(text, MONDAY)
+        with contextlib.suppress(RefauditError):
+            resolve.reference(reg, text)
+        assert name_slug(text) == "" or name_slug(text)[0].isalnum()
+    fitted, _ = table(["NAME", "ALSO"], [[s, s] for s in blns], limit=40)
+    assert max(width(line) for line in fitted.splitlines()) <= 40
