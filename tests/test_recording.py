@@ -411,3 +411,30 @@ def test_removing_a_renamed_reference_erases_the_old_id_too(runner: Runner, acme
 def test_rename_refuses_bad_ids(runner: Runner, acme: Path, new_id: str, message: str) -> None:
     """A taken or malformed id is refused; nothing changes."""
     assert refused(runner, acme, ["ref", "edit", "jane", "--id", new_id], 1).startswith(message)
+
+
+def test_an_application_from_before_timelines_gets_one() -> None:
+    """An application recorded before timelines existed is given one from what it holds, then the new event."""
+    from datetime import date
+
+    from refaudit import applications
+    from refaudit.model import Application, Briefing, Registry
+
+    app = Application(
+        id="acme", company="Acme", role="A", applied_on=date(2026, 9, 1), references=["jane"], stage="interview",
+        outcome="rejected", updated_on=date(2026, 10, 1), closed_on=date(2026, 10, 5),
+        briefed=[Briefing("jane", date(2026, 9, 20))],
+    )  # fmt: skip
+    applications.update(
+        Registry(applications=[app]), app, applications.AppUpdate(notes="late note"), date(2026, 11, 30)
+    )
+    assert [(e.on.isoformat(), e.event, e.value) for e in app.timeline] == [
+        ("2026-09-01", "applied", None),
+        ("2026-09-20", "briefed", "jane"),
+        ("2026-10-01", "stage", "interview"),
+        ("2026-10-05", "outcome", "rejected"),
+        ("2026-11-30", "note", "late note"),
+    ]
+    assert (app.stage, app.outcome, app.closed_on, app.updated_on) == (
+        "interview", "rejected", date(2026, 10, 5), date(2026, 11, 30)
+    )  # fmt: skip
