@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench stress lint clean venv sysdeps
+.PHONY: demo test bench stress lint clean venv sysdeps man install-man
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "refaudit needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
@@ -45,5 +45,17 @@ lint: venv
 	$(BIN)/ruff format --check refaudit tests benchmarks
 	$(BIN)/mypy
 
+# Man pages generated from the Click commands (click-man): man/refaudit.1, man/refaudit-app-add.1 …
+# Read one without installing: man -l man/refaudit-app-update.1
+man: venv
+	rm -rf man
+	$(BIN)/click-man refaudit --target man
+
+MANDIR ?= $(HOME)/.local/share/man/man1
+install-man: man
+	mkdir -p $(MANDIR)
+	install -m 0644 man/*.1 $(MANDIR)/
+	@echo "Installed $$(ls man/*.1 | wc -l) man pages in $(MANDIR): try 'man refaudit-app-update'."
+
 clean:
-	rm -rf $(VENV) demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo man build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

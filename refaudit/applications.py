@@ -3,6 +3,12 @@
 Each function validates what the user typed, changes the registry in memory and
 returns a ``Change`` whose summary is the history line: ids and counts only.
 References arrive already resolved (``resolve.reference``), so they exist.
+
+Every event is recorded on its own day (``on``, default today) in the application's
+timeline, which ``asof.view`` reads; ``stage``, ``outcome``, ``closed_on`` and
+``updated_on`` are derived from it after each change, so the two never disagree.
+A stage never moves backwards, nor changes after an outcome, and a final outcome is
+not changed, unless ``force`` says so.
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ from refaudit.model import (
     MAX_LIST,
     MAX_TEXT,
     OUTCOMES,
+    REASON_KINDS,
     STAGES,
     Application,
     Briefing,
+    Event,
     Reference,
     Registry,
     check_choice,
@@ -29,6 +37,8 @@ from refaudit.model import (
     slugify,
     unique_id,
 )
+
+FINAL_OUTCOMES = tuple(o for o in OUTCOMES if o != "pending")
 
 
 def _add_references(app: Application, refs: list[Reference]) -> int:
@@ -85,6 +95,7 @@ def add(
         applied_on=applied_on,
         via=check_text("via", via),
         notes=check_text("note", notes, max_len=MAX_TEXT, multiline=True),
+        timeline=[Event(applied_on, "applied")],
     )
     given = _add_references(app, refs or [])
     reg.applications.append(app)
@@ -98,44 +109,137 @@ class AppUpdate:
     stage: str | None = None
     outcome: str | None = None
     reason: str | None = None
+    reason_kind: str | None = None
     notes: str | None = None
     refs: list[Reference] = field(default_factory=list)
     briefed: list[Reference] = field(default_factory=list)
     thanked: list[Reference] = field(default_factory=list)
+    on: date | None = None
+    force: bool = False
 
     def is_empty(self) -> bool:
-        return not (self.stage or self.outcome or self.reason is not None or self.notes is not None
-                    or self.refs or self.briefed or self.thanked)  # fmt: skip
+        return not (self.stage or self.outcome or self.reason is not None or self.reason_kind is not None
+                    or self.notes is not None or self.refs or self.briefed or self.thanked)  # fmt: skip
 
 
-def _set_outcome(app: Application, outcome: str, today: date) -> None:
-    new = check_choice("outcome", outcome, OUTCOMES)
-    if new == "pending":
-        app.closed_on = None
-    elif app.outcome == "pending" or app.closed_on is None:
-        app.closed_on = today
-    app.outcome = new
+def event_day(app: Application, on: date | None, today: date, label: str = "--on") -> date:
+    """The day of an event on ``app``: ``on`` or today; never in the future nor before the application."""
+    day = parse_date(label, on, today=today) or today
+    if day < app.applied_on:
+        raise ValidationError(
+            f"{label} {day.isoformat()} is before you applied to {app.company} "
+            f"({app.id}, applied {app.applied_on.isoformat()}); use a date on or after it."
+        )
+    return day
+
+
+def seed_timeline(app: Application) -> None:
+    """Give an application recorded before timelines existed one that says what it holds."""
+    if app.timeline:
+        return
+    events = [Event(app.applied_on, "applied")]
+    if app.stage != "applied":
+        events.append(Event(app.updated_on or app.applied_on, "stage", app.stage))
+    if app.outcome != "pending":
+        events.append(Event(app.closed_on or app.updated_on or app.applied_on, "outcome", app.outcome))
+    events += [Event(b.on, "briefed", b.reference) for b in app.briefed]
+    events += [Event(b.on, "thanked", b.reference) for b in app.thanked]
+    app.timeline = sorted(events, key=lambda e: e.on)
+
+
+def _record(app: Application, event: Event) -> None:
+    """Insert ``event`` after every event of its day or earlier, and move ``updated_on`` on."""
+    at = len([e for e in app.timeline if e.on <= event.on])
+    app.timeline.insert(at, event)
+    app.updated_on = max(app.updated_on or app.applied_on, event.on)
+
+
+def _derive(app: Application) -> None:
+    """Stage, outcome and closing day as the timeline has them (the last of each, by day)."""
+    stages = [e for e in app.timeline if e.event == "stage" and e.value]
+    outcomes = [e for e in app.timeline if e.event == "outcome" and e.value]
+    app.stage = stages[-1].value if stages else "applied"  # type: ignore[assignment]
+    last = outcomes[-1] if outcomes else None
+    app.outcome = last.value if last and last.value else "pending"
+    app.closed_on = last.on if last and app.outcome != "pending" else None
+
+
+def _since(app: Application, event: str, value: str) -> str:
+    days = [e.on for e in app.timeline if e.event == event and e.value == value]
+    return f" since {days[-1].isoformat()}" if days else ""
+
+
+def _state(app: Application) -> str:
+    stage = f"application {app.id} is at stage {app.stage}{_since(app, 'stage', app.stage)}"
+    if app.outcome == "pending":
+        return f"{stage}, still pending"
+    return f"{stage}, outcome {app.outcome}{_since(app, 'outcome', app.outcome)}"
+
+
+def _refused(app: Application, what: str) -> ValidationError:
+    return ValidationError(f"{_state(app)}; {what}. Add --force to record it anyway.")
+
+
+def _check_stage(app: Application, stage: str, day: date) -> None:
+    rank = STAGES.index(stage)
+    before = [e for e in app.timeline if e.event == "stage" and e.value and e.on <= day]
+    after = [e for e in app.timeline if e.event == "stage" and e.value and e.on > day]
+    prior = before[-1].value if before else "applied"
+    if rank < STAGES.index(prior or "applied") or any(STAGES.index(e.value or "applied") < rank for e in after):
+        raise _refused(app, f"stage {stage} on {day.isoformat()} would move it backwards")
+    closed = [e for e in app.timeline if e.event == "outcome" and e.on < day]
+    if closed and closed[-1].value != "pending":
+        raise _refused(app, f"the stage cannot change on {day.isoformat()}, after its outcome")
+
+
+def _check_outcome(app: Application, outcome: str, day: date) -> bool:
+    """Whether ``outcome`` on ``day`` is new; refuses what needs ``force``."""
+    if app.outcome != "pending":
+        if outcome == app.outcome and day == app.closed_on:
+            return False
+        change = "reopening it" if outcome == "pending" else f"changing it to {outcome} on {day.isoformat()}"
+        raise _refused(app, f"{change} changes a final outcome")
+    if outcome == "pending":
+        return False
+    later = [e for e in app.timeline if e.event == "stage" and e.on > day]
+    if later:
+        raise _refused(app, f"outcome {outcome} on {day.isoformat()} would come before its stage {later[-1].value}")
+    return True
 
 
 def update(reg: Registry, app: Application, up: AppUpdate, today: date) -> Change[str]:
     if up.is_empty():
         raise ValidationError(
-            "nothing to change: give --stage, --outcome, --reason, --ref, --briefed, --thanked or --note."
+            "nothing to change: give --stage, --outcome, --reason, --reason-kind, --ref, --briefed, --thanked "
+            "or --note."
         )
+    day = event_day(app, up.on, today)
+    seed_timeline(app)
     parts = []
     if up.stage is not None:
-        app.stage = check_choice("stage", up.stage, STAGES)
-        parts.append(f"stage {app.stage}")
+        stage = check_choice("stage", up.stage, STAGES)
+        if not up.force:
+            _check_stage(app, stage, day)
+        _record(app, Event(day, "stage", stage))
+        parts.append(f"stage {stage}")
     if up.outcome is not None:
-        _set_outcome(app, up.outcome, today)
-        parts.append(f"outcome {app.outcome}")
+        outcome = check_choice("outcome", up.outcome, OUTCOMES)
+        if up.force or _check_outcome(app, outcome, day):
+            _record(app, Event(day, "outcome", outcome))
+        parts.append(f"outcome {outcome}")
+    _derive(app)
     if up.reason is not None:
         app.reason = check_text("reason", up.reason, max_len=MAX_TEXT, multiline=True)
         parts.append("reason")
+    if up.reason_kind is not None:
+        app.reason_kind = check_choice("reason kind", up.reason_kind, REASON_KINDS)
+        parts.append(f"reason kind {app.reason_kind}")
     if up.notes is not None:
         # A dated line added to the notes, so a follow-up note never wipes what was there.
-        line = f"{today.isoformat()}: {check_text('note', up.notes, max_len=MAX_TEXT, multiline=True) or ''}"
+        text = check_text("note", up.notes, max_len=MAX_TEXT, multiline=True) or ""
+        line = f"{day.isoformat()}: {text}"
         app.notes = check_text("notes", f"{app.notes}\n{line}" if app.notes else line, max_len=MAX_TEXT, multiline=True)
+        _record(app, Event(day, "note", text or None))
         parts.append("note")
     if up.refs:
         parts.append(f"{_add_references(app, up.refs)} reference(s) added")
@@ -148,10 +252,12 @@ def update(reg: Registry, app: Application, up: AppUpdate, today: date) -> Chang
                     f"reference {ref.id} was not given on {app.id}, so cannot have been {verb} for it; "
                     f"add them first: refaudit app update {app.id} --ref {ref.id}"
                 )
-            if not any(b.reference == ref.id and b.on == today for b in record):
-                record.append(Briefing(reference=ref.id, on=today))
+            if not any(b.reference == ref.id and b.on == day for b in record):
+                record.append(Briefing(reference=ref.id, on=day))
+                record.sort(key=lambda b: b.on)
+                _record(app, Event(day, verb, ref.id))
         parts.append(f"{len({r.id for r in people})} {verb}")
-    app.updated_on = today
+    app.updated_on = max(app.updated_on or app.applied_on, day)
     return Change(f"updated application {app.id}: {', '.join(parts)}", app.id)
 
 
@@ -161,15 +267,24 @@ def debrief(
     today: date,
     *,
     reason: str | None = None,
+    reason_kind: str | None = None,
     criticism: list[str] | None = None,
     leads: list[str] | None = None,
+    on: date | None = None,
 ) -> Change[str]:
-    """Record what the employer said when turning you down: reason (set), criticism and leads (added)."""
-    if reason is None and not criticism and not leads:
-        raise ValidationError("nothing to record: give --reason, --criticism or --lead.")
+    """Record what the employer said when turning you down, on ``on`` (default today).
+
+    The reason and its kind are set; criticism and leads are added to those recorded.
+    """
+    if reason is None and reason_kind is None and not criticism and not leads:
+        raise ValidationError("nothing to record: give --reason, --reason-kind, --criticism or --lead.")
+    day = event_day(app, on, today)
+    seed_timeline(app)
     if reason is not None:
         app.reason = check_text("reason", reason, max_len=MAX_TEXT, multiline=True)
+    if reason_kind is not None:
+        app.reason_kind = check_choice("reason kind", reason_kind, REASON_KINDS)
     n_crit = _append_texts("criticism", app.criticism, list(criticism or []))
     n_leads = _append_texts("lead", app.leads, list(leads or []))
-    app.updated_on = today
+    _record(app, Event(day, "debrief", app.reason_kind if reason_kind is not None else None))
     return Change(f"debriefed {app.id}: {n_crit} criticism(s), {n_leads} lead(s)", app.id)

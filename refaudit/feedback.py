@@ -1,4 +1,4 @@
-"""Changes to feedback, what a reference reportedly said: log one report, remove one.
+"""Changes to feedback, what a reference reportedly said: log one report, edit one, remove one.
 
 Reports arrive with their reference (and application) already resolved, so they
 exist. Ids are ``f<N>`` from ``Registry.new_feedback_id``: short, typable, never
@@ -23,6 +23,7 @@ from refaudit.model import (
     Feedback,
     Reference,
     Registry,
+    check_attempts,
     check_choice,
     check_text,
     feedback_id,
@@ -43,6 +44,7 @@ class Report:
     quote: str | None = None
     topics: list[str] = field(default_factory=list)
     notes: str | None = None
+    attempts: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,25 +63,14 @@ def _topics(values: list[str]) -> list[str]:
 def log(reg: Registry, ref: Reference, app: Application | None, report: Report, today: date) -> Change[Logged]:
     """Add one report about ``ref`` (optionally on ``app``); the result carries its id and any warnings."""
     reported_on = parse_date("--date", report.reported_on, today=today) or today
-    warnings = []
-    if app is not None:
-        if reported_on < app.applied_on:
-            raise ValidationError(
-                f"--date {reported_on.isoformat()} is before you applied to {app.company} "
-                f"({app.id}, applied {app.applied_on.isoformat()}); a report on that application "
-                "cannot have reached you earlier. Use a date on or after it, or leave out --app."
-            )
-        if ref.id not in app.references:
-            warnings.append(
-                f"Note: {ref.id} was not recorded as given on {app.id}; "
-                f"add with: refaudit app update {app.id} --ref {ref.id}"
-            )
+    warnings = _check_app(ref, app, reported_on)
     entry = Feedback(
         id="",
         reference=ref.id,
         application=app.id if app else None,
         reported_on=reported_on,
         sentiment=check_choice("sentiment", report.sentiment, SENTIMENTS),
+        attempts=check_attempts("--attempts", report.attempts, report.sentiment),
         source=check_choice("source", report.source, SOURCES),
         certainty=check_choice("certainty", report.certainty, CERTAINTIES),
         reporter=check_text("reporter", report.reporter),
@@ -91,6 +82,77 @@ def log(reg: Registry, ref: Reference, app: Application | None, report: Report, 
     entry.id = reg.new_feedback_id()
     reg.feedback.append(entry)
     return Change(f"logged report {entry.id} on {ref.id}", Logged(entry.id, warnings))
+
+
+def _check_app(ref: Reference, app: Application | None, reported_on: date) -> list[str]:
+    """Refuse a report dated before its application; warn when ``ref`` was not given on it."""
+    if app is None:
+        return []
+    if reported_on < app.applied_on:
+        raise ValidationError(
+            f"--date {reported_on.isoformat()} is before you applied to {app.company} "
+            f"({app.id}, applied {app.applied_on.isoformat()}); a report on that application "
+            "cannot have reached you earlier. Use a date on or after it, or leave out --app."
+        )
+    if ref.id not in app.references:
+        return [
+            f"Note: {ref.id} was not recorded as given on {app.id}; "
+            f"add with: refaudit app update {app.id} --ref {ref.id}"
+        ]
+    return []
+
+
+@dataclass
+class ReportEdit:
+    """What ``feedback edit`` may change; ``None`` / empty means "keep what is recorded"."""
+
+    ref: Reference | None = None
+    app: Application | None = None
+    no_app: bool = False
+    sentiment: str | None = None
+    source: str | None = None
+    certainty: str | None = None
+    reported_on: date | None = None
+    reporter: str | None = None
+    quote: str | None = None
+    topics: list[str] = field(default_factory=list)
+    notes: str | None = None
+    attempts: int | None = None
+
+    def is_empty(self) -> bool:
+        return self == ReportEdit()
+
+
+def edit(reg: Registry, entry: Feedback, up: ReportEdit, today: date) -> Change[Logged]:
+    """Change the fields given, check the report as a whole again, and keep its id."""
+    if up.is_empty():
+        raise ValidationError(
+            "nothing to change: give --ref, --sentiment, --source, --certainty, --app, --no-app, --date, "
+            "--reporter, --quote, --topic, --note or --attempts."
+        )
+    ref = up.ref or reg.reference(entry.reference)
+    app = None if up.no_app else up.app or (reg.application(entry.application) if entry.application else None)
+    reported_on = parse_date("--date", up.reported_on, today=today) or entry.reported_on
+    warnings = _check_app(ref, app, reported_on)
+    sentiment = check_choice("sentiment", up.sentiment or entry.sentiment, SENTIMENTS)
+    # Attempts only mean something with no-response: moving away from it drops them.
+    attempts = up.attempts if up.attempts is not None else entry.attempts if sentiment == "no-response" else None
+    changes = dict(
+        reference=ref.id,
+        application=app.id if app else None,
+        reported_on=reported_on,
+        sentiment=sentiment,
+        attempts=check_attempts("--attempts", attempts, sentiment),
+        source=check_choice("source", up.source or entry.source, SOURCES),
+        certainty=check_choice("certainty", up.certainty or entry.certainty, CERTAINTIES),
+        reporter=check_text("reporter", up.reporter) if up.reporter is not None else entry.reporter,
+        quote=check_text("quote", up.quote, max_len=MAX_TEXT, multiline=True) if up.quote is not None else entry.quote,
+        topics=_topics(up.topics) if up.topics else entry.topics,
+        notes=check_text("note", up.notes, max_len=MAX_TEXT, multiline=True) if up.notes is not None else entry.notes,
+    )
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    return Change(f"edited report {entry.id} on {ref.id}", Logged(entry.id, warnings))
 
 
 _TYPED_ID = re.compile(r"^f?(\d+)$", re.IGNORECASE)

@@ -67,10 +67,41 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# Titles before a name; never part of an id, never taken for an initial.
+HONORIFICS = ("dr", "prof", "mr", "mrs", "ms", "mx")
+
+
+def transliterate(text: str) -> str:
+    """``text`` in ASCII: accents dropped, other scripts romanised (anyascii), ``李娜`` -> ``Li Na``.
+
+    anyascii runs CJK and hangul syllables together, capitalised (``LiNa``): inside
+    romanised text each capital starts a word. Text that was ASCII already is kept as it is.
+    """
+    from anyascii import anyascii  # ISC-licensed; unidecode is GPL
+
+    parts = []
+    for run in re.split(r"([^\x00-\x7f]+)", text):
+        parts.append(run if run.isascii() else re.sub(r"(?<=[a-z])(?=[A-Z])", " ", anyascii(run)))
+    return "".join(parts)
+
+
+def without_honorifics(name: str) -> str:
+    """``Dr. Ingrid Olsen`` -> ``Ingrid Olsen``; a name that is only a title is kept."""
+    words = name.split()
+    while len(words) > 1 and words[0].rstrip(".").casefold() in HONORIFICS:
+        words.pop(0)
+    return " ".join(words)
+
+
 def slugify(text: str) -> str:
-    """An id-shaped form of ``text``: ``José Ñúñez`` -> ``jose-nunez``; may be empty."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(text).encode("ascii", "ignore").decode())
+    """An id-shaped form of ``text``: ``José Ñúñez`` -> ``jose-nunez``, ``李娜`` -> ``li-na``; may be empty."""
+    slug = re.sub(r"[^a-z0-9]+", "-", transliterate(unicodedata.normalize("NFKC", text)).lower())
     return slug.strip("-")[:48].strip("-")
+
+
+def name_slug(name: str) -> str:
+    """The id a person's name suggests: honorifics left out (``Dr. Ingrid Olsen`` -> ``ingrid-olsen``)."""
+    return slugify(without_honorifics(name))
 
 
 def check_text(

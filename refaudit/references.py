@@ -7,6 +7,7 @@ details or what anyone said.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,9 +28,9 @@ from refaudit.model import (
     check_tag,
     check_text,
     fold,
+    name_slug,
     parse_date,
     require_text,
-    slugify,
     unique_id,
 )
 
@@ -90,26 +91,71 @@ def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None
             )
         new_id = ref_id
     else:
-        new_id = unique_id(slugify(name), taken, fallback=f"ref-{len(reg.references) + 1}")
+        new_id = unique_id(name_slug(name), taken, fallback=f"ref-{len(reg.references) + 1}")
     ref = Reference(id=new_id, name=name, added_on=today)
     _apply(ref, fields, today)
     reg.references.append(ref)
     return Change(f"added reference {new_id}", new_id)
 
 
-def edit(reg: Registry, ref: Reference, fields: RefFields, today: date) -> Change[str]:
-    if fields == RefFields():
+def edit(reg: Registry, ref: Reference, fields: RefFields, today: date, new_id: str | None = None) -> Change[str]:
+    if fields == RefFields() and new_id is None:
         raise ValidationError(
-            "nothing to change: give --name, --relationship, --org, --title, --email, --phone, "
+            "nothing to change: give --id, --name, --relationship, --org, --title, --email, --phone, "
             "--known-since, --consent-on, --tag or --note."
         )
+    old_id = ref.id
+    if new_id is not None and new_id != ref.id:
+        rename(reg, ref, new_id)
     _apply(ref, fields, today)
+    if ref.id != old_id:
+        # The history names the old id, so that erasing the person later finds every line about them.
+        return Change(f"renamed reference {old_id} to {ref.id}", ref.id)
     return Change(f"edited reference {ref.id}", ref.id)
 
 
-def set_status(reg: Registry, ref: Reference, status: str, note: str | None, today: date) -> Change[str]:
+def rename(reg: Registry, ref: Reference, new_id: str) -> None:
+    """Give ``ref`` the id ``new_id`` everywhere it is named: applications, briefings, thanks, timelines, reports."""
+    check_id("--id", new_id)
+    if any(r.id == new_id for r in reg.references):
+        raise ValidationError(f"id {new_id!r} is already used by {reg.reference(new_id).name}; choose another --id.")
+    old = ref.id
+    for app in reg.applications:
+        app.references = [new_id if r == old else r for r in app.references]
+        for b in (*app.briefed, *app.thanked):
+            if b.reference == old:
+                b.reference = new_id
+        for e in app.timeline:
+            if e.event in ("briefed", "thanked") and e.value == old:
+                e.value = new_id
+    for f in reg.feedback:
+        if f.reference == old:
+            f.reference = new_id
+    ref.id = new_id
+
+
+_RENAMED = re.compile(r"^renamed reference (\S+) to (\S+)$")
+
+
+def former_ids(reg: Registry, ref_id: str) -> list[str]:
+    """The ids ``ref_id`` had before, newest first, read back from the history's rename lines."""
+    found: list[str] = []
+    current = ref_id
+    for entry in reversed(reg.history):
+        m = _RENAMED.match(entry.summary)
+        if m and m.group(2) == current and m.group(1) not in found:
+            found.append(m.group(1))
+            current = m.group(1)
+    return found
+
+
+def set_status(
+    reg: Registry, ref: Reference, status: str, note: str | None, today: date, on: date | None = None
+) -> Change[str]:
+    """The user's own decision about ``ref``, dated ``on`` (default today; never in the future)."""
+    day = parse_date("--on", on, today=today) or today
     ref.status = check_choice("status", status, STATUSES)
-    ref.status_on = today
+    ref.status_on = day
     ref.status_note = check_text("note", note, max_len=MAX_TEXT, multiline=True)
     return Change(f"set reference {ref.id} to {status}", ref.id)
 
@@ -125,6 +171,7 @@ class Removed:
 
 def remove(reg: Registry, ref: Reference) -> Change[Removed]:
     """Erase the reference, its feedback, its place on applications, and its name in the history."""
+    history.erase_mentions(reg, former_ids(reg, ref.id))
     gone_feedback = [f for f in reg.feedback if f.reference == ref.id]
     reg.feedback = [f for f in reg.feedback if f.reference != ref.id]
     touched = 0
@@ -134,6 +181,7 @@ def remove(reg: Registry, ref: Reference) -> Change[Removed]:
             app.references = [r for r in app.references if r != ref.id]
             app.briefed = [b for b in app.briefed if b.reference != ref.id]
             app.thanked = [b for b in app.thanked if b.reference != ref.id]
+            app.timeline = [e for e in app.timeline if not (e.event in ("briefed", "thanked") and e.value == ref.id)]
     reg.references = [r for r in reg.references if r.id != ref.id]
     history.erase_mentions(reg, [ref.id, ref.name, *(f.id for f in gone_feedback)])
     removed = Removed(ref.id, ref.name, len(gone_feedback), touched, erasure.mask_mentions(reg, ref))

@@ -1,17 +1,28 @@
 """One resolver for what the user types as REF or APP.
 
-Exact id first, then an unambiguous case- and accent-insensitive name, then a unique
-prefix of either. Ambiguous: an error listing the candidates with their ids.
-Unknown: an error with up to three "did you mean" suggestions.
+In this order, the first step that finds anything decides:
+1. the exact id;
+2. the full name (company for APP), case- and accent-insensitive, as written;
+3. a unique prefix of the id or of the name as written;
+4. the full name spelt another way: without an honorific (``Ingrid Olsen`` finds
+   ``Dr. Ingrid Olsen``) or transliterated (``li na`` finds ``李娜``);
+5. a unique prefix of one of those spellings;
+6. a unique whole word of the name: a first name or a surname (``olsen``).
+
+Steps 4 to 6 come after the ones refaudit always had, so a query that resolved before
+keeps resolving to the same record. A step that finds several: an error listing the
+candidates with their ids. Nothing at all: an error with up to three "did you mean"
+suggestions.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 from refaudit.errors import NotFoundError
-from refaudit.model import Application, Reference, Registry, fold
+from refaudit.model import Application, Reference, Registry, fold, transliterate, without_honorifics
 
 
 def _norm(text: str) -> str:
@@ -19,10 +30,22 @@ def _norm(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+def _ascii_words(text: str) -> str:
+    """The transliteration as lowercase words: ``李娜`` -> ``li na``, ``O'Brien`` -> ``o brien``."""
+    return " ".join(re.findall(r"[a-z0-9]+", transliterate(text).lower()))
+
+
+def _forms(label: str) -> set[str]:
+    """Every way the name may be typed in full."""
+    bare = without_honorifics(label)
+    return {f for f in (_norm(label), _norm(bare), _ascii_words(label), _ascii_words(bare)) if f}
+
+
 def _similarity(q: str, cid: str, label: str) -> float:
     """How close ``q`` is to a candidate: its id, its name, a word of it, or its start."""
-    name = _norm(label)
-    forms = {cid, name, name[: len(q)], cid[: len(q)], *name.split(), *cid.split("-")}
+    forms = {cid, cid[: len(q)], *cid.split("-")}
+    for name in _forms(label):
+        forms.update((name, name[: len(q)], *name.split()))
     return max(difflib.SequenceMatcher(None, q, f).ratio() for f in forms if f)
 
 
@@ -31,20 +54,40 @@ def _pick(kind: str, query: str, candidates: Iterable[tuple[str, str]]) -> str:
     for cid, _ in pairs:
         if cid == query:
             return cid
-    q = _norm(query)
-    if not q:
+    queries = {q for q in (_norm(query), _ascii_words(query)) if q}
+    if not queries:
         raise NotFoundError(f"no {kind} given; type its id or name.")
-    by_name = [(cid, label) for cid, label in pairs if _norm(label) == q or cid == q]
-    if len(by_name) == 1:
-        return by_name[0][0]
-    if not by_name:
-        by_name = [(cid, label) for cid, label in pairs if _norm(label).startswith(q) or cid.startswith(q)]
-        if len(by_name) == 1:
-            return by_name[0][0]
-    if by_name:
-        listing = ", ".join(f"{cid} ({label})" for cid, label in by_name[:10])
-        more = f" and {len(by_name) - 10} more" if len(by_name) > 10 else ""
-        raise NotFoundError(f"{kind} {query!r} is ambiguous: it matches {listing}{more}. Use the id.")
+    typed = _norm(query)
+    names = {cid: _norm(label) for cid, label in pairs}
+    forms = {cid: _forms(label) for cid, label in pairs}
+
+    # The name as written first, so that a query that resolved before other spellings
+    # (no title, transliterated) were known still finds the same record.
+    def whole(cid: str) -> bool:
+        return cid == typed or names[cid] == typed
+
+    def prefix(cid: str) -> bool:
+        return cid.startswith(typed) or names[cid].startswith(typed)
+
+    def whole_spelt(cid: str) -> bool:
+        return cid in queries or bool(forms[cid] & queries)
+
+    def prefix_spelt(cid: str) -> bool:
+        return any(f.startswith(q) for f in forms[cid] for q in queries)
+
+    def word(cid: str) -> bool:
+        return any(q in f.split() for f in forms[cid] for q in queries)
+
+    steps: tuple[Callable[[str], bool], ...] = (whole, prefix, whole_spelt, prefix_spelt, word)
+    for matches in steps:
+        found = [(cid, label) for cid, label in pairs if matches(cid)]
+        if len(found) == 1:
+            return found[0][0]
+        if found:
+            listing = ", ".join(f"{cid} ({label})" for cid, label in found[:10])
+            more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+            raise NotFoundError(f"{kind} {query!r} is ambiguous: it matches {listing}{more}. Use the id.")
+    q = _norm(query)
     scored = sorted(((_similarity(q, cid, label), cid, label) for cid, label in pairs), key=lambda s: -s[0])
     close = [f"{cid} ({label})" for score, cid, label in scored if score >= 0.7][:3]
     hint = f" Did you mean: {', '.join(close)}?" if close else ""

@@ -86,6 +86,7 @@ def test_add_prints_id_and_stores_every_field(runner: Runner, people: Path) -> N
         "stage": "applied",
         "outcome": "pending",
         "notes": "Found it on LinkedIn",
+        "timeline": [{"on": "2026-10-01", "event": "applied"}],
     }
 
 
@@ -113,19 +114,28 @@ def test_add_with_chosen_id(runner: Runner, people: Path) -> None:
     assert runner.ok("app", "add", "Acme", "--role", "Data Analyst", "--id", "acme1").stdout == "acme1\n"
 
 
+def test_add_transliterates_a_non_latin_name(runner: Runner, people: Path) -> None:
+    """A company and role in another script get a transliterated id (anyascii), and resolve by it."""
+    assert runner.ok("app", "add", "株式会社", "--role", "エンジニア").stdout == "zhu-shi-hui-she-enjinia\n"
+    assert show(runner, "zhu shi")["company"] == "株式会社"
+
+
 def test_add_unsluggable_name_falls_back(runner: Runner, people: Path) -> None:
-    """A company and role with no Latin letters get `app-N`."""
-    assert runner.ok("app", "add", "株式会社", "--role", "エンジニア").stdout == "app-1\n"
-    assert show(runner, "app-1")["company"] == "株式会社"
+    """A company and role with no letters or digits in any script get `app-N`."""
+    assert runner.ok("app", "add", "★★", "--role", "—").stdout == "app-1\n"
+    assert show(runner, "app-1")["company"] == "★★"
 
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
         (["--applied", TOMORROW], 1, f"Error: --applied {TOMORROW} is in the future; today is {TODAY}.\n"),
-        (["--applied", "01/10/2026"], 2, "'01/10/2026' is not a date; use YYYY-MM-DD"),
+        (["--applied", "01/10/2026"], 2,
+         "Error: Invalid value for '--applied': '01/10/2026' is ambiguous: 1 October 2026 (day/month/year) or "
+         "10 January 2026 (month/day/year). Type 2026-10-01 or 2026-01-10, or set dates.order (dmy or mdy) in your "
+         "config.\n"),
         (["--ref", "nobody"], 1, "Error: No reference matches 'nobody'."),
-        (["--ref", "smith"], 1, "Did you mean: bob-smith (Bob Smith)?"),
+        (["--ref", "smyth"], 1, "Did you mean: bob-smith (Bob Smith)?"),
         (["--id", "Acme!"], 1, "Error: Id 'Acme!' is not a valid id"),
         (["--id", "jane-doe", "--note", "\x1b[31m"], 1, "Error: Note contains the control character U+001B"),
         (["--via", "Hays\x00"], 1, "Error: Via contains the control character U+0000; use plain text.\n"),
@@ -204,6 +214,11 @@ def test_list_json_uses_registry_field_names(runner: Runner, acme: Path) -> None
             "outcome": "pending",
             "briefed": [{"reference": "jane-doe", "on": TODAY}],
             "updated_on": TODAY,
+            "timeline": [
+                {"on": "2026-10-01", "event": "applied"},
+                {"on": TODAY, "event": "stage", "value": "interview"},
+                {"on": TODAY, "event": "briefed", "value": "jane-doe"},
+            ],
         }
     ]
 
@@ -252,6 +267,13 @@ def test_show_is_readable(runner: Runner, acme: Path) -> None:
         "\n"
         "Leads:\n"
         "  - Globex\n"
+        "\n"
+        "Timeline:\n"
+        "  2026-10-01  applied\n"
+        f"  {TODAY}  stage reference-check\n"
+        f"  {TODAY}  briefed Jane Doe (jane-doe)\n"
+        f"  {TODAY}  outcome rejected\n"
+        f"  {TODAY}  debrief\n"
         "\n"
         "Reports (1):\n"
         "  2026-10-20  f1  jane-doe: negative (recruiter, direct) via Sam at Hays\n"
@@ -307,9 +329,9 @@ def test_update_stage_outcome_reason_note(runner: Runner, acme: Path) -> None:
 
 
 def test_reopening_clears_closed_on(runner: Runner, acme: Path) -> None:
-    """Moving the outcome back to pending clears closed_on."""
+    """Moving the outcome back to pending (with --force: it changes a final outcome) clears closed_on."""
     runner.ok("app", "update", "acme", "--outcome", "ghosted")
-    runner.ok("app", "update", "acme", "--outcome", "pending")
+    runner.ok("app", "update", "acme", "--outcome", "pending", "--force")
     data = show(runner)
     assert data["outcome"] == "pending"
     assert "closed_on" not in data
@@ -349,7 +371,8 @@ def test_update_briefed_not_on_application_is_refused(runner: Runner, acme: Path
         (
             [],
             1,
-            "Error: Nothing to change: give --stage, --outcome, --reason, --ref, --briefed, --thanked or --note.\n",
+            "Error: Nothing to change: give --stage, --outcome, --reason, --reason-kind, --ref, --briefed, --thanked "
+            "or --note.\n",
         ),
         (["--stage", "hired"], 2, "'hired' is not one of 'applied', 'screening', 'interview'"),
         (["--outcome", "lost"], 2, "'lost' is not one of 'pending', 'offer', 'accepted'"),
@@ -393,7 +416,7 @@ def test_debrief_sets_reason_and_appends(runner: Runner, acme: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "Error: Nothing to record: give --reason, --criticism or --lead.\n"),
+        ([], "Error: Nothing to record: give --reason, --reason-kind, --criticism or --lead.\n"),
         (["--criticism", "x" * 100_000], "Error: Criticism is 100,000 characters long; at most 5,000 are accepted.\n"),
         (["--lead", "a\x00b"], "Error: Lead contains the control character U+0000; use plain text.\n"),
         (["--criticism", "a\nb"], "Error: Criticism contains the control character U+000A; use plain text.\n"),

@@ -149,7 +149,8 @@ BAD_LOG = [
     (["jane", "-s", "negative", "--date", TOMORROW], 1,
      f"Error: --date {TOMORROW} is in the future; today is {TODAY}.\n"),
     (["jane", "-s", "negative", "--date", "2026-02-30"], 2,
-     "Error: Invalid value for '--date': --date '2026-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-01.\n"),
+     "Error: Invalid value for '--date' / '--on': '2026-02-30' is not a date: day 30 of February 2026 does not "
+     "exist.\n"),
     (["jane", "-s", "negative", "--app", "acme", "--date", "2026-09-30"], 1,
      "Error: --date 2026-09-30 is before you applied to Acme (acme-data-analyst, applied 2026-10-01); a report on "
      "that application cannot have reached you earlier. Use a date on or after it, or leave out --app.\n"),

@@ -51,11 +51,12 @@ def one_briefing_due() -> Registry:
 
 
 def test_next_prints_each_action_then_its_command(runner: Runner, registry_path: Path) -> None:
-    """One line per action (kind, what, why), then the command that records it, indented."""
+    """Each action (kind, what, why, wrapped at 100 columns like audit), then the command that records it."""
     write(registry_path, one_briefing_due())
     assert runner.ok("next").stdout == (
         f"brief  Jane Doe — Acme Corp (Data Analyst): At reference-check since {days_ago(1).isoformat()}, "
-        "and they have not been told a call may be coming.\n"
+        "and they have not\n"
+        "       been told a call may be coming.\n"
         "         refaudit app update acme-data-analyst --briefed jane-doe\n"
         "         message: refaudit draft brief acme-data-analyst --ref jane-doe\n"
     )
@@ -110,11 +111,11 @@ def test_next_as_of_nothing_due_uses_the_past_tense(runner: Runner, registry_pat
 
 
 def test_next_refuses_a_bad_date(runner: Runner, registry_path: Path) -> None:
-    """--as-of must be YYYY-MM-DD: a usage error (exit 2) naming the value."""
+    """--as-of must be a date: a usage error (exit 2) naming the value."""
     write(registry_path, one_briefing_due())
-    result = runner("next", "--as-of", "25/11/2026")
+    result = runner("next", "--as-of", "25/13/2026")
     assert result.exit_code == 2
-    assert "'25/11/2026' is not a date" in result.stderr
+    assert "'25/13/2026' is not a date" in result.stderr
 
 
 def test_briefing_recorded_through_the_cli_clears_the_action(runner: Runner, registry_path: Path) -> None:

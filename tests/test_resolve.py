@@ -1,4 +1,4 @@
-"""The one resolver for REF and APP: exact id, then name, then prefix; ambiguous and unknown explained."""
+"""The one resolver for REF and APP: id, full name, prefix, whole word; ambiguous and unknown explained."""
 
 from __future__ import annotations
 
@@ -128,11 +128,10 @@ def test_many_candidates_are_capped() -> None:
     [
         ("Jane Dow", "jane-doe (Jane Doe)"),
         ("jnae", "jane-doe (Jane Doe), janet-smith (Janet Smith)"),
-        ("smith", "janet-smith (Janet Smith), bob-smith (Bob Smith)"),
         ("jsoe", "jose-nunez (José Núñez)"),
         ("núñes", "jose-nunez (José Núñez)"),
     ],
-    ids=["typo-in-surname", "transposed-first-name", "surname-only", "transposed-accented", "accented-typo"],
+    ids=["typo-in-surname", "transposed-first-name", "transposed-accented", "accented-typo"],
 )
 def test_unknown_reference_suggests(typed: str, suggested: str) -> None:
     """An unknown name is refused with the closest references as suggestions."""
@@ -234,3 +233,116 @@ def test_cli_unknown_application(runner: Runner, people_cli: Path) -> None:
         "Error: No application matches 'Acem Corp'. Did you mean: acme-corp-data-analyst (Acme Corp), "
         "acme-corp-bi-engineer (Acme Corp)? ('refaudit app list' shows your applications.)\n"
     )
+
+
+# --- names as people use them: first names, surnames, honorifics, other scripts --------------------
+
+NAMES = Registry(
+    references=[
+        Reference(id="dr-ingrid-olsen", name="Dr. Ingrid Olsen"),  # made before honorifics were left out
+        Reference(id="li-na", name="李娜"),
+        Reference(id="anne-weber", name="Prof. Anne Weber"),
+        Reference(id="anne-lee", name="Anne Lee"),
+        Reference(id="omar-haddad", name="Omar Haddad"),
+        Reference(id="zuo-teng-jian", name="佐藤健"),
+        Reference(id="ivan", name="Иван Петров"),
+        Reference(id="sam-lee", name="Sam Lee-Wong"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("ingrid", "dr-ingrid-olsen"),
+        ("Ingrid Olsen", "dr-ingrid-olsen"),
+        ("olsen", "dr-ingrid-olsen"),
+        ("dr. ingrid olsen", "dr-ingrid-olsen"),
+        ("haddad", "omar-haddad"),
+        ("omar", "omar-haddad"),
+        ("weber", "anne-weber"),
+        ("anne weber", "anne-weber"),
+        ("li na", "li-na"),
+        ("Li Na", "li-na"),
+        ("李娜", "li-na"),
+        ("li", "li-na"),
+        ("na", "li-na"),
+        ("佐藤", "zuo-teng-jian"),
+        ("jian", "zuo-teng-jian"),
+        ("petrov", "ivan"),
+        ("ivan petrov", "ivan"),
+        ("Петров", "ivan"),
+        ("ｉｎｇｒｉｄ", "dr-ingrid-olsen"),
+    ],
+    ids=["first-name-after-honorific", "name-without-honorific", "surname", "honorific-typed", "surname-2",
+         "first-name", "surname-of-titled", "full-name-without-prof", "transliteration", "transliteration-caps",
+         "cjk-typed", "transliterated-surname", "transliterated-given-name", "cjk-prefix", "transliterated-word",
+         "cyrillic-surname-latin", "cyrillic-full-latin", "cyrillic-typed", "fullwidth-latin"],
+)  # fmt: skip
+def test_names_as_people_say_them(typed: str, expected: str) -> None:
+    """A first name, a surname, a name without its title, or a transliteration finds the one person."""
+    assert resolve.reference(NAMES, typed).id == expected
+
+
+def test_ambiguous_first_name_lists_the_candidates() -> None:
+    """Two Annes: the first name alone is refused, naming both with their ids."""
+    with pytest.raises(NotFoundError) as err:
+        resolve.reference(NAMES, "anne")
+    assert str(err.value) == (
+        "reference 'anne' is ambiguous: it matches anne-weber (Prof. Anne Weber), anne-lee (Anne Lee). Use the id."
+    )
+
+
+def test_ambiguous_surname_lists_the_candidates() -> None:
+    """A surname two people share (one hyphenated) is a whole word of both: refused with both."""
+    with pytest.raises(NotFoundError, match=r"'lee' is ambiguous: it matches anne-lee \(Anne Lee\), sam-lee"):
+        resolve.reference(NAMES, "lee")
+
+
+def test_a_prefix_still_wins_over_a_whole_word() -> None:
+    """Resolver order: a unique prefix decides before whole words are tried, so old queries keep their answer."""
+    reg = people(("lee-chan", "Lee Chan"), ("anne-lee", "Anne Lee"))
+    assert resolve.reference(reg, "lee").id == "lee-chan"
+    assert resolve.reference(reg, "chan").id == "lee-chan"
+
+
+@pytest.mark.parametrize("typed", ["mr", "\x00", "%s%n", "../../", "\u202eollen", "🙂", "'; DROP TABLE", "a" * 5000])
+def test_hostile_or_title_only_queries_are_refused(typed: str) -> None:
+    """A title no one starts with, control characters, emoji or a paste gone wrong match no one, never crash."""
+    with pytest.raises(NotFoundError):
+        resolve.reference(NAMES, typed)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected_id"),
+    [("Dr. Ingrid Olsen", "ingrid-olsen"), ("Prof. Dr. Anne Weber", "anne-weber"), ("Mx Sam Lee", "sam-lee"),
+     ("MRS. Jo Park", "jo-park"), ("李娜", "li-na"), ("佐藤健", "zuo-teng-jian"), ("Dr", "dr"),
+     ("Drew Barry", "drew-barry"), ("Ms", "ms")],
+    ids=["dr", "prof-dr", "mx", "mrs-caps", "chinese", "japanese", "title-only", "dr-prefix-of-name", "ms-only"],
+)  # fmt: skip
+def test_ids_leave_honorifics_out_and_transliterate(
+    runner: Runner, registry: Path, name: str, expected_id: str
+) -> None:
+    """`ref add` makes the id from the name without its title, transliterating other scripts."""
+    assert runner.ok("ref", "add", name).stdout == f"{expected_id}\n"
+
+
+def test_cli_finds_people_by_first_name_and_transliteration(runner: Runner, registry: Path) -> None:
+    """`app add --ref ingrid --ref "li na"` finds Dr. Ingrid Olsen and 李娜."""
+    runner.ok("ref", "add", "Dr. Ingrid Olsen")
+    runner.ok("ref", "add", "李娜")
+    runner.ok("app", "add", "Acme", "--role", "A", "--ref", "ingrid", "--ref", "li na", "--ref", "olsen")
+    assert '"references": [\n    "ingrid-olsen",\n    "li-na"\n  ]' in runner.ok("app", "show", "acme", "--json").stdout
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("ing", "ingmar-berg"), ("li na", "li-nakamura"), ("ingrid", "dr-ingrid-olsen"), ("李", "li-na")],
+    ids=["prefix-as-written-wins", "prefix-beats-transliteration", "new-spelling-when-nothing-else",
+         "cjk-prefix-as-written"],
+)  # fmt: skip
+def test_queries_that_resolved_before_keep_their_answer(typed: str, expected: str) -> None:
+    """Names as written are tried before other spellings, so older queries keep finding the same person."""
+    reg = people(("dr-ingrid-olsen", "Dr. Ingrid Olsen"), ("ingmar-berg", "Ingmar Berg"), ("li-na", "李娜"),
+                 ("li-nakamura", "Li Nakamura"))  # fmt: skip
+    assert resolve.reference(reg, typed).id == expected

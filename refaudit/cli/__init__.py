@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from refaudit import __version__
+from refaudit.cli import _term
 from refaudit.cli._common import AppContext, default_registry_path
 from refaudit.cli._output import safe
 from refaudit.errors import RefauditError
@@ -42,7 +43,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "ref": ("ref:ref", "Add, list, show, edit and remove your references."),
     "app": ("app_cmd:app_group", "Record applications, the references you gave on them, and how they ended."),
-    "feedback": ("feedback_cmd:feedback_group", "Log, list and remove reports of what your references said."),
+    "feedback": ("feedback_cmd:feedback_group", "Log, list, edit and remove reports of what your references said."),
     "audit": ("audit_cmd:audit_", "Recommend keep, watch or drop for every reference (or one), with the reasons."),
     "lineup": ("audit_cmd:lineup", "Propose the references to give on your next application, and why each."),
     "next": ("next_cmd:next_", "The actions due, most urgent first, each with the command that records it as done."),
@@ -137,6 +138,14 @@ class RefauditGroup(click.Group):
             # Date arithmetic past year 1 or 9999 (e.g. --as-of 0001-01-01 minus a horizon in days).
             _traceback_when_debugging(ctx)
             raise CliError(RefauditError(f"{OUT_OF_RANGE} ({exc}).")) from None
+        except BrokenPipeError:
+            _term.reader_gone()  # `refaudit audit | head -1`: exit 0, as when the output fits the pipe
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _term.reader_gone()  # `refaudit --help | head -1`
 
 
 def _traceback_when_debugging(ctx: click.Context) -> None:
@@ -202,6 +211,8 @@ def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase
     """
     from pathlib import Path
 
+    if _term.no_colour():
+        ctx.color = False  # NO_COLOR or TERM=dumb: every command's output, inherited by subcommands
     ctx.obj = AppContext(
         registry_path=Path(registry) if registry else default_registry_path(),
         config_path=config,
@@ -211,4 +222,7 @@ def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase
 
 
 def main() -> None:
-    cli(prog_name="refaudit")
+    try:
+        cli(prog_name="refaudit")
+    finally:
+        _term.flush_at_exit()

@@ -82,7 +82,24 @@ class AppContext:
     # --- time ----------------------------------------------------------------------
 
     def today(self) -> date:
+        """The tool's own today: the clock, or ``REFAUDIT_TODAY`` (YYYY-MM-DD) when set, for tests and replays."""
+        pinned = os.environ.get("REFAUDIT_TODAY")
+        if pinned:
+            from refaudit.model import parse_date
+
+            day = parse_date("REFAUDIT_TODAY", pinned)
+            assert day is not None
+            return day
         return date.today()
+
+    def date_order(self) -> str | None:
+        """How to read an ambiguous slashed date: the ``dates.order`` setting, ``dmy``, ``mdy`` or unset."""
+        from refaudit import dates
+
+        order = self.settings().get("dates", {}).get("order") or None
+        if order is not None and order not in dates.ORDERS:
+            raise ValidationError(f"config: dates.order {order!r} is not one of: dmy, mdy (or empty: ask).")
+        return order
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -300,15 +317,20 @@ class DateType(click.ParamType[date]):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
-        try:
-            label = param.opts[0] if param and param.opts else "date"
-            from refaudit.model import parse_date
+        # The group's callback has run by now, so the global options (the config) are known.
+        app = ctx.find_object(AppContext) if ctx else None
+        today = app.today() if app else date.today()
+        from refaudit import dates
 
-            result = parse_date(label, value)
+        try:
+            return dates.parse(str(value), today)
+        except dates.AmbiguousDateError as exc:
+            order = app.date_order() if app else None  # a bad setting is the config's error (exit 1)
+            if order is None:
+                self.fail(str(exc), param, ctx)
+            return dates.parse(str(value), today, order)
         except ValidationError as exc:
             self.fail(str(exc), param, ctx)
-        assert result is not None
-        return result
 
 
 DATE = DateType()
@@ -363,27 +385,11 @@ def echo_json(data: Any) -> None:
     click.echo(jsonio.dumps(data, indent=2))
 
 
-def width(text: str) -> int:
-    """Columns ``text`` takes on a terminal (wide CJK characters take two)."""
-    import unicodedata
-
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_col: int = 40) -> str:
-    def cut(cell: str) -> str:
-        cell = " ".join(cell.split())
-        return cell if width(cell) <= max_col else cell[: max_col - 1] + "…"
+    """Rows under their headers, cells cut at ``max_col`` display columns (see ``_term`` for fitted tables)."""
+    from refaudit.cli import _term
 
-    cells = [[cut(str(c)) for c in row] for row in rows]
-    widths = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
-
-    out = [line(headers), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in cells)
-    return "\n".join(out)
+    return _term.table(headers, rows, limit=None, max_col=max_col)[0]
 
 
 def confirm_or_yes(question: str, yes: bool) -> None:

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, echo_json, lazy_choice, pass_app, table
+from refaudit.cli._common import DATE, AppContext, echo_json, lazy_choice, pass_app
+from refaudit.cli._term import Column, echo_table, wide_option, wrap
 from refaudit.cli.session_cmd import complete_app, complete_ref
 
 if TYPE_CHECKING:
     from refaudit.change import Change
-    from refaudit.model import Application, Registry
+    from refaudit.model import Application, Event, Registry
 
 
 @click.group("app")
@@ -22,10 +23,14 @@ def app_group() -> None:
 
     \b
     Example:
-      refaudit app add "Acme Corp" --role "Data Analyst" --via Hays --ref jane --ref bob
-      refaudit app update acme --stage reference-check --briefed jane
-      refaudit app update acme --outcome rejected
-      refaudit app debrief acme --reason "went with a more experienced candidate"
+      refaudit app add "Acme Corp" --role "Data Analyst" --applied "15 Sep 2026" --ref jane --ref bob
+      refaudit app update acme --stage interview --on 2026-09-29
+      refaudit app update acme --stage reference-check --briefed jane --on "last monday"
+      refaudit app update acme --outcome rejected --on yesterday
+      refaudit app debrief acme --reason "went with a more experienced candidate" --reason-kind experience
+
+    DATE is 2026-09-15, 15.09.2026, 15 Sep 2026, 2026/09/15, today, yesterday,
+    3 days ago, 2 weeks ago or last monday.
     """
 
 
@@ -41,7 +46,7 @@ def _refs_option(flag: str, dest: str | None, help_text: str) -> Callable[[F], F
 @app_group.command("add")
 @click.argument("company")
 @click.option("--role", required=True, help="The job you applied for.")
-@click.option("--applied", type=DATE, help="When you applied (YYYY-MM-DD; default today).")
+@click.option("--applied", type=DATE, help="When you applied (default today).")
 @click.option("--via", help="The agency or recruiter, if any.")
 @_refs_option("--ref", "refs", "A reference you gave (repeatable).")
 @click.option("--note", help="A private note.")
@@ -63,6 +68,7 @@ def add(
     Example:
       refaudit app add "Acme Corp" --role "Data Analyst" --applied 2026-10-01 \\
           --via Hays --ref jane --ref "Bob Smith"
+      refaudit app add Globex --role Analyst --applied "3 weeks ago" --ref olsen
     """
     from refaudit import applications, resolve
 
@@ -77,6 +83,14 @@ def add(
     click.echo(app.update("app add", change))
 
 
+# The id and the company say which application it is; the role and its references go first.
+_COLUMNS = [
+    Column("ID", keep=6, min=14), Column("COMPANY", keep=5, min=10), Column("ROLE", keep=2, min=10),
+    Column("APPLIED", keep=3, min=10), Column("STAGE", keep=4, min=15), Column("OUTCOME", keep=4, min=10),
+    Column("REFERENCES", min=12),
+]  # fmt: skip
+
+
 def _rows(apps: list[Application]) -> list[list[str]]:
     return [
         [a.id, a.company, a.role, a.applied_on.isoformat(), a.stage, a.outcome, ", ".join(a.references)] for a in apps
@@ -86,13 +100,15 @@ def _rows(apps: list[Application]) -> list[list[str]]:
 @app_group.command("list")
 @click.option("--open", "only_open", is_flag=True, help="Only applications still pending.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@wide_option()
 @pass_app
-def list_(app: AppContext, only_open: bool, as_json: bool) -> None:
-    """List your applications, most recent first.
+def list_(app: AppContext, only_open: bool, as_json: bool, wide: bool) -> None:
+    """List your applications, most recent first, fitted to the terminal.
 
     \b
     Example:
       refaudit app list
+      refaudit app list --open --wide
       refaudit app list --open --json
     """
     reg = app.read()
@@ -106,7 +122,7 @@ def list_(app: AppContext, only_open: bool, as_json: bool) -> None:
             else 'No applications yet. Add one: refaudit app add "Acme Corp" --role "Data Analyst" --ref jane'
         )  # fmt: skip
     else:
-        click.echo(table(["ID", "COMPANY", "ROLE", "APPLIED", "STAGE", "OUTCOME", "REFERENCES"], _rows(apps)))
+        echo_table(_COLUMNS, _rows(apps), wide=wide)
 
 
 def show_data(reg: Registry, a: Application) -> dict[str, Any]:
@@ -116,6 +132,16 @@ def show_data(reg: Registry, a: Application) -> dict[str, Any]:
     data = a.to_json()
     data["feedback"] = [f.to_json() for f in feedback.newest_first([f for f in reg.feedback if f.application == a.id])]
     return data
+
+
+def _event_text(e: Event, names: dict[str, str]) -> str:
+    if e.event in ("briefed", "thanked") and e.value:
+        return f"{e.event} {names.get(e.value, e.value)} ({e.value})"
+    if e.event == "note":
+        return f"note: {e.value}" if e.value else "note"
+    if e.event == "debrief":
+        return f"debrief (reason kind {e.value})" if e.value else "debrief"
+    return f"{e.event} {e.value}" if e.value else e.event
 
 
 def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
@@ -128,10 +154,11 @@ def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
         ("Company", a.company), ("Role", a.role), ("Id", a.id), ("Applied on", a.applied_on.isoformat()),
         ("Via", a.via), ("Stage", a.stage), ("Outcome", a.outcome + closed),
         ("Updated on", a.updated_on.isoformat() if a.updated_on else None), ("Reason", a.reason),
+        ("Reason kind", a.reason_kind),
     ]  # fmt: skip
     for label, value in lines:
         if value:
-            click.echo(f"{label + ':':<13}{value}")
+            click.echo(wrap(value, f"{label + ':':<13}", " " * 13))
     click.echo(f"\nReferences ({len(a.references)}):")
     for ref_id in a.references:
         told = f"  briefed {', '.join(briefed[ref_id])}" if ref_id in briefed else "  not briefed"
@@ -141,6 +168,10 @@ def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
             click.echo(f"\n{title}:")
             for item in items:
                 click.echo(f"  - {item}")
+    if a.timeline:
+        click.echo("\nTimeline:")
+        for e in a.timeline:
+            click.echo(wrap(_event_text(e, names), f"  {e.on.isoformat()}  ", " " * 14))
     if a.notes:
         click.echo(f"\nNotes: {a.notes}")
     click.echo(f"\nReports ({len(data['feedback'])}):")
@@ -151,7 +182,7 @@ def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
             f"({f.get('source', 'other')}, {f.get('certainty', 'direct')}){via}"
         )
         if f.get("quote"):
-            click.echo(f"      “{f['quote']}”")
+            click.echo(wrap(f"“{f['quote']}”", " " * 6, " " * 7))
 
 
 @app_group.command("show")
@@ -159,7 +190,7 @@ def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def show(app: AppContext, app_query: str, as_json: bool) -> None:
-    """Show one application: its references, briefings, outcome, debrief and reports.
+    """Show one application: its timeline, references, briefings, outcome, debrief and reports.
 
     \b
     Example:
@@ -177,15 +208,27 @@ def show(app: AppContext, app_query: str, as_json: bool) -> None:
         _echo_show(reg, target, data)
 
 
+_ON_HELP = "The day it happened (default today; not in the future nor before you applied)."
+
+
 @app_group.command("update")
 @click.argument("app_query", metavar="APP", shell_complete=complete_app)
 @click.option("--stage", type=lazy_choice("model", "STAGES"), help="How far it got.")
 @click.option("--outcome", type=lazy_choice("model", "OUTCOMES"), help="How it ended (pending while open).")
 @click.option("--reason", help="The reason the employer gave.")
+@click.option(
+    "--reason-kind",
+    type=lazy_choice("model", "REASON_KINDS"),
+    help="What kind of reason it was (only references and none-given count towards the pattern).",
+)
 @_refs_option("--ref", "refs", "Add a reference you gave (repeatable).")
-@_refs_option("--briefed", None, "You told this reference the call is coming, today (repeatable).")
+@_refs_option("--briefed", None, "You told this reference the call is coming (repeatable).")
 @_refs_option("--thanked", None, "You thanked this reference and told them how it went (repeatable).")
 @click.option("--note", help="A private note, added as a dated line.")
+@click.option("--on", "on", type=DATE, help=_ON_HELP)
+@click.option(
+    "--force", is_flag=True, help="Let the stage move backwards, or change after an outcome or a final outcome."
+)
 @pass_app
 def update(
     app: AppContext,
@@ -193,19 +236,34 @@ def update(
     stage: str | None,
     outcome: str | None,
     reason: str | None,
+    reason_kind: str | None,
     refs: tuple[str, ...],
     briefed: tuple[str, ...],
     thanked: tuple[str, ...],
     note: str | None,
+    on: date | None,
+    force: bool,
 ) -> None:
-    """Progress or close an application, add references, record briefings.
+    """Progress or close an application, add references, record briefings, each on its day.
+
+    Everything given is recorded on --on (default today) in the application's
+    timeline: the stage, the outcome, the briefing, the thanks, the note. A stage
+    never moves backwards (applied, screening, interview, final, reference-check,
+    offer) nor changes after an outcome, and a final outcome is not changed,
+    unless --force.
+
+    --reason-kind: experience, skills, fit, compensation, internal-candidate,
+    position-filled, references, none-given, other. Only references and none-given
+    (or no reason at all) count towards the audit's pattern.
 
     \b
     Example:
-      refaudit app update acme --stage reference-check --briefed jane
+      refaudit app update acme --stage interview --on 2026-09-29
+      refaudit app update acme --stage reference-check --briefed jane --on "3 days ago"
       refaudit app update acme --ref "Bob Smith"
-      refaudit app update acme --outcome rejected --reason "more experience"
+      refaudit app update acme --outcome rejected --reason "more experience" --reason-kind experience
       refaudit app update globex --outcome offer --thanked jane --note "Start date 1 March"
+      refaudit app update acme --stage interview --force
     """
     from refaudit import applications, resolve
 
@@ -217,10 +275,13 @@ def update(
             stage=stage.lower() if stage else None,
             outcome=outcome.lower() if outcome else None,
             reason=reason,
+            reason_kind=reason_kind.lower() if reason_kind else None,
             notes=note,
             refs=[resolve.reference(reg, r) for r in refs],
             briefed=[resolve.reference(reg, r) for r in briefed],
             thanked=[resolve.reference(reg, r) for r in thanked],
+            on=on,
+            force=force,
         )
         return applications.update(reg, target, up, today)
 
@@ -230,21 +291,36 @@ def update(
 @app_group.command("debrief")
 @click.argument("app_query", metavar="APP", shell_complete=complete_app)
 @click.option("--reason", help="The reason they gave for turning you down.")
+@click.option(
+    "--reason-kind",
+    type=lazy_choice("model", "REASON_KINDS"),
+    help="What kind of reason it was (only references and none-given count towards the pattern).",
+)
 @click.option("--criticism", multiple=True, help="Constructive criticism (repeatable).")
 @click.option("--lead", "leads", multiple=True, help="A job lead or referral they offered (repeatable).")
+@click.option("--on", "on", type=DATE, help="The day they told you (default today; not before you applied).")
 @pass_app
 def debrief(
-    app: AppContext, app_query: str, reason: str | None, criticism: tuple[str, ...], leads: tuple[str, ...]
+    app: AppContext,
+    app_query: str,
+    reason: str | None,
+    reason_kind: str | None,
+    criticism: tuple[str, ...],
+    leads: tuple[str, ...],
+    on: date | None,
 ) -> None:
     """Record what the employer said when turning you down.
 
-    The reason replaces any earlier one; criticism and leads are added to those
-    already recorded.
+    The reason and its kind replace any earlier ones; criticism and leads are added
+    to those already recorded. The debrief is dated --on (default today).
+    --reason-kind: experience, skills, fit, compensation, internal-candidate,
+    position-filled, references, none-given, other.
 
     \b
     Example:
       refaudit app debrief acme --reason "went with a candidate with more experience" \\
-          --criticism "Could show more SQL depth" --lead "Globex is hiring analysts"
+          --reason-kind experience --criticism "Could show more SQL depth" \\
+          --lead "Globex is hiring analysts" --on "last friday"
     """
     from refaudit import applications, resolve
 
@@ -252,6 +328,9 @@ def debrief(
 
     def change(reg: Registry) -> Change[str]:
         target = resolve.application(reg, app_query)
-        return applications.debrief(reg, target, today, reason=reason, criticism=list(criticism), leads=list(leads))
+        return applications.debrief(
+            reg, target, today, reason=reason, reason_kind=reason_kind.lower() if reason_kind else None,
+            criticism=list(criticism), leads=list(leads), on=on,
+        )  # fmt: skip
 
     click.echo(f"Debriefed {app.update('app debrief', change)}.")

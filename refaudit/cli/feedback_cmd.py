@@ -2,86 +2,150 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app, table
+from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app
+from refaudit.cli._term import Column, echo_table, wide_option
 from refaudit.cli.session_cmd import complete_app, complete_ref
+from refaudit.errors import UsageError
 
 if TYPE_CHECKING:
     from refaudit.change import Change
     from refaudit.feedback import Logged
     from refaudit.model import Registry
 
+MAX_ATTEMPTS = 99  # model.MAX_ATTEMPTS, spelled here so that listing commands imports no core module
+
 
 @click.group("feedback")
 def feedback_group() -> None:
-    """Log, list and remove reports of what your references said.
+    """Log, list, edit and remove reports of what your references said.
 
     \b
     Example:
       refaudit feedback log jane --sentiment negative --source recruiter \\
           --reporter "Sam at Hays" --quote "said I struggled with deadlines" --app acme
       refaudit feedback list jane
+      refaudit feedback edit f3 --sentiment lukewarm --on "2 weeks ago"
       refaudit feedback remove f3
     """
 
 
-@feedback_group.command("log")
+F = TypeVar("F", bound=Callable[..., Any])
+
+# What people say, and the sentiment to log it as: shown in `feedback log --help`.
+_GUIDE = [
+    ('Praise, would hire again: "one of the best"', "positive"),
+    ('Facts only: dates, title, "she worked here"', "neutral"),
+    ("Faint praise, hesitation, reservations:", "lukewarm"),
+    ('  "was fine, I guess", "needs a lot of direction"', ""),
+    ('Good and bad: "strong, but missed deadlines"', "mixed"),
+    ('Warned them off: "I would not rehire him"', "negative"),
+    ("Never reached them (add --attempts N)", "no-response"),
+    ("Company policy: confirmed dates only", "declined"),
+]
+SENTIMENT_GUIDE = "\b\n" + "\n".join(
+    f"{said:<50} {sentiment}".rstrip()
+    for said, sentiment in [("What they said", "--sentiment"), ("-" * 50, "-" * 11), *_GUIDE]
+)
+
+
+def _report_options(func: F) -> F:
+    """The options a report has, shared by ``log`` and ``edit``."""
+    options = [
+        click.option("--source", type=lazy_choice("model", "SOURCES"), help="Who told you (log: default other)."),
+        click.option(
+            "--certainty",
+            type=lazy_choice("model", "CERTAINTIES"),
+            help="verbatim: their exact words; direct: someone who heard it told you (log: default); hearsay; "
+            "inferred.",
+        ),
+        click.option(
+            "--app", "app_query", metavar="APP", shell_complete=complete_app, help="The application it was about."
+        ),
+        click.option(
+            "--date", "--on", "reported_on", type=DATE, help="When the report reached you (default today; not later)."
+        ),
+        click.option("--reporter", help="Who told you, e.g. 'Sam at Hays'."),
+        click.option("--quote", help="What was said, as close to the words as you have."),
+        click.option("--topic", "topics", multiple=True, help="A topic (repeatable), e.g. --topic reliability."),
+        click.option("--note", help="A private note."),
+        click.option(
+            "--attempts",
+            type=click.IntRange(1, MAX_ATTEMPTS),
+            metavar="N",
+            help="With no-response: how many times the employer tried (default 1).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _check_attempts(attempts: int | None, sentiment: str | None) -> None:
+    if attempts is not None and sentiment is not None and sentiment.lower() != "no-response":
+        raise UsageError(f"--attempts {attempts} is only for --sentiment no-response, not {sentiment.lower()}.")
+
+
+@feedback_group.command("log", epilog=SENTIMENT_GUIDE)
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option(
-    "--sentiment", "-s", required=True, type=lazy_choice("model", "SENTIMENTS"), help="What the report said, overall."
+    "--sentiment",
+    "-s",
+    required=True,
+    type=lazy_choice("model", "SENTIMENTS"),
+    help="What the report said (table below).",
 )
-@click.option(
-    "--source", type=lazy_choice("model", "SOURCES"), default="other", show_default=True, help="Who told you."
-)
-@click.option(
-    "--certainty", type=lazy_choice("model", "CERTAINTIES"), default="direct", show_default=True,
-    help="verbatim: their exact words; direct: someone who heard it told you; hearsay; inferred.",
-)  # fmt: skip
-@click.option("--app", "app_query", metavar="APP", shell_complete=complete_app, help="The application it was about.")
-@click.option("--date", "reported_on", type=DATE, help="When the report reached you (YYYY-MM-DD; default today).")
-@click.option("--reporter", help="Who told you, e.g. 'Sam at Hays'.")
-@click.option("--quote", help="What was said, as close to the words as you have.")
-@click.option("--topic", "topics", multiple=True, help="A topic (repeatable), e.g. --topic reliability.")
-@click.option("--note", help="A private note.")
+@_report_options
 @pass_app
 def log(
     app: AppContext,
     ref_query: str,
     sentiment: str,
-    source: str,
-    certainty: str,
+    source: str | None,
+    certainty: str | None,
     app_query: str | None,
     reported_on: date | None,
     reporter: str | None,
     quote: str | None,
     topics: tuple[str, ...],
     note: str | None,
+    attempts: int | None,
 ) -> None:
     """Log one report of what a reference said; prints its id.
+
+    --date (or --on) is the day the report reached you. --source mock-call: someone
+    who called the reference as an employer would (a friend, a paid reference check
+    you ordered) and heard the words themselves.
 
     \b
     Example:
       refaudit feedback log jane --sentiment negative --source recruiter --certainty direct \\
           --app acme --reporter "Sam at Hays" --quote "said I struggled with deadlines" \\
-          --topic reliability
-      refaudit feedback log bob --sentiment no-response --source employer --app acme
+          --topic reliability --on "last tuesday"
+      refaudit feedback log olsen --sentiment lukewarm --source recruiter \\
+          --quote "said I need a lot of direction" --date 15.09.2026
+      refaudit feedback log bob --sentiment no-response --attempts 3 --source employer --app acme
+      refaudit feedback log omar --sentiment positive --source mock-call --reporter "my friend Kim"
     """
     from refaudit import feedback, resolve
 
+    _check_attempts(attempts, sentiment)
     today = app.today()
     report = feedback.Report(
         sentiment=sentiment.lower(),
-        source=source.lower(),
-        certainty=certainty.lower(),
+        source=(source or "other").lower(),
+        certainty=(certainty or "direct").lower(),
         reported_on=reported_on,
         reporter=reporter,
         quote=quote,
         topics=list(topics),
         notes=note,
+        attempts=attempts,
     )
 
     def change(reg: Registry) -> Change[Logged]:
@@ -95,19 +159,98 @@ def log(
     click.echo(logged.id)
 
 
+@feedback_group.command("edit", epilog=SENTIMENT_GUIDE)
+@click.argument("feedback_id", metavar="ID")
+@click.option("--ref", "ref_query", metavar="REF", shell_complete=complete_ref, help="It was about this reference.")
+@click.option("--sentiment", "-s", type=lazy_choice("model", "SENTIMENTS"), help="What the report said (table below).")
+@_report_options
+@click.option("--no-app", is_flag=True, help="It was not about any one application.")
+@pass_app
+def edit(
+    app: AppContext,
+    feedback_id: str,
+    ref_query: str | None,
+    sentiment: str | None,
+    source: str | None,
+    certainty: str | None,
+    app_query: str | None,
+    reported_on: date | None,
+    reporter: str | None,
+    quote: str | None,
+    topics: tuple[str, ...],
+    note: str | None,
+    attempts: int | None,
+    no_app: bool,
+) -> None:
+    """Change a report: only the fields given; it keeps its id.
+
+    Takes the options of 'feedback log'. An empty value clears a text field
+    (--quote ""); --topic replaces the topics. Moving a report away from
+    no-response drops its attempts.
+
+    \b
+    Example:
+      refaudit feedback edit f3 --sentiment lukewarm --quote "needs a lot of direction"
+      refaudit feedback edit f3 --on 2026-09-15 --app acme
+      refaudit feedback edit f7 --attempts 2
+    """
+    from refaudit import feedback, resolve
+
+    if app_query is not None and no_app:
+        raise UsageError("--app and --no-app contradict each other; give one.")
+    today = app.today()
+
+    def change(reg: Registry) -> Change[Logged]:
+        entry = feedback.find(reg, feedback_id)
+        _check_attempts(attempts, sentiment or entry.sentiment)
+        up = feedback.ReportEdit(
+            ref=resolve.reference(reg, ref_query) if ref_query is not None else None,
+            app=resolve.application(reg, app_query) if app_query is not None else None,
+            no_app=no_app,
+            sentiment=sentiment.lower() if sentiment else None,
+            source=source.lower() if source else None,
+            certainty=certainty.lower() if certainty else None,
+            reported_on=reported_on,
+            reporter=reporter,
+            quote=quote,
+            topics=list(topics),
+            notes=note,
+            attempts=attempts,
+        )
+        return feedback.edit(reg, entry, up, today)
+
+    edited = app.update("feedback edit", change)
+    for warning in edited.warnings:
+        click.echo(warning, err=True)
+    click.echo(f"Updated report {edited.id}.")
+
+
+# Who said what, and when, stay longest; how it reached you goes first.
+_COLUMNS = [
+    Column("ID", keep=9, min=3), Column("DATE", keep=7, min=10), Column("REFERENCE", keep=8, min=10),
+    Column("APPLICATION", keep=3, min=12), Column("SENTIMENT", keep=8, min=11), Column("SOURCE", keep=2),
+    Column("CERTAINTY", keep=1), Column("REPORTER", keep=4, min=12), Column("QUOTE", keep=5, min=20),
+]  # fmt: skip
+
+
 @feedback_group.command("list")
 @click.argument("ref_query", metavar="[REF]", required=False, shell_complete=complete_ref)
 @click.option(
     "--app", "app_query", metavar="APP", shell_complete=complete_app, help="Only reports on this application."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@wide_option()
 @pass_app
-def list_(app: AppContext, ref_query: str | None, app_query: str | None, as_json: bool) -> None:
+def list_(app: AppContext, ref_query: str | None, app_query: str | None, as_json: bool, wide: bool) -> None:
     """List reports, newest first: all, or about one reference, or on one application.
+
+    The table fits the terminal: long cells are cut with …, and on a narrow one the
+    least useful columns are left out (--wide shows all).
 
     \b
     Example:
       refaudit feedback list
+      refaudit feedback list jane --app acme --wide
       refaudit feedback list jane --app acme --json
     """
     from refaudit import feedback, resolve
@@ -134,8 +277,7 @@ def list_(app: AppContext, ref_query: str | None, app_query: str | None, as_json
              f.certainty, f.reporter or "", f.quote or ""]
             for f in entries
         ]  # fmt: skip
-        headers = ["ID", "DATE", "REFERENCE", "APPLICATION", "SENTIMENT", "SOURCE", "CERTAINTY", "REPORTER", "QUOTE"]
-        click.echo(table(headers, rows))
+        echo_table(_COLUMNS, rows, wide=wide)
 
 
 @feedback_group.command("remove")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import click
 
-from refaudit.cli._common import AppContext, echo_json, pass_app, table
+from refaudit.cli._common import AppContext, echo_json, pass_app
+from refaudit.cli._term import Column, echo_table, wide_option
 
 
 @click.command("history")
 @click.option("--limit", "-n", type=click.IntRange(min=1), metavar="N", help="Show only the N most recent changes.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with each entry's digest and chain hash).")
+@wide_option()
 @pass_app
-def history(app: AppContext, limit: int | None, as_json: bool) -> None:
+def history(app: AppContext, limit: int | None, as_json: bool, wide: bool) -> None:
     """Show the registry's change log, newest first.
 
     Each entry is chained to the one before by a hash, so that altering or
@@ -20,6 +22,7 @@ def history(app: AppContext, limit: int | None, as_json: bool) -> None:
     \b
     Example:
       refaudit history --limit 10
+      refaudit history --wide
       refaudit history --json
     """
     from refaudit import history as history_mod
@@ -34,4 +37,5 @@ def history(app: AppContext, limit: int | None, as_json: bool) -> None:
         click.echo("No changes recorded.")
     else:
         rows = [[e.at.replace("T", " "), e.command, e.summary] for e in entries]
-        click.echo(table(["TIME", "COMMAND", "SUMMARY"], rows, max_col=100))
+        columns = [Column("TIME", keep=2, min=25), Column("COMMAND", keep=1, min=7), Column("SUMMARY", keep=3, min=30)]
+        echo_table(columns, rows, wide=wide, max_col=100)

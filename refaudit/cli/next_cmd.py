@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
+from refaudit.cli._term import wrap
 
 DEMO_PASSPHRASE = "demo"
 
@@ -50,7 +51,7 @@ def next_(app: AppContext, as_of: date | None, as_json: bool) -> None:
     else:
         width = max(len(a.kind) for a in due)
         for a in due:
-            click.echo(f"{a.kind:<{width}}  {actions.subject(a, reg)}: {a.reason}")
+            click.echo(wrap(f"{actions.subject(a, reg)}: {a.reason}", f"{a.kind:<{width}}  ", " " * (width + 2)))
             click.echo(f"{'':<{width}}    {a.command}")
             if (draft := drafts.draft_command(a)) is not None:
                 click.echo(f"{'':<{width}}    message: {draft}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app, table
+from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app
+from refaudit.cli._term import Column, echo_table, wide_option
 from refaudit.cli.session_cmd import complete_ref
 
 if TYPE_CHECKING:
@@ -24,7 +26,9 @@ def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--title", help="Their job title."),
         click.option("--email", help="Email address."),
         click.option("--phone", help="Phone number, e.g. '+1 555 0100'."),
-        click.option("--known-since", type=DATE, help="Since when you know them (YYYY-MM-DD)."),
+        click.option(
+            "--known-since", type=DATE, help="Since when you know them (a date, e.g. 2019-03-01 or 1 Mar 2019)."
+        ),
         click.option("--consent-on", type=DATE, help="When they last agreed to be your reference."),
         click.option("--tag", "tags", multiple=True, help="A tag (repeatable), e.g. --tag technical."),
         click.option("--note", "notes", help="A private note."),
@@ -39,6 +43,14 @@ def _fields(**kw: Any) -> references.RefFields:
 
     kw["tags"] = list(kw.get("tags") or [])
     return references.RefFields(**kw)
+
+
+# The id and the name say who it is; the organisation goes first when the terminal is narrow.
+_COLUMNS = [
+    Column("ID", keep=9, min=10), Column("NAME", keep=8, min=12), Column("RELATIONSHIP", keep=3, min=7),
+    Column("ORGANIZATION", keep=1, min=12), Column("STATUS", keep=6, min=7), Column("USES", keep=5, min=4),
+    Column("REPORTS", keep=4, min=7),
+]  # fmt: skip
 
 
 def reference_rows(reg: Registry, refs: list[Reference]) -> list[list[str]]:
@@ -112,13 +124,15 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
     "--status", type=lazy_choice("model", "STATUSES", "all"), help="Which references (default: all but dropped)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@wide_option()
 @pass_app
-def list_(app: AppContext, status: str | None, as_json: bool) -> None:
-    """List your references (by default all but the dropped ones).
+def list_(app: AppContext, status: str | None, as_json: bool, wide: bool) -> None:
+    """List your references (by default all but the dropped ones), fitted to the terminal.
 
     \b
     Example:
       refaudit ref list
+      refaudit ref list --wide
       refaudit ref list --status all --json
     """
     reg = app.read()
@@ -131,11 +145,7 @@ def list_(app: AppContext, status: str | None, as_json: bool) -> None:
     elif not refs:
         click.echo('No references yet. Add one: refaudit ref add "Jane Doe" --relationship manager')
     else:
-        click.echo(
-            table(
-                ["ID", "NAME", "RELATIONSHIP", "ORGANIZATION", "STATUS", "USES", "REPORTS"], reference_rows(reg, refs)
-            )
-        )
+        echo_table(_COLUMNS, reference_rows(reg, refs), wide=wide)
 
 
 def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
@@ -211,21 +221,26 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
 @ref.command("edit")
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--name", help="Their name.")
+@click.option("--id", "new_id", help="A new id: renamed everywhere it is named (applications, briefings, reports).")
 @_field_options
 @pass_app
-def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
-    """Change a reference's fields (only the options you give).
+def edit(app: AppContext, /, ref_query: str, new_id: str | None, **fields: Any) -> None:
+    """Change a reference's fields (only the options you give), or its id.
+
+    --id renames the reference on every application, briefing, thank-you and report
+    that names them; the history records the rename.
 
     \b
     Example:
       refaudit ref edit jane --phone "+1 555 0199" --title "Director of Data"
+      refaudit ref edit ref-5 --id li-na
     """
     from refaudit import references, resolve
 
     today = app.today()
 
     def change(reg: Registry) -> Change[str]:
-        return references.edit(reg, resolve.reference(reg, ref_query), _fields(**fields), today)
+        return references.edit(reg, resolve.reference(reg, ref_query), _fields(**fields), today, new_id)
 
     click.echo(f"Updated {app.update('ref edit', change)}.")
 
@@ -234,21 +249,22 @@ def edit(app: AppContext, /, ref_query: str, **fields: Any) -> None:
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.argument("status", type=lazy_choice("model", "STATUSES"))
 @click.option("--note", help="Why (kept with the date).")
+@click.option("--on", "on", type=DATE, help="The day you decided (default today; not in the future).")
 @pass_app
-def status(app: AppContext, ref_query: str, status: str, note: str | None) -> None:
+def status(app: AppContext, ref_query: str, status: str, note: str | None, on: date | None) -> None:
     """Record your own decision about a reference: active, resting or dropped.
 
     \b
     Example:
       refaudit ref status jane dropped --note "Said I struggled with deadlines"
-      refaudit ref status bob resting
+      refaudit ref status bob resting --on "2 weeks ago"
     """
     from refaudit import references, resolve
 
     today = app.today()
 
     def change(reg: Registry) -> Change[str]:
-        return references.set_status(reg, resolve.reference(reg, ref_query), status.lower(), note, today)
+        return references.set_status(reg, resolve.reference(reg, ref_query), status.lower(), note, today, on)
 
     click.echo(f"{app.update('ref status', change)} is now {status.lower()}.")
 
