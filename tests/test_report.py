@@ -28,6 +28,8 @@ class V:
     evidence: list[str] = field(default_factory=list)
     uses: int = 0
     last_used: date | None = None
+    moved: list[str] = field(default_factory=list)
+    rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def _context(redact: bool = False, cfg: dict[str, Any] | None = None, **kw: Any)
     return report.build_context(
         kw.get("registry", _registry()), kw.get("verdicts", _verdicts()), kw.get("actions", _actions()),
         conf, AS_OF, redact=redact, lineup=kw.get("lineup", [P("bob-smith", "A colleague who speaks well of you.")]),
+        with_settings=kw.get("with_settings", False), anonymous=kw.get("anonymous", False),
     )  # fmt: skip
 
 
@@ -191,12 +194,12 @@ def test_quotes_are_kept_when_redacting() -> None:
 
 @pytest.mark.parametrize(
     ("name", "short"),
-    [("Jane Doe", "J. D."), ("jane", "J."), ("Dr Helen van der Park", "D. P."), ("Élodie Ñúñez", "É. Ñ."),
+    [("Jane Doe", "J. D."), ("jane", "J."), ("Dr Helen van der Park", "H. P."), ("Prof. Ingrid Olsen", "I. O."), ("Élodie Ñúñez", "É. Ñ."),
      ("<script>", "S."), ("!!!", "?")],
-    ids=["two-words", "one-word", "many-words", "accents", "markup", "no-letters"],
+    ids=["two-words", "one-word", "many-words", "honorific", "accents", "markup", "no-letters"],
 )  # fmt: skip
 def test_initials(name: str, short: str) -> None:
-    """Names shorten to the initials of their first and last words."""
+    """Names shorten to the initials of their first and last words; honorifics are never initials."""
     assert report.initials(name) == short
 
 
@@ -209,14 +212,15 @@ def test_evidence_is_newest_first_capped_and_counted() -> None:
             for i in range(1, 41)
         ],
     )
-    row = _context(registry=reg, verdicts=[V("r", evidence=["f2"])], actions=[], lineup=[])["references"][0]
+    row = _context(registry=reg, verdicts=[V("r", evidence=["f2"], moved=["f2"])], actions=[], lineup=[])
+    row = row["references"][0]
     ids = [e["id"] for e in row["evidence"]]
     assert len(ids) == 25
     assert ids[0] == "f40"
-    assert "f2" in ids  # the report that moved the recommendation is never the one left out
+    assert "f2" in ids  # a report the reasons cite is never the one left out
     assert ids[:-1] == [f"f{i}" for i in range(40, 16, -1)]
+    assert [e["id"] for e in row["evidence"] if e["key"]] == ["f2"]
     assert row["evidence_more"] == 15
-    assert row["key_evidence_more"] == 0
 
 
 def test_a_big_registry_prints_fewer_rows_per_reference() -> None:
@@ -226,15 +230,17 @@ def test_a_big_registry_prints_fewer_rows_per_reference() -> None:
         Feedback(id=f"f{i}", reference=f"r{i % 200}", reported_on=date(2026, 1, 1), sentiment="mixed")
         for i in range(2000)
     ]
-    verdicts = [V(f"r{i}", "watch" if i % 2 else "keep", evidence=[f"f{i}", f"f{i + 200}"]) for i in range(200)]
+    verdicts = [
+        V(f"r{i}", "watch" if i % 2 else "keep", evidence=[f"f{i}", f"f{i + 200}"], moved=[f"f{i}"]) for i in range(200)
+    ]
     every = {"sections_max": 200}  # every reference gets a section here; see the test below
     ctx = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
                    cfg=every)  # fmt: skip
     assert ctx["compact"] is True
     shown = {r["recommendation"]: len(r["evidence"]) for r in ctx["references"]}
-    assert shown == {"watch": 1, "keep": 1}
-    assert all(r["evidence"][0]["key"] for r in ctx["references"])
-    assert all(r["evidence_more"] == 9 for r in ctx["references"])
+    assert shown == {"watch": 2, "keep": 2}  # every report the reasons cite, however small the share
+    assert all(r["has_key"] for r in ctx["references"])
+    assert all(r["evidence_more"] == 8 for r in ctx["references"])
     roomy = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
                      cfg={"evidence_total": 600, **every})  # fmt: skip
     assert {len(r["evidence"]) for r in roomy["references"]} == {3}
@@ -340,7 +346,7 @@ def test_control_characters_never_reach_the_template() -> None:
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ({"paper": "A3"}, "config: report.paper 'A3' is not one of: A4, Letter, A5, Legal."),
+        ({"paper": "A3"}, "config: report.paper 'A3' is not one of: auto, A4, Letter, A5, Legal."),
         (
             {"evidence_per_reference": 0},
             "config: report.evidence_per_reference must be a whole number of at least 1, not 0.",
@@ -363,9 +369,10 @@ def test_paper_size_is_case_insensitive() -> None:
     assert report.ReportSettings.from_settings(conf).paper == "Letter"
 
 
-def test_settings_appendix_lists_the_scoring_knobs() -> None:
-    """The settings used are printed, nested keys flattened."""
-    sections = {s["name"]: s for s in _context()["settings_sections"]}
+def test_settings_appendix_lists_the_scoring_knobs_only_when_asked() -> None:
+    """With --with-settings the settings used are printed, nested keys flattened; by default not at all."""
+    assert _context()["settings_sections"] == []
+    sections = {s["name"]: s for s in _context(with_settings=True)["settings_sections"]}
     keys = {row["key"]: row["value"] for row in sections["scoring"]["rows"]}
     assert keys["watch_risk"] == "0.3"
     assert keys["source_weight.employer"] == "1.0"
