@@ -12,7 +12,7 @@ render, so that ``refaudit --help`` stays fast. What keeps hostile text harmless
 The PDF is byte-reproducible in every variant: its dates are the as-of date, its identifier
 is a digest of the document, and ``SOURCE_DATE_EPOCH`` pins the timestamps of the embedded
 font subsets. It is tagged for accessibility (PDF/UA-1, with the document language) unless
-the caller asks for ``pdf/a-3u`` (archiving, also tagged) or ``plain`` (untagged).
+the caller asks for ``pdf/a-3u`` (archiving; WeasyPrint 70 does not tag it) or ``plain``.
 
 Speed and memory: ``pdf_worker()`` starts a child process that imports WeasyPrint while
 the command is still unlocking and auditing the registry (on two cores, at the same time),

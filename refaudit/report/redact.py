@@ -50,6 +50,13 @@ _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "del
 _ORG_SUFFIXES = frozenset(
     {"inc", "ltd", "llc", "llp", "plc", "gmbh", "ag", "sa", "se", "bv", "nv", "corp", "co", "company", "group"}
 )
+# Words in a reporter's description that say what they are, not who ("a former colleague",
+# "Acme hiring manager"): not masked on their own.
+_ROLE_WORDS = frozenset(
+    {"a", "an", "the", "my", "our", "his", "her", "their", "former", "ex", "hr", "hiring", "manager", "recruiter",
+     "interviewer", "friend", "colleague", "mutual", "himself", "herself", "themself", "themselves", "who", "did",
+     "mock", "call", "team", "lead", "head", "of", "and", "at", "from", "boss", "agency", "someone"}
+)  # fmt: skip
 ROLES = {
     "employer": "the employer",
     "recruiter": "a recruiter",
@@ -142,6 +149,7 @@ class Redactor:
         self._employers: dict[str, str] = {}
         for app in sorted(registry.applications, key=lambda a: (a.applied_on, a.id)):
             self._employers.setdefault(fold(app.company), f"Employer {len(self._employers) + 1}")
+        self._company_words = {w for a in registry.applications for w in _WORD_RE.findall(fold(a.company))}
         self._owner = registry.owner
         self._by_word: dict[str, list[_Target]] = defaultdict(list)
         self._phones: set[str] = set()
@@ -182,7 +190,17 @@ class Redactor:
             return clean(fb.reporter)
         person = reporter_person(fb.reporter)
         rest = fb.reporter[len(person) :] if fb.reporter.startswith(person) else ""
-        return initials(person) + self.text(rest)
+        words = self._reporter_words(person)
+        if not words:  # "Coho Winery HR": nobody named
+            return self.text(fb.reporter)
+        return initials(" ".join(words)) + self.text(rest)
+
+    def _reporter_words(self, person: str) -> list[str]:
+        """The words of a reporter's description that may name someone: capitalised, not a role, not an employer."""
+        return [
+            w for w in name_words(person)
+            if w[:1].isupper() and fold(w).strip(".,") not in _ROLE_WORDS and fold(w) not in self._company_words
+        ]  # fmt: skip
 
     def organization(self, ref: Reference) -> str:
         return "" if self.anonymous else self.text(ref.organization)
@@ -249,10 +267,16 @@ class Redactor:
             self._person(registry.owner, "the candidate" if self.anonymous else initials(registry.owner))
         for source, reporter in sorted({(f.source, f.reporter) for f in registry.feedback if f.reporter}):
             person = reporter_person(reporter)
-            shown = ROLES.get(source, "someone") if self.anonymous else initials(person)
-            self._person(person, shown)
-            if self.anonymous and person != reporter:
+            words = self._reporter_words(person)
+            if not words:  # nobody named: "Acme hiring manager", "a friend"
+                continue
+            shown = ROLES.get(source, "someone") if self.anonymous else initials(" ".join(words))
+            if self.anonymous:
                 self._phrase(reporter, shown)
+            self._phrase(person, shown)
+            for word in words:
+                if len(fold(word)) >= 2:
+                    self._phrase(word, shown, honorific=True)
         if self.anonymous:
             for app in registry.applications:
                 self._organisation(app.company, self._employers[fold(app.company)])
