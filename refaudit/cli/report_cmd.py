@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -158,21 +159,25 @@ def render_report(
     """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes."""
     from refaudit import render
 
+    context = report_context(registry, settings, as_of, options)
+    if options.fmt == "html":
+        return render.render_html(context).encode("utf-8")
+    return render.render_pdf(context, options.variant, progress)
+
+
+def report_context(registry: Registry, settings: Settings, as_of: date, options: Options) -> dict[str, Any]:
+    """What the report prints: the audit, the actions due and the lineup of the registry as it stood on ``as_of``."""
     cfg = report.ReportSettings.from_settings(settings, territory=options.territory, paper=options.paper)
     # The one as-of view: the audit, the actions and the report see the same registry.
     seen = asof.view(registry, as_of)
     verdicts = audit.audit(seen, settings, as_of)
     due = actions.due_actions(seen, verdicts, settings, as_of)
     picks = audit.lineup(seen, verdicts, settings)
-    context = report.build_context(
+    return report.build_context(
         seen, verdicts, due, settings, as_of,
         redact=options.redact, anonymous=options.anonymous, lineup=picks, cfg=cfg,
         label=options.label, with_settings=options.with_settings,
     )  # fmt: skip
-    del verdicts, due, picks, seen
-    if options.fmt == "html":
-        return render.render_html(context).encode("utf-8")
-    return render.render_pdf(context, options.variant, progress)
 
 
 def _refuse_registry(app: AppContext, target: Path) -> None:
