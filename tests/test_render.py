@@ -24,7 +24,12 @@ from refaudit.model import Application, Feedback, Reference, Registry
 
 AS_OF = date(2026, 11, 25)
 REPO = Path(__file__).resolve().parents[1]
-BLNS = Path(__file__).resolve().parents[2] / "shared/data/naughty-strings/blns.txt"
+# The shared test data sits beside the main checkout (../shared) or above a worktree (../../shared).
+BLNS = next(
+    (p / "shared/data/naughty-strings/blns.txt" for p in Path(__file__).resolve().parents[1:4]
+     if (p / "shared/data/naughty-strings/blns.txt").is_file()),
+    Path(__file__).resolve().parents[2] / "shared/data/naughty-strings/blns.txt",
+)  # fmt: skip
 
 HOSTILE_NAME = '<img src="file:///etc/passwd">'
 HOSTILE_NOTE = '<link rel="attachment" href="file:///etc/passwd">'

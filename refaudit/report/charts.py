@@ -25,6 +25,10 @@ SENTIMENT_GROUP = {
     "declined": "other",
 }
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+LONG_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 # The mark on a risk bar whose verdict a rule set rather than the number.
 RULE_MARK = "†"
 
@@ -92,7 +96,7 @@ def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
                 "segments": segments,
                 "total": sum(counts.values()),
                 "label": label if i % label_every == 0 or (i == n - 1 and n <= 12) else "",
-                "period": label,
+                "period": _period_name(unit, year, month),
             }
         )
     grid = []
@@ -201,3 +205,10 @@ def risk_chart(rows: Sequence[dict[str, Any]], thresholds: Mapping[str, float], 
 
 def _thresholds_in_words(thresholds: Mapping[str, float]) -> str:
     return " and ".join(f"{level} at {value:.2f}" for level, value in sorted(thresholds.items(), key=lambda kv: kv[1]))
+
+
+def _period_name(unit: str, year: int, month: int) -> str:
+    """A bar's period in words, for the chart's text alternative: ``November 2026``, ``Q4 2026``, ``2026``."""
+    if unit == "month":
+        return f"{LONG_MONTHS[month]} {year}"
+    return f"Q{month // 3 + 1} {year}" if unit == "quarter" else str(year)

@@ -30,7 +30,7 @@ from refaudit.actions import Action
 from refaudit.audit import Pick, Verdict
 from refaudit.model import Application, Feedback, Reference, Registry, fold
 from refaudit.report import narrative
-from refaudit.report.charts import MONTHS, SENTIMENT_GROUP, month_index, risk_chart, timeline_chart
+from refaudit.report.charts import LONG_MONTHS, MONTHS, SENTIMENT_GROUP, month_index, risk_chart, timeline_chart
 from refaudit.report.redact import Privacy, Redactor, clean
 from refaudit.report.settings import ReportSettings
 
@@ -67,7 +67,7 @@ class _Share:
 
 
 def long_date(day: date) -> str:
-    return f"{day.day} {narrative.LONG_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {LONG_MONTHS[day.month - 1]} {day.year}"
 
 
 def iso(day: date | None) -> str:

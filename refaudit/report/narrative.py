@@ -17,10 +17,6 @@ from refaudit.report.redact import Redactor
 # What "watch" means, in the same words everywhere. The verdicts engineer is moving the one
 # definition into refaudit/audit.py; until it lands, this is the report's single copy.
 WATCH_MEANS = "give them only alongside a strong reference, and test them soon"
-LONG_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 _ADVERSE = ("negative", "mixed", "lukewarm", "no-response")
 _LATE = ("reference-check", "offer")
 
