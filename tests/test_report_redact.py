@@ -76,8 +76,18 @@ def test_redact_masks_every_form_of_a_known_name(text: str, expected: str) -> No
         ("the Design Manager at Zalando SE", "the [title] at [organisation]"),
         ("via Hays", "via [agency]"),
         ("Globex", "Employer 2"),
+        ("rejected at acme (and globex)", "rejected at Employer 1 (and Employer 2)"),
     ],
-    ids=["reference", "first-names", "reporter", "owner-and-company", "title-and-organisation", "agency", "employer"],
+    ids=[
+        "reference",
+        "first-names",
+        "reporter",
+        "owner-and-company",
+        "title-and-organisation",
+        "agency",
+        "employer",
+        "application-ids",
+    ],
 )
 def test_anonymous_masks_people_employers_organisations_and_titles(text: str, expected: str) -> None:
     """Under --anonymous people are letters and roles, employers numbers; the rest is masked."""

@@ -279,6 +279,8 @@ class Redactor:
                     self._phrase(word, shown, honorific=True)
         if self.anonymous:
             for app in registry.applications:
+                # The id is usually company and role in slug form ("acme-corp-data-analyst").
+                self._phrase(app.id, self._employers[fold(app.company)])
                 self._organisation(app.company, self._employers[fold(app.company)])
                 if app.via:
                     self._organisation(app.via, "[agency]")
