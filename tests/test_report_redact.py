@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -157,3 +158,29 @@ def test_hostile_text_in_names_and_quotes_is_masked_or_left_as_text() -> None:
     reg = Registry(references=[Reference(id="x", name="A.* (B+) <i>")])
     red = Redactor(reg, Privacy.REDACT)
     assert red.text("said A.* (B+) <i> then ABC") == "said A. I.> then ABC"
+
+
+def _blns() -> list[str]:
+    here = Path(__file__).resolve()
+    for folder in here.parents[1:4]:
+        path = folder / "shared/data/naughty-strings/blns.txt"
+        if path.is_file():
+            return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    pytest.skip("shared/data/naughty-strings/blns.txt is not beside this checkout")
+
+
+@pytest.mark.parametrize("privacy", [Privacy.REDACT, Privacy.ANONYMOUS], ids=["redact", "anonymous"])
+def test_naughty_strings_as_names_and_as_text_never_break_redaction(privacy: Privacy) -> None:
+    """Every naughty string, as a person's name and as free text: no error, and the known email never survives."""
+    lines = _blns()
+    reg = Registry(
+        owner=lines[0],
+        references=[Reference(id=f"r{i}", name=line) for i, line in enumerate(lines)],
+        applications=[Application(id="a", company=lines[-1], role="x", applied_on=DAY, via=lines[1])],
+        feedback=[Feedback(id="f1", reference="r0", reported_on=DAY, sentiment="mixed", reporter=lines[2])],
+    )
+    red = Redactor(reg, privacy, order=[f"r{i}" for i in range(len(lines))])
+    for line in lines:
+        out = red.text(f"{line} wrote to ingrid@zalando.example")
+        assert "ingrid@zalando.example" not in out
+        assert "[email]" in out
