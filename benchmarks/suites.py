@@ -387,6 +387,58 @@ class Bench:
         row.series = Series([r.wall for r in runs], max(r.rss_kb for r in runs))
         if out.exists():
             row.notes.append(f"PDF of {out.stat().st_size / 1e6:.2f} MB")
+        self._report_floor(tier, env, argv, runs)
+
+    def _report_floor(self, tier: str, env: dict[str, str], argv: list[str], runs: list[Run]) -> None:
+        """The report command against WeasyPrint alone laying out the same HTML, alternated in one run.
+
+        The floor is a fresh interpreter that imports WeasyPrint, lays out the very HTML the
+        command lays out (same CSS, fonts and paper) and writes the same PDF variant: what
+        the report cannot do without. Above it, the command's own cost: start, key
+        derivation, audit, the context and the template.
+        """
+        row = Row("report vs WeasyPrint alone", tier, target=Target("≤ 1.2× floor", max_ratio=1.2))
+        self.rows.append(row)
+        html, paper = self._report_html(tier)
+        floor_argv = [PYTHON, "-c", _REPORT_FLOOR, str(html), str(self.work / f"floor-{tier}.pdf"), paper]
+        floors, mine = [], list(runs)
+        for _ in range(max(2, len(runs))):
+            floors.append(run(floor_argv, env, cwd=self.work))
+            mine.append(run(argv, env, cwd=self.work))
+        failed = next((r for r in floors + mine if r.returncode != 0), None)
+        if failed is not None:
+            row.status = "FAILED"
+            row.notes.append(f"exit {failed.returncode}: {error_line(failed.stderr)}")
+            return
+        row.series = Series([r.wall for r in mine], max(r.rss_kb for r in mine))
+        row.baseline, row.baseline_label = Series([r.wall for r in floors]).median, "(WeasyPrint alone)"
+
+    def _report_html(self, tier: str) -> tuple[Path, str]:
+        """The HTML the report command lays out for this tier, and its paper size; made once, not timed."""
+        from refaudit import render, report, settings
+        from refaudit.cli import report_cmd
+
+        blob = generate.path_for(tier).read_bytes()
+        registry = store.decode(vault.open_body(blob, vault.unlock_passphrase(blob, generate.PASSPHRASE)))
+        # The same options as the measured command: the locale of this run, the registry's file name.
+        options = report_cmd.Options(territory=report.territory(report_cmd._locale_name()), label="registry.refaudit")
+        context = report_cmd.report_context(registry, settings.load(None), generate.BENCH_DAY, options)
+        target = self.work / f"floor-{tier}.html"
+        target.write_text(render.render_document_html(context), encoding="utf-8")
+        return target, str(context["paper"])
+
+
+# WeasyPrint alone on the report's HTML: argv[1] the HTML, argv[2] the PDF to write, argv[3]
+# the paper. The assets (CSS, fonts) are read from the bundled report folder, as the report does.
+_REPORT_FLOOR = """
+import sys
+import weasyprint
+from refaudit.assets import templates_dir
+html = open(sys.argv[1], encoding="utf-8").read()
+doc = weasyprint.HTML(string=html, base_url=str(templates_dir() / "report") + "/").render(
+    stylesheets=[weasyprint.CSS(string="@page { size: %s; }" % sys.argv[3])])
+open(sys.argv[2], "wb").write(doc.write_pdf(pdf_variant="pdf/ua-1"))
+"""
 
 
 def run_all(plan: Plan, suites: Iterable[str], tiers: Iterable[str]) -> list[Row]:

@@ -9,8 +9,10 @@ render, so that ``refaudit --help`` stays fast. What keeps hostile text harmless
   ``templates/report/`` folder and refuses everything else: other files, the network,
   ``data:`` URLs, redirects. Attachments go through it too.
 
-The PDF is byte-reproducible: its dates are the as-of date, its identifier is a digest of
-the document, and ``SOURCE_DATE_EPOCH`` pins the timestamps of the embedded font subsets.
+The PDF is byte-reproducible in every variant: its dates are the as-of date, its identifier
+is a digest of the document, and ``SOURCE_DATE_EPOCH`` pins the timestamps of the embedded
+font subsets. It is tagged for accessibility (PDF/UA-1, with the document language) unless
+the caller asks for ``pdf/a-3u`` (archiving; WeasyPrint 70 does not tag it) or ``plain``.
 
 Speed and memory: ``pdf_worker()`` starts a child process that imports WeasyPrint while
 the command is still unlocking and auditing the registry (on two cores, at the same time),
@@ -37,9 +39,12 @@ from urllib.request import url2pathname
 
 from refaudit import assets
 from refaudit.errors import RefauditError
-from refaudit.report import ReportSettings
+from refaudit.report.settings import PAPERS
 
 TEMPLATE = "report.html.j2"
+# --pdf-variant -> WeasyPrint's pdf_variant; the first is the default.
+PDF_VARIANTS = {"pdf/ua-1": "pdf/ua-1", "pdf/a-3u": "pdf/a-3u", "plain": None}
+DEFAULT_VARIANT = "pdf/ua-1"
 CONTENT_TYPES = {
     ".css": "text/css",
     ".ttf": "font/ttf",
@@ -136,32 +141,38 @@ def _environment(root: Path) -> Any:
     )
 
 
-def render_html(context: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
+def render_html(context: Mapping[str, Any]) -> str:
     """The report as one self-contained HTML file: CSS inlined, the bundled fonts left out."""
     import markupsafe
 
     root = report_dir()
     css = (root / "report.css").read_text(encoding="utf-8")
-    paper = ReportSettings.from_settings(settings).paper
-    inline = markupsafe.Markup(f"{_page_css(paper)}\n{css}")
+    inline = markupsafe.Markup(f"{_page_css(context['paper'])}\n{css}")
     return str(_environment(root).get_template(TEMPLATE).render(**context, inline_css=inline))
 
 
-def render_pdf(context: Mapping[str, Any], settings: Mapping[str, Any], progress: Progress | None = None) -> bytes:
-    """The report as PDF bytes; the same context always gives the same bytes.
+def render_pdf(context: Mapping[str, Any], variant: str = DEFAULT_VARIANT, progress: Progress | None = None) -> bytes:
+    """The report as PDF bytes; the same context and variant always give the same bytes.
 
     Inside ``with pdf_worker():`` the rendering happens in the worker process.
     """
+    if variant not in PDF_VARIANTS:
+        raise RefauditError(f"PDF variant {variant!r} is not one of: {', '.join(PDF_VARIANTS)}.")
     if _worker is not None:
-        return _worker.render(context, settings, progress)
-    return _render_pdf(context, settings, progress)
+        return _worker.render(context, variant, progress)
+    return _render_pdf(context, variant, progress)
 
 
-def _render_pdf(context: Mapping[str, Any], settings: Mapping[str, Any], progress: Progress | None) -> bytes:
+def render_document_html(context: Mapping[str, Any]) -> str:
+    """The HTML that ``render_pdf`` lays out (the benchmark lays it out with WeasyPrint alone)."""
+    return str(_environment(report_dir()).get_template(TEMPLATE).render(**context, inline_css=None))
+
+
+def _render_pdf(context: Mapping[str, Any], variant: str, progress: Progress | None) -> bytes:
     weasyprint = _import_weasyprint()
     root = report_dir()
-    paper = ReportSettings.from_settings(settings).paper
-    html = _environment(root).get_template(TEMPLATE).render(**context, inline_css=None)
+    paper = context["paper"]
+    html = render_document_html(context)
     fetcher = assets_fetcher(root)
     meta = context["metadata"]
     created = date.fromisoformat(meta["created"])
@@ -177,9 +188,12 @@ def _render_pdf(context: Mapping[str, Any], settings: Mapping[str, Any], progres
         info.keywords = list(meta["keywords"])
         info.generator = meta["generator"]
         info.created = info.modified = created.isoformat()
+        info.lang = meta.get("lang", "en")
         info.attachments = []
-        identifier = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()[:32].encode()
-        pdf = document.write_pdf(pdf_identifier=identifier, attachments=[])
+        digest = hashlib.sha256(html.encode("utf-8", "surrogatepass"))
+        digest.update(variant.encode())
+        identifier = digest.hexdigest()[:32].encode()
+        pdf = document.write_pdf(pdf_identifier=identifier, attachments=[], pdf_variant=PDF_VARIANTS[variant])
     if not isinstance(pdf, bytes):
         raise RefauditError("the PDF renderer returned nothing.")
     return pdf
@@ -217,7 +231,7 @@ def _pages_reported(progress: Progress | None) -> Iterator[None]:
 # --- the worker process ------------------------------------------------------------------
 #
 # Protocol: the child says "ready" on its stdout once it has imported WeasyPrint; the parent
-# then writes one pickled (context, report settings) pair to its stdin. On its stdout the
+# then writes one pickled (context, PDF variant) pair to its stdin. On its stdout the
 # child writes "page N" lines while laying out, then "pdf LENGTH" and the PDF's bytes, or
 # "error LENGTH" and a message. A child that ends before "ready" (it could not import
 # refaudit or WeasyPrint) is not an error: the parent renders in process instead. Pickle
@@ -239,14 +253,13 @@ class PdfWorker:
             stdout=subprocess.PIPE,
         )
 
-    def render(self, context: Mapping[str, Any], settings: Mapping[str, Any], progress: Progress | None) -> bytes:
+    def render(self, context: Mapping[str, Any], variant: str, progress: Progress | None) -> bytes:
         proc = self.process
         assert proc.stdin is not None and proc.stdout is not None
         if proc.stdout.readline() != b"ready\n":
             self.close()
-            return _render_pdf(context, settings, progress)
-        section = settings.get("report")
-        job = (dict(context), {"report": dict(section) if isinstance(section, Mapping) else section})
+            return _render_pdf(context, variant, progress)
+        job = (dict(context), variant)
         try:
             proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
             proc.stdin.close()
@@ -323,8 +336,8 @@ def _child_main() -> None:
         out.flush()
 
     try:
-        context, settings = pickle.loads(data)  # from our parent, see above
-        pdf = _render_pdf(context, settings, page)
+        context, variant = pickle.loads(data)  # from our parent, see above
+        pdf = _render_pdf(context, variant, page)
     except Exception as exc:  # reported to the parent, which raises it
         message = (str(exc) or type(exc).__name__).encode("utf-8", "replace")
         out.write(b"error %d\n" % len(message) + message)
@@ -334,7 +347,8 @@ def _child_main() -> None:
 
 
 def _page_css(paper: str) -> str:
-    # ``paper`` is one of ReportSettings.PAPERS, never free text.
+    if paper not in PAPERS:  # settled by ReportSettings; never free text in CSS
+        raise RefauditError(f"paper size {paper!r} is not one of: {', '.join(PAPERS)}.")
     return f"@page {{ size: {paper}; }}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -16,14 +17,19 @@ from typing import Any
 import pypdf
 import pytest
 
-from refaudit import actions, audit, render, report, settings
+from refaudit import actions, audit, model, render, report, settings
 from refaudit.demo import build_demo
 from refaudit.errors import RefauditError
 from refaudit.model import Application, Feedback, Reference, Registry
 
 AS_OF = date(2026, 11, 25)
 REPO = Path(__file__).resolve().parents[1]
-BLNS = Path(__file__).resolve().parents[2] / "shared/data/naughty-strings/blns.txt"
+# The shared test data sits beside the main checkout (../shared) or above a worktree (../../shared).
+BLNS = next(
+    (p / "shared/data/naughty-strings/blns.txt" for p in Path(__file__).resolve().parents[1:4]
+     if (p / "shared/data/naughty-strings/blns.txt").is_file()),
+    Path(__file__).resolve().parents[2] / "shared/data/naughty-strings/blns.txt",
+)  # fmt: skip
 
 HOSTILE_NAME = '<img src="file:///etc/passwd">'
 HOSTILE_NOTE = '<link rel="attachment" href="file:///etc/passwd">'
@@ -31,17 +37,19 @@ HOSTILE_QUOTE = "<style>@import url(file:///etc/passwd)</style>"
 HOSTILE_COMPANY = '<a href="http://127.0.0.1:9/">x</a>'
 
 
-def _context(registry: Registry, *, redact: bool = False, conf: dict[str, Any] | None = None) -> dict[str, Any]:
+def _context(
+    registry: Registry, *, redact: bool = False, conf: dict[str, Any] | None = None, **kw: Any
+) -> dict[str, Any]:
     conf = conf or settings.load(None)
     verdicts = audit.audit(registry, conf, AS_OF)
     due = actions.due_actions(registry, verdicts, conf, AS_OF)
     picks = audit.lineup(registry, verdicts, conf)
-    return report.build_context(registry, verdicts, due, conf, AS_OF, redact=redact, lineup=picks)
+    return report.build_context(registry, verdicts, due, conf, AS_OF, redact=redact, lineup=picks, **kw)
 
 
-def _pdf(registry: Registry, **kw: Any) -> bytes:
+def _pdf(registry: Registry, variant: str = "pdf/ua-1", **kw: Any) -> bytes:
     conf = kw.pop("conf", None) or settings.load(None)
-    return render.render_pdf(_context(registry, conf=conf, **kw), conf)
+    return render.render_pdf(_context(registry, conf=conf, **kw), variant)
 
 
 def _reader(pdf: bytes) -> pypdf.PdfReader:
@@ -154,7 +162,7 @@ def test_the_outline_has_a_bookmark_per_section_and_per_reference(demo: Registry
     top = [title for depth, title in outline if depth == 0]
     assert top == [
         "Cover", "Summary", "All references", "Charts", "References, one by one",
-        "What employers told you", "Appendix A: Applications", "Appendix B: Scoring settings",
+        "Applications, one by one", "What employers told you",
     ]  # fmt: skip
     people = [title for depth, title in outline if depth == 1 and re.match(r"\d+\. ", title)]
     assert sorted(t.split(". ", 1)[1] for t in people) == sorted(r.name for r in demo.references)
@@ -202,7 +210,7 @@ def test_same_registry_and_as_of_give_the_same_bytes(demo_pdf: bytes) -> None:
         "d = date(2026, 11, 25); reg = build_demo(d); conf = settings.load(None)\n"
         "v = audit.audit(reg, conf, d); a = actions.due_actions(reg, v, conf, d)\n"
         "ctx = report.build_context(reg, v, a, conf, d, redact=False, lineup=audit.lineup(reg, v, conf))\n"
-        "sys.stdout.buffer.write(render.render_pdf(ctx, conf))\n"
+        "sys.stdout.buffer.write(render.render_pdf(ctx))\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     env.pop("SOURCE_DATE_EPOCH", None)
@@ -248,8 +256,7 @@ def _pgm_pixels(data: bytes) -> bytes:
 
 def test_html_is_one_self_contained_file(demo: Registry) -> None:
     """--format html: the same document, CSS inlined, nothing fetched from anywhere."""
-    conf = settings.load(None)
-    html = render.render_html(_context(demo), conf)
+    html = render.render_html(_context(demo))
     assert html.startswith("<!DOCTYPE html>")
     assert "<style>" in html and "<link" not in html
     assert not re.search(r"\b(src|href)=\"(?!#)", html)
@@ -347,7 +354,7 @@ def test_markup_in_user_text_fetches_and_attaches_nothing(hostile_pdf: bytes) ->
 
 def test_autoescape_is_on_in_the_html(tmp_path: Path) -> None:
     """The HTML output escapes what the user typed."""
-    html = render.render_html(_context(_hostile_registry()), settings.load(None))
+    html = render.render_html(_context(_hostile_registry()))
     assert HOSTILE_NAME not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
 
@@ -452,7 +459,7 @@ def test_the_worker_process_gives_the_same_bytes_and_reports_pages(demo: Registr
     pages: list[int] = []
     with render.pdf_worker() as worker:
         assert worker is not None
-        pdf = render.render_pdf(_context(demo, conf=conf), conf, pages.append)
+        pdf = render.render_pdf(_context(demo, conf=conf), "pdf/ua-1", pages.append)
     assert pdf == demo_pdf
     count = len(_reader(pdf).pages)
     assert pages[:count] == list(range(1, count + 1))  # then again for any page laid out anew
@@ -471,7 +478,7 @@ def test_a_failure_in_the_worker_is_raised_in_the_parent(demo: Registry) -> None
     conf = settings.load(None)
     context = {**_context(demo, conf=conf), "metadata": {}}  # no "created": the child's render fails
     with render.pdf_worker(), pytest.raises(RefauditError, match="the PDF renderer failed"):
-        render.render_pdf(context, conf)
+        render.render_pdf(context)
 
 
 def test_a_worker_that_cannot_start_falls_back_to_rendering_in_process(
@@ -485,4 +492,262 @@ def test_a_worker_that_cannot_start_falls_back_to_rendering_in_process(
     conf = settings.load(None)
     with render.pdf_worker() as worker:
         assert worker is not None
-        assert render.render_pdf(_context(demo, conf=conf), conf) == demo_pdf
+        assert render.render_pdf(_context(demo, conf=conf)) == demo_pdf
+
+
+# --- what a coach reads first (issue 16) -------------------------------------------------
+
+
+def _pdftotext(pdf: bytes, tmp_path: Path, *args: str) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, check=True).stdout.decode()
+
+
+def test_the_cover_names_the_person_the_period_and_the_finding(demo_pdf: bytes) -> None:
+    """Whose references, which period the evidence covers, and the main finding in words, on page 1."""
+    cover = " ".join((_reader(demo_pdf).pages[0].extract_text() or "").split())
+    assert "The references of Alex Candidate" in cover
+    assert "Evidence from 3 December 2025 to 22 November 2026 · 32 reports on 40 applications" in cover
+    assert "Priya Natarajan and Jane Doe are hurting your applications." in cover
+
+
+def test_the_cover_names_the_registry_file_when_there_is_no_owner(demo: Registry) -> None:
+    """No owner: the registry's file name stands in for the person."""
+    ctx = _context(Registry(references=demo.references[:1]), label="job-search.refaudit")
+    assert ctx["owner"] == "job-search.refaudit"
+    assert 'The references of <span class="user">job-search.refaudit</span>' in render.render_html(ctx)
+
+
+def test_the_summary_opens_with_the_story_in_words(demo_pdf: bytes) -> None:
+    """Finding, the evidence behind it, and the one thing to do, built from the verdicts."""
+    summary = " ".join((_reader(demo_pdf).pages[1].extract_text() or "").split())
+    assert "Summary Priya Natarajan and Jane Doe are hurting your applications. " in summary
+    assert " RefCheck Pro relayed a lukewarm report: “Competent; would not necessarily rehire for a senior role.”" in (
+        summary
+    )
+    assert "that reached the reference check with Priya Natarajan on it ended without an offer." in summary
+    assert "The one thing to do: stop giving Priya Natarajan and Jane Doe, and give " in summary
+    assert "Stop giving Priya Natarajan and Jane Doe as references (3 credible reports against them on file)." in (
+        summary
+    )
+    assert "hold back until more is known" not in _text(demo_pdf)
+    assert "give them only alongside a strong reference, and test them soon" in summary
+
+
+def test_every_evidence_row_says_who_relayed_it_and_on_which_application(demo_pdf: bytes, tmp_path: Path) -> None:
+    """ "recruiter: Sam at Hays" and "on Acme Corp (Data Analyst)" beside the quote."""
+    text = " ".join(_pdftotext(demo_pdf, tmp_path).split())
+    assert "Who relayed it" in text
+    assert "recruiter: Sam at Hays" in text
+    assert "on Acme Corp (Data Analyst)" in text
+
+
+def test_one_row_per_application_with_what_was_reported_about_whom(demo: Registry, demo_pdf: bytes) -> None:
+    """References given, stage reached, outcome and reason kind, and the reports about whom."""
+    ctx = _context(demo)
+    rows = {r["company"]: r for r in ctx["applications"]["rows"]}
+    assert len(rows) == len([a for a in demo.applications if a.applied_on <= AS_OF])
+    acme = rows["Acme Corp"]
+    assert (acme["references"], acme["stage"], acme["outcome"]) == (
+        "Jane Doe, Bob Smith",
+        "reference-check",
+        "rejected",
+    )
+    assert [(r["who"], r["sentiment"], r["by"]) for r in acme["reported"]][-1] == (
+        "Jane Doe",
+        "negative",
+        "Sam at Hays",
+    )
+    text = _text(demo_pdf)
+    assert "Applications, one by one" in text
+    assert "What was reported, about whom" in text
+    assert "Jane Doe: negative (Sam at Hays)" in text
+
+
+def test_scoring_settings_appear_only_when_asked_for(demo: Registry, demo_pdf: bytes) -> None:
+    """No settings appendix by default; --with-settings adds it."""
+    assert "Scoring settings" not in _text(demo_pdf)
+    assert "watch_risk" not in _text(demo_pdf)
+    html = render.render_html(_context(demo, with_settings=True))
+    assert "Appendix: Scoring settings" in html and "watch_risk" in html
+
+
+def test_no_page_but_the_cover_and_the_last_is_less_than_half_full(demo_pdf: bytes, tmp_path: Path) -> None:
+    """Rasterised, every page between the cover and the last has ink below the middle of its body."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(demo_pdf)
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", str(pdf), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.pgm"))
+    assert len(pages) >= 4
+    px_per_mm = 30 / 25.4
+    top, bottom = int(22 * px_per_mm), int(20 * px_per_mm)  # the page margins (report.css), headers and footers
+    for page in pages[1:-1]:
+        data = page.read_bytes()
+        fields = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+        assert fields is not None
+        width, height = int(fields.group(1)), int(fields.group(2))
+        pixels = data[fields.end() :]
+        body = range(top, height - bottom)
+        inked = [y for y in body if min(pixels[y * width : (y + 1) * width]) < 160]
+        filled = (inked[-1] - top) / len(body) if inked else 0.0
+        assert filled >= 0.5, f"{page.name} is {filled:.0%} full"
+
+
+def test_the_diamond_legend_is_only_under_a_table_with_a_diamond(demo: Registry) -> None:
+    """ "◆ moved the recommendation" appears once per section whose evidence has a ◆, and nowhere else."""
+    conf = settings.load(None)
+    verdicts = audit.audit(demo, conf, AS_OF)
+    jane = next(v for v in verdicts if v.id == "jane-doe")
+    moved = [fid for fid in jane.evidence][:1] or [next(f.id for f in demo.feedback if f.reference == "jane-doe")]
+    verdicts = [dataclasses.replace(v, moved=moved) if v.id == "jane-doe" else dataclasses.replace(v, moved=[])
+                for v in verdicts]  # fmt: skip
+    ctx = report.build_context(demo, verdicts, [], conf, AS_OF)
+    html = render.render_html(ctx)
+    assert html.count("◆ moved the recommendation") == 1
+    assert [r["name"] for r in ctx["sections"] if r["has_key"]] == ["Jane Doe"]
+
+
+# --- accessibility and variants ------------------------------------------------------------
+
+
+def _structure(pdf: bytes) -> tuple[dict[str, Any], list[str], list[str]]:
+    """The catalog, the structure types in document order, and the figures' alternative texts."""
+    reader = _reader(pdf)
+    root = reader.trailer["/Root"]
+    kinds: list[str] = []
+    alts: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if isinstance(node, pypdf.generic.IndirectObject) else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if "/S" in node:
+                kinds.append(str(node["/S"]))
+                if node["/S"] == "/Figure" and "/Alt" in node:
+                    alts.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"])
+    return root, kinds, alts
+
+
+def test_the_default_pdf_is_tagged_with_its_language_headings_tables_and_chart_texts(
+    demo_pdf: bytes, tmp_path: Path
+) -> None:
+    """PDF/UA-1: tagged, /Lang en, headings and tables in the structure tree, each chart with a text alternative."""
+    root, kinds, alts = _structure(demo_pdf)
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    for kind in ("/H1", "/H2", "/Table", "/TH", "/TD", "/Figure", "/Caption"):
+        assert kind in kinds, kind
+    assert len(alts) == 2
+    assert alts[0].startswith("Bar chart of the 32 reports per month")
+    assert alts[1].startswith("Horizontal bars of the risk that each of 10 references hurts you")
+    if shutil.which("pdfinfo") is not None:
+        path = tmp_path / "r.pdf"
+        path.write_bytes(demo_pdf)
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
+
+
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3u", "plain"])
+def test_every_variant_is_byte_reproducible(variant: str) -> None:
+    """The same context gives the same bytes in every variant; PDF/UA is tagged, PDF/A has an output intent."""
+    small = _hostile_registry()
+    first, second = _pdf(small, variant), _pdf(small, variant)
+    assert first == second
+    root, kinds, _ = _structure(first)
+    assert bool(kinds) is (variant == "pdf/ua-1")
+    assert ("/OutputIntents" in root) is (variant == "pdf/a-3u")
+
+
+def test_an_unknown_variant_or_paper_is_refused(demo: Registry) -> None:
+    """The renderer takes only the variants and papers it knows (never free text into CSS)."""
+    ctx = _context(demo)
+    with pytest.raises(
+        RefauditError, match=re.escape("PDF variant 'pdf/x-4' is not one of: pdf/ua-1, pdf/a-3u, plain.")
+    ):
+        render.render_pdf(ctx, "pdf/x-4")
+    with pytest.raises(RefauditError, match=re.escape("paper size '} body { color: red' is not one of")):
+        render.render_html({**ctx, "paper": "} body { color: red"})
+
+
+# --- anonymity ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def anonymous_pdf(demo: Registry) -> bytes:
+    return _pdf(demo, anonymous=True)
+
+
+def _identifying(registry: Registry) -> set[str]:
+    """Every name part, email, phone, organisation, title, employer and agency in the registry."""
+    found: set[str] = set()
+    for ref in registry.references:
+        found.update(report.redact.name_words(ref.name))
+        found.update(v for v in (ref.email, ref.phone, ref.organization, ref.title) if v)
+    if registry.owner:
+        # "the candidate" is what the anonymous copy calls the owner.
+        found.update(w for w in report.redact.name_words(registry.owner) if w.casefold() != "candidate")
+    # Reporters are described in free text ("Sam at Hays", "A former Woodgrove colleague"):
+    # their capitalised words name someone or somewhere.
+    roles = {"a", "hr"} | {w.casefold() for app in registry.applications for w in app.company.split()}
+    for fb in registry.feedback:
+        if fb.reporter:
+            words = report.redact.name_words(report.redact.reporter_person(fb.reporter))
+            found.update(w for w in words if w[:1].isupper() and w.casefold() not in roles)
+    for app in registry.applications:
+        found.update(v for v in (app.company, app.via) if v)
+    return {s for s in found if len(s) >= 2}
+
+
+def test_an_anonymous_copy_names_nobody(demo: Registry, anonymous_pdf: bytes, tmp_path: Path) -> None:
+    """Scan the extracted text and the decompressed PDF for everything that could identify someone."""
+    haystacks = {"pypdf": _everything(anonymous_pdf), "pdftotext": _pdftotext(anonymous_pdf, tmp_path)}
+    if shutil.which("qpdf") is not None:
+        path = tmp_path / "a.pdf"
+        path.write_bytes(anonymous_pdf)
+        qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(path), "-"], capture_output=True)
+        haystacks["qpdf"] = qdf.stdout.decode("latin-1")
+    folded = {k: model.fold(" ".join(v.split())) for k, v in haystacks.items()}
+    for secret in sorted(_identifying(demo)):
+        pattern = re.compile(rf"(?<!\w){re.escape(model.fold(secret))}(?!\w)")
+        for where, text in folded.items():
+            match = pattern.search(text)
+            assert match is None, f"{secret!r} in {where}: …{text[max(0, match.start() - 60) : match.end() + 60]}…"
+
+
+def test_an_anonymous_copy_says_reference_a_employer_1_and_who_by_role(anonymous_pdf: bytes) -> None:
+    """References by letter in table order, employers by number, reporters by role, the owner as the candidate."""
+    text = _text(anonymous_pdf)
+    assert "Reference A and Reference B are hurting your applications." in text
+    assert "Anonymous copy" in text
+    assert "recruiter: a recruiter" in text
+    assert "Employer 1" in text
+    assert "The references of the candidate" in text
+    meta = _reader(anonymous_pdf).metadata
+    assert meta is not None and "/Author" not in meta and meta["/Title"] == "Reference audit"
+
+
+def test_redacted_initials_skip_honorifics(redacted_pdf: bytes) -> None:
+    """Dr Helen Park is "H. P.", never "D. P."."""
+    text = _text(redacted_pdf)
+    assert "H. P." in text
+    assert "D. P." not in text
+
+
+def test_no_shell_command_line_in_a_redacted_copy(demo_pdf: bytes, redacted_pdf: bytes, anonymous_pdf: bytes) -> None:
+    """Command lines name people by id: they stay out of a shared copy."""
+    assert "$ refaudit" in _text(demo_pdf)
+    for shared in (redacted_pdf, anonymous_pdf):
+        assert "refaudit ref" not in _text(shared)
+        assert "$ refaudit" not in _text(shared)

@@ -28,6 +28,8 @@ class V:
     evidence: list[str] = field(default_factory=list)
     uses: int = 0
     last_used: date | None = None
+    moved: list[str] = field(default_factory=list)
+    rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def _context(redact: bool = False, cfg: dict[str, Any] | None = None, **kw: Any)
     return report.build_context(
         kw.get("registry", _registry()), kw.get("verdicts", _verdicts()), kw.get("actions", _actions()),
         conf, AS_OF, redact=redact, lineup=kw.get("lineup", [P("bob-smith", "A colleague who speaks well of you.")]),
+        with_settings=kw.get("with_settings", False), anonymous=kw.get("anonymous", False),
     )  # fmt: skip
 
 
@@ -191,12 +194,13 @@ def test_quotes_are_kept_when_redacting() -> None:
 
 @pytest.mark.parametrize(
     ("name", "short"),
-    [("Jane Doe", "J. D."), ("jane", "J."), ("Dr Helen van der Park", "D. P."), ("Élodie Ñúñez", "É. Ñ."),
+    [("Jane Doe", "J. D."), ("jane", "J."), ("Dr Helen van der Park", "H. P."), ("Prof. Ingrid Olsen", "I. O."),
+     ("Élodie Ñúñez", "É. Ñ."),
      ("<script>", "S."), ("!!!", "?")],
-    ids=["two-words", "one-word", "many-words", "accents", "markup", "no-letters"],
+    ids=["two-words", "one-word", "many-words", "honorific", "accents", "markup", "no-letters"],
 )  # fmt: skip
 def test_initials(name: str, short: str) -> None:
-    """Names shorten to the initials of their first and last words."""
+    """Names shorten to the initials of their first and last words; honorifics are never initials."""
     assert report.initials(name) == short
 
 
@@ -209,14 +213,15 @@ def test_evidence_is_newest_first_capped_and_counted() -> None:
             for i in range(1, 41)
         ],
     )
-    row = _context(registry=reg, verdicts=[V("r", evidence=["f2"])], actions=[], lineup=[])["references"][0]
+    row = _context(registry=reg, verdicts=[V("r", evidence=["f2"], moved=["f2"])], actions=[], lineup=[])
+    row = row["references"][0]
     ids = [e["id"] for e in row["evidence"]]
     assert len(ids) == 25
     assert ids[0] == "f40"
-    assert "f2" in ids  # the report that moved the recommendation is never the one left out
+    assert "f2" in ids  # a report the reasons cite is never the one left out
     assert ids[:-1] == [f"f{i}" for i in range(40, 16, -1)]
+    assert [e["id"] for e in row["evidence"] if e["key"]] == ["f2"]
     assert row["evidence_more"] == 15
-    assert row["key_evidence_more"] == 0
 
 
 def test_a_big_registry_prints_fewer_rows_per_reference() -> None:
@@ -226,15 +231,17 @@ def test_a_big_registry_prints_fewer_rows_per_reference() -> None:
         Feedback(id=f"f{i}", reference=f"r{i % 200}", reported_on=date(2026, 1, 1), sentiment="mixed")
         for i in range(2000)
     ]
-    verdicts = [V(f"r{i}", "watch" if i % 2 else "keep", evidence=[f"f{i}", f"f{i + 200}"]) for i in range(200)]
+    verdicts = [
+        V(f"r{i}", "watch" if i % 2 else "keep", evidence=[f"f{i}", f"f{i + 200}"], moved=[f"f{i}"]) for i in range(200)
+    ]
     every = {"sections_max": 200}  # every reference gets a section here; see the test below
     ctx = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
                    cfg=every)  # fmt: skip
     assert ctx["compact"] is True
     shown = {r["recommendation"]: len(r["evidence"]) for r in ctx["references"]}
-    assert shown == {"watch": 1, "keep": 1}
-    assert all(r["evidence"][0]["key"] for r in ctx["references"])
-    assert all(r["evidence_more"] == 9 for r in ctx["references"])
+    assert shown == {"watch": 2, "keep": 2}  # every report the reasons cite, however small the share
+    assert all(r["has_key"] for r in ctx["references"])
+    assert all(r["evidence_more"] == 8 for r in ctx["references"])
     roomy = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
                      cfg={"evidence_total": 600, **every})  # fmt: skip
     assert {len(r["evidence"]) for r in roomy["references"]} == {3}
@@ -340,7 +347,7 @@ def test_control_characters_never_reach_the_template() -> None:
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ({"paper": "A3"}, "config: report.paper 'A3' is not one of: A4, Letter, A5, Legal."),
+        ({"paper": "A3"}, "config: report.paper 'A3' is not one of: auto, A4, Letter, A5, Legal."),
         (
             {"evidence_per_reference": 0},
             "config: report.evidence_per_reference must be a whole number of at least 1, not 0.",
@@ -363,9 +370,101 @@ def test_paper_size_is_case_insensitive() -> None:
     assert report.ReportSettings.from_settings(conf).paper == "Letter"
 
 
-def test_settings_appendix_lists_the_scoring_knobs() -> None:
-    """The settings used are printed, nested keys flattened."""
-    sections = {s["name"]: s for s in _context()["settings_sections"]}
+def test_settings_appendix_lists_the_scoring_knobs_only_when_asked() -> None:
+    """With --with-settings the settings used are printed, nested keys flattened; by default not at all."""
+    assert _context()["settings_sections"] == []
+    sections = {s["name"]: s for s in _context(with_settings=True)["settings_sections"]}
     keys = {row["key"]: row["value"] for row in sections["scoring"]["rows"]}
     assert keys["watch_risk"] == "0.3"
     assert keys["source_weight.employer"] == "1.0"
+
+
+# --- the one as-of view, rules and words (issue 12) -------------------------------------------
+
+
+def test_as_of_reads_the_registry_as_it_stood_that_day() -> None:
+    """A reference dropped later is not "dropped since" that later day; open applications are counted as then."""
+    reg = _registry()
+    reg.references[0].status, reg.references[0].status_on = "dropped", date(2026, 12, 20)
+    ctx = _context(registry=reg)
+    jane = next(r for r in ctx["references"] if r["name"] == "Jane Doe")
+    assert "dropped" not in " ".join(jane["details"])
+    assert "active" in jane["details"]
+    # Globex closed on 2026-11-10: open the day before, closed on AS_OF.
+    before = report.build_context(reg, _verdicts(), [], settings.load(None), date(2026, 11, 9))
+    assert before["totals"]["open_applications"] == 1
+    assert ctx["totals"]["open_applications"] == 0
+    assert [r["outcome"] for r in before["applications"]["rows"]] == ["pending", "rejected"]
+
+
+def test_a_verdict_set_by_a_rule_is_marked_and_explained() -> None:
+    """ "WATCH 0.24" left of the 0.30 line carries † and the rule in words, in the chart and the section."""
+    rule = "One credible lukewarm report means at least watch."
+    verdicts = [V("bob-smith"), V("jane-doe", "drop", 0.8), V("ana-ruiz", "watch", 0.24, rule=rule)]
+    ctx = _context(verdicts=verdicts)
+    bars = {b["label"]: b["value"] for b in ctx["risk_chart"]["bars"]}
+    assert bars == {"Jane Doe": "DROP 0.80", "Ana María Ruiz": "WATCH 0.24 †", "Bob Smith": "KEEP 0.10"}
+    assert ctx["risk_chart"]["ruled"] == [{"name": "Ana María Ruiz", "rule": rule}]
+    ana = next(r for r in ctx["references"] if r["name"] == "Ana María Ruiz")
+    assert ana["rule"] == rule
+    assert ctx["risk_chart"]["alt"] == (
+        "Horizontal bars of the risk that each of 3 references hurts you, highest first, against the thresholds "
+        "watch at 0.30 and drop at 0.50: 1 drop, 1 watch, 1 keep; highest Jane Doe, 0.80."
+    )
+
+
+def test_every_cited_report_is_shown_and_only_moved_ones_get_a_diamond() -> None:
+    """Every report in Verdict.evidence is shown, those that did not move it too; ◆ marks Verdict.moved."""
+    reg = _registry()
+    lukewarm = Feedback(id="f4", reference="jane-doe", reported_on=date(2026, 11, 1), sentiment="lukewarm",
+                        source="employer", reporter="Kim at Globex", quote="She was fine, I guess.")  # fmt: skip
+    reg.feedback.append(lukewarm)
+    verdicts = [V("jane-doe", "drop", 0.8, evidence=["f1", "f4"], moved=["f1"]), V("bob-smith"), V("ana-ruiz")]
+    jane = _context(registry=reg, verdicts=verdicts)["references"][0]
+    assert [(e["id"], e["key"], e["reporter"]) for e in jane["evidence"]] == [
+        ("f4", False, "Kim at Globex"), ("f1", True, ""),
+    ]  # fmt: skip
+    assert jane["has_key"] is True
+
+
+def test_watch_means_one_thing_everywhere() -> None:
+    """The summary says what watch means in the one sentence, never "hold back until more is known"."""
+    ctx = _context(verdicts=[V("bob-smith"), V("jane-doe"), V("ana-ruiz", "watch", 0.35)])
+    words = " ".join(ctx["narrative"]) + " ".join(line["text"] for line in ctx["headline"])
+    assert report.WATCH_MEANS == "give them only alongside a strong reference, and test them soon with a mock call"
+    assert ctx["narrative"] == [
+        "No reference is clearly hurting you, but Ana María Ruiz needs watching.",
+        "The one thing to do: for Ana María Ruiz, give them only alongside a strong reference, "
+        "and test them soon with a mock call.",
+    ]
+    assert ctx["headline"][1] == {"label": "Watch", "text": f"Ana María Ruiz: {report.WATCH_MEANS}."}
+    assert "hold back" not in words
+
+
+def test_the_narrative_names_who_hurts_the_evidence_and_the_one_thing_to_do() -> None:
+    """Built from the verdicts: finding, the report against them with who relayed it, the late rejection, the action."""
+    reg = _registry()
+    reg.feedback[0].reporter = "Sam at Hays"
+    ctx = _context(registry=reg)
+    assert ctx["narrative"] == [
+        "Jane Doe is hurting your applications.",
+        "On 2026-10-20 Sam at Hays relayed a negative report: “Jane Doe said I struggled with deadlines; "
+        "call jane@example.com.”",
+        "1 of the 1 application that reached the reference check with Jane Doe on it ended without an offer.",
+        "The one thing to do: stop giving Jane Doe, and give Bob Smith instead.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("locale_name", "paper"),
+    [("en_US.UTF-8", "Letter"), ("fr_CA", "Letter"), ("de_DE.UTF-8@euro", "A4"), ("C", "A4"), (None, "A4"),
+     ("xx_\x1b[31m", "A4")],
+    ids=["us", "canada", "germany", "c-locale", "unset", "hostile"],
+)  # fmt: skip
+def test_paper_auto_follows_the_locale(locale_name: str | None, paper: str) -> None:
+    """report.paper ships as auto: Letter where the locale's territory is US or CA, A4 elsewhere."""
+    conf = settings.load(None)
+    assert conf["report"]["paper"] == "auto"
+    territory = report.territory(locale_name)
+    assert report.ReportSettings.from_settings(conf, territory=territory).paper == paper
+    assert report.ReportSettings.from_settings(conf, territory=territory, paper="A4").paper == "A4"

@@ -184,3 +184,78 @@ def test_nothing_planted_in_the_current_folder_runs(filled: Path, tmp_path: Path
     )  # fmt: skip
     assert result.returncode == (0 if passphrase == "right" else 3), result.stderr
     assert not marker.exists()
+
+
+def _page_size(pdf: bytes) -> tuple[float, float]:
+    box = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "size"),
+    [({"LC_ALL": None, "LC_PAPER": None, "LANG": "en_US.UTF-8"}, [], (612, 792)),
+     ({"LC_ALL": None, "LC_PAPER": "fr_CA.UTF-8", "LANG": "de_DE.UTF-8"}, [], (612, 792)),
+     ({"LC_ALL": "de_DE.UTF-8"}, [], (595, 842)),
+     ({"LC_ALL": "en_US.UTF-8"}, ["--paper", "a4"], (595, 842))],
+    ids=["us-letter", "lc-paper-wins", "germany-a4", "option-wins"],
+)  # fmt: skip
+def test_the_paper_follows_the_locale_unless_given(
+    runner: Runner, filled: Path, env: dict[str, str | None], args: list[str], size: tuple[int, int]
+) -> None:
+    """report.paper ships as auto: Letter for US and CA locales, A4 elsewhere; --paper wins."""
+    runner.ok("report", "--as-of", AS_OF, "-o", "r.pdf", *args, env=env)
+    assert _page_size((filled / "r.pdf").read_bytes()) == size
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--paper", "A3"], "Error: Invalid value for '--paper': 'A3' is not one of 'a4', 'letter'."),
+     (["--pdf-variant", "pdf/x-4"],
+      "Error: Invalid value for '--pdf-variant': 'pdf/x-4' is not one of 'pdf/ua-1', 'pdf/a-3u', 'plain'."),
+     (["--paper", "} body { display: none"],
+      "Error: Invalid value for '--paper': '} body { display: none' is not one of 'a4', 'letter'.")],
+    ids=["unknown-paper", "unknown-variant", "css-injection"],
+)  # fmt: skip
+def test_an_unknown_paper_or_variant_is_a_usage_error(
+    runner: Runner, filled: Path, registry: Path, args: list[str], message: str
+) -> None:
+    """Exit 2 naming the value and what is accepted; nothing written, the registry unchanged."""
+    before = registry.read_bytes()
+    result = runner("report", *args)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == message
+    assert list(filled.iterdir()) == []
+    assert registry.read_bytes() == before
+
+
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3u", "plain"])
+def test_every_variant_gives_the_same_bytes_twice(runner: Runner, filled: Path, variant: str) -> None:
+    """Same registry, settings, locale and --as-of: the same bytes, in every variant."""
+    runner.ok("report", "--as-of", AS_OF, "--pdf-variant", variant, "-o", "a.pdf")
+    runner.ok("report", "--as-of", AS_OF, "--pdf-variant", variant, "-o", "b.pdf")
+    first = (filled / "a.pdf").read_bytes()
+    assert first == (filled / "b.pdf").read_bytes()
+    catalog = pypdf.PdfReader(io.BytesIO(first)).trailer["/Root"]
+    assert ("/StructTreeRoot" in catalog) is (variant == "pdf/ua-1")
+
+
+def test_anonymous_names_nobody_and_implies_redact(runner: Runner, filled: Path) -> None:
+    """--anonymous: Reference A, Employer 1, the reporter's role; no name, organisation, email or phone."""
+    runner.ok("feedback", "log", "bob", "--sentiment", "positive", "--source", "mock-call",
+              "--reporter", "Maya Klein", "--quote", "Bob Smith and Jane were both praised by Maya.")  # fmt: skip
+    runner.ok("report", "--as-of", AS_OF, "--anonymous", "-o", "workshop.pdf")
+    text = _text((filled / "workshop.pdf").read_bytes())
+    for secret in ("Jane", "Doe", "Bob", "Smith", "Maya", "Klein", "Acme", "jane@example.com", "555 0100",
+                   "Led the data team", "Data Analyst"):  # fmt: skip
+        assert secret not in text, secret
+    assert "Reference A is hurting your applications." in text
+    assert "“Reference B and Reference A were both praised by a mock caller.”" in text
+    assert "Employer 1" in text and "the candidate" in text
+
+
+def test_with_settings_adds_the_scoring_appendix(runner: Runner, filled: Path) -> None:
+    """The scoring settings are printed only with --with-settings."""
+    runner.ok("report", "--as-of", AS_OF, "--format", "html", "-o", "plain.html")
+    runner.ok("report", "--as-of", AS_OF, "--with-settings", "-o", "full.html")
+    assert "watch_risk" not in (filled / "plain.html").read_text(encoding="utf-8")
+    assert "watch_risk" in (filled / "full.html").read_text(encoding="utf-8")

@@ -6,9 +6,10 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -40,30 +41,71 @@ _PROGRESS_ABOVE = 100
 @click.option(
     "--redact",
     is_flag=True,
-    help="For sharing, e.g. with a coach: no emails, phone numbers or notes; names as initials.",
+    help="For sharing, e.g. with a coach: no emails, phone numbers, notes or commands; people as initials.",
+)
+@click.option(
+    "--anonymous",
+    is_flag=True,
+    help="For a workshop: --redact, and people as Reference A, B…, employers as Employer 1, 2…, "
+    "reporters as their role; no organisations or titles.",
 )
 @click.option("--as-of", type=DATE, help="The report as it stood on this day, ignoring later records.")
+@click.option(
+    "--pdf-variant",
+    type=choice(["pdf/ua-1", "pdf/a-3u", "plain"]),
+    default="pdf/ua-1",
+    show_default=True,
+    help="pdf/ua-1: tagged for screen readers; pdf/a-3u: for archiving; plain: untagged.",
+)
+@click.option(
+    "--paper",
+    type=choice(["A4", "Letter"]),
+    help="Paper size [default: report.paper, shipped as auto: Letter in the US and Canada, A4 elsewhere].",
+)
+@click.option("--with-settings", is_flag=True, help="Add an appendix with the scoring settings used.")
 @pass_app
-def report_(app: AppContext, output: Path | None, fmt: str | None, redact: bool, as_of: date | None) -> None:
+def report_(
+    app: AppContext,
+    output: Path | None,
+    fmt: str | None,
+    redact: bool,
+    anonymous: bool,
+    as_of: date | None,
+    pdf_variant: str,
+    paper: str | None,
+    with_settings: bool,
+) -> None:
     """Write the printable audit report and print the path written.
 
-    The cover counts keep / watch / drop; then what to do now, the lineup, every
-    reference with its evidence, what employers told you, and the applications.
-    The same registry and --as-of always give a byte-identical PDF.
+    The cover says whose audit it is and the period the evidence covers; the summary
+    says in words who is hurting you and what to do; then every reference with its
+    evidence and who relayed it, each application, and what employers told you.
+    The same registry, settings, locale and --as-of always give the same bytes.
 
     \b
     Example:
       refaudit report
       refaudit report --redact -o for-my-coach.pdf
+      refaudit report --anonymous --paper Letter -o workshop.pdf
       refaudit report --format html --as-of 2026-06-30
     """
-    from refaudit import filecheck, interop
+    from refaudit import filecheck, interop, report
 
     day = as_of or app.today()
     fmt = fmt or ("html" if output and output.suffix.lower() in (".html", ".htm") else "pdf")
     target = output or Path(f"refaudit-report-{day.isoformat()}.{fmt}")
     _refuse_registry(app, target)
     filecheck.require_writable_target(target, "a report")
+    options = Options(
+        fmt=fmt,
+        redact=redact or anonymous,
+        anonymous=anonymous,
+        variant=pdf_variant,
+        paper=paper,
+        territory=report.territory(_locale_name()),
+        with_settings=with_settings,
+        label=app.registry_path.name,
+    )
     from refaudit import render
 
     # The PDF is laid out in a child process, started now so that it imports WeasyPrint
@@ -76,7 +118,7 @@ def report_(app: AppContext, output: Path | None, fmt: str | None, redact: bool,
             click.echo(f"Rendering the report for {len(registry.references):,} references…", err=True)
             progress = _show_page
         try:
-            data = render_report(registry, app.settings(), day, fmt=fmt, redact=redact, progress=progress)
+            data = render_report(registry, app.settings(), day, options, progress=progress)
         finally:
             if progress is not None:
                 click.echo("\r\033[K", nl=False, err=True)  # the progress line is done
@@ -88,28 +130,61 @@ def _show_page(page: int) -> None:
     click.echo(f"\r\033[KLaying out page {page:,}…", nl=False, err=True)
 
 
+def _locale_name() -> str | None:
+    """The locale that sets the paper size, as the C library would pick it."""
+    for key in ("LC_ALL", "LC_PAPER", "LANG"):
+        value = os.environ.get(key)
+        if value:
+            return value
+    return None
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to render: format, privacy, PDF variant, paper, appendix, the cover's fallback name."""
+
+    fmt: str = "pdf"
+    redact: bool = False
+    anonymous: bool = False
+    variant: str = "pdf/ua-1"
+    paper: str | None = None
+    territory: str | None = None
+    with_settings: bool = False
+    label: str | None = None
+
+
 def render_report(
     registry: Registry,
     settings: Settings,
     as_of: date,
+    options: Options,
     *,
-    fmt: str,
-    redact: bool,
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """Audit, gather what is due, and render: the bytes of the report file."""
-    from refaudit import actions, audit, render, report
+    """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes."""
+    from refaudit import render
 
-    verdicts = audit.audit(registry, settings, as_of)
-    due = actions.due_actions(registry, verdicts, settings, as_of)
-    picks = audit.lineup(registry, verdicts, settings)
-    context = report.build_context(registry, verdicts, due, settings, as_of, redact=redact, lineup=picks)
-    del verdicts, due, picks
-    if fmt == "html":
-        return render.render_html(context, settings).encode("utf-8")
-    if progress is None:
-        return render.render_pdf(context, settings)
-    return render.render_pdf(context, settings, progress)
+    context = report_context(registry, settings, as_of, options)
+    if options.fmt == "html":
+        return render.render_html(context).encode("utf-8")
+    return render.render_pdf(context, options.variant, progress)
+
+
+def report_context(registry: Registry, settings: Settings, as_of: date, options: Options) -> dict[str, Any]:
+    """What the report prints: the audit, the actions due and the lineup of the registry as it stood on ``as_of``."""
+    from refaudit import actions, asof, audit, report
+
+    cfg = report.ReportSettings.from_settings(settings, territory=options.territory, paper=options.paper)
+    # The one as-of view: the audit, the actions and the report see the same registry.
+    seen = asof.view(registry, as_of)
+    verdicts = audit.audit(seen, settings, as_of)
+    due = actions.due_actions(seen, verdicts, settings, as_of)
+    picks = audit.lineup(seen, verdicts, settings, as_of=as_of)
+    return report.build_context(
+        seen, verdicts, due, settings, as_of,
+        redact=options.redact, anonymous=options.anonymous, lineup=picks, cfg=cfg,
+        label=options.label, with_settings=options.with_settings,
+    )  # fmt: skip
 
 
 def _refuse_registry(app: AppContext, target: Path) -> None:

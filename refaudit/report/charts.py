@@ -1,0 +1,214 @@
+"""The report's charts as data: coordinates in a fixed viewBox, and what each shows in words.
+
+Pure. The templates only draw what is computed here; each chart also carries ``alt``, one
+or two sentences saying what it shows, which the PDF gets as the figure's text alternative
+(the SVG's ``<title>``) and as its visible caption.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from refaudit.model import Feedback
+
+# Sentiments grouped for the table and the chart: positive, negative, everything else.
+SENTIMENT_GROUP = {
+    "positive": "positive",
+    "negative": "negative",
+    "neutral": "other",
+    "lukewarm": "other",
+    "mixed": "other",
+    "no-response": "other",
+    "declined": "other",
+}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+LONG_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# The mark on a risk bar whose verdict a rule set rather than the number.
+RULE_MARK = "†"
+
+
+def month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+CHART_W = 640
+TIMELINE_H = 200
+_PLOT = {"left": 36.0, "right": 8.0, "top": 10.0, "bottom": 28.0}
+
+
+def _nice_ceiling(value: int) -> int:
+    """The smallest of 4, 8, 12, 20, 40, 80, 100, 200, … at or above ``value``: four even gridlines."""
+    scale = 1
+    while True:
+        for step in (4, 8, 12, 20):
+            if step * scale >= value:
+                return step * scale
+        scale *= 10
+
+
+def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
+    """Reports per month (per quarter or year when the span is long), stacked by sentiment group."""
+    if not feedback:
+        return {"empty": True, "alt": "No reports yet.", "width": CHART_W, "height": TIMELINE_H}
+    first = month_index(min(fb.reported_on for fb in feedback))
+    last = month_index(as_of)
+    span = last - first + 1
+    months_per_bar, unit = (1, "month") if span <= 24 else (3, "quarter") if span <= 72 else (12, "year")
+    first -= first % months_per_bar
+    n = (last - first) // months_per_bar + 1
+    bins = [Counter[str]() for _ in range(n)]
+    for fb in feedback:
+        bins[(month_index(fb.reported_on) - first) // months_per_bar][SENTIMENT_GROUP.get(fb.sentiment, "other")] += 1
+    top = _nice_ceiling(max(sum(b.values()) for b in bins))
+    plot_w = CHART_W - _PLOT["left"] - _PLOT["right"]
+    plot_h = TIMELINE_H - _PLOT["top"] - _PLOT["bottom"]
+    slot = plot_w / n
+    bar_w = slot * 0.7
+    label_every = max(1, -(-n // 12))
+    bars = []
+    for i, counts in enumerate(bins):
+        x = _PLOT["left"] + i * slot + (slot - bar_w) / 2
+        base = _PLOT["top"] + plot_h
+        segments = []
+        for group in ("positive", "other", "negative"):
+            h = plot_h * counts[group] / top
+            if h > 0:
+                base -= h
+                segments.append({"group": group, "y": f"{base:.1f}", "h": f"{h:.1f}"})
+        start = first + i * months_per_bar
+        year, month = divmod(start, 12)
+        label = (
+            f"{MONTHS[month]} {year % 100:02d}" if unit == "month"
+            else f"Q{month // 3 + 1} {year % 100:02d}" if unit == "quarter"
+            else str(year)
+        )  # fmt: skip
+        bars.append(
+            {
+                "x": f"{x:.1f}",
+                "w": f"{bar_w:.1f}",
+                "cx": f"{x + bar_w / 2:.1f}",
+                "segments": segments,
+                "total": sum(counts.values()),
+                "label": label if i % label_every == 0 or (i == n - 1 and n <= 12) else "",
+                "period": _period_name(unit, year, month),
+            }
+        )
+    grid = []
+    for k in range(5):
+        value = top * k / 4
+        if value != int(value):
+            continue
+        y = _PLOT["top"] + plot_h - plot_h * k / 4
+        grid.append({"y": f"{y:.1f}", "label": f"{int(value):,}"})
+    totals = Counter[str]()
+    for counts in bins:
+        totals.update(counts)
+    busiest = max(range(n), key=lambda i: (sum(bins[i].values()), -i))
+    alt = (
+        f"Bar chart of the {len(feedback):,} report{'' if len(feedback) == 1 else 's'} per {unit}, "
+        f"from {bars[0]['period']} to {bars[-1]['period']}: {totals['positive']:,} positive, "
+        f"{totals['negative']:,} negative and {totals['other']:,} other; the most, "
+        f"{sum(bins[busiest].values()):,}, in {bars[busiest]['period']}."
+    )
+    return {
+        "empty": False,
+        "alt": alt,
+        "width": CHART_W,
+        "height": TIMELINE_H,
+        "left": _PLOT["left"],
+        "right": f"{CHART_W - _PLOT['right']:.1f}",
+        "baseline": f"{_PLOT['top'] + plot_h:.1f}",
+        "label_y": f"{_PLOT['top'] + plot_h + 16:.1f}",
+        "bars": bars,
+        "grid": grid,
+        "unit": unit,
+    }
+
+
+RISK_ROW = 18.0
+_RISK_LABEL_W = 200.0
+_RISK_BAR_W = 340.0
+
+
+def risk_chart(rows: Sequence[dict[str, Any]], thresholds: Mapping[str, float], limit: int) -> dict[str, Any]:
+    """Risk per reference, highest first, as horizontal bars against the thresholds.
+
+    A bar whose verdict a rule set rather than the number (``row["rule"]``) is marked
+    ``RULE_MARK`` and its rule is listed under the chart, so that "WATCH 0.24" left of the
+    0.30 line says why.
+    """
+    ranked = sorted(rows, key=lambda r: (-r["risk"], r["index"]))
+    shown = ranked[:limit]
+    top = 22.0
+    bars = []
+    for i, row in enumerate(shown):
+        y = top + i * RISK_ROW
+        name = row["name"]
+        bars.append(
+            {
+                "label": name if len(name) <= 30 else name[:29] + "…",
+                "y": f"{y:.1f}",
+                "text_y": f"{y + RISK_ROW * 0.68:.1f}",
+                "bar_y": f"{y + 3:.1f}",
+                "bar_h": f"{RISK_ROW - 6:.1f}",
+                "w": f"{max(1.0, _RISK_BAR_W * row['risk']):.1f}",
+                "recommendation": row["recommendation"],
+                "value": f"{row['badge']} {row['risk_text']}" + (f" {RULE_MARK}" if row.get("rule") else ""),
+                "index": row["index"],
+            }
+        )
+    x0 = _RISK_LABEL_W
+    height = top + len(shown) * RISK_ROW + 22
+    lines = [
+        {
+            "level": level,
+            "x": f"{x0 + _RISK_BAR_W * value:.1f}",
+            "label": f"{level} {value:.2f}",
+        }
+        for level, value in sorted(thresholds.items(), key=lambda kv: kv[1])
+    ]
+    ticks = [{"x": f"{x0 + _RISK_BAR_W * t / 4:.1f}", "label": f"{t / 4:.2f}"} for t in range(5)]
+    ruled = [{"name": r["name"], "rule": r["rule"]} for r in shown if r.get("rule")]
+    counts = Counter(r["recommendation"] for r in shown)
+    alt = (
+        f"Horizontal bars of the risk that each of {len(shown):,} reference{'' if len(shown) == 1 else 's'} hurts "
+        f"you, highest first, against the thresholds {_thresholds_in_words(thresholds)}: "
+        + ", ".join(f"{counts[rec]} {rec}" for rec in ("drop", "watch", "keep") if counts[rec])
+        + (f"; highest {shown[0]['name']}, {shown[0]['risk_text']}." if shown else ".")
+    )
+    return {
+        "empty": not shown,
+        "alt": alt,
+        "ruled": ruled,
+        "mark": RULE_MARK,
+        "width": CHART_W,
+        "height": f"{height:.0f}",
+        "x0": f"{x0:.1f}",
+        "x1": f"{x0 + _RISK_BAR_W:.1f}",
+        "value_x": f"{x0 + _RISK_BAR_W + 8:.1f}",
+        "top": f"{top - 4:.1f}",
+        "bottom": f"{top + len(shown) * RISK_ROW:.1f}",
+        "tick_y": f"{top + len(shown) * RISK_ROW + 14:.1f}",
+        "label_y": f"{top - 8:.1f}",
+        "bars": bars,
+        "lines": lines,
+        "ticks": ticks,
+        "hidden": len(ranked) - len(shown),
+    }
+
+
+def _thresholds_in_words(thresholds: Mapping[str, float]) -> str:
+    return " and ".join(f"{level} at {value:.2f}" for level, value in sorted(thresholds.items(), key=lambda kv: kv[1]))
+
+
+def _period_name(unit: str, year: int, month: int) -> str:
+    """A bar's period in words, for the chart's text alternative: ``November 2026``, ``Q4 2026``, ``2026``."""
+    if unit == "month":
+        return f"{LONG_MONTHS[month]} {year}"
+    return f"Q{month // 3 + 1} {year}" if unit == "quarter" else str(year)
