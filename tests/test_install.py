@@ -35,8 +35,6 @@ def _install_block() -> str | None:
 def test_readme_gives_these_install_lines() -> None:
     """The README's Install section is exactly the lines the install test runs."""
     block = _install_block()
-    if block is not None and "activate" not in block and "pipx" not in block.split("#")[0]:
-        pytest.skip("README.md still has the install lines that leave refaudit off PATH (merge pending)")
     assert block is not None and README_INSTALL in block
 
 
