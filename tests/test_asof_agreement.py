@@ -1,16 +1,18 @@
-"""One "as of" view: walking the demo's year week by week, the audit and ``next`` agree.
+"""One "as of" view: walking the demo's year week by week, the audit, ``next`` and the report agree.
 
-Both read ``asof.view(registry, day)``; this test checks what each says against the other
-and against that view. (The report's context joins them after the merge.)
+All read ``asof.view(registry, day)``; these tests check what each says against the others
+and against that view.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 
 import pytest
 
-from refaudit import asof, settings
+from refaudit import asof, report, settings
 from refaudit.actions import due_actions
 from refaudit.audit import audit, lineup
 from refaudit.demo import build_demo
@@ -63,3 +65,24 @@ def test_audit_and_next_agree_through_the_view(day: date) -> None:
     assert acted == dropped
     for pick in lineup(DEMO, list(verdicts.values()), CONF, as_of=day):
         assert verdicts[pick.id].recommendation == "keep" and status[pick.id] == "active"
+
+
+_ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+@pytest.mark.parametrize("day", WEEKS[::4], ids=[d.isoformat() for d in WEEKS[::4]])
+def test_the_report_agrees_with_the_audit_and_next(day: date) -> None:
+    """The report's context, built through the same view, counts and names what audit and next say, and no later day."""
+    view = asof.view(DEMO, day)
+    verdicts = audit(view, CONF, day)
+    due = due_actions(view, verdicts, CONF, day)
+    ctx = report.build_context(view, verdicts, due, CONF, day, lineup=lineup(view, verdicts, CONF, as_of=day))
+    by_id = {v.name: v.recommendation for v in verdicts}
+    assert {row["name"]: row["recommendation"] for row in ctx["references"]} == by_id
+    assert ctx["counts"] == {
+        rec: sum(1 for v in verdicts if v.recommendation == rec) for rec in ("drop", "watch", "keep")
+    }
+    assert ctx["totals"]["open_applications"] == sum(1 for a in view.applications if a.outcome == "pending")
+    assert ctx["actions_total"] == len(due)
+    later = sorted({d for d in _ISO.findall(json.dumps(ctx, default=str)) if d > day.isoformat()})
+    assert later == [], f"dates after {day} in the report of that day: {later}"
