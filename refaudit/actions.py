@@ -209,9 +209,11 @@ def _open_actions(
             news = [feedback_dates[f] for f in verdicts[ref_id].moved if f in feedback_dates]
             if briefed is not None and briefed >= max(news, default=date.min):
                 continue
+            # Due the day the application went live or the day of the news, whichever came later:
+            # never "overdue" from before anyone knew.
             yield Action(
                 "swap",
-                view.last_change,
+                min(max(view.last_change, *news), as_of) if news else view.last_change,
                 ref_id,
                 app.id,
                 f"The audit says {level}, and this application is at {app.stage}: swap them if you still "
@@ -328,7 +330,8 @@ def _verdict_actions(
             news,
             ref.id,
             None,
-            "Employers could not reach them: call them; confirm their number, email and availability.",
+            "Employers could not reach them: call them; confirm their number, email and availability, "
+            "then record that they confirmed (the command below).",
             f"refaudit ref edit {q_ref} --consent-on {as_of.isoformat()}",
         )
     rest = [flag for flag in limits.rest_flags if flag in verdict.flags and flag in _REST_WHY]

@@ -499,8 +499,8 @@ def _unreachable(ref: Reference, reports: list[Feedback], ctx: _Context) -> Iter
     said = " ".join(f"{_said(f, ctx)}." for f in silent)
     yield _Finding(
         "watch",
-        f"{said} {attempts} failed attempts to reach them: call them, confirm their number, email "
-        f"and availability before you give them again. {WATCH_MEANS}",
+        f"{said} {attempts} failed attempts to reach them: call them and confirm their number, email "
+        f"and availability. {WATCH_MEANS}",
         tuple(f.id for f in silent),
         flag="unreachable",
         rule="Repeated failed attempts to reach them mean watch.",

@@ -328,6 +328,19 @@ def test_briefing_after_the_news_clears_the_swap() -> None:
     assert [a.kind for a in due(reg, watched) if a.application == "acme-data-analyst"] == []
 
 
+def test_a_swap_is_due_from_the_news_never_overdue_from_before_it() -> None:
+    """At interview since ten days ago, the report came in five days ago: the swap is due five days ago."""
+    news = Feedback(id="f1", reference="jane-doe", reported_on=days_ago(5), sentiment="lukewarm", source="employer")
+    application = app(stage="interview", updated_on=days_ago(10), references=["jane-doe"])
+    reg = registry(apps=[application], feedback=[news])
+    watched = [Verdict("jane-doe", recommendation="watch", evidence=["f1"], moved=["f1"])]
+    [swap] = due(reg, watched, kind="swap")
+    assert swap.due == days_ago(5)
+    application.updated_on = days_ago(2)  # the stage moved after the news: due from then
+    [swap] = due(reg, watched, kind="swap")
+    assert swap.due == days_ago(2)
+
+
 @pytest.mark.parametrize("outcome", ["ghosted", "withdrawn", "eliminated", "offer"])
 def test_debrief_is_only_for_rejections(outcome: str) -> None:
     """Other endings do not ask for a debrief."""
@@ -499,7 +512,10 @@ def test_an_unreachable_reference_is_reached_never_rested(rest_flags: list[str])
     actions = due(reg, [verdict], settings=with_next(rest_flags=rest_flags))
     assert [a.kind for a in actions if a.reference] == ["reach", "test"]
     reach = actions[0]
-    assert reach.reason == "Employers could not reach them: call them; confirm their number, email and availability."
+    assert reach.reason == (
+        "Employers could not reach them: call them; confirm their number, email and availability, "
+        "then record that they confirmed (the command below)."
+    )
     assert reach.command == f"refaudit ref edit jane-doe --consent-on {TODAY.isoformat()}"
 
 

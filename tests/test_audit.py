@@ -221,8 +221,8 @@ def test_two_no_responses_mean_watch_unreachable(settings: dict[str, Any]) -> No
     assert (v.recommendation, v.flags, v.evidence) == ("watch", ["unreachable"], ["f1", "f2"])
     assert v.reasons == [
         "The employer (direct) on 2026-11-15: could not reach them (report f1). The employer (direct) on "
-        "2026-11-22: could not reach them (report f2). 2 failed attempts to reach them: call them, confirm "
-        f"their number, email and availability before you give them again. {WATCH_MEANS}"
+        "2026-11-22: could not reach them (report f2). 2 failed attempts to reach them: call them and confirm "
+        f"their number, email and availability. {WATCH_MEANS}"
     ]
 
 
