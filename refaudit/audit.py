@@ -719,7 +719,10 @@ def _not_ready(v: Verdict) -> str | None:
     if v.status != "active":
         return f"Status {v.status}: you set them aside."
     if v.recommendation != "keep":
-        return f"The audit says {v.recommendation}: {in_a_line(v)}"
+        text = f"The audit says {v.recommendation}: {in_a_line(v)}"
+        if "unreachable" in v.flags and v.recommendation == "watch":
+            return f"{text} Call them first and confirm their number, email and availability."
+        return f"{text} {WATCH_MEANS}" if v.recommendation == "watch" else text
     if "overused" in v.flags:
         return "Overused: given too often lately; let them rest."
     return None

@@ -653,6 +653,21 @@ def test_a_policy_limited_reference_never_leads_and_is_held_back_alone(settings:
     assert [p.id for p in lineup(reg, verdicts, settings, as_of=AS_OF)] == ["peer", "dates"]
 
 
+def test_a_watched_reference_is_held_back_with_what_to_do(settings: dict[str, Any]) -> None:
+    """Held back on watch: the rule, its report, and the one thing to do (reach them, or watch's advice)."""
+    reg = registry(
+        [ref("far", "manager"), ref("warm", "colleague")],
+        [report("f1", "far", "no-response", attempts=3), report("f2", "warm", "lukewarm")],
+    )
+    held = held_back(reg, audit(reg, settings, AS_OF), settings, as_of=AS_OF)
+    assert [(p.id, p.reason) for p in held] == [
+        ("warm", "The audit says watch: A credible lukewarm or mixed report means at least watch (report f2). "
+                 f"{WATCH_MEANS}"),
+        ("far", "The audit says watch: Repeated failed attempts to reach them mean watch (report f1). "
+                "Call them first and confirm their number, email and availability."),
+    ]  # fmt: skip
+
+
 def test_lineup_size_and_exclusions(settings: dict[str, Any]) -> None:
     """A larger lineup repeats relationships last, and never holds drop, overused, resting or dropped."""
     reg = _lineup_registry()
