@@ -149,7 +149,9 @@ def due_actions(
         if ref.status == "active":
             if ref.id in by_id:
                 tested = mock_calls.get(ref.id)
-                actions.extend(_verdict_actions(ref, by_id[ref.id], feedback_dates, tested, limits, as_of))
+                verdict = by_id[ref.id]
+                since = _pattern_since(ref.id, apps) if "pattern" in verdict.flags else None
+                actions.extend(_verdict_actions(ref, verdict, feedback_dates, tested, limits, as_of, since))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
     return sorted(actions, key=lambda a: (_PRIORITY[a.kind], a.due, a.reference or "", a.application or ""))
@@ -304,9 +306,12 @@ def _verdict_actions(
     tested: date | None,
     limits: Next,
     as_of: date,
+    pattern_since: date | None = None,
 ) -> Iterable[Action]:
     q_ref = shlex.quote(ref.id)
     evidence = [feedback_dates[f] for f in verdict.evidence if f in feedback_dates]
+    if pattern_since is not None:
+        evidence.append(pattern_since)
     news = min(max(evidence, default=verdict.last_used or as_of), as_of)
     if verdict.recommendation == "drop":
         # The rule in a line, with the reports behind it; the quotes are in `refaudit audit REF`.
@@ -362,6 +367,15 @@ def _verdict_actions(
         )
     elif verdict.recommendation == "watch" and (tested is None or tested < news):
         yield Action("test", news, ref.id, None, f"The audit says watch. {WATCH_MEANS}", test)
+
+
+def _pattern_since(ref_id: str, apps: Sequence[_AppView]) -> date | None:
+    """No earlier than the day a pattern of late rejections could first be seen: the latest
+    rejection or silence they were given on, or the first offer with others, whichever is later.
+    A verdict the pattern moved is not "overdue" from the day of an older report."""
+    late = [v.ended_on for v in apps if v.app.outcome in ("rejected", "ghosted") and ref_id in v.app.references]
+    offers = [v.ended_on for v in apps if v.app.outcome in OFFER_OUTCOMES and set(v.app.references) - {ref_id}]
+    return max(max(late), min(offers)) if late and offers else None
 
 
 def _consent_actions(ref: Reference, limits: Next, as_of: date) -> Iterable[Action]:

@@ -484,6 +484,29 @@ def test_drop_is_due_for_an_active_reference_the_audit_drops() -> None:
     assert action.command == "refaudit ref status jane-doe dropped"
 
 
+def test_a_drop_the_pattern_moved_is_due_from_the_pattern_not_the_older_report() -> None:
+    """A lukewarm report 30 days ago, late rejections 20 and 12 days ago, someone else's offer 6 days ago:
+    the drop became due 6 days ago, not 30."""
+    late = [
+        app(f"late-{n}", company=f"Late {n}", applied_on=days_ago(40), references=["jane-doe"], stage="reference-check",
+            outcome="rejected", closed_on=days_ago(n))
+        for n in (20, 12)
+    ]  # fmt: skip
+    offer = app("won", company="Won", applied_on=days_ago(40), references=["bob"], stage="offer", outcome="offer",
+                closed_on=days_ago(6))  # fmt: skip
+    reg = registry(
+        [ref(), ref("bob", name="Bob")],
+        apps=[*late, offer],
+        feedback=[Feedback("f1", "jane-doe", days_ago(30), "lukewarm", source="recruiter")],
+    )
+    verdict = Verdict("jane-doe", recommendation="drop", flags=["pattern"], evidence=["f1"], moved=["f1"])
+    [action] = due(reg, [verdict], kind="drop")
+    assert action.due == days_ago(6)
+    without_pattern = Verdict("jane-doe", recommendation="drop", evidence=["f1"], moved=["f1"])
+    [action] = due(reg, [without_pattern], kind="drop")
+    assert action.due == days_ago(30)
+
+
 def test_dropping_makes_the_drop_disappear() -> None:
     """`ref status REF dropped` clears it (resting does too: the reference is no longer given)."""
     reference = ref()
