@@ -276,14 +276,21 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
 
     # Reasons: what decided the recommendation first, then what else to do, flag by flag.
     deciding: list[_Finding] = []
-    if number_level == recommendation and total > 0:
-        deciding.append(_number_finding(number_level, risk, adverse, favourable, k))
+    number = _number_finding(number_level, risk, adverse, favourable, k) if number_level == recommendation else None
+    if number is not None and total > 0:
+        deciding.append(number)
     flagged = sorted((f for f in findings if f.flag), key=lambda f: FLAGS.index(f.flag or ""))
     setting = [f for f in findings if f.level == recommendation]
     deciding += [f for f in findings if f.flag is None and f.level in (recommendation, "")]
     deciding += [f for f in flagged if f.level == recommendation]
     shown = [*deciding, *(f for f in flagged if f not in deciding)]
-    moved = _ids(deciding[:1] if number_level == recommendation and total > 0 else []) + _ids(setting)
+    moved = _ids([number] if number is not None and total > 0 else []) + _ids(setting)
+    if number in shown and any(f.ids and f.level == recommendation for f in setting):
+        # A rule agreeing with the number says it with the reports' own words: those first, the
+        # number after them, and what to do said once.
+        shown.remove(number)
+        plain = _Finding(number.level, number.text.split(": ")[0] + ".", number.ids)
+        shown.insert(1, plain if any(WATCH_MEANS in f.text for f in shown) else number)
     rule = None
     if number_level != recommendation:
         rule = next((f.rule for f in setting if f.rule), None)
@@ -392,7 +399,7 @@ def _number_finding(level: str, risk: float, adverse: list[str], favourable: lis
     return _Finding(
         level,
         f"The reports against them {_cite(adverse)} put the risk at {risk:.2f}, at or above "
-        f"the {line} of {threshold:.2f}: {action}",
+        f"the {line} of {threshold:.2f}: {action[0].lower()}{action[1:]}",
         tuple(adverse),
     )
 

@@ -739,3 +739,20 @@ def test_scoring_md_states_the_shipped_weights(settings: dict[str, Any]) -> None
     rows = dict(re.findall(r"^\| ([a-z-]+) \| (\d\.\d+) \|", text, re.M))
     for source, value in settings["scoring"]["source_weight"].items():
         assert float(rows[source]) == value, source
+
+
+def test_a_rule_agreeing_with_the_number_puts_the_report_s_words_first(settings: dict[str, Any]) -> None:
+    """A credible mixed report lifts the risk past the watch line: the quote, date and reporter come first,
+    the number after it, and watch's advice is said once."""
+    reg = registry(
+        [ref("grace")],
+        [report("f1", "grace", "mixed", source="recruiter", reporter="Priya at Hays", quote="was hesitant")],
+    )
+    v = verdict_of(reg, settings, "grace")
+    assert (v.recommendation, v.risk >= 0.30, v.rule) == ("watch", True, None)
+    assert v.reasons == [
+        f'Priya at Hays (recruiter, direct) on 2026-11-15: "was hesitant" (report f1). Faint praise or reservations '
+        f"cost offers too. {WATCH_MEANS}",
+        f"The reports against them (report f1) put the risk at {v.risk:.2f}, at or above the watch line of 0.30.",
+    ]
+    assert (v.evidence, v.moved) == (["f1"], ["f1"])
