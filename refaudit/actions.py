@@ -285,7 +285,10 @@ def _closed_actions(
         and not (app.criticism or app.leads)
         and (as_of - ended).days <= limits.debrief_within_days
     ):
-        said = "no reason is recorded" if app.reason is None else f'the reason "{app.reason}" says nothing concrete'
+        if app.reason is not None:
+            said = f'the reason "{app.reason}" says nothing concrete'
+        else:
+            said = "gave no reason" if kind == "none-given" else "no reason is recorded"
         if guessed:
             said += " (guessed from the wording — set --reason-kind to be sure)"
         yield Action(

@@ -271,10 +271,12 @@ def test_recording_any_debrief_makes_it_disappear(record: dict[str, Any]) -> Non
         ("\u202eDROP TABLE; <script>", None,
          'the reason "\u202eDROP TABLE; <script>" says nothing concrete (guessed from the wording — set '
          "--reason-kind to be sure)"),
+        (None, "none-given", "gave no reason"),
+        (None, None, "no reason is recorded"),
     ],
-    ids=["vague-guessed", "none-given", "hostile"],
+    ids=["vague-guessed", "none-given", "hostile", "kind-only", "nothing"],
 )  # fmt: skip
-def test_a_vague_reason_still_asks_for_a_debrief(reason: str, kind: str | None, said: str) -> None:
+def test_a_vague_reason_still_asks_for_a_debrief(reason: str | None, kind: str | None, said: str) -> None:
     """A rejection whose stated reason says nothing concrete asks for the reason, criticism and leads."""
     reg = registry(apps=[app(outcome="rejected", closed_on=days_ago(2), reason=reason, reason_kind=kind)])
     [action] = due(reg, kind="debrief")
