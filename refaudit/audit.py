@@ -259,7 +259,7 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
     pattern = _pattern(ref, apps, reports, ctx)
     findings = [
         *_negatives(reports, ctx),
-        *_lukewarm(reports, pattern is not None, ctx),
+        *_lukewarm(reports, pattern is not None and pattern.flag == "pattern", ctx),
         *_unreachable(ref, reports, ctx),
         *_declined(reports),
         *_untested(reports),
@@ -596,8 +596,6 @@ def _stale(ref: Reference, reports: list[Feedback], last_used: date | None, ctx:
 def _pattern(ref: Reference, apps: list[Application], reports: list[Feedback], ctx: _Context) -> _Finding | None:
     """Late rejections (or silences) with no cause elsewhere, while others' references reach offers."""
     k = ctx.k
-    if not (ctx.offer_refs - {ref.id}):
-        return None  # no offer with someone else's references: the common factor may be you
     praised = {f.application for f in reports if f.sentiment == "positive" and f.application}
     late: list[tuple[Application, bool]] = []
     for a in apps:
@@ -611,6 +609,15 @@ def _pattern(ref: Reference, apps: list[Application], reports: list[Feedback], c
     if len(late) < k.pattern_min:
         return None
     named = ", ".join(f"{a.company} ({a.id}, {a.outcome})" for a, _ in late)
+    if not (ctx.offer_refs - {ref.id}):
+        # No offer with someone else's references: the common factor may be you, not them.
+        # Said, so the rejections are not silent, but it moves nothing.
+        return _Finding(
+            "",
+            f"Given on {len(late)} applications that ended at or after the reference check without a "
+            f"cause given: {named}. None of your other references has been on an offer yet, so it may "
+            "not be them: not yet counted as a pattern. Ask those employers for a debrief.",
+        )
     guesses = [a.id for a, g in late if g]
     note = (
         f" The reasons of {', '.join(guesses)} were guessed from the wording — set --reason-kind to be sure."

@@ -395,7 +395,13 @@ def test_a_rejection_whose_only_report_concerns_someone_else_is_not_held_against
 def test_no_pattern_when_no_other_reference_gets_offers(settings: dict[str, Any]) -> None:
     """Late rejections are not blamed on a reference unless the user's other references appear on offers."""
     v = verdict_of(_pattern_registry([None, None, None], offers=False), settings, "jane")
-    assert v.flags == ["untested"]
+    assert (v.recommendation, v.flags, v.rule) == ("keep", ["untested"], None)
+    # Not silent: the rejections are named, with why they do not count yet.
+    [said] = [r for r in v.reasons if r.startswith("Given on 3 applications")]
+    assert said.endswith(
+        "None of your other references has been on an offer yet, so it may not be them: not yet counted as a "
+        "pattern. Ask those employers for a debrief."
+    )
 
 
 def test_eliminated_outcome_is_not_a_rejection(settings: dict[str, Any]) -> None:

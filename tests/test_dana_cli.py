@@ -220,7 +220,11 @@ def test_three_late_rejections_without_an_offer_elsewhere_are_not_yet_a_pattern(
     """On 25 Oct three employers said no after checking Grace, but nobody else's references had an offer
     yet, so the common factor may be Dana: still watch. Tailspin's offer (Omar and Anne) on 30 Oct decides it."""
     assert audit(dana, "2026-10-25")["grace-liu"]["reasons"] == [
-        f"{GRACE_SAID} Faint praise or reservations cost offers too. {WATCH_MEANS}"
+        f"{GRACE_SAID} Faint praise or reservations cost offers too. {WATCH_MEANS}",
+        "Given on 3 applications that ended at or after the reference check without a cause given: Northwind "
+        "(northwind-operations-manager, rejected), Contoso (contoso-operations-manager, rejected), Fabrikam "
+        "(fabrikam-operations-lead, rejected). None of your other references has been on an offer yet, so it may "
+        "not be them: not yet counted as a pattern. Ask those employers for a debrief.",
     ]
     grace = audit(dana, "2026-10-30")["grace-liu"]
     assert grace["reasons"] == [
