@@ -278,6 +278,13 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
     deciding: list[_Finding] = []
     number = _number_finding(number_level, risk, adverse, favourable, k) if number_level == recommendation else None
     if number is not None and total > 0:
+        praise = [f for f in reports if f.id in number.ids and f.sentiment == "positive" and credible(f, k)]
+        if number_level == "keep" and praise:
+            # The good word in its own words too: who said it, when, and what.
+            newest = max(praise, key=lambda f: (f.reported_on, f.id))
+            said = _said(newest, ctx)
+            said = said if newest.reporter else said[0].lower() + said[1:]  # "the employer", never a name
+            number = _Finding(number.level, f"{number.text} Most recently, {said}.", number.ids)
         deciding.append(number)
     flagged = sorted((f for f in findings if f.flag), key=lambda f: FLAGS.index(f.flag or ""))
     setting = [f for f in findings if f.level == recommendation]

@@ -563,7 +563,10 @@ def test_json_has_exactly_the_keys_of_spec(settings: dict[str, Any]) -> None:
                 "risk": 0.152,
                 "evidence_weight": 0.78,
                 "flags": [],
-                "reasons": ["1 report in their favour (report f1): risk 0.15 is below the watch line of 0.30."],
+                "reasons": [
+                    "1 report in their favour (report f1): risk 0.15 is below the watch line of 0.30. Most "
+                    "recently, the employer (direct) on 2026-11-15 reported a positive reference (report f1)."
+                ],
                 "evidence": ["f1"],
                 "moved": ["f1"],
                 "rule": None,

@@ -268,7 +268,10 @@ def test_omar_is_keep_on_his_friend_s_mock_call(dana: Runner) -> None:
     assert audit(dana, "2026-10-19")["omar-haddad"]["flags"] == UNTESTED
     omar = audit(dana, TODAY)["omar-haddad"]
     assert (omar["recommendation"], omar["evidence"], omar["moved"]) == ("keep", ["f3"], ["f3"])
-    assert omar["reasons"] == ["1 report in their favour (report f3): risk 0.15 is below the watch line of 0.30."]
+    assert omar["reasons"] == [
+        "1 report in their favour (report f3): risk 0.15 is below the watch line of 0.30. Most recently, "
+        'Sam (a friend) (mock-call, direct) on 2026-10-20: "I\'d hire Dana again tomorrow." (report f3).'
+    ]
     # Northwind's only report concerns Grace: its rejection is not held against Omar, given with her.
 
 
