@@ -149,7 +149,9 @@ def due_actions(
         if ref.status == "active":
             if ref.id in by_id:
                 tested = mock_calls.get(ref.id)
-                actions.extend(_verdict_actions(ref, by_id[ref.id], feedback_dates, tested, limits, as_of))
+                verdict = by_id[ref.id]
+                since = _pattern_since(ref.id, apps) if "pattern" in verdict.flags else None
+                actions.extend(_verdict_actions(ref, verdict, feedback_dates, tested, limits, as_of, since))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
     return sorted(actions, key=lambda a: (_PRIORITY[a.kind], a.due, a.reference or "", a.application or ""))
@@ -209,9 +211,11 @@ def _open_actions(
             news = [feedback_dates[f] for f in verdicts[ref_id].moved if f in feedback_dates]
             if briefed is not None and briefed >= max(news, default=date.min):
                 continue
+            # Due the day the application went live or the day of the news, whichever came later:
+            # never "overdue" from before anyone knew.
             yield Action(
                 "swap",
-                view.last_change,
+                min(max(view.last_change, *news), as_of) if news else view.last_change,
                 ref_id,
                 app.id,
                 f"The audit says {level}, and this application is at {app.stage}: swap them if you still "
@@ -281,7 +285,10 @@ def _closed_actions(
         and not (app.criticism or app.leads)
         and (as_of - ended).days <= limits.debrief_within_days
     ):
-        said = "no reason is recorded" if app.reason is None else f'the reason "{app.reason}" says nothing concrete'
+        if app.reason is not None:
+            said = f'the reason "{app.reason}" says nothing concrete'
+        else:
+            said = "gave no reason" if kind == "none-given" else "no reason is recorded"
         if guessed:
             said += " (guessed from the wording — set --reason-kind to be sure)"
         yield Action(
@@ -302,9 +309,12 @@ def _verdict_actions(
     tested: date | None,
     limits: Next,
     as_of: date,
+    pattern_since: date | None = None,
 ) -> Iterable[Action]:
     q_ref = shlex.quote(ref.id)
     evidence = [feedback_dates[f] for f in verdict.evidence if f in feedback_dates]
+    if pattern_since is not None:
+        evidence.append(pattern_since)
     news = min(max(evidence, default=verdict.last_used or as_of), as_of)
     if verdict.recommendation == "drop":
         # The rule in a line, with the reports behind it; the quotes are in `refaudit audit REF`.
@@ -328,7 +338,8 @@ def _verdict_actions(
             news,
             ref.id,
             None,
-            "Employers could not reach them: call them; confirm their number, email and availability.",
+            "Employers could not reach them: call them; confirm their number, email and availability, "
+            "then record that they confirmed (the command below).",
             f"refaudit ref edit {q_ref} --consent-on {as_of.isoformat()}",
         )
     rest = [flag for flag in limits.rest_flags if flag in verdict.flags and flag in _REST_WHY]
@@ -359,6 +370,15 @@ def _verdict_actions(
         )
     elif verdict.recommendation == "watch" and (tested is None or tested < news):
         yield Action("test", news, ref.id, None, f"The audit says watch. {WATCH_MEANS}", test)
+
+
+def _pattern_since(ref_id: str, apps: Sequence[_AppView]) -> date | None:
+    """No earlier than the day a pattern of late rejections could first be seen: the latest
+    rejection or silence they were given on, or the first offer with others, whichever is later.
+    A verdict the pattern moved is not "overdue" from the day of an older report."""
+    late = [v.ended_on for v in apps if v.app.outcome in ("rejected", "ghosted") and ref_id in v.app.references]
+    offers = [v.ended_on for v in apps if v.app.outcome in OFFER_OUTCOMES and set(v.app.references) - {ref_id}]
+    return max(max(late), min(offers)) if late and offers else None
 
 
 def _consent_actions(ref: Reference, limits: Next, as_of: date) -> Iterable[Action]:

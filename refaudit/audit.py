@@ -259,7 +259,7 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
     pattern = _pattern(ref, apps, reports, ctx)
     findings = [
         *_negatives(reports, ctx),
-        *_lukewarm(reports, pattern is not None, ctx),
+        *_lukewarm(reports, pattern is not None and pattern.flag == "pattern", ctx),
         *_unreachable(ref, reports, ctx),
         *_declined(reports),
         *_untested(reports),
@@ -276,14 +276,28 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
 
     # Reasons: what decided the recommendation first, then what else to do, flag by flag.
     deciding: list[_Finding] = []
-    if number_level == recommendation and total > 0:
-        deciding.append(_number_finding(number_level, risk, adverse, favourable, k))
+    number = _number_finding(number_level, risk, adverse, favourable, k) if number_level == recommendation else None
+    if number is not None and total > 0:
+        praise = [f for f in reports if f.id in number.ids and f.sentiment == "positive" and credible(f, k)]
+        if number_level == "keep" and praise:
+            # The good word in its own words too: who said it, when, and what.
+            newest = max(praise, key=lambda f: (f.reported_on, f.id))
+            said = _said(newest, ctx)
+            said = said if newest.reporter else said[0].lower() + said[1:]  # "the employer", never a name
+            number = _Finding(number.level, f"{number.text} Most recently, {said}.", number.ids)
+        deciding.append(number)
     flagged = sorted((f for f in findings if f.flag), key=lambda f: FLAGS.index(f.flag or ""))
     setting = [f for f in findings if f.level == recommendation]
     deciding += [f for f in findings if f.flag is None and f.level in (recommendation, "")]
     deciding += [f for f in flagged if f.level == recommendation]
     shown = [*deciding, *(f for f in flagged if f not in deciding)]
-    moved = _ids(deciding[:1] if number_level == recommendation and total > 0 else []) + _ids(setting)
+    moved = _ids([number] if number is not None and total > 0 else []) + _ids(setting)
+    if number in shown and any(f.ids and f.level == recommendation for f in setting):
+        # A rule agreeing with the number says it with the reports' own words: those first, the
+        # number after them, and what to do said once.
+        shown.remove(number)
+        plain = _Finding(number.level, number.text.split(": ")[0] + ".", number.ids)
+        shown.insert(1, plain if any(WATCH_MEANS in f.text for f in shown) else number)
     rule = None
     if number_level != recommendation:
         rule = next((f.rule for f in setting if f.rule), None)
@@ -392,7 +406,7 @@ def _number_finding(level: str, risk: float, adverse: list[str], favourable: lis
     return _Finding(
         level,
         f"The reports against them {_cite(adverse)} put the risk at {risk:.2f}, at or above "
-        f"the {line} of {threshold:.2f}: {action}",
+        f"the {line} of {threshold:.2f}: {action[0].lower()}{action[1:]}",
         tuple(adverse),
     )
 
@@ -499,8 +513,8 @@ def _unreachable(ref: Reference, reports: list[Feedback], ctx: _Context) -> Iter
     said = " ".join(f"{_said(f, ctx)}." for f in silent)
     yield _Finding(
         "watch",
-        f"{said} {attempts} failed attempts to reach them: call them, confirm their number, email "
-        f"and availability before you give them again. {WATCH_MEANS}",
+        f"{said} {attempts} failed attempts to reach them: call them and confirm their number, email "
+        f"and availability. {WATCH_MEANS}",
         tuple(f.id for f in silent),
         flag="unreachable",
         rule="Repeated failed attempts to reach them mean watch.",
@@ -589,8 +603,6 @@ def _stale(ref: Reference, reports: list[Feedback], last_used: date | None, ctx:
 def _pattern(ref: Reference, apps: list[Application], reports: list[Feedback], ctx: _Context) -> _Finding | None:
     """Late rejections (or silences) with no cause elsewhere, while others' references reach offers."""
     k = ctx.k
-    if not (ctx.offer_refs - {ref.id}):
-        return None  # no offer with someone else's references: the common factor may be you
     praised = {f.application for f in reports if f.sentiment == "positive" and f.application}
     late: list[tuple[Application, bool]] = []
     for a in apps:
@@ -604,6 +616,15 @@ def _pattern(ref: Reference, apps: list[Application], reports: list[Feedback], c
     if len(late) < k.pattern_min:
         return None
     named = ", ".join(f"{a.company} ({a.id}, {a.outcome})" for a, _ in late)
+    if not (ctx.offer_refs - {ref.id}):
+        # No offer with someone else's references: the common factor may be you, not them.
+        # Said, so the rejections are not silent, but it moves nothing.
+        return _Finding(
+            "",
+            f"Given on {len(late)} applications that ended at or after the reference check without a "
+            f"cause given: {named}. None of your other references has been on an offer yet, so it may "
+            "not be them: not yet counted as a pattern. Ask those employers for a debrief.",
+        )
     guesses = [a.id for a, g in late if g]
     note = (
         f" The reasons of {', '.join(guesses)} were guessed from the wording — set --reason-kind to be sure."
@@ -719,7 +740,10 @@ def _not_ready(v: Verdict) -> str | None:
     if v.status != "active":
         return f"Status {v.status}: you set them aside."
     if v.recommendation != "keep":
-        return f"The audit says {v.recommendation}: {in_a_line(v)}"
+        text = f"The audit says {v.recommendation}: {in_a_line(v)}"
+        if "unreachable" in v.flags and v.recommendation == "watch":
+            return f"{text} Call them first and confirm their number, email and availability."
+        return f"{text} {WATCH_MEANS}" if v.recommendation == "watch" else text
     if "overused" in v.flags:
         return "Overused: given too often lately; let them rest."
     return None

@@ -271,10 +271,12 @@ def test_recording_any_debrief_makes_it_disappear(record: dict[str, Any]) -> Non
         ("\u202eDROP TABLE; <script>", None,
          'the reason "\u202eDROP TABLE; <script>" says nothing concrete (guessed from the wording — set '
          "--reason-kind to be sure)"),
+        (None, "none-given", "gave no reason"),
+        (None, None, "no reason is recorded"),
     ],
-    ids=["vague-guessed", "none-given", "hostile"],
+    ids=["vague-guessed", "none-given", "hostile", "kind-only", "nothing"],
 )  # fmt: skip
-def test_a_vague_reason_still_asks_for_a_debrief(reason: str, kind: str | None, said: str) -> None:
+def test_a_vague_reason_still_asks_for_a_debrief(reason: str | None, kind: str | None, said: str) -> None:
     """A rejection whose stated reason says nothing concrete asks for the reason, criticism and leads."""
     reg = registry(apps=[app(outcome="rejected", closed_on=days_ago(2), reason=reason, reason_kind=kind)])
     [action] = due(reg, kind="debrief")
@@ -326,6 +328,19 @@ def test_briefing_after_the_news_clears_the_swap() -> None:
     assert [a.kind for a in due(reg, watched) if a.application == "acme-data-analyst"] == ["swap"]
     application.briefed.append(Briefing("jane-doe", days_ago(1)))
     assert [a.kind for a in due(reg, watched) if a.application == "acme-data-analyst"] == []
+
+
+def test_a_swap_is_due_from_the_news_never_overdue_from_before_it() -> None:
+    """At interview since ten days ago, the report came in five days ago: the swap is due five days ago."""
+    news = Feedback(id="f1", reference="jane-doe", reported_on=days_ago(5), sentiment="lukewarm", source="employer")
+    application = app(stage="interview", updated_on=days_ago(10), references=["jane-doe"])
+    reg = registry(apps=[application], feedback=[news])
+    watched = [Verdict("jane-doe", recommendation="watch", evidence=["f1"], moved=["f1"])]
+    [swap] = due(reg, watched, kind="swap")
+    assert swap.due == days_ago(5)
+    application.updated_on = days_ago(2)  # the stage moved after the news: due from then
+    [swap] = due(reg, watched, kind="swap")
+    assert swap.due == days_ago(2)
 
 
 @pytest.mark.parametrize("outcome", ["ghosted", "withdrawn", "eliminated", "offer"])
@@ -471,6 +486,29 @@ def test_drop_is_due_for_an_active_reference_the_audit_drops() -> None:
     assert action.command == "refaudit ref status jane-doe dropped"
 
 
+def test_a_drop_the_pattern_moved_is_due_from_the_pattern_not_the_older_report() -> None:
+    """A lukewarm report 30 days ago, late rejections 20 and 12 days ago, someone else's offer 6 days ago:
+    the drop became due 6 days ago, not 30."""
+    late = [
+        app(f"late-{n}", company=f"Late {n}", applied_on=days_ago(40), references=["jane-doe"], stage="reference-check",
+            outcome="rejected", closed_on=days_ago(n))
+        for n in (20, 12)
+    ]  # fmt: skip
+    offer = app("won", company="Won", applied_on=days_ago(40), references=["bob"], stage="offer", outcome="offer",
+                closed_on=days_ago(6))  # fmt: skip
+    reg = registry(
+        [ref(), ref("bob", name="Bob")],
+        apps=[*late, offer],
+        feedback=[Feedback("f1", "jane-doe", days_ago(30), "lukewarm", source="recruiter")],
+    )
+    verdict = Verdict("jane-doe", recommendation="drop", flags=["pattern"], evidence=["f1"], moved=["f1"])
+    [action] = due(reg, [verdict], kind="drop")
+    assert action.due == days_ago(6)
+    without_pattern = Verdict("jane-doe", recommendation="drop", evidence=["f1"], moved=["f1"])
+    [action] = due(reg, [without_pattern], kind="drop")
+    assert action.due == days_ago(30)
+
+
 def test_dropping_makes_the_drop_disappear() -> None:
     """`ref status REF dropped` clears it (resting does too: the reference is no longer given)."""
     reference = ref()
@@ -499,7 +537,10 @@ def test_an_unreachable_reference_is_reached_never_rested(rest_flags: list[str])
     actions = due(reg, [verdict], settings=with_next(rest_flags=rest_flags))
     assert [a.kind for a in actions if a.reference] == ["reach", "test"]
     reach = actions[0]
-    assert reach.reason == "Employers could not reach them: call them; confirm their number, email and availability."
+    assert reach.reason == (
+        "Employers could not reach them: call them; confirm their number, email and availability, "
+        "then record that they confirmed (the command below)."
+    )
     assert reach.command == f"refaudit ref edit jane-doe --consent-on {TODAY.isoformat()}"
 
 

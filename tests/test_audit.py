@@ -221,8 +221,8 @@ def test_two_no_responses_mean_watch_unreachable(settings: dict[str, Any]) -> No
     assert (v.recommendation, v.flags, v.evidence) == ("watch", ["unreachable"], ["f1", "f2"])
     assert v.reasons == [
         "The employer (direct) on 2026-11-15: could not reach them (report f1). The employer (direct) on "
-        "2026-11-22: could not reach them (report f2). 2 failed attempts to reach them: call them, confirm "
-        f"their number, email and availability before you give them again. {WATCH_MEANS}"
+        "2026-11-22: could not reach them (report f2). 2 failed attempts to reach them: call them and confirm "
+        f"their number, email and availability. {WATCH_MEANS}"
     ]
 
 
@@ -395,7 +395,13 @@ def test_a_rejection_whose_only_report_concerns_someone_else_is_not_held_against
 def test_no_pattern_when_no_other_reference_gets_offers(settings: dict[str, Any]) -> None:
     """Late rejections are not blamed on a reference unless the user's other references appear on offers."""
     v = verdict_of(_pattern_registry([None, None, None], offers=False), settings, "jane")
-    assert v.flags == ["untested"]
+    assert (v.recommendation, v.flags, v.rule) == ("keep", ["untested"], None)
+    # Not silent: the rejections are named, with why they do not count yet.
+    [said] = [r for r in v.reasons if r.startswith("Given on 3 applications")]
+    assert said.endswith(
+        "None of your other references has been on an offer yet, so it may not be them: not yet counted as a "
+        "pattern. Ask those employers for a debrief."
+    )
 
 
 def test_eliminated_outcome_is_not_a_rejection(settings: dict[str, Any]) -> None:
@@ -557,7 +563,10 @@ def test_json_has_exactly_the_keys_of_spec(settings: dict[str, Any]) -> None:
                 "risk": 0.152,
                 "evidence_weight": 0.78,
                 "flags": [],
-                "reasons": ["1 report in their favour (report f1): risk 0.15 is below the watch line of 0.30."],
+                "reasons": [
+                    "1 report in their favour (report f1): risk 0.15 is below the watch line of 0.30. Most "
+                    "recently, the employer (direct) on 2026-11-15 reported a positive reference (report f1)."
+                ],
                 "evidence": ["f1"],
                 "moved": ["f1"],
                 "rule": None,
@@ -653,6 +662,21 @@ def test_a_policy_limited_reference_never_leads_and_is_held_back_alone(settings:
     assert [p.id for p in lineup(reg, verdicts, settings, as_of=AS_OF)] == ["peer", "dates"]
 
 
+def test_a_watched_reference_is_held_back_with_what_to_do(settings: dict[str, Any]) -> None:
+    """Held back on watch: the rule, its report, and the one thing to do (reach them, or watch's advice)."""
+    reg = registry(
+        [ref("far", "manager"), ref("warm", "colleague")],
+        [report("f1", "far", "no-response", attempts=3), report("f2", "warm", "lukewarm")],
+    )
+    held = held_back(reg, audit(reg, settings, AS_OF), settings, as_of=AS_OF)
+    assert [(p.id, p.reason) for p in held] == [
+        ("warm", "The audit says watch: A credible lukewarm or mixed report means at least watch (report f2). "
+                 f"{WATCH_MEANS}"),
+        ("far", "The audit says watch: Repeated failed attempts to reach them mean watch (report f1). "
+                "Call them first and confirm their number, email and availability."),
+    ]  # fmt: skip
+
+
 def test_lineup_size_and_exclusions(settings: dict[str, Any]) -> None:
     """A larger lineup repeats relationships last, and never holds drop, overused, resting or dropped."""
     reg = _lineup_registry()
@@ -724,3 +748,20 @@ def test_scoring_md_states_the_shipped_weights(settings: dict[str, Any]) -> None
     rows = dict(re.findall(r"^\| ([a-z-]+) \| (\d\.\d+) \|", text, re.M))
     for source, value in settings["scoring"]["source_weight"].items():
         assert float(rows[source]) == value, source
+
+
+def test_a_rule_agreeing_with_the_number_puts_the_report_s_words_first(settings: dict[str, Any]) -> None:
+    """A credible mixed report lifts the risk past the watch line: the quote, date and reporter come first,
+    the number after it, and watch's advice is said once."""
+    reg = registry(
+        [ref("grace")],
+        [report("f1", "grace", "mixed", source="recruiter", reporter="Priya at Hays", quote="was hesitant")],
+    )
+    v = verdict_of(reg, settings, "grace")
+    assert (v.recommendation, v.risk >= 0.30, v.rule) == ("watch", True, None)
+    assert v.reasons == [
+        f'Priya at Hays (recruiter, direct) on 2026-11-15: "was hesitant" (report f1). Faint praise or reservations '
+        f"cost offers too. {WATCH_MEANS}",
+        f"The reports against them (report f1) put the risk at {v.risk:.2f}, at or above the watch line of 0.30.",
+    ]
+    assert (v.evidence, v.moved) == (["f1"], ["f1"])

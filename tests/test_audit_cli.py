@@ -181,8 +181,8 @@ def test_table_puts_the_word_first_with_reasons_underneath(runner: Runner, regis
         "WATCH  Jane (jane)  risk 0.25  [unreachable]\n"
         "       - The employer (direct) on 2026-11-15: could not reach them (report f1). The employer\n"
         "         (direct) on 2026-11-20: could not reach them (report f2). 2 failed attempts to reach them:\n"
-        "         call them, confirm their number, email and availability before you give them again. Give\n"
-        "         them only alongside a strong reference, and test them soon with a mock call.\n"
+        "         call them and confirm their number, email and availability. Give them only alongside a\n"
+        "         strong reference, and test them soon with a mock call.\n"
     )
     assert "\x1b[" not in out  # no colour codes when stdout is not a terminal
 

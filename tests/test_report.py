@@ -441,6 +441,30 @@ def test_watch_means_one_thing_everywhere() -> None:
     assert "hold back" not in words
 
 
+def test_an_unreachable_reference_on_watch_is_to_be_called_first() -> None:
+    """Watch keeps its words; an unreachable one is also told to call them, and the evidence reads as a failed call."""
+    reg = _registry()
+    reg.feedback.append(
+        Feedback(id="f4", reference="ana-ruiz", reported_on=date(2026, 11, 12), sentiment="no-response",
+                 source="employer", reporter="Globex HR", attempts=3)
+    )  # fmt: skip
+    verdicts = [
+        V("bob-smith"), V("jane-doe"), V("ana-ruiz", "watch", 0.22, ["unreachable"], evidence=["f4"], moved=["f4"]),
+    ]  # fmt: skip
+    ctx = _context(registry=reg, verdicts=verdicts)
+    assert ctx["narrative"] == [
+        "No reference is clearly hurting you, but Ana María Ruiz needs watching.",
+        "On 2026-11-12 Globex HR said they could not reach them after 3 attempts.",
+        "The one thing to do: call Ana María Ruiz: employers could not reach them, so confirm their number, email "
+        f"and availability. For Ana María Ruiz, {report.WATCH_MEANS}.",
+    ]
+    assert ctx["headline"][1] == {
+        "label": "Watch",
+        "text": "Call Ana María Ruiz: employers could not reach them, so confirm their number, email and "
+        f"availability. Ana María Ruiz: {report.WATCH_MEANS}.",
+    }
+
+
 def test_the_narrative_names_who_hurts_the_evidence_and_the_one_thing_to_do() -> None:
     """Built from the verdicts: finding, the report against them with who relayed it, the late rejection, the action."""
     reg = _registry()

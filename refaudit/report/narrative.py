@@ -67,7 +67,7 @@ class Story:
             verb = "needs" if len(self.watch) == 1 else "need"
             finding = f"No reference is clearly hurting you, but {names} {verb} watching."
             evidence = self._evidence(self.watch[0])
-            todo = f"The one thing to do: for {names}, {WATCH_MEANS}."
+            todo = f"The one thing to do: {self._watch_todo()}"
         else:
             reports = sum(r["reports"] for r in self.rows)
             positive = sum(r["positive"] for r in self.rows)
@@ -105,8 +105,8 @@ class Story:
                 }
             )
         if self.watch:
-            names = names_list([r["name"] for r in self.watch])
-            lines.append({"label": "Watch", "text": f"{names}: {WATCH_MEANS}."})
+            text = self._watch_todo(headline=True)
+            lines.append({"label": "Watch", "text": text[0].upper() + text[1:]})
         else:
             lines.append({"label": "Watch", "text": "Nobody is on watch."})
         if self.picks:
@@ -117,6 +117,20 @@ class Story:
         else:
             lines.append({"label": "Next", "text": "Nothing is due."})
         return lines
+
+    def _watch_todo(self, headline: bool = False) -> str:
+        """Watch's advice, in its usual words, for everyone on watch; those employers could not
+        reach are to be called first."""
+        names = names_list([r["name"] for r in self.watch])
+        advice = f"{names}: {WATCH_MEANS}." if headline else f"for {names}, {WATCH_MEANS}."
+        far = [r["name"] for r in self.watch if "unreachable" in self.ordered[r["index"] - 1].flags]
+        if not far:
+            return advice
+        call = (
+            f"call {names_list(far)}: employers could not reach {'them' if len(far) == 1 else 'them all'}, "
+            "so confirm their number, email and availability."
+        )
+        return f"{call} {advice[0].upper()}{advice[1:]}"
 
     def _lineup(self, limit: int = 3) -> str:
         return names_list([p["name"] for p in self.picks], limit=limit)
@@ -144,9 +158,13 @@ class Story:
             said = f": “{self.red.text(newest.quote)}”" if newest.quote else ""
             more = f" ({plural(len(against), 'report')} against them in all)" if len(against) > 1 else ""
             stop = "" if said.endswith((".”", "!”", "?”")) and not more else "."
-            out.append(
-                f"On {newest.reported_on.isoformat()} {who} relayed a {newest.sentiment} report{said}{more}{stop}"
-            )
+            if newest.sentiment == "no-response":
+                tries = f" after {newest.attempts} attempts" if (newest.attempts or 1) > 1 else ""
+                out.append(f"On {newest.reported_on.isoformat()} {who} said they could not reach them{tries}{more}.")
+            else:
+                out.append(
+                    f"On {newest.reported_on.isoformat()} {who} relayed a {newest.sentiment} report{said}{more}{stop}"
+                )
         late = [a for a in self.seen.applications if verdict.id in a.references and a.stage in _LATE and not a.is_open]
         lost = [a for a in late if a.outcome in ("rejected", "ghosted")]
         if lost:
