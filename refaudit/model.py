@@ -67,8 +67,9 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-# Titles before a name; never part of an id, never taken for an initial.
-HONORIFICS = ("dr", "prof", "mr", "mrs", "ms", "mx")
+# Titles before a name, folded: never part of an id, never taken for an initial, never masked
+# as a name word, kept in a greeting ("Dr Park"). The one list: drafts, erasure and redaction use it.
+HONORIFICS = ("dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame")
 
 
 def transliterate(text: str) -> str:
