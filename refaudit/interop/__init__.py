@@ -34,7 +34,7 @@ from refaudit.interop.exporting import (
     to_yaml,
     write_private,
 )
-from refaudit.interop.merge import CONFLICT_POLICIES, Action, Outcome, merge
+from refaudit.interop.merge import CONFLICT_POLICIES, Outcome, RowAction, merge
 from refaudit.interop.records import MAX_IMPORT_ROWS, Incoming, typed_registry
 from refaudit.interop.source import MAX_IMPORT_SIZE, shown
 
@@ -45,10 +45,10 @@ __all__ = [
     "MAX_IMPORT_ROWS",
     "MAX_IMPORT_SIZE",
     "SOURCES",
-    "Action",
     "Incoming",
     "Options",
     "Outcome",
+    "RowAction",
     "check_target",
     "defuse",
     "export",
