@@ -51,7 +51,6 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
     """
     from refaudit import interop
 
-    fmt = fmt.lower() if fmt else None
     if output is None or output == "-":
         fmt = fmt or "yaml"
         if fmt == "csv":
@@ -157,23 +156,23 @@ def import_(
     if path != "-":
         filecheck.require_readable_source(Path(path), "the import source", folder_ok=True)
     options = interop.Options(
-        source=source.lower(),
-        fmt=fmt.lower() if fmt else None,
+        source=source,
+        fmt=fmt,
         mapping=_mapping(mapping),
         ignore_unknown=ignore_unknown,
-        status=status.lower() if status else None,
+        status=status,
         only=only,
     )
     incoming = interop.read(None if path == "-" else Path(path), options, sys.stdin.buffer)
     if incoming.ignored:
         click.echo(f"Ignored column(s): {', '.join(repr(c) for c in incoming.ignored)}.", err=True)
     today = app.today()
-    policy = on_conflict.lower()
+    policy = on_conflict
 
     def merge(reg: Registry) -> Change[Outcome]:
         return interop.merge(reg, incoming, policy, today)
 
-    shown = "standard input" if path == "-" else interop.shown(path)
+    shown = "standard input" if path == "-" else safe(path)
     if dry_run:
         outcome = merge(app.read()).result
         for action in outcome.actions:

@@ -36,7 +36,7 @@ from refaudit.interop.exporting import (
 )
 from refaudit.interop.merge import CONFLICT_POLICIES, Outcome, RowAction, merge
 from refaudit.interop.records import MAX_IMPORT_ROWS, Incoming, typed_registry
-from refaudit.interop.source import MAX_IMPORT_SIZE, shown
+from refaudit.interop.source import MAX_IMPORT_SIZE
 
 __all__ = [
     "CONFLICT_POLICIES",
@@ -57,7 +57,6 @@ __all__ = [
     "plain",
     "read",
     "restore",
-    "shown",
     "split_list",
     "to_csv",
     "to_json",
