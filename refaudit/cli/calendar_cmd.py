@@ -51,7 +51,7 @@ def calendar(app: AppContext, output: Path | None, days: int, redact: bool, forc
     from refaudit.interop import write_private
 
     target = output or Path(DEFAULT_FILE)
-    check_output(app, target, force=force)
+    check_output(app, target, "a calendar", force=force)
     reg, settings = app.read(), app.settings()
     today = app.today()
     # The audit as of today: its advice does not move by itself within weeks (reports age over a
