@@ -162,6 +162,7 @@ def import_(
         ignore_unknown=ignore_unknown,
         status=status,
         only=only,
+        date_order=app.date_order(),
     )
     incoming = interop.read(None if path == "-" else Path(path), options, sys.stdin.buffer)
     if incoming.ignored:
