@@ -273,8 +273,23 @@ def _only_keys(where: str, data: Any, allowed: Iterable[str]) -> Mapping[str, An
     return data
 
 
+class _Record:
+    """What a reference, an application and a report share: their fields out, as JSON and as plain data."""
+
+    __slots__ = ()
+    FIELDS: ClassVar[tuple[str, ...]]  # the fields in the order they are written
+
+    def to_plain(self) -> dict[str, Any]:
+        """The fields that hold something, as the registry file stores them."""
+        return _drop_empty(self.to_json())
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
+        return {k: getattr(self, k) for k in self.FIELDS}
+
+
 @dataclass(slots=True)
-class Reference:
+class Reference(_Record):
     id: str
     name: str
     relationship: str = "other"
@@ -292,13 +307,6 @@ class Reference:
     added_on: date | None = None
 
     FIELDS: ClassVar[tuple[str, ...]]  # its dataclass fields in order, set below the class
-
-    def to_plain(self) -> dict[str, Any]:
-        return _drop_empty(self.to_json())
-
-    def to_json(self) -> dict[str, Any]:
-        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
-        return {k: getattr(self, k) for k in self.FIELDS}
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "reference") -> Reference:
@@ -370,7 +378,7 @@ class Event:
 
 
 @dataclass(slots=True)
-class Application:
+class Application(_Record):
     id: str
     company: str
     role: str
@@ -400,12 +408,9 @@ class Application:
     def last_change(self) -> date:
         return self.updated_on or self.applied_on
 
-    def to_plain(self) -> dict[str, Any]:
-        return _drop_empty(self.to_json())
-
     def to_json(self) -> dict[str, Any]:
         """Every field, empty ones as null or [], so that scripts can rely on the keys."""
-        data = {k: getattr(self, k) for k in self.FIELDS}
+        data = _Record.to_json(self)  # not super(): slots=True dataclasses are new classes
         data["briefed"] = [b.to_plain() for b in self.briefed]
         data["thanked"] = [b.to_plain() for b in self.thanked]
         data["timeline"] = [e.to_json() for e in self.timeline]
@@ -454,7 +459,7 @@ Application.FIELDS = _field_names(Application)
 
 
 @dataclass(slots=True)
-class Feedback:
+class Feedback(_Record):
     id: str
     reference: str
     reported_on: date
@@ -474,13 +479,6 @@ class Feedback:
         "id", "reference", "application", "reported_on", "source", "reporter", "sentiment",
         "attempts", "certainty", "quote", "topics", "notes",
     )  # fmt: skip
-
-    def to_plain(self) -> dict[str, Any]:
-        return _drop_empty(self.to_json())
-
-    def to_json(self) -> dict[str, Any]:
-        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
-        return {k: getattr(self, k) for k in self.FIELDS}
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "feedback") -> Feedback:
