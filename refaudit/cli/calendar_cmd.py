@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._common import AppContext, check_output, pass_app, write_output
 from refaudit.cli._output import safe
-from refaudit.cli.draft_cmd import check_output, write_output
 
 if TYPE_CHECKING:
     from refaudit import actions

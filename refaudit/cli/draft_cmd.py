@@ -6,30 +6,9 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import AppContext, lazy_choice, pass_app
+from refaudit.cli._common import AppContext, check_output, lazy_choice, pass_app, write_output
 from refaudit.cli._output import safe
 from refaudit.errors import UsageError
-
-_PLAINTEXT = (
-    "Warning: {path} is NOT encrypted: it names your references in plain text. "
-    "Keep it private and delete it when you are done."
-)
-
-
-def check_output(app: AppContext, path: Path, what: str, *, force: bool) -> None:
-    """Refuse an output path before anything is unlocked (``filecheck.require_new_target``)."""
-    from refaudit import filecheck
-
-    st = app.store()
-    filecheck.require_new_target(path, what, force=force, protected=(st.path, st.backup_path, st.lock_path))
-
-
-def write_output(path: Path, data: bytes, *, force: bool) -> None:
-    """Write ``data`` to ``path``, created ``0600``, and warn that it is plaintext."""
-    from refaudit.interop import write_private
-
-    write_private(path, data, force=force)
-    click.echo(_PLAINTEXT.format(path=safe(path)), err=True)
 
 
 @click.command()

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, choice, pass_app
+from refaudit.cli._common import DATE, AppContext, check_output, choice, pass_app
 from refaudit.cli._output import safe
-from refaudit.errors import RefauditError
 
 # Above this many references, say on a terminal that rendering is under way.
 _PROGRESS_ABOVE = 100
@@ -82,13 +81,12 @@ def report_(
       refaudit report --anonymous --paper Letter -o workshop.pdf
       refaudit report --format html --as-of 2026-06-30
     """
-    from refaudit import filecheck, interop, report, service
+    from refaudit import interop, report, service
 
     day = as_of or app.today()
     fmt = fmt or ("html" if output and output.suffix.lower() in (".html", ".htm") else "pdf")
     target = output or Path(f"refaudit-report-{day.isoformat()}.{fmt}")
-    _refuse_registry(app, target)
-    filecheck.require_writable_target(target, "a report")
+    check_output(app, target, "a report", force=True)  # a report is written again each time: no --force
     options = service.ReportOptions(
         fmt=fmt,
         redact=redact or anonymous,
@@ -130,13 +128,6 @@ def _locale_name() -> str | None:
         if value:
             return value
     return None
-
-
-def _refuse_registry(app: AppContext, target: Path) -> None:
-    registry = app.registry_path
-    for protected in (registry, registry.with_name(registry.name + ".bak")):
-        if os.path.realpath(target) == os.path.realpath(protected):
-            raise RefauditError(f"refusing to write the report over {str(protected)!r}.")
 
 
 def _stderr_is_terminal() -> bool:
