@@ -65,10 +65,6 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
     st = app.store()
     protected = [st.path, st.backup_path, st.lock_path]
     interop.check_target(fmt, target, force=force, protected=protected)
-    from refaudit import filecheck
-
-    for path in [target / n for n in interop.CSV_NAMES.values()] if fmt == "csv" else [target]:
-        filecheck.require_writable_target(path, "an export")
     written = interop.export(app.read(), fmt, target, force=force, protected=protected)
     what = f"{safe(written[0])} is" if len(written) == 1 else f"{', '.join(map(safe, written))} are"
     click.echo(_UNENCRYPTED.format(what=what), err=True)
