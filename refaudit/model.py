@@ -212,6 +212,14 @@ def parse_date(name: str, value: Any, *, today: date | None = None) -> date | No
     return result
 
 
+def require_date(name: str, value: Any) -> date:
+    """``parse_date`` for a date a record cannot do without."""
+    result = parse_date(name, value)
+    if result is None:
+        raise ValidationError(f"{name} is required.")
+    return result
+
+
 def check_attempts(name: str, value: Any, sentiment: str) -> int | None:
     """How many times an employer tried to reach a reference: 1 to 99, only with ``no-response``."""
     if value is None:
@@ -344,9 +352,7 @@ class Briefing:
     @classmethod
     def from_plain(cls, data: Any, where: str) -> Briefing:
         d = _only_keys(where, data, ("reference", "on"))
-        on = parse_date(f"{where}.on", d.get("on"))
-        if on is None:
-            raise ValidationError(f"{where}.on is required.")
+        on = require_date(f"{where}.on", d.get("on"))
         return cls(reference=check_id(f"{where}.reference", d.get("reference")), on=on)
 
 
@@ -367,9 +373,7 @@ class Event:
     @classmethod
     def from_plain(cls, data: Any, where: str) -> Event:
         d = _only_keys(where, data, ("on", "event", "value"))
-        on = parse_date(f"{where}.on", d.get("on"))
-        if on is None:
-            raise ValidationError(f"{where}.on is required.")
+        on = require_date(f"{where}.on", d.get("on"))
         return cls(
             on=on,
             event=check_choice(f"{where}.event", d.get("event"), TIMELINE_EVENTS),
@@ -419,9 +423,7 @@ class Application(_Record):
     @classmethod
     def from_plain(cls, data: Any, where: str = "application") -> Application:
         d = _only_keys(where, data, cls.FIELDS)
-        applied = parse_date(f"{where}.applied_on", d.get("applied_on"))
-        if applied is None:
-            raise ValidationError(f"{where}.applied_on is required.")
+        applied = require_date(f"{where}.applied_on", d.get("applied_on"))
         refs = d.get("references") or []
         if not isinstance(refs, list):
             raise ValidationError(f"{where}.references must be a list of reference ids.")
@@ -483,9 +485,7 @@ class Feedback(_Record):
     @classmethod
     def from_plain(cls, data: Any, where: str = "feedback") -> Feedback:
         d = _only_keys(where, data, cls.FIELDS)
-        reported = parse_date(f"{where}.reported_on", d.get("reported_on"))
-        if reported is None:
-            raise ValidationError(f"{where}.reported_on is required.")
+        reported = require_date(f"{where}.reported_on", d.get("reported_on"))
         app = d.get("application")
         sentiment = check_choice(f"{where}.sentiment", d.get("sentiment"), SENTIMENTS)
         return cls(

@@ -55,8 +55,13 @@ def _nonempty(secret: str, what: str) -> str:
 
 
 def stdin_is_terminal() -> bool:
+    return is_terminal(sys.stdin)
+
+
+def is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal; a closed or replaced stream is not."""
     try:
-        return sys.stdin.isatty()
+        return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, check_output, choice, pass_app
+from refaudit.cli._common import DATE, AppContext, check_output, choice, is_terminal, pass_app
 from refaudit.cli._output import safe
 
 # Above this many references, say on a terminal that rendering is under way.
@@ -105,7 +105,7 @@ def report_(
     with render.pdf_worker() if fmt == "pdf" else contextlib.nullcontext():
         registry = app.read()
         progress = None
-        if len(registry.references) > _PROGRESS_ABOVE and _stderr_is_terminal():
+        if len(registry.references) > _PROGRESS_ABOVE and is_terminal(sys.stderr):
             click.echo(f"Rendering the report for {len(registry.references):,} references…", err=True)
             progress = _show_page
         try:
@@ -128,10 +128,3 @@ def _locale_name() -> str | None:
         if value:
             return value
     return None
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
