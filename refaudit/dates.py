@@ -5,7 +5,8 @@
 ago); ``15.09.2026``; ``15 Sep 2026``, ``Sep 15 2026``, ``Sep 15, 2026``, ``15 September
 2026``; ``2026/09/15``; and slashed day/month/year or month/day/year (``12/03/2026``) when
 one reading is impossible or ``order`` (``dmy`` or ``mdy``, the ``dates.order`` setting) says
-which. Two readable ways → ``AmbiguousDateError`` naming both. Pure: ``today`` is passed in.
+which. Two readable ways → ``AmbiguousDateError`` naming both. Pure: ``today`` is passed in;
+``today=None`` (a date read from a file, which has no today to count from) refuses the relative forms.
 
 No lenient guesser (dateutil's fuzzy parser would turn a typo into some date): a form not
 listed above is refused, with the forms that are accepted.
@@ -30,6 +31,7 @@ MONTHS = {name: n for n, full in enumerate(_MONTHS, 1) for name in (full, full[:
 MAX_DAYS_AGO = 100 * 366
 
 FORMS = "YYYY-MM-DD, today, yesterday, 3 days ago, 2 weeks ago, last monday, 15.09.2026, 15 Sep 2026 or 2026/09/15"
+ABSOLUTE_FORMS = "YYYY-MM-DD, 15.09.2026, 15 Sep 2026, Sep 15 2026 or 2026/09/15"
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _AGO = re.compile(r"(\d{1,6}|a|one) (day|days|week|weeks) ago", re.ASCII)
@@ -91,27 +93,29 @@ def _slashed(text: str, a: int, b: int, year: int, order: str | None) -> date:
     )
 
 
-def parse(text: str, today: date, order: str | None = None) -> date:
-    """The day ``text`` names, counting relative forms from ``today``; see the module's list of forms."""
+def parse(text: str, today: date | None, order: str | None = None) -> date:
+    """The day ``text`` names, counting relative forms from ``today`` (None: no relative forms)."""
     if order is not None and order not in ORDERS:
         raise ValidationError(f"the setting dates.order {order!r} is not one of: dmy, mdy.")
     typed = text.strip()
     t = " ".join(typed.lower().split())
+    forms = FORMS if today is not None else ABSOLUTE_FORMS
     if not t:
-        raise ValidationError(f"no date given; use {FORMS}.")
-    if t == "today":
+        raise ValidationError(f"no date given; use {forms}.")
+    # A date read from a file (today is None) has no today to count from: absolute forms only.
+    if today is not None and t == "today":
         return today
-    if t == "yesterday":
+    if today is not None and t == "yesterday":
         return today - timedelta(days=1)
     if m := _ISO.fullmatch(t):
         return _make(typed, int(m[1]), int(m[2]), int(m[3]))
-    if m := _AGO.fullmatch(t):
+    if today is not None and (m := _AGO.fullmatch(t)):
         n = 1 if m[1] in ("a", "one") else int(m[1])
         days = n * 7 if m[2].startswith("week") else n
         if days > MAX_DAYS_AGO or days > (today - date.min).days:
             raise ValidationError(f"{typed!r} is more than a hundred years ago; type the date instead.")
         return today - timedelta(days=days)
-    if m := _LAST.fullmatch(t):
+    if today is not None and (m := _LAST.fullmatch(t)):
         wanted = next((i for i, name in enumerate(WEEKDAYS) if m[1] in (name, name[:3])), None)
         if wanted is None:
             raise ValidationError(f"{typed!r} is not a date: {m[1]!r} is not a day of the week (monday … sunday).")
@@ -127,4 +131,4 @@ def parse(text: str, today: date, order: str | None = None) -> date:
         return _make(typed, int(m[3]), _month(typed, m[2]), int(m[1]))
     if m := _MONTH_DAY.fullmatch(t):
         return _make(typed, int(m[3]), _month(typed, m[1]), int(m[2]))
-    raise ValidationError(f"{typed!r} is not a date; use {FORMS}.")
+    raise ValidationError(f"{typed!r} is not a date; use {forms}.")

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from refaudit import resolve
 from refaudit.errors import RefauditError, UsageError
-from refaudit.model import MAX_SHORT, STAGES, Application, Reference, Registry, check_text
+from refaudit.model import HONORIFICS, MAX_SHORT, STAGES, Application, Reference, Registry, check_text
 
 KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
 REFERENCE_KINDS = ("ask", "consent")  # TARGET is a reference; the others take an application
@@ -46,7 +46,6 @@ _DRAFT_FOR_ACTION = {
     "reach": "consent",
     "swap": "brief",  # swap them if you still can; if not, brief them
 }
-_HONORIFICS = {"dr", "prof", "mr", "mrs", "ms", "mx", "miss", "sir", "dame"}
 _ENDED = {
     "offer": "I was offered the job",
     "accepted": "I was offered the job and accepted it",
@@ -178,7 +177,7 @@ def _to(person: Reference, kind: str, data: dict[str, Any]) -> Message:
 def greeting(name: str) -> str:
     """How a message greets someone: ``Jane Doe`` -> ``Jane``, ``Dr Helen Park`` -> ``Dr Park``."""
     words = name.split()
-    if len(words) >= 2 and words[0].rstrip(".").casefold() in _HONORIFICS:
+    if len(words) >= 2 and words[0].rstrip(".").casefold() in HONORIFICS:
         return f"{words[0]} {words[-1]}"
     return words[0] if words else name
 

@@ -25,10 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from refaudit.model import Reference, Registry, fold
+from refaudit.model import HONORIFICS, Reference, Registry, fold
 
 MASK = "[removed]"
-HONORIFICS = frozenset({"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame"})
 _WORD = re.compile(r"\w+")
 _PHONE = re.compile(r"\+?\d[\d\s().\-/]{4,}\d")
 _MIN_PHONE_DIGITS = 7

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from refaudit.errors import RefauditError
@@ -43,6 +44,17 @@ def require_writable_target(path: Path, what: str = "the output") -> None:
         raise RefauditError(
             f"{str(path)!r} is {kind(mode)}; refaudit writes {what} only to a regular file. Nothing was written."
         )
+
+
+def require_new_target(path: Path, what: str, *, force: bool, protected: Iterable[Path] = ()) -> None:
+    """Refuse an output before anything is unlocked: one of ``protected`` (the registry's own
+    files), anything but a regular file, or an existing file (or link) without ``force``."""
+    for own in protected:
+        if os.path.realpath(path) == os.path.realpath(own):
+            raise RefauditError(f"refusing to write over the registry's own file {str(own)!r}; name another file.")
+    require_writable_target(path, what)
+    if not force and (path.exists() or path.is_symlink()):
+        raise RefauditError(f"{str(path)!r} already exists; refusing to overwrite it (use --force).")
 
 
 def require_readable_source(path: Path, what: str, *, folder_ok: bool = False) -> None:

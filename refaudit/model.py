@@ -67,8 +67,9 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-# Titles before a name; never part of an id, never taken for an initial.
-HONORIFICS = ("dr", "prof", "mr", "mrs", "ms", "mx")
+# Titles before a name, folded: never part of an id, never taken for an initial, never masked
+# as a name word, kept in a greeting ("Dr Park"). The one list: drafts, erasure and redaction use it.
+HONORIFICS = ("dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame")
 
 
 def transliterate(text: str) -> str:
@@ -211,6 +212,14 @@ def parse_date(name: str, value: Any, *, today: date | None = None) -> date | No
     return result
 
 
+def require_date(name: str, value: Any) -> date:
+    """``parse_date`` for a date a record cannot do without."""
+    result = parse_date(name, value)
+    if result is None:
+        raise ValidationError(f"{name} is required.")
+    return result
+
+
 def check_attempts(name: str, value: Any, sentiment: str) -> int | None:
     """How many times an employer tried to reach a reference: 1 to 99, only with ``no-response``."""
     if value is None:
@@ -272,8 +281,23 @@ def _only_keys(where: str, data: Any, allowed: Iterable[str]) -> Mapping[str, An
     return data
 
 
+class _Record:
+    """What a reference, an application and a report share: their fields out, as JSON and as plain data."""
+
+    __slots__ = ()
+    FIELDS: ClassVar[tuple[str, ...]]  # the fields in the order they are written
+
+    def to_plain(self) -> dict[str, Any]:
+        """The fields that hold something, as the registry file stores them."""
+        return _drop_empty(self.to_json())
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
+        return {k: getattr(self, k) for k in self.FIELDS}
+
+
 @dataclass(slots=True)
-class Reference:
+class Reference(_Record):
     id: str
     name: str
     relationship: str = "other"
@@ -291,13 +315,6 @@ class Reference:
     added_on: date | None = None
 
     FIELDS: ClassVar[tuple[str, ...]]  # its dataclass fields in order, set below the class
-
-    def to_plain(self) -> dict[str, Any]:
-        return _drop_empty(self.to_json())
-
-    def to_json(self) -> dict[str, Any]:
-        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
-        return {k: getattr(self, k) for k in self.FIELDS}
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "reference") -> Reference:
@@ -335,9 +352,7 @@ class Briefing:
     @classmethod
     def from_plain(cls, data: Any, where: str) -> Briefing:
         d = _only_keys(where, data, ("reference", "on"))
-        on = parse_date(f"{where}.on", d.get("on"))
-        if on is None:
-            raise ValidationError(f"{where}.on is required.")
+        on = require_date(f"{where}.on", d.get("on"))
         return cls(reference=check_id(f"{where}.reference", d.get("reference")), on=on)
 
 
@@ -358,9 +373,7 @@ class Event:
     @classmethod
     def from_plain(cls, data: Any, where: str) -> Event:
         d = _only_keys(where, data, ("on", "event", "value"))
-        on = parse_date(f"{where}.on", d.get("on"))
-        if on is None:
-            raise ValidationError(f"{where}.on is required.")
+        on = require_date(f"{where}.on", d.get("on"))
         return cls(
             on=on,
             event=check_choice(f"{where}.event", d.get("event"), TIMELINE_EVENTS),
@@ -369,7 +382,7 @@ class Event:
 
 
 @dataclass(slots=True)
-class Application:
+class Application(_Record):
     id: str
     company: str
     role: str
@@ -399,12 +412,9 @@ class Application:
     def last_change(self) -> date:
         return self.updated_on or self.applied_on
 
-    def to_plain(self) -> dict[str, Any]:
-        return _drop_empty(self.to_json())
-
     def to_json(self) -> dict[str, Any]:
         """Every field, empty ones as null or [], so that scripts can rely on the keys."""
-        data = {k: getattr(self, k) for k in self.FIELDS}
+        data = _Record.to_json(self)  # not super(): slots=True dataclasses are new classes
         data["briefed"] = [b.to_plain() for b in self.briefed]
         data["thanked"] = [b.to_plain() for b in self.thanked]
         data["timeline"] = [e.to_json() for e in self.timeline]
@@ -413,9 +423,7 @@ class Application:
     @classmethod
     def from_plain(cls, data: Any, where: str = "application") -> Application:
         d = _only_keys(where, data, cls.FIELDS)
-        applied = parse_date(f"{where}.applied_on", d.get("applied_on"))
-        if applied is None:
-            raise ValidationError(f"{where}.applied_on is required.")
+        applied = require_date(f"{where}.applied_on", d.get("applied_on"))
         refs = d.get("references") or []
         if not isinstance(refs, list):
             raise ValidationError(f"{where}.references must be a list of reference ids.")
@@ -453,7 +461,7 @@ Application.FIELDS = _field_names(Application)
 
 
 @dataclass(slots=True)
-class Feedback:
+class Feedback(_Record):
     id: str
     reference: str
     reported_on: date
@@ -474,19 +482,10 @@ class Feedback:
         "attempts", "certainty", "quote", "topics", "notes",
     )  # fmt: skip
 
-    def to_plain(self) -> dict[str, Any]:
-        return _drop_empty(self.to_json())
-
-    def to_json(self) -> dict[str, Any]:
-        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
-        return {k: getattr(self, k) for k in self.FIELDS}
-
     @classmethod
     def from_plain(cls, data: Any, where: str = "feedback") -> Feedback:
         d = _only_keys(where, data, cls.FIELDS)
-        reported = parse_date(f"{where}.reported_on", d.get("reported_on"))
-        if reported is None:
-            raise ValidationError(f"{where}.reported_on is required.")
+        reported = require_date(f"{where}.reported_on", d.get("reported_on"))
         app = d.get("application")
         sentiment = check_choice(f"{where}.sentiment", d.get("sentiment"), SENTIMENTS)
         return cls(

@@ -14,13 +14,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TypeVar
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from refaudit import history, store, sweep, vault
 from refaudit.change import Change
 from refaudit.errors import AuthError, RefauditError
 from refaudit.model import Registry
+
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
 
 T = TypeVar("T")
 
@@ -193,4 +196,69 @@ def _verifier(keyring: vault.Keyring) -> Callable[[bytes], None]:
     return check
 
 
-__all__ = ["Change", "Context", "Unlock", "init", "read", "read_with_keyring", "rekey", "unlock", "update", "verify"]
+# --- the report ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How to render: format, privacy, PDF variant, paper, appendix, the cover's fallback name."""
+
+    fmt: str = "pdf"
+    redact: bool = False
+    anonymous: bool = False
+    variant: str = "pdf/ua-1"
+    paper: str | None = None
+    territory: str | None = None
+    with_settings: bool = False
+    label: str | None = None
+
+
+def render_report(
+    registry: Registry,
+    settings: Settings,
+    as_of: date,
+    options: ReportOptions,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes."""
+    from refaudit import render
+
+    context = report_context(registry, settings, as_of, options)
+    if options.fmt == "html":
+        return render.render_html(context).encode("utf-8")
+    return render.render_pdf(context, options.variant, progress)
+
+
+def report_context(registry: Registry, settings: Settings, as_of: date, options: ReportOptions) -> dict[str, Any]:
+    """What the report prints: the audit, the actions due and the lineup of the registry as it stood on ``as_of``."""
+    from refaudit import actions, asof, audit, report
+
+    cfg = report.ReportSettings.from_settings(settings, territory=options.territory, paper=options.paper)
+    # The one as-of view: the audit, the actions and the report see the same registry.
+    seen = asof.view(registry, as_of)
+    verdicts = audit.audit(seen, settings, as_of)
+    due = actions.due_actions(seen, verdicts, settings, as_of)
+    picks = audit.lineup(seen, verdicts, settings, as_of=as_of)
+    return report.build_context(
+        seen, verdicts, due, settings, as_of,
+        redact=options.redact, anonymous=options.anonymous, lineup=picks, cfg=cfg,
+        label=options.label, with_settings=options.with_settings,
+    )  # fmt: skip
+
+
+__all__ = [
+    "Change",
+    "Context",
+    "ReportOptions",
+    "Unlock",
+    "init",
+    "read",
+    "read_with_keyring",
+    "rekey",
+    "render_report",
+    "report_context",
+    "unlock",
+    "update",
+    "verify",
+]

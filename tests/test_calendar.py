@@ -142,6 +142,9 @@ def test_the_default_file_is_private_and_reported(
     assert stat.S_IMODE((tmp_path / "refaudit-next.ics").stat().st_mode) == 0o600
 
 
+ONLY_REGULAR = "refaudit writes a calendar only to a regular file. Nothing was written."
+
+
 def test_refusals(runner: Runner, demo: Registry, registry_path: Path, tmp_path: Path) -> None:
     """An existing file without --force, a folder, /dev/null, the registry and a negative --days are refused;
     nothing changes."""
@@ -154,8 +157,8 @@ def test_refusals(runner: Runner, demo: Registry, registry_path: Path, tmp_path:
             1,
             f"Error: {str(existing)!r} already exists; refusing to overwrite it (use --force).\n",
         ),
-        (["-o", str(tmp_path), "--force"], 1, f"Error: {str(tmp_path)!r} is a folder; name a file with -o.\n"),
-        (["-o", os.devnull, "--force"], 1, "Error: '/dev/null' is not a regular file; name a file with -o.\n"),
+        (["-o", str(tmp_path), "--force"], 1, f"Error: {str(tmp_path)!r} is a folder; {ONLY_REGULAR}\n"),
+        (["-o", os.devnull, "--force"], 1, f"Error: '/dev/null' is a character device; {ONLY_REGULAR}\n"),
         (
             ["-o", str(registry_path), "--force"],
             1,

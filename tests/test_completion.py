@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from refaudit import session, vault
 from refaudit.cli import cli
-from refaudit.cli.session_cmd import complete_app, complete_ref
+from refaudit.cli._complete import complete_app, complete_ref
 from tests.conftest import PASSPHRASE, Runner
 
 

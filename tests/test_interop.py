@@ -195,7 +195,7 @@ def test_export_file_is_0600_and_never_overwritten(runner: Runner, full: Path, t
     out.chmod(0o644)
     again = runner("export", "-o", str(out))
     assert again.exit_code == 1
-    assert again.stderr == f"Error: {str(out)!r} already exists; refusing to overwrite (use --force).\n"
+    assert again.stderr == f"Error: {str(out)!r} already exists; refusing to overwrite it (use --force).\n"
     assert out.read_text() == "mine"
     runner.ok("export", "-o", str(out), "--force")
     assert out.read_text().startswith("refaudit: 2\n")
@@ -211,7 +211,8 @@ def test_export_csv_writes_three_private_files(runner: Runner, full: Path, tmp_p
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600
     refused = runner("export", "--format", "csv", "-o", str(out))
     assert refused.exit_code == 1
-    assert "refusing to overwrite (use --force)" in refused.stderr
+    first = str(out / "references.csv")
+    assert refused.stderr == f"Error: {first!r} already exists; refusing to overwrite it (use --force).\n"
 
 
 def test_export_csv_needs_a_folder(runner: Runner, full: Path) -> None:
@@ -226,7 +227,7 @@ def test_export_never_overwrites_the_registry(runner: Runner, full: Path) -> Non
     before = full.read_bytes()
     result = runner("export", "-o", str(full), "--format", "yaml", "--force")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: Refusing to write a plaintext export over {str(full)!r}.\n"
+    assert result.stderr == f"Error: Refusing to write over the registry's own file {str(full)!r}; name another file.\n"
     assert full.read_bytes() == before
 
 

@@ -171,15 +171,27 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+TRACKER_HEADER = "Company,Job Title,Status,Date Applied\n"
 LINKEDIN_HEADER = 'Notes:\n"Some notes"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n'
 
 MALFORMED = [
     ("linkedin-ambiguous-date", "Connections.csv", LINKEDIN_HEADER + "Ann,Lee,,,,,03/04/2024\n",
-     "Error: In Connections.csv, row 5, column Connected On: '03/04/2024' is ambiguous: 3 April 2024 (day/month) "
-     "or March 4 2024 (month/day); write it as YYYY-MM-DD.\n"),
+     "Error: In Connections.csv, row 5, column Connected On: '03/04/2024' is ambiguous: 3 April 2024 "
+     "(day/month/year) or 4 March 2024 (month/day/year). Type 2024-04-03 or 2024-03-04, or set dates.order "
+     "(dmy or mdy) in your config.\n"),
     ("linkedin-bad-date", "Connections.csv", LINKEDIN_HEADER + "Ann,Lee,,,,,yesterday-ish\n",
-     "Error: In Connections.csv, row 5, column Connected On: 'yesterday-ish' is not a date; accepted: 2024-03-12, "
-     "12 Mar 2024, Mar 12 2024, 2024/03/12, 12.03.2024.\n"),
+     "Error: In Connections.csv, row 5, column Connected On: 'yesterday-ish' is not a date; use YYYY-MM-DD, "
+     "15.09.2026, 15 Sep 2026, Sep 15 2026 or 2026/09/15.\n"),
+    ("linkedin-relative-date", "Connections.csv", LINKEDIN_HEADER + "Ann,Lee,,,,,3 days ago\n",
+     "Error: In Connections.csv, row 5, column Connected On: '3 days ago' is not a date; use YYYY-MM-DD, "
+     "15.09.2026, 15 Sep 2026, Sep 15 2026 or 2026/09/15.\n"),
+    ("tracker-ambiguous-date", "tracker.csv", TRACKER_HEADER + "Acme,Analyst,Applied,01/02/2026\n",
+     "Error: In tracker.csv, row 2, column Date Applied: '01/02/2026' is ambiguous: 1 February 2026 "
+     "(day/month/year) or 2 January 2026 (month/day/year). Type 2026-02-01 or 2026-01-02, or set dates.order "
+     "(dmy or mdy) in your config.\n"),
+    ("tracker-impossible-date", "tracker.csv", TRACKER_HEADER + "Acme,Analyst,Applied,2026-02-30\n",
+     "Error: In tracker.csv, row 2, column Date Applied: '2026-02-30' is not a date: day 30 of February 2026 does "
+     "not exist.\n"),
     ("linkedin-bad-email", "Connections.csv", LINKEDIN_HEADER + "Ann,Lee,,ann@,,,12 Mar 2024\n",
      "Error: In Connections.csv, row 5, column email 'ann@' is not an email address like jane@example.com.\n"),
     ("linkedin-future", "Connections.csv", LINKEDIN_HEADER + "Ann,Lee,,,,,12 Mar 2999\n",
@@ -211,6 +223,52 @@ def test_malformed_source_files_change_nothing(
     before = registry.read_bytes()
     result = runner("import", str(_write(tmp_path / file, text)))
     assert (result.exit_code, result.stderr) == (1, error.format(today=date.today().isoformat()))
+    assert registry.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"), [("dmy", ["2024-04-03", "2024-03-12"]), ("mdy", ["2024-03-04", "2024-03-12"])]
+)
+def test_the_dates_order_setting_reads_a_files_slashed_dates(
+    runner: Runner, registry: Path, tmp_path: Path, order: str, expected: list[str]
+) -> None:
+    """dates.order in the config settles 03/04/2024 in an import file, as on the command line.
+
+    Of a timestamp, the day counts."""
+    config = tmp_path / "config.yaml"
+    config.write_text(f"dates:\n  order: {order}\n", encoding="utf-8")
+    rows = "Ann,Lee,,,,,03/04/2024\nBo,Ek,,,,,2024-03-12T09:30:00Z\n"
+    runner.ok(
+        "import",
+        str(_write(tmp_path / "Connections.csv", LINKEDIN_HEADER + rows)),
+        env={"REFAUDIT_CONFIG": str(config)},
+    )
+    assert [r["known_since"] for r in _export(runner)["references"]] == expected
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "\x1b[31m2026-01-02",
+        "2026-01-02\u202e",
+        "9" * 60 + "/1/2026",
+        "\u0662\u0660\u0662\u0666-01-02",
+        "today",
+        "0000-01-01",
+    ],
+    ids=["escape", "bidi", "huge", "arabic-digits", "relative", "year-zero"],
+)
+def test_hostile_dates_in_a_file_are_refused_naming_the_cell(
+    runner: Runner, registry: Path, tmp_path: Path, hostile: str
+) -> None:
+    """A date cell that is not a date is exit 1 naming file, row and column; nothing reaches the terminal raw."""
+    before = registry.read_bytes()
+    result = runner(
+        "import", str(_write(tmp_path / "tracker.csv", TRACKER_HEADER + f"Acme,Analyst,Applied,{hostile}\n"))
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: In tracker.csv, row 2, column Date Applied: ")
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert registry.read_bytes() == before
 
 

@@ -47,6 +47,7 @@ def test_help_imports_no_command_module_and_no_core() -> None:
         "refaudit.cli",
         "refaudit.cli._common",
         "refaudit.cli._output",
+        "refaudit.printable",
         "refaudit.cli._term",
         "refaudit.errors",
     }
@@ -61,6 +62,7 @@ def test_completing_a_command_name_imports_no_command_module() -> None:
         "refaudit.cli",
         "refaudit.cli._common",
         "refaudit.cli._output",
+        "refaudit.printable",
         "refaudit.cli._term",
         "refaudit.errors",
     }

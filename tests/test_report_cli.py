@@ -98,7 +98,8 @@ def test_refuses_to_write_over_the_registry(runner: Runner, filled: Path, regist
     before = registry.read_bytes()
     result = runner("report", "-o", str(registry))
     assert result.exit_code == 1
-    assert result.output == f"Error: Refusing to write the report over {str(registry)!r}.\n"
+    own = f"Error: Refusing to write over the registry's own file {str(registry)!r}; name another file.\n"
+    assert result.output == own
     assert registry.read_bytes() == before
 
 

@@ -55,8 +55,13 @@ def _nonempty(secret: str, what: str) -> str:
 
 
 def stdin_is_terminal() -> bool:
+    return is_terminal(sys.stdin)
+
+
+def is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal; a closed or replaced stream is not."""
     try:
-        return sys.stdin.isatty()
+        return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
 
@@ -392,6 +397,28 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_col: int
     return _term.table(headers, rows, limit=None, max_col=max_col)[0]
 
 
+_PLAINTEXT = (
+    "Warning: {path} is NOT encrypted: it names your references in plain text. "
+    "Keep it private and delete it when you are done."
+)
+
+
+def check_output(app: AppContext, path: Path, what: str, *, force: bool) -> None:
+    """Refuse an output path before anything is unlocked (``filecheck.require_new_target``)."""
+    from refaudit import filecheck
+
+    st = app.store()
+    filecheck.require_new_target(path, what, force=force, protected=(st.path, st.backup_path, st.lock_path))
+
+
+def write_output(path: Path, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to ``path``, created ``0600``, and warn that it is plaintext."""
+    from refaudit.interop import write_private
+
+    write_private(path, data, force=force)
+    click.echo(_PLAINTEXT.format(path=safe(path)), err=True)
+
+
 def confirm_or_yes(question: str, yes: bool) -> None:
     """Ask on a terminal; without one, ``--yes`` is required (no silent destruction)."""
     if yes:
@@ -405,9 +432,11 @@ def confirm_or_yes(question: str, yes: bool) -> None:
 __all__ = [
     "DATE",
     "AppContext",
+    "check_output",
     "choice",
     "confirm_or_yes",
     "echo_json",
     "pass_app",
     "table",
+    "write_output",
 ]

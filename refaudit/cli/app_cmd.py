@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from refaudit.cli._common import DATE, AppContext, echo_json, lazy_choice, pass_app
+from refaudit.cli._complete import complete_app, complete_ref
 from refaudit.cli._term import Column, echo_table, wide_option, wrap
-from refaudit.cli.session_cmd import complete_app, complete_ref
 
 if TYPE_CHECKING:
     from refaudit.change import Change
@@ -272,10 +272,10 @@ def update(
     def change(reg: Registry) -> Change[str]:
         target = resolve.application(reg, app_query)
         up = applications.AppUpdate(
-            stage=stage.lower() if stage else None,
-            outcome=outcome.lower() if outcome else None,
+            stage=stage,
+            outcome=outcome,
             reason=reason,
-            reason_kind=reason_kind.lower() if reason_kind else None,
+            reason_kind=reason_kind,
             notes=note,
             refs=[resolve.reference(reg, r) for r in refs],
             briefed=[resolve.reference(reg, r) for r in briefed],
@@ -329,7 +329,7 @@ def debrief(
     def change(reg: Registry) -> Change[str]:
         target = resolve.application(reg, app_query)
         return applications.debrief(
-            reg, target, today, reason=reason, reason_kind=reason_kind.lower() if reason_kind else None,
+            reg, target, today, reason=reason, reason_kind=reason_kind,
             criticism=list(criticism), leads=list(leads), on=on,
         )  # fmt: skip
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
-from refaudit.cli.session_cmd import complete_ref
+from refaudit.cli._complete import complete_ref
 from refaudit.errors import ValidationError
 
 if TYPE_CHECKING:

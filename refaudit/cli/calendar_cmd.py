@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._common import AppContext, check_output, pass_app, write_output
 from refaudit.cli._output import safe
-from refaudit.cli.draft_cmd import check_output, write_output
 
 if TYPE_CHECKING:
     from refaudit import actions
@@ -51,7 +50,7 @@ def calendar(app: AppContext, output: Path | None, days: int, redact: bool, forc
     from refaudit.interop import write_private
 
     target = output or Path(DEFAULT_FILE)
-    check_output(app, target, force=force)
+    check_output(app, target, "a calendar", force=force)
     reg, settings = app.read(), app.settings()
     today = app.today()
     # The audit as of today: its advice does not move by itself within weeks (reports age over a

@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 import click
 
-from refaudit.cli._common import AppContext, lazy_choice, pass_app
+from refaudit.cli._common import AppContext, check_output, lazy_choice, pass_app, write_output
 from refaudit.cli._output import safe
-from refaudit.errors import RefauditError, UsageError
-
-_PLAINTEXT = (
-    "Warning: {path} is NOT encrypted: it names your references in plain text. "
-    "Keep it private and delete it when you are done."
-)
-
-
-def check_output(app: AppContext, path: Path, *, force: bool) -> None:
-    """Refuse an output path before anything is unlocked: the registry's own files, a folder,
-    a device or pipe (``/dev/null``), or an existing file without ``force``."""
-    st = app.store()
-    for own in (st.path, st.backup_path, st.lock_path):
-        if os.path.realpath(path) == os.path.realpath(own):
-            raise RefauditError(f"refusing to write over the registry's own file {str(own)!r}; name another file.")
-    if path.is_dir():
-        raise RefauditError(f"{str(path)!r} is a folder; name a file with -o.")
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        mode = None  # nothing there yet (or a dangling link, which write_private refuses or replaces)
-    if mode is not None and not stat.S_ISREG(mode):
-        raise RefauditError(f"{str(path)!r} is not a regular file; name a file with -o.")
-    if not force and (mode is not None or path.is_symlink()):
-        raise RefauditError(f"{str(path)!r} already exists; refusing to overwrite it (use --force).")
-
-
-def write_output(path: Path, data: bytes, *, force: bool) -> None:
-    """Write ``data`` to ``path``, created ``0600``, and warn that it is plaintext."""
-    from refaudit.interop import write_private
-
-    write_private(path, data, force=force)
-    click.echo(_PLAINTEXT.format(path=safe(path)), err=True)
+from refaudit.errors import UsageError
 
 
 @click.command()
@@ -99,14 +65,13 @@ def draft(
     """
     from refaudit import drafts, messages
 
-    kind = kind.lower()
-    fmt = fmt.lower() if fmt else ("eml" if output is not None and output.suffix.lower() == ".eml" else "text")
+    fmt = fmt or ("eml" if output is not None and output.suffix.lower() == ".eml" else "text")
     if output is not None and str(output) == "-":
         output = None
     elif fmt == "eml" and output is None:
         raise UsageError("--format eml writes a file for your mail client; name it with -o, e.g. -o message.eml.")
     if output is not None:
-        check_output(app, output, force=force)
+        check_output(app, output, "a draft", force=force)
     reg, settings = app.read(), app.settings()
     message = drafts.build(reg, settings, app.today(), kind, target, ref=ref, emphasis=emphasis)
     rendered = messages.render(message, messages.override_dir(settings, app.config_path))

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app
+from refaudit.cli._complete import complete_app, complete_ref
 from refaudit.cli._term import Column, echo_table, wide_option
-from refaudit.cli.session_cmd import complete_app, complete_ref
 from refaudit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -87,8 +87,8 @@ def _report_options(func: F) -> F:
 
 
 def _check_attempts(attempts: int | None, sentiment: str | None) -> None:
-    if attempts is not None and sentiment is not None and sentiment.lower() != "no-response":
-        raise UsageError(f"--attempts {attempts} is only for --sentiment no-response, not {sentiment.lower()}.")
+    if attempts is not None and sentiment is not None and sentiment != "no-response":
+        raise UsageError(f"--attempts {attempts} is only for --sentiment no-response, not {sentiment}.")
 
 
 @feedback_group.command("log", epilog=SENTIMENT_GUIDE)
@@ -137,9 +137,9 @@ def log(
     _check_attempts(attempts, sentiment)
     today = app.today()
     report = feedback.Report(
-        sentiment=sentiment.lower(),
-        source=(source or "other").lower(),
-        certainty=(certainty or "direct").lower(),
+        sentiment=sentiment,
+        source=source or "other",
+        certainty=certainty or "direct",
         reported_on=reported_on,
         reporter=reporter,
         quote=quote,
@@ -207,9 +207,9 @@ def edit(
             ref=resolve.reference(reg, ref_query) if ref_query is not None else None,
             app=resolve.application(reg, app_query) if app_query is not None else None,
             no_app=no_app,
-            sentiment=sentiment.lower() if sentiment else None,
-            source=source.lower() if source else None,
-            certainty=certainty.lower() if certainty else None,
+            sentiment=sentiment,
+            source=source,
+            certainty=certainty,
             reported_on=reported_on,
             reporter=reporter,
             quote=quote,

@@ -51,7 +51,6 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
     """
     from refaudit import interop
 
-    fmt = fmt.lower() if fmt else None
     if output is None or output == "-":
         fmt = fmt or "yaml"
         if fmt == "csv":
@@ -66,10 +65,6 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
     st = app.store()
     protected = [st.path, st.backup_path, st.lock_path]
     interop.check_target(fmt, target, force=force, protected=protected)
-    from refaudit import filecheck
-
-    for path in [target / n for n in interop.CSV_NAMES.values()] if fmt == "csv" else [target]:
-        filecheck.require_writable_target(path, "an export")
     written = interop.export(app.read(), fmt, target, force=force, protected=protected)
     what = f"{safe(written[0])} is" if len(written) == 1 else f"{', '.join(map(safe, written))} are"
     click.echo(_UNENCRYPTED.format(what=what), err=True)
@@ -157,23 +152,24 @@ def import_(
     if path != "-":
         filecheck.require_readable_source(Path(path), "the import source", folder_ok=True)
     options = interop.Options(
-        source=source.lower(),
-        fmt=fmt.lower() if fmt else None,
+        source=source,
+        fmt=fmt,
         mapping=_mapping(mapping),
         ignore_unknown=ignore_unknown,
-        status=status.lower() if status else None,
+        status=status,
         only=only,
+        date_order=app.date_order(),
     )
     incoming = interop.read(None if path == "-" else Path(path), options, sys.stdin.buffer)
     if incoming.ignored:
         click.echo(f"Ignored column(s): {', '.join(repr(c) for c in incoming.ignored)}.", err=True)
     today = app.today()
-    policy = on_conflict.lower()
+    policy = on_conflict
 
     def merge(reg: Registry) -> Change[Outcome]:
         return interop.merge(reg, incoming, policy, today)
 
-    shown = "standard input" if path == "-" else interop.shown(path)
+    shown = "standard input" if path == "-" else safe(path)
     if dry_run:
         outcome = merge(app.read()).result
         for action in outcome.actions:

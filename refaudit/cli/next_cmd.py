@@ -1,18 +1,13 @@
-"""``next`` and ``demo``: what to do now, and a sample registry to try everything on."""
+"""``next``: what to do now, most urgent first."""
 
 from __future__ import annotations
 
-import os
-import shlex
 from datetime import date
-from pathlib import Path
 
 import click
 
 from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
 from refaudit.cli._term import wrap
-
-DEMO_PASSPHRASE = "demo"
 
 
 @click.command("next")
@@ -55,48 +50,3 @@ def next_(app: AppContext, as_of: date | None, as_json: bool) -> None:
             click.echo(f"{'':<{width}}    {a.command}")
             if (draft := drafts.draft_command(a)) is not None:
                 click.echo(f"{'':<{width}}    message: {draft}")
-
-
-@click.command()
-@click.option(
-    "--registry",
-    "path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to create it (default: the global --registry or REFAUDIT_REGISTRY).",
-)
-@pass_app
-def demo(app: AppContext, path: Path | None) -> None:
-    """Create a realistic sample registry to try refaudit on.
-
-    Alex Candidate's year of job hunting: ten references, forty applications and
-    thirty reports, with a reference who is hurting, one who never answers, and
-    actions due. The passphrase comes from the usual sources, else it is 'demo'.
-    Refuses to overwrite an existing registry, like init.
-
-    \b
-    Example:
-      refaudit demo --registry /tmp/demo.refaudit
-      export REFAUDIT_REGISTRY=/tmp/demo.refaudit REFAUDIT_PASSPHRASE=demo
-      refaudit audit
-      refaudit next
-    """
-    from refaudit import service, vault
-    from refaudit.demo import build_demo
-
-    if path is not None:
-        app.registry_path = path
-    ctx = app.context()
-    ctx.store.refuse_existing()
-    default = app.passphrase_file is None and "REFAUDIT_PASSPHRASE" not in os.environ
-    passphrase = DEMO_PASSPHRASE if default else app.passphrase()
-    reg = build_demo(app.today())
-    counts = f"{len(reg.references)} references, {len(reg.applications)} applications, {len(reg.feedback)} reports"
-    recovery = service.init(ctx, passphrase, vault.DEFAULT_KDF, recovery=True, registry=reg, command="demo")
-    click.echo(f"Created a demo registry for {reg.owner} at {ctx.store.path} ({counts}).")
-    if recovery:
-        click.echo(f"Recovery key: {recovery}")
-    secret = f" REFAUDIT_PASSPHRASE={DEMO_PASSPHRASE}" if default else ""
-    if default:
-        click.echo(f"The passphrase is '{DEMO_PASSPHRASE}'.")
-    click.echo(f"Try:\n  export REFAUDIT_REGISTRY={shlex.quote(str(ctx.store.path))}{secret}")
-    click.echo("  refaudit audit\n  refaudit next")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import click
 
 from refaudit.cli._common import AppContext, pass_app
 from refaudit.cli._output import safe
+
+if TYPE_CHECKING:
+    from refaudit.service import Unlock
 
 # The defaults of vault.DEFAULT_KDF, spelled here so that listing this command does not
 # import the cryptography; test_registry_cli checks they agree.
@@ -18,9 +22,15 @@ KDF_MAX_MEMORY_MIB = 1024
 KDF_MAX_PASSES = 10
 
 
-def _end_sessions(app: AppContext) -> None:
-    from refaudit import session
+def _new_passphrase(app: AppContext, command: str, unlock: Unlock, new_passphrase_file: str | None) -> None:
+    """Unlock with ``unlock`` (a wrong secret stops here, before the new passphrase is asked),
+    set the new passphrase, and end every session (their tokens opened the old key slots)."""
+    from refaudit import service, session, vault
 
+    ctx = app.context(unlock=unlock)
+    keyring = service.unlock(ctx)
+    new = app.new_secret("REFAUDIT_NEW_PASSPHRASE", new_passphrase_file)
+    service.rekey(ctx, command, lambda held: vault.rewrap_passphrase(held, new), keyring=keyring)
     session.end_all(app.store().path)
 
 
@@ -85,13 +95,8 @@ def passwd(app: AppContext, new_passphrase_file: str | None) -> None:
       refaudit passwd
       REFAUDIT_PASSPHRASE=old REFAUDIT_NEW_PASSPHRASE=new refaudit passwd
     """
-    from refaudit import service, vault
-
-    ctx = app.context(unlock=partial(app.unlock_with_passphrase, prompt="Current passphrase"))
-    keyring = service.unlock(ctx)  # a wrong current passphrase stops here, before the new one is asked
-    new = app.new_secret("REFAUDIT_NEW_PASSPHRASE", new_passphrase_file)
-    service.rekey(ctx, "passwd", lambda held: vault.rewrap_passphrase(held, new), keyring=keyring)
-    _end_sessions(app)
+    current = partial(app.unlock_with_passphrase, prompt="Current passphrase")
+    _new_passphrase(app, "passwd", current, new_passphrase_file)
     click.echo("Passphrase changed.")
 
 
@@ -109,13 +114,7 @@ def recover(app: AppContext, new_passphrase_file: str | None) -> None:
       refaudit recover
       REFAUDIT_RECOVERY_KEY=ABCDE-… REFAUDIT_NEW_PASSPHRASE=new refaudit recover
     """
-    from refaudit import service, vault
-
-    ctx = app.context(unlock=app.unlock_with_recovery)
-    keyring = service.unlock(ctx)  # a wrong recovery key stops here, before the new passphrase is asked
-    new = app.new_secret("REFAUDIT_NEW_PASSPHRASE", new_passphrase_file)
-    service.rekey(ctx, "recover", lambda held: vault.rewrap_passphrase(held, new), keyring=keyring)
-    _end_sessions(app)
+    _new_passphrase(app, "recover", app.unlock_with_recovery, new_passphrase_file)
     click.echo("Passphrase reset with the recovery key.")
 
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, choice, pass_app
+from refaudit.cli._common import DATE, AppContext, check_output, choice, is_terminal, pass_app
 from refaudit.cli._output import safe
-from refaudit.errors import RefauditError
-from refaudit.model import Registry
-
-if TYPE_CHECKING:
-    from refaudit.settings import Settings
 
 # Above this many references, say on a terminal that rendering is under way.
 _PROGRESS_ABOVE = 100
@@ -89,14 +81,13 @@ def report_(
       refaudit report --anonymous --paper Letter -o workshop.pdf
       refaudit report --format html --as-of 2026-06-30
     """
-    from refaudit import filecheck, interop, report
+    from refaudit import interop, report, service
 
     day = as_of or app.today()
     fmt = fmt or ("html" if output and output.suffix.lower() in (".html", ".htm") else "pdf")
     target = output or Path(f"refaudit-report-{day.isoformat()}.{fmt}")
-    _refuse_registry(app, target)
-    filecheck.require_writable_target(target, "a report")
-    options = Options(
+    check_output(app, target, "a report", force=True)  # a report is written again each time: no --force
+    options = service.ReportOptions(
         fmt=fmt,
         redact=redact or anonymous,
         anonymous=anonymous,
@@ -114,11 +105,11 @@ def report_(
     with render.pdf_worker() if fmt == "pdf" else contextlib.nullcontext():
         registry = app.read()
         progress = None
-        if len(registry.references) > _PROGRESS_ABOVE and _stderr_is_terminal():
+        if len(registry.references) > _PROGRESS_ABOVE and is_terminal(sys.stderr):
             click.echo(f"Rendering the report for {len(registry.references):,} references…", err=True)
             progress = _show_page
         try:
-            data = render_report(registry, app.settings(), day, options, progress=progress)
+            data = service.render_report(registry, app.settings(), day, options, progress=progress)
         finally:
             if progress is not None:
                 click.echo("\r\033[K", nl=False, err=True)  # the progress line is done
@@ -137,65 +128,3 @@ def _locale_name() -> str | None:
         if value:
             return value
     return None
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to render: format, privacy, PDF variant, paper, appendix, the cover's fallback name."""
-
-    fmt: str = "pdf"
-    redact: bool = False
-    anonymous: bool = False
-    variant: str = "pdf/ua-1"
-    paper: str | None = None
-    territory: str | None = None
-    with_settings: bool = False
-    label: str | None = None
-
-
-def render_report(
-    registry: Registry,
-    settings: Settings,
-    as_of: date,
-    options: Options,
-    *,
-    progress: Callable[[int], None] | None = None,
-) -> bytes:
-    """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes."""
-    from refaudit import render
-
-    context = report_context(registry, settings, as_of, options)
-    if options.fmt == "html":
-        return render.render_html(context).encode("utf-8")
-    return render.render_pdf(context, options.variant, progress)
-
-
-def report_context(registry: Registry, settings: Settings, as_of: date, options: Options) -> dict[str, Any]:
-    """What the report prints: the audit, the actions due and the lineup of the registry as it stood on ``as_of``."""
-    from refaudit import actions, asof, audit, report
-
-    cfg = report.ReportSettings.from_settings(settings, territory=options.territory, paper=options.paper)
-    # The one as-of view: the audit, the actions and the report see the same registry.
-    seen = asof.view(registry, as_of)
-    verdicts = audit.audit(seen, settings, as_of)
-    due = actions.due_actions(seen, verdicts, settings, as_of)
-    picks = audit.lineup(seen, verdicts, settings, as_of=as_of)
-    return report.build_context(
-        seen, verdicts, due, settings, as_of,
-        redact=options.redact, anonymous=options.anonymous, lineup=picks, cfg=cfg,
-        label=options.label, with_settings=options.with_settings,
-    )  # fmt: skip
-
-
-def _refuse_registry(app: AppContext, target: Path) -> None:
-    registry = app.registry_path
-    for protected in (registry, registry.with_name(registry.name + ".bak")):
-        if os.path.realpath(target) == os.path.realpath(protected):
-            raise RefauditError(f"refusing to write the report over {str(protected)!r}.")
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -1,25 +1,15 @@
 """``unlock``, ``lock``, ``completion``: sessions like ``bw unlock``, and shell completion.
 
-``complete_ref`` and ``complete_app`` are ``shell_complete`` callbacks for REF and APP
-arguments. They offer ids only while a session (``REFAUDIT_SESSION``) is live and never
-prompt: tab completion must not stop to ask for a passphrase.
+The ``shell_complete`` callbacks for REF and APP arguments are in ``_complete``.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import TYPE_CHECKING
-
 import click
-from click.shell_completion import CompletionItem, get_completion_class
+from click.shell_completion import get_completion_class
 
-from refaudit.cli._common import AppContext, default_registry_path, pass_app
+from refaudit.cli._common import AppContext, pass_app
 from refaudit.cli._output import safe
-from refaudit.errors import RefauditError
-
-if TYPE_CHECKING:
-    from refaudit.model import Registry
 
 PROG_NAME = "refaudit"
 COMPLETE_VAR = "_REFAUDIT_COMPLETE"
@@ -94,48 +84,6 @@ def completion(ctx: click.Context, shell: str) -> None:
       eval "$(refaudit completion zsh)"      # in ~/.zshrc
       refaudit completion fish > ~/.config/fish/completions/refaudit.fish
     """
-    comp_cls = get_completion_class(shell.lower())
+    comp_cls = get_completion_class(shell)
     assert comp_cls is not None  # click ships all three
     click.echo(comp_cls(ctx.find_root().command, {}, PROG_NAME, COMPLETE_VAR).source(), nl=False)
-
-
-# --- completion callbacks ------------------------------------------------------------------
-
-
-def _session_registry(ctx: click.Context) -> Registry | None:
-    """The registry, when a live session opens it; None otherwise. Never prompts, never raises."""
-    if not os.environ.get("REFAUDIT_SESSION"):
-        return None
-    from refaudit import service
-
-    given = ctx.find_root().params.get("registry") or os.environ.get("REFAUDIT_REGISTRY")
-    app = AppContext(Path(given) if given else default_registry_path(), None, None, debug=False)
-    try:
-        return service.read(app.context(unlock=app.unlock_with_session, warn=False))
-    except (RefauditError, OSError, ValueError):
-        return None
-
-
-def _matches(incomplete: str, pairs: list[tuple[str, str]]) -> list[CompletionItem]:
-    from refaudit.model import fold
-
-    query = fold(incomplete)
-    return [
-        CompletionItem(rid, help=label)
-        for rid, label in pairs
-        if rid.startswith(incomplete) or fold(label).startswith(query)
-    ]
-
-
-def complete_ref(ctx: click.Context, param: click.Parameter | None, incomplete: str) -> list[CompletionItem]:
-    """Reference ids (with names as help) matching what was typed, while a session is live."""
-    reg = _session_registry(ctx)
-    return [] if reg is None else _matches(incomplete, [(r.id, r.name) for r in reg.references])
-
-
-def complete_app(ctx: click.Context, param: click.Parameter | None, incomplete: str) -> list[CompletionItem]:
-    """Application ids (with company and role as help) matching what was typed, while a session is live."""
-    reg = _session_registry(ctx)
-    if reg is None:
-        return []
-    return _matches(incomplete, [(a.id, f"{a.company} — {a.role}") for a in reg.applications])

@@ -34,9 +34,9 @@ from refaudit.interop.exporting import (
     to_yaml,
     write_private,
 )
-from refaudit.interop.merge import CONFLICT_POLICIES, Action, Outcome, merge
+from refaudit.interop.merge import CONFLICT_POLICIES, Outcome, RowAction, merge
 from refaudit.interop.records import MAX_IMPORT_ROWS, Incoming, typed_registry
-from refaudit.interop.source import MAX_IMPORT_SIZE, shown
+from refaudit.interop.source import MAX_IMPORT_SIZE
 
 __all__ = [
     "CONFLICT_POLICIES",
@@ -45,10 +45,10 @@ __all__ = [
     "MAX_IMPORT_ROWS",
     "MAX_IMPORT_SIZE",
     "SOURCES",
-    "Action",
     "Incoming",
     "Options",
     "Outcome",
+    "RowAction",
     "check_target",
     "defuse",
     "export",
@@ -57,7 +57,6 @@ __all__ = [
     "plain",
     "read",
     "restore",
-    "shown",
     "split_list",
     "to_csv",
     "to_json",

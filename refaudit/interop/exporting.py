@@ -13,13 +13,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from refaudit import fileio, jsonio, yamlio
+from refaudit import filecheck, fileio, jsonio, yamlio
 from refaudit.errors import RefauditError, ValidationError
 from refaudit.interop.records import RECORDS, SECTIONS
 from refaudit.model import Registry
@@ -144,20 +143,12 @@ def guess_format(path: Path, *, default: str | None = None) -> str:
 
 
 def check_target(fmt: str, target: Path, *, force: bool, protected: Sequence[Path] = ()) -> None:
-    """Refuse a target that would overwrite without ``force``, or clobber the registry at all."""
-    paths = [target / n for n in CSV_NAMES.values()] if fmt == "csv" else [target]
-    for p in protected:
-        if any(_same_file(path, p) for path in paths):
-            raise RefauditError(f"refusing to write a plaintext export over {str(p)!r}.")
+    """Refuse, before anything is unlocked, each file the export would write that is one of ``protected``
+    (the registry's own files, even with ``force``), not a regular file, or there already without ``force``."""
     if fmt == "csv" and target.exists() and not target.is_dir():
         raise RefauditError(f"{str(target)!r} is a file; a CSV export writes three files, so name a folder with -o.")
-    if fmt != "csv" and target.is_dir():
-        raise RefauditError(f"{str(target)!r} is a folder; name a file with -o.")
-    if not force:
-        existing = [repr(str(p)) for p in paths if p.exists() or p.is_symlink()]
-        if existing:
-            verb = "exists" if len(existing) == 1 else "exist"
-            raise RefauditError(f"{', '.join(existing)} already {verb}; refusing to overwrite (use --force).")
+    for path in [target / n for n in CSV_NAMES.values()] if fmt == "csv" else [target]:
+        filecheck.require_new_target(path, "an export", force=force, protected=protected)
 
 
 def export(registry: Registry, fmt: str, target: Path, *, force: bool, protected: Sequence[Path] = ()) -> list[Path]:
@@ -177,10 +168,6 @@ def export(registry: Registry, fmt: str, target: Path, *, force: bool, protected
         write_private(target / name, ("\ufeff" + text).encode("utf-8"), force=force)
         written.append(target / name)
     return written
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def write_private(path: Path, data: bytes, *, force: bool) -> None:

@@ -40,7 +40,7 @@ CONFLICT_POLICIES = ("fail", "skip", "replace")
 
 
 @dataclass(frozen=True)
-class Action:
+class RowAction:
     verb: str  # add | complete | match | replace | skip | set
     kind: str  # reference | application | feedback | owner
     id: str
@@ -50,7 +50,7 @@ class Action:
 
 @dataclass
 class Outcome:
-    actions: list[Action] = field(default_factory=list)
+    actions: list[RowAction] = field(default_factory=list)
 
     def count(self, verb: str) -> int:
         return sum(1 for a in self.actions if a.verb == verb)
@@ -105,10 +105,10 @@ def _merge_owner(
         return
     if registry.owner is None or on_conflict == "replace":
         registry.owner = incoming.owner
-        outcome.actions.append(Action("set", "owner", "owner", incoming.owner))
+        outcome.actions.append(RowAction("set", "owner", "owner", incoming.owner))
         return
     conflicts.append("owner")
-    outcome.actions.append(Action("skip", "owner", "owner", incoming.owner))
+    outcome.actions.append(RowAction("skip", "owner", "owner", incoming.owner))
 
 
 class _Ids:
@@ -192,7 +192,7 @@ class _Section:
         for index, entry in enumerate([*entries, None]):
             while pending and pending[0].position <= index:
                 skip = pending.pop(0)
-                outcome.actions.append(Action("skip", "row", "-", skip.why, skip.where))
+                outcome.actions.append(RowAction("skip", "row", "-", skip.why, skip.where))
             if entry is None:
                 break
             record = dataclasses.replace(entry.record)
@@ -203,22 +203,22 @@ class _Section:
             label = _label(record)
             differing = [f for f in sorted(entry.given) if getattr(existing, f) != getattr(record, f)]
             if not differing:
-                outcome.actions.append(Action("match", self.kind, existing.id, label, entry.where))
+                outcome.actions.append(RowAction("match", self.kind, existing.id, label, entry.where))
             elif all(_empty(getattr(existing, f)) for f in differing):
                 # Only what the registry lacks (a phone from the contacts, after LinkedIn): no conflict.
                 for name in differing:
                     setattr(existing, name, getattr(record, name))
                 self._index(existing)
-                outcome.actions.append(Action("complete", self.kind, existing.id, label, entry.where))
+                outcome.actions.append(RowAction("complete", self.kind, existing.id, label, entry.where))
             elif self.on_conflict == "replace":
                 for name in differing:
                     setattr(existing, name, getattr(record, name))
                 self._index(existing)
-                outcome.actions.append(Action("replace", self.kind, existing.id, label, entry.where))
+                outcome.actions.append(RowAction("replace", self.kind, existing.id, label, entry.where))
             else:
                 if self.on_conflict == "fail":
                     conflicts.append(f"{self.kind} {existing.id} ({entry.where}: {', '.join(differing)})")
-                outcome.actions.append(Action("skip", self.kind, existing.id, label, entry.where))
+                outcome.actions.append(RowAction("skip", self.kind, existing.id, label, entry.where))
 
     def _add(self, entry: Item[Any], record: Any, outcome: Outcome) -> None:
         if entry.new_id:
@@ -229,7 +229,7 @@ class _Section:
         self.by_id[record.id] = record
         self.records.append(record)
         self._index(record)
-        outcome.actions.append(Action("add", self.kind, record.id, _label(record), entry.where))
+        outcome.actions.append(RowAction("add", self.kind, record.id, _label(record), entry.where))
 
 
 def _other_email(a: Reference, b: Reference) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from refaudit.errors import RefauditError, ValidationError
+from refaudit.printable import safe
 
 MAX_IMPORT_SIZE = 20 * 1024 * 1024  # far above any real export; refuses a mistaken path quickly
 STDIN_NAME = "standard input"
@@ -36,13 +37,8 @@ def read_path(path: Path) -> Text:
             raw = fh.read(MAX_IMPORT_SIZE + 1)
     except OSError as exc:
         raise RefauditError(f"cannot read {str(path)!r}: {exc.strerror or exc}.") from None
-    name = shown(path.name)
+    name = safe(path.name)
     return Text(name, decode(raw, name), path.suffix.lower())
-
-
-def shown(text: str) -> str:
-    """``text`` for a message: as it is when printable, else escaped, so no file can drive the terminal."""
-    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def read_stream(stream: BinaryIO) -> Text:

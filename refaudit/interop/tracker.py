@@ -15,7 +15,8 @@ from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, dates
 from refaudit.interop.native import ALIASES, map_columns, row_dict
 from refaudit.interop.records import ROW, Incoming, Skip, item
-from refaudit.interop.source import Text, shown
+from refaudit.interop.source import Text
+from refaudit.printable import safe
 
 ALIASES_TRACKER = {
     **ALIASES,
@@ -80,7 +81,7 @@ def read(text: Text, mapping: Mapping[str, str], *, order: str | None = None) ->
     table = csvfile.parse(text.text, text.name)
     columns = map_columns(table, "applications", mapping, True, aliases=ALIASES_TRACKER, extra=_SOURCE_COLUMNS)
     incoming = Incoming(ignored=columns.ignored)
-    header = {f: shown(h.strip()) for f, h in zip(columns.fields, table.header, strict=False)}
+    header = {f: safe(h.strip()) for f, h in zip(columns.fields, table.header, strict=False)}
     for number, cells in table.rows:
         where = f"{text.name}, row {number}"
         row = row_dict("applications", columns, cells, where)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from refaudit import __version__, asof
+from refaudit import __version__, asof, audit
 from refaudit.actions import Action
 from refaudit.audit import Pick, Verdict
 from refaudit.model import Application, Feedback, Reference, Registry, fold
@@ -34,7 +34,7 @@ from refaudit.report.charts import LONG_MONTHS, MONTHS, SENTIMENT_GROUP, month_i
 from refaudit.report.redact import Privacy, Redactor, clean
 from refaudit.report.settings import ReportSettings
 
-RECOMMENDATIONS = ("drop", "watch", "keep")  # most urgent first: the report's order
+RECOMMENDATIONS = tuple(reversed(audit.RECOMMENDATIONS))  # most urgent first: the report's order
 _SEVERITY = {rec: i for i, rec in enumerate(RECOMMENDATIONS)}
 ACTION_LABELS = {
     "brief": "Brief",

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from refaudit.model import Application, Feedback, Reference, Registry, fold
+from refaudit.model import HONORIFICS, Application, Feedback, Reference, Registry, fold
 
 
 class Privacy(Enum):
@@ -42,8 +42,6 @@ class Privacy(Enum):
     ANONYMOUS = "anonymous"
 
 
-# Never taken for initials, nor masked as a name word (they say nothing about who).
-HONORIFICS = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame"})
 # Lowercase particles of a name ("Jane van Doe"): not masked on their own, not initials.
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "al"})
 # Dropped from an organisation's name to find it written short ("Acme" for "Acme Corp").

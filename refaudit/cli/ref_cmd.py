@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app
+from refaudit.cli._complete import complete_ref
 from refaudit.cli._term import Column, echo_table, wide_option
-from refaudit.cli.session_cmd import complete_ref
 
 if TYPE_CHECKING:
     from refaudit import references
@@ -264,9 +264,9 @@ def status(app: AppContext, ref_query: str, status: str, note: str | None, on: d
     today = app.today()
 
     def change(reg: Registry) -> Change[str]:
-        return references.set_status(reg, resolve.reference(reg, ref_query), status.lower(), note, today, on)
+        return references.set_status(reg, resolve.reference(reg, ref_query), status, note, today, on)
 
-    click.echo(f"{app.update('ref status', change)} is now {status.lower()}.")
+    click.echo(f"{app.update('ref status', change)} is now {status}.")
 
 
 @ref.command("remove")
