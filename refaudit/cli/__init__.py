@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from refaudit import __version__
-from refaudit.cli import _term
 from refaudit.cli._common import AppContext, default_registry_path
 from refaudit.cli._output import safe
 from refaudit.errors import RefauditError
@@ -139,12 +138,16 @@ class RefauditGroup(click.Group):
             _traceback_when_debugging(ctx)
             raise CliError(RefauditError(f"{OUT_OF_RANGE} ({exc}).")) from None
         except BrokenPipeError:
+            from refaudit.cli import _term  # imported when needed: --help stays light
+
             _term.reader_gone()  # `refaudit audit | head -1`: exit 0, as when the output fits the pipe
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
             return super().make_context(*args, **kwargs)
         except BrokenPipeError:
+            from refaudit.cli import _term
+
             _term.reader_gone()  # `refaudit --help | head -1`
 
 
@@ -211,6 +214,8 @@ def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase
     """
     from pathlib import Path
 
+    from refaudit.cli import _term
+
     if _term.no_colour():
         ctx.color = False  # NO_COLOR or TERM=dumb: every command's output, inherited by subcommands
     ctx.obj = AppContext(
@@ -225,4 +230,11 @@ def main() -> None:
     try:
         cli(prog_name="refaudit")
     finally:
-        _term.flush_at_exit()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away after the last line: not an error
+            from refaudit.cli import _term
+
+            _term.silence_stdout()
+        except (AttributeError, ValueError, OSError):
+            pass

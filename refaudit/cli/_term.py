@@ -205,13 +205,3 @@ def reader_gone() -> NoReturn:
         raise
     silence_stdout()
     raise click.exceptions.Exit(0) from None
-
-
-def flush_at_exit() -> None:
-    """Flush standard output before exiting; a reader that went away is not an error (exit status kept)."""
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        silence_stdout()
-    except (AttributeError, ValueError, OSError):
-        pass
