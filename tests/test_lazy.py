@@ -48,7 +48,6 @@ def test_help_imports_no_command_module_and_no_core() -> None:
         "refaudit.cli._common",
         "refaudit.cli._output",
         "refaudit.printable",
-        "refaudit.cli._term",
         "refaudit.errors",
     }
 
@@ -63,7 +62,6 @@ def test_completing_a_command_name_imports_no_command_module() -> None:
         "refaudit.cli._common",
         "refaudit.cli._output",
         "refaudit.printable",
-        "refaudit.cli._term",
         "refaudit.errors",
     }
 
