@@ -103,10 +103,18 @@ def build_context(
     feedback_by_ref: dict[str, list[Feedback]] = defaultdict(list)
     for fb in seen.feedback:
         feedback_by_ref[fb.reference].append(fb)
-    # 2. Most urgent first; anonymous letters follow this order.
+    # 2. Most urgent first; within a verdict, those a credible negative report speaks against
+    # (the strongest evidence a coach can have), then by risk. Anonymous letters follow this order.
+    negative = {fb.id for fb in seen.feedback if fb.sentiment == "negative"}
     ordered = sorted(
         (v for v in verdicts if v.id in refs),
-        key=lambda v: (_SEVERITY.get(v.recommendation, 3), -float(v.risk), fold(refs[v.id].name), v.id),
+        key=lambda v: (
+            _SEVERITY.get(v.recommendation, 3),
+            not negative.intersection(v.evidence),
+            -float(v.risk),
+            fold(refs[v.id].name),
+            v.id,
+        ),
     )
     red = Redactor(registry, privacy, order=[v.id for v in ordered])
     action_rows = [_action_row(act, red, app_by_id, as_of) for act in actions]
