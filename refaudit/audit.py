@@ -750,8 +750,8 @@ def _not_ready(v: Verdict) -> str | None:
 
 
 def _pick_reason(v: Verdict, ref: Reference, why: str) -> str:
-    at = f" at {ref.organization}" if ref.organization else ""
-    text = f"{ref.relationship.capitalize()}{at}: {why}; keep, risk {v.risk:.2f}"
+    # Who they are (relationship, organisation) is printed beside the pick; this says why.
+    text = f"{why[:1].upper()}{why[1:]}; keep, risk {v.risk:.2f}"
     text += f" {_cite(v.evidence)}." if v.evidence else "."
     if "untested" in v.flags:
         text += " Untested: brief them well, or test them first with a mock call."

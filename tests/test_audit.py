@@ -629,9 +629,9 @@ def test_lineup_leads_with_the_best_credible_word_then_varies_relationships(sett
         ("client", "client"),
     ]
     assert picks[0].reason == (
-        "Colleague at Acme: their credible reports speak best for you; keep, risk 0.12 (reports f1, f2)."
+        "Their credible reports speak best for you; keep, risk 0.12 (reports f1, f2)."
     )
-    assert "adds a relationship the others do not cover" in picks[1].reason
+    assert "Adds a relationship the others do not cover" in picks[1].reason
     assert "Untested" in picks[2].reason
 
 
@@ -640,7 +640,7 @@ def test_lineup_falls_back_to_a_manager_without_credible_praise(settings: dict[s
     reg = registry([ref("col", "colleague"), ref("boss", "manager", organization="Initech")])
     picks = lineup(reg, audit(reg, settings, AS_OF), settings, as_of=AS_OF)
     assert [p.id for p in picks] == ["boss", "col"]
-    assert picks[0].reason.startswith("Manager at Initech: a manager carries the most weight with employers")
+    assert picks[0].reason.startswith("A manager carries the most weight with employers")
 
 
 def test_a_policy_limited_reference_never_leads_and_is_held_back_alone(settings: dict[str, Any]) -> None:

@@ -181,7 +181,7 @@ def test_the_lineup_never_leads_with_the_dates_only_reference(dana: Runner) -> N
     """Omar first on his mock call, 佐藤健 second at most; Grace and Anne held back, with why."""
     data = json.loads(dana.ok("lineup", "--json").stdout)
     assert [p["id"] for p in data["lineup"]] == ["omar-haddad", "sato-ken"]
-    assert data["lineup"][0]["reason"].startswith("Colleague: their credible reports speak best for you")
+    assert data["lineup"][0]["reason"].startswith("Their credible reports speak best for you")
     assert [(p["id"], p["reason"].split(":")[0]) for p in data["held_back"]] == [
         ("grace-liu", "The audit says drop"),
         ("anne-weber", "The audit says watch"),
