@@ -195,3 +195,18 @@ def test_edit_without_options_changes_nothing(runner: Runner, registry: Path) ->
     result = runner("ref", "edit", "jane")
     assert result.exit_code == 1 and "Nothing to change" in result.stderr
     assert registry.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "note"),
+    [
+        ("佐藤健", "Note: the id zuo-teng-jian is 佐藤健 written in Latin letters; "
+         "'refaudit ref edit zuo-teng-jian --id NEW' gives them the id you would type.\n"),
+        ("José Ñúñez", ""),
+    ],
+    ids=["romanised", "accents-only"],
+)  # fmt: skip
+def test_a_romanised_id_says_how_to_choose_another(runner: Runner, registry: Path, name: str, note: str) -> None:
+    """A name in another script gets its id by rule (Japanese may read as Chinese); a note says how to change it."""
+    result = runner.ok("ref", "add", name)
+    assert result.stderr == note

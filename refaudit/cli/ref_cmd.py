@@ -111,6 +111,15 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
 
     new_id = app.update("ref add", change)
     click.echo(new_id)
+    from refaudit.model import fold
+
+    if ref_id is None and not fold(name).isascii():
+        # Romanised by rule (a Japanese name may come out in its Chinese reading): say how to choose.
+        click.echo(
+            f"Note: the id {new_id} is {name} written in Latin letters; "
+            f"'refaudit ref edit {new_id} --id NEW' gives them the id you would type.",
+            err=True,
+        )
     if namesakes:
         click.echo(
             f"Note: you already have {', '.join(namesakes)}; use the ids to tell them apart "
