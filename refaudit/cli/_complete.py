@@ -7,7 +7,6 @@ tab completion must not stop to ask for a passphrase.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -24,6 +23,8 @@ def _session_registry(ctx: click.Context) -> Registry | None:
     """The registry, when a live session opens it; None otherwise. Never prompts, never raises."""
     if not os.environ.get("REFAUDIT_SESSION"):
         return None
+    from pathlib import Path
+
     from refaudit import service
 
     given = ctx.find_root().params.get("registry") or os.environ.get("REFAUDIT_REGISTRY")
