@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from refaudit import __version__
-from refaudit.cli._common import AppContext, default_registry_path
-from refaudit.cli._output import safe
 from refaudit.errors import RefauditError
 
 if TYPE_CHECKING:
@@ -22,6 +20,8 @@ class CliError(click.ClickException):
     """A RefauditError on its way out: ``Error: …`` on stderr and the error's exit code."""
 
     def __init__(self, error: RefauditError) -> None:
+        from refaudit.printable import safe
+
         message = safe(str(error), keep_newlines=True)  # a path or key in it must not drive the terminal
         super().__init__(message[:1].upper() + message[1:] if message else error.__class__.__name__)
         # ClickException declares exit_code on the class; ours varies with the error.
@@ -152,6 +152,8 @@ class RefauditGroup(click.Group):
 
 
 def _traceback_when_debugging(ctx: click.Context) -> None:
+    from refaudit.cli._common import AppContext
+
     app = ctx.find_object(AppContext)
     if (app and app.debug) or os.environ.get("REFAUDIT_DEBUG") == "1":
         import traceback
@@ -212,9 +214,11 @@ def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase
     The passphrase comes from --passphrase-file, REFAUDIT_PASSPHRASE, a session
     (REFAUDIT_SESSION from 'refaudit unlock'), or a prompt on a terminal.
     """
+    # Imported here, not at the top: `refaudit --help` never runs this callback.
     from pathlib import Path
 
     from refaudit.cli import _term
+    from refaudit.cli._common import AppContext, default_registry_path
 
     if _term.no_colour():
         ctx.color = False  # NO_COLOR or TERM=dumb: every command's output, inherited by subcommands
