@@ -628,9 +628,7 @@ def test_lineup_leads_with_the_best_credible_word_then_varies_relationships(sett
         ("boss", "manager"),
         ("client", "client"),
     ]
-    assert picks[0].reason == (
-        "Their credible reports speak best for you; keep, risk 0.12 (reports f1, f2)."
-    )
+    assert picks[0].reason == ("Their credible reports speak best for you; keep, risk 0.12 (reports f1, f2).")
     assert "Adds a relationship the others do not cover" in picks[1].reason
     assert "Untested" in picks[2].reason
 

@@ -260,8 +260,7 @@ def test_lineup_size_and_text(runner: Runner, registry: Path) -> None:
     """lineup --size 1 proposes one reference, numbered, with its reason underneath."""
     seed(registry, _lineup_registry())
     assert runner.ok("lineup", "--size", "1", "--as-of", "2026-11-25", env={"COLUMNS": "100"}).stdout == (
-        "1. Col A (col-a), colleague\n"
-        "   Their credible reports speak best for you; keep, risk 0.12 (reports f1, f2).\n"
+        "1. Col A (col-a), colleague\n   Their credible reports speak best for you; keep, risk 0.12 (reports f1, f2).\n"
     )
 
 
