@@ -100,76 +100,28 @@ def build_context(
     refs = {r.id: r for r in seen.references}
     apps = seen.applications
     app_by_id = {a.id: a for a in apps}
-    feedback_by_ref: dict[str, list[Feedback]] = defaultdict(list)
-    for fb in seen.feedback:
-        feedback_by_ref[fb.reference].append(fb)
-    # 2. Most urgent first; within a verdict, those a credible negative report speaks against
-    # (the strongest evidence a coach can have), then by risk. Anonymous letters follow this order.
-    negative = {fb.id for fb in seen.feedback if fb.sentiment == "negative"}
-    ordered = sorted(
-        (v for v in verdicts if v.id in refs),
-        key=lambda v: (
-            _SEVERITY.get(v.recommendation, 3),
-            not negative.intersection(v.evidence),
-            -float(v.risk),
-            fold(refs[v.id].name),
-            v.id,
-        ),
-    )
+    # 2. Most urgent first (anonymous letters follow this order), and what is due.
+    ordered = _ordered(verdicts, seen)
     red = Redactor(registry, privacy, order=[v.id for v in ordered])
     action_rows = [_action_row(act, red, app_by_id, as_of) for act in actions]
-    actions_by_ref: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in action_rows:
-        if row["reference_id"] is not None:
-            actions_by_ref[row["reference_id"]].append(row)
     # 3. Rows, and sections for those that matter.
     picks_in = list(lineup)
-    sectioned = _with_section(ordered, picks_in, cfg.sections_max)
-    compact = len(ordered) > cfg.compact_above
-    sections = max(1, len(sectioned))
-    share = _Share(
-        evidence=min(cfg.evidence_per_reference, cfg.evidence_total // sections),
-        evidence_floor=1 if compact else _MIN_EVIDENCE,
-        actions=max(1, min(cfg.actions_per_reference, cfg.actions_total // sections)),
-        reasons=_COMPACT_REASONS if compact else None,
-    )
-    rows = []
-    for index, verdict in enumerate(ordered, start=1):
-        ref = refs[verdict.id]
-        fbs, acts = feedback_by_ref[ref.id], actions_by_ref[ref.id]
-        if verdict.id in sectioned:
-            rows.append(_reference_row(index, ref, verdict, fbs, acts, app_by_id, red, share))
-        else:
-            rows.append(_table_row(index, ref, verdict, fbs, red))
+    rows, compact = _rows(ordered, seen, action_rows, red, cfg, picks_in)
     # Anchors are made up ("ref-3"): an id is usually the name in slug form.
     anchors = {v.id: row["anchor"] for v, row in zip(ordered, rows, strict=True)}
     for row in action_rows:
         row["anchor"] = anchors.get(row.pop("reference_id") or "")
     counts = {rec: sum(1 for r in rows if r["recommendation"] == rec) for rec in RECOMMENDATIONS}
-    picks = [
-        {
-            "name": red.name(p.id),
-            "anchor": anchors.get(p.id),
-            "relationship": refs[p.id].relationship if p.id in refs else "",
-            "organization": red.organization(refs[p.id]) if p.id in refs else "",
-            "reason": red.text(p.reason),
-        }
-        for p in picks_in
-    ]
+    picks = _picks(picks_in, refs, anchors, red)
     all_feedback = [fb for fb in seen.feedback if fb.reference in anchors]
     # 4. The words first.
     story = narrative.Story(ordered, rows, seen, red, picks, action_rows)
     owner = red.owner(label)
-    period = _period(all_feedback, apps)
-    subject = (
-        f"Audit of {narrative.plural(len(rows), 'job reference')} as of {as_of.isoformat()}: "
-        f"keep {counts['keep']}, watch {counts['watch']}, drop {counts['drop']}"
-    )
     return {
         "title": cfg.title,
         "paper": cfg.paper,
         "owner": owner,
-        "period": period,
+        "period": _period(all_feedback, apps),
         "as_of": as_of.isoformat(),
         "as_of_long": long_date(as_of),
         "confidentiality": cfg.confidentiality,
@@ -200,15 +152,97 @@ def build_context(
         "debriefs": _debriefs(apps, red, cfg.debrief_items),
         "applications": _applications(apps, seen.feedback, red, cfg),
         "settings_sections": _settings_sections(settings) if with_settings else [],
-        "metadata": {
-            "title": f"{cfg.title} — {owner}" if owner and not red.anonymous else cfg.title,
-            "subject": subject,
-            "author": None if red.anonymous else owner,
-            "keywords": ["job references", "reference audit", "refaudit"],
-            "created": as_of.isoformat(),
-            "generator": f"refaudit {__version__}",
-            "lang": "en",
-        },
+        "metadata": _metadata(cfg, owner, red, as_of, counts, len(rows)),
+    }
+
+
+def _ordered(verdicts: Iterable[Verdict], seen: Registry) -> list[Verdict]:
+    """Most urgent first; within a verdict, those a credible negative report speaks against
+    (the strongest evidence a coach can have), then by risk and name."""
+    names = {r.id: r.name for r in seen.references}
+    negative = {fb.id for fb in seen.feedback if fb.sentiment == "negative"}
+    return sorted(
+        (v for v in verdicts if v.id in names),
+        key=lambda v: (
+            _SEVERITY.get(v.recommendation, 3),
+            not negative.intersection(v.evidence),
+            -float(v.risk),
+            fold(names[v.id]),
+            v.id,
+        ),
+    )
+
+
+def _rows(
+    ordered: Sequence[Verdict],
+    seen: Registry,
+    action_rows: Sequence[dict[str, Any]],
+    red: Redactor,
+    cfg: ReportSettings,
+    picks: Sequence[Pick],
+) -> tuple[list[dict[str, Any]], bool]:
+    """One row per reference, in ``ordered``; a full section for those that matter. Also: compact?"""
+    refs = {r.id: r for r in seen.references}
+    app_by_id = {a.id: a for a in seen.applications}
+    feedback_by_ref: dict[str, list[Feedback]] = defaultdict(list)
+    for fb in seen.feedback:
+        feedback_by_ref[fb.reference].append(fb)
+    actions_by_ref: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in action_rows:
+        if row["reference_id"] is not None:
+            actions_by_ref[row["reference_id"]].append(row)
+    sectioned = _with_section(ordered, picks, cfg.sections_max)
+    compact = len(ordered) > cfg.compact_above
+    sections = max(1, len(sectioned))
+    share = _Share(
+        evidence=min(cfg.evidence_per_reference, cfg.evidence_total // sections),
+        evidence_floor=1 if compact else _MIN_EVIDENCE,
+        actions=max(1, min(cfg.actions_per_reference, cfg.actions_total // sections)),
+        reasons=_COMPACT_REASONS if compact else None,
+    )
+    rows = []
+    for index, verdict in enumerate(ordered, start=1):
+        ref = refs[verdict.id]
+        fbs, acts = feedback_by_ref[ref.id], actions_by_ref[ref.id]
+        if verdict.id in sectioned:
+            rows.append(_reference_row(index, ref, verdict, fbs, acts, app_by_id, red, share))
+        else:
+            rows.append(_table_row(index, ref, verdict, fbs, red))
+    return rows, compact
+
+
+def _picks(
+    picks: Sequence[Pick], refs: Mapping[str, Reference], anchors: Mapping[str, str], red: Redactor
+) -> list[dict[str, Any]]:
+    """The lineup as the report prints it: who (as redaction allows), where to read more, why."""
+    return [
+        {
+            "name": red.name(p.id),
+            "anchor": anchors.get(p.id),
+            "relationship": refs[p.id].relationship if p.id in refs else "",
+            "organization": red.organization(refs[p.id]) if p.id in refs else "",
+            "reason": red.text(p.reason),
+        }
+        for p in picks
+    ]
+
+
+def _metadata(
+    cfg: ReportSettings, owner: str | None, red: Redactor, as_of: date, counts: Mapping[str, int], references: int
+) -> dict[str, Any]:
+    """The PDF's document information (an anonymous copy names no author)."""
+    subject = (
+        f"Audit of {narrative.plural(references, 'job reference')} as of {as_of.isoformat()}: "
+        f"keep {counts['keep']}, watch {counts['watch']}, drop {counts['drop']}"
+    )
+    return {
+        "title": f"{cfg.title} — {owner}" if owner and not red.anonymous else cfg.title,
+        "subject": subject,
+        "author": None if red.anonymous else owner,
+        "keywords": ["job references", "reference audit", "refaudit"],
+        "created": as_of.isoformat(),
+        "generator": f"refaudit {__version__}",
+        "lang": "en",
     }
 
 
