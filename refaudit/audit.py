@@ -251,56 +251,20 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
     k = ctx.k
     reports = ctx.feedback.get(ref.id, [])
     apps = ctx.applications.get(ref.id, [])
-
     risk, total, adverse, favourable = _number(reports, ctx)
     number_level = "drop" if risk >= k.drop_risk else "watch" if risk >= k.watch_risk else "keep"
-
     last_used = max((a.applied_on for a in apps), default=None)
-    pattern = _pattern(ref, apps, reports, ctx)
-    findings = [
-        *_negatives(reports, ctx),
-        *_lukewarm(reports, pattern is not None and pattern.flag == "pattern", ctx),
-        *_unreachable(ref, reports, ctx),
-        *_declined(reports),
-        *_untested(reports),
-    ]
-    for extra in (_overused(apps, ctx), _stale(ref, reports, last_used, ctx), pattern):
-        if extra:
-            findings.append(extra)
-    findings += _on_record(reports, findings, ctx)
+    findings = _findings(ref, reports, apps, last_used, ctx)
     recommendation = max([number_level, *(f.level for f in findings if f.level)], key=_LEVEL.__getitem__)
     if ref.status == "dropped":
         when = f" on {ref.status_on.isoformat()}" if ref.status_on else ""
         text = f"You marked them dropped{when}; on the evidence alone the audit says {recommendation}."
         findings.append(_Finding("", text, flag="user-dropped"))
-
-    # Reasons: what decided the recommendation first, then what else to do, flag by flag.
-    deciding: list[_Finding] = []
-    number = _number_finding(number_level, risk, adverse, favourable, k) if number_level == recommendation else None
-    if number is not None and total > 0:
-        praise = [f for f in reports if f.id in number.ids and f.sentiment == "positive" and credible(f, k)]
-        if number_level == "keep" and praise:
-            # The good word in its own words too: who said it, when, and what.
-            newest = max(praise, key=lambda f: (f.reported_on, f.id))
-            said = _said(newest, ctx)
-            said = said if newest.reporter else said[0].lower() + said[1:]  # "the employer", never a name
-            number = _Finding(number.level, f"{number.text} Most recently, {said}.", number.ids)
-        deciding.append(number)
-    flagged = sorted((f for f in findings if f.flag), key=lambda f: FLAGS.index(f.flag or ""))
+    number = None
+    if number_level == recommendation and total > 0:
+        number = _number_in_words(_number_finding(number_level, risk, adverse, favourable, k), reports, ctx)
+    shown, flagged, moved = _arrange(findings, number, recommendation)
     setting = [f for f in findings if f.level == recommendation]
-    deciding += [f for f in findings if f.flag is None and f.level in (recommendation, "")]
-    deciding += [f for f in flagged if f.level == recommendation]
-    shown = [*deciding, *(f for f in flagged if f not in deciding)]
-    moved = _ids([number] if number is not None and total > 0 else []) + _ids(setting)
-    if number in shown and any(f.ids and f.level == recommendation for f in setting):
-        # A rule agreeing with the number says it with the reports' own words: those first, the
-        # number after them, and what to do said once.
-        shown.remove(number)
-        plain = _Finding(number.level, number.text.split(": ")[0] + ".", number.ids)
-        shown.insert(1, plain if any(WATCH_MEANS in f.text for f in shown) else number)
-    rule = None
-    if number_level != recommendation:
-        rule = next((f.rule for f in setting if f.rule), None)
     return Verdict(
         id=ref.id,
         name=ref.name,
@@ -314,9 +278,59 @@ def _judge(ref: Reference, ctx: _Context) -> Verdict:
         evidence=_ids(shown),
         uses=len(apps),
         last_used=last_used,
-        moved=list(dict.fromkeys(moved)),
-        rule=rule,
+        moved=moved,
+        rule=None if number_level == recommendation else next((f.rule for f in setting if f.rule), None),
     )
+
+
+def _findings(
+    ref: Reference, reports: list[Feedback], apps: list[Application], last_used: date | None, ctx: _Context
+) -> list[_Finding]:
+    """Every rule's finding about one reference (each may raise the level, set a flag, or only say)."""
+    pattern = _pattern(ref, apps, reports, ctx)
+    findings = [
+        *_negatives(reports, ctx),
+        *_lukewarm(reports, pattern is not None and pattern.flag == "pattern", ctx),
+        *_unreachable(ref, reports, ctx),
+        *_declined(reports),
+        *_untested(reports),
+    ]
+    for extra in (_overused(apps, ctx), _stale(ref, reports, last_used, ctx), pattern):
+        if extra:
+            findings.append(extra)
+    return [*findings, *_on_record(reports, findings, ctx)]
+
+
+def _number_in_words(number: _Finding, reports: list[Feedback], ctx: _Context) -> _Finding:
+    """A keep resting on good reports also quotes the newest credible one: who said it, when, and what."""
+    praise = [f for f in reports if f.id in number.ids and f.sentiment == "positive" and credible(f, ctx.k)]
+    if number.level != "keep" or not praise:
+        return number
+    newest = max(praise, key=lambda f: (f.reported_on, f.id))
+    said = _said(newest, ctx)
+    said = said if newest.reporter else said[0].lower() + said[1:]  # "the employer", never a name
+    return _Finding(number.level, f"{number.text} Most recently, {said}.", number.ids)
+
+
+def _arrange(
+    findings: list[_Finding], number: _Finding | None, recommendation: str
+) -> tuple[list[_Finding], list[_Finding], list[str]]:
+    """The reasons in order (what decided the recommendation first, then flag by flag), the
+    flagged findings, and the reports that moved the recommendation."""
+    flagged = sorted((f for f in findings if f.flag), key=lambda f: FLAGS.index(f.flag or ""))
+    setting = [f for f in findings if f.level == recommendation]
+    deciding = [number] if number is not None else []
+    deciding += [f for f in findings if f.flag is None and f.level in (recommendation, "")]
+    deciding += [f for f in flagged if f.level == recommendation]
+    shown = [*deciding, *(f for f in flagged if f not in deciding)]
+    moved = _ids([number] if number is not None else []) + _ids(setting)
+    if number in shown and any(f.ids and f.level == recommendation for f in setting):
+        # A rule agreeing with the number says it with the reports' own words: those first, the
+        # number after them, and what to do said once.
+        shown.remove(number)
+        plain = _Finding(number.level, number.text.split(": ")[0] + ".", number.ids)
+        shown.insert(1, plain if any(WATCH_MEANS in f.text for f in shown) else number)
+    return shown, flagged, list(dict.fromkeys(moved))
 
 
 def in_a_line(v: Verdict) -> str:
