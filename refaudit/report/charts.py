@@ -69,56 +69,22 @@ def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
     plot_w = CHART_W - _PLOT["left"] - _PLOT["right"]
     plot_h = TIMELINE_H - _PLOT["top"] - _PLOT["bottom"]
     slot = plot_w / n
-    bar_w = slot * 0.7
     label_every = max(1, -(-n // 12))
     bars = []
     for i, counts in enumerate(bins):
-        x = _PLOT["left"] + i * slot + (slot - bar_w) / 2
-        base = _PLOT["top"] + plot_h
-        segments = []
-        for group in ("positive", "other", "negative"):
-            h = plot_h * counts[group] / top
-            if h > 0:
-                base -= h
-                segments.append({"group": group, "y": f"{base:.1f}", "h": f"{h:.1f}"})
-        start = first + i * months_per_bar
-        year, month = divmod(start, 12)
+        bar = _bar(counts, _PLOT["left"] + i * slot, slot, plot_h, top)
+        year, month = divmod(first + i * months_per_bar, 12)
         label = (
             f"{MONTHS[month]} {year % 100:02d}" if unit == "month"
             else f"Q{month // 3 + 1} {year % 100:02d}" if unit == "quarter"
             else str(year)
         )  # fmt: skip
-        bars.append(
-            {
-                "x": f"{x:.1f}",
-                "w": f"{bar_w:.1f}",
-                "cx": f"{x + bar_w / 2:.1f}",
-                "segments": segments,
-                "total": sum(counts.values()),
-                "label": label if i % label_every == 0 or (i == n - 1 and n <= 12) else "",
-                "period": _period_name(unit, year, month),
-            }
-        )
-    grid = []
-    for k in range(5):
-        value = top * k / 4
-        if value != int(value):
-            continue
-        y = _PLOT["top"] + plot_h - plot_h * k / 4
-        grid.append({"y": f"{y:.1f}", "label": f"{int(value):,}"})
-    totals = Counter[str]()
-    for counts in bins:
-        totals.update(counts)
-    busiest = max(range(n), key=lambda i: (sum(bins[i].values()), -i))
-    alt = (
-        f"Bar chart of the {len(feedback):,} report{'' if len(feedback) == 1 else 's'} per {unit}, "
-        f"from {bars[0]['period']} to {bars[-1]['period']}: {totals['positive']:,} positive, "
-        f"{totals['negative']:,} negative and {totals['other']:,} other; the most, "
-        f"{sum(bins[busiest].values()):,}, in {bars[busiest]['period']}."
-    )
+        bar["label"] = label if i % label_every == 0 or (i == n - 1 and n <= 12) else ""
+        bar["period"] = _period_name(unit, year, month)
+        bars.append(bar)
     return {
         "empty": False,
-        "alt": alt,
+        "alt": _timeline_alt(len(feedback), bins, bars, unit),
         "width": CHART_W,
         "height": TIMELINE_H,
         "left": _PLOT["left"],
@@ -126,9 +92,55 @@ def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
         "baseline": f"{_PLOT['top'] + plot_h:.1f}",
         "label_y": f"{_PLOT['top'] + plot_h + 16:.1f}",
         "bars": bars,
-        "grid": grid,
+        "grid": _grid(top, plot_h),
         "unit": unit,
     }
+
+
+def _bar(counts: Counter[str], left: float, slot: float, plot_h: float, top: int) -> dict[str, Any]:
+    """One bar of the timeline: its segments stacked positive, other, negative from the baseline."""
+    bar_w = slot * 0.7
+    x = left + (slot - bar_w) / 2
+    base = _PLOT["top"] + plot_h
+    segments = []
+    for group in ("positive", "other", "negative"):
+        h = plot_h * counts[group] / top
+        if h > 0:
+            base -= h
+            segments.append({"group": group, "y": f"{base:.1f}", "h": f"{h:.1f}"})
+    return {
+        "x": f"{x:.1f}",
+        "w": f"{bar_w:.1f}",
+        "cx": f"{x + bar_w / 2:.1f}",
+        "segments": segments,
+        "total": sum(counts.values()),
+    }
+
+
+def _grid(top: int, plot_h: float) -> list[dict[str, str]]:
+    """Horizontal lines at whole numbers of reports, a quarter of the scale apart."""
+    grid = []
+    for k in range(5):
+        value = top * k / 4
+        if value != int(value):
+            continue
+        y = _PLOT["top"] + plot_h - plot_h * k / 4
+        grid.append({"y": f"{y:.1f}", "label": f"{int(value):,}"})
+    return grid
+
+
+def _timeline_alt(reports: int, bins: Sequence[Counter[str]], bars: Sequence[dict[str, Any]], unit: str) -> str:
+    """What the chart shows, in one sentence, for a screen reader."""
+    totals = Counter[str]()
+    for counts in bins:
+        totals.update(counts)
+    busiest = max(range(len(bins)), key=lambda i: (sum(bins[i].values()), -i))
+    return (
+        f"Bar chart of the {reports:,} report{'' if reports == 1 else 's'} per {unit}, "
+        f"from {bars[0]['period']} to {bars[-1]['period']}: {totals['positive']:,} positive, "
+        f"{totals['negative']:,} negative and {totals['other']:,} other; the most, "
+        f"{sum(bins[busiest].values()):,}, in {bars[busiest]['period']}."
+    )
 
 
 RISK_ROW = 18.0
