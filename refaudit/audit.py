@@ -683,9 +683,21 @@ def held_back(
     as_of: date | None = None,
 ) -> list[Pick]:
     """When the lineup is short of ``size``: who is held back from it, and why."""
-    picks, held = _lineup(registry, verdicts, settings_mod.of(settings), size, as_of)
-    wanted = size if size is not None else settings_mod.of(settings).lineup.size
-    return held if len(picks) < wanted else []
+    return lineup_and_held_back(registry, verdicts, settings, size, as_of)[1]
+
+
+def lineup_and_held_back(
+    registry: Registry,
+    verdicts: list[Verdict],
+    settings: Settings | Mapping[str, Any],
+    size: int | None = None,
+    as_of: date | None = None,
+) -> tuple[list[Pick], list[Pick]]:
+    """The lineup, and who is held back from it when it is short of ``size`` (else nobody), worked out once."""
+    typed = settings_mod.of(settings)
+    picks, held = _lineup(registry, verdicts, typed, size, as_of)
+    wanted = size if size is not None else typed.lineup.size
+    return picks, held if len(picks) < wanted else []
 
 
 def _lineup(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from refaudit import resolve
+from refaudit import asof, resolve
 from refaudit.errors import RefauditError, UsageError
 from refaudit.model import HONORIFICS, MAX_SHORT, STAGES, Application, Reference, Registry, check_text
 
@@ -115,19 +115,20 @@ def build(
     if emphasis and kind != "brief":
         raise UsageError(f"--emphasis goes with brief only, not with {kind}.")
     points = _emphasis(emphasis)
+    registry = asof.view(registry, as_of)  # what was known that day, as next and the audit see it
     base = {"kind": kind, "owner": registry.owner, "today": long_date(as_of)}
     if kind in REFERENCE_KINDS:
         person = resolve.reference(registry, target)
         data = _ask(registry, settings, as_of, person) if kind == "ask" else _consent(settings, as_of, person)
         return _to(person, kind, {**base, "reference": _person(person), **data})
     application = resolve.application(registry, target)
-    job = _job(application, as_of)
+    job = _job(application)
     if kind in WITH_REF:
         person = _given_on(registry, application, ref, kind)
         data = {**base, "reference": _person(person), "application": job}
         if kind == "brief":
             data["emphasis"] = points
-            data["criticism"] = _last_criticism(registry, as_of)
+            data["criticism"] = _last_criticism(registry)
         else:
             data["ended"] = _ENDED[job["outcome"]]
         return _to(person, kind, data)
@@ -197,11 +198,8 @@ def _person(ref: Reference) -> dict[str, Any]:
     }
 
 
-def _job(app: Application, as_of: date) -> dict[str, Any]:
-    """An application as it stood on ``as_of``: no notes, no stated reason."""
-    closed = app.closed_on is not None and app.closed_on <= as_of
-    outcome = app.outcome if closed or app.closed_on is None else "pending"
-    last = app.updated_on if app.updated_on is not None and app.updated_on <= as_of else app.applied_on
+def _job(app: Application) -> dict[str, Any]:
+    """An application (as it stood that day: ``asof.view``): no notes, no stated reason."""
     return {
         "id": app.id,
         "company": app.company,
@@ -210,9 +208,9 @@ def _job(app: Application, as_of: date) -> dict[str, Any]:
         "via": app.via,
         "stage": app.stage,
         "stage_name": app.stage.replace("-", " "),
-        "outcome": outcome,
-        "last_change": long_date(last),
-        "ended_on": long_date(app.closed_on) if closed and app.closed_on else None,
+        "outcome": app.outcome,
+        "last_change": long_date(app.last_change),
+        "ended_on": long_date(app.closed_on) if not app.is_open and app.closed_on else None,
     }
 
 
@@ -235,9 +233,9 @@ def _given_on(registry: Registry, app: Application, query: str | None, kind: str
     return person
 
 
-def _last_criticism(registry: Registry, as_of: date) -> list[str]:
+def _last_criticism(registry: Registry) -> list[str]:
     """The constructive criticism of the latest application that has some (newest items)."""
-    with_some = [a for a in registry.applications if a.criticism and a.applied_on <= as_of]
+    with_some = [a for a in registry.applications if a.criticism]
     if not with_some:
         return []
     latest = max(with_some, key=lambda a: (a.closed_on or a.last_change, a.applied_on, a.id))

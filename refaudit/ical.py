@@ -21,6 +21,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from refaudit.actions import Action
 from refaudit.drafts import draft_command
@@ -46,6 +47,18 @@ _SUMMARIES = {
     "swap": "Swap {ref} on {app}, or brief them now",
     "apply-more": "Apply for more jobs: too few applications are open",
 }
+
+
+def due_within(registry: Registry, settings: Mapping[str, Any], today: date, days: int) -> list[Action]:
+    """The actions ``next`` gives on each day from ``today`` to ``today + days``, each once (overdue ones too).
+
+    One audit, as of today: its advice does not move by itself within weeks (reports age over
+    a year), and auditing every day of the window would cost up to a year of audits.
+    """
+    from refaudit import actions, audit
+
+    verdicts = audit.audit(registry, settings, today)
+    return upcoming(lambda day: actions.due_actions(registry, verdicts, settings, day), today, days)
 
 
 def upcoming(actions_on: Callable[[date], Iterable[Action]], as_of: date, days: int) -> list[Action]:

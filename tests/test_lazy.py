@@ -106,3 +106,14 @@ def test_init_defaults_are_the_vaults() -> None:
     """init's --kdf-memory and --kdf-passes defaults, spelled in the CLI to keep it light, match vault.DEFAULT_KDF."""
     assert vault.DEFAULT_KDF.memory_kib == registry_cmd.KDF_MEMORY_MIB * 1024
     assert vault.DEFAULT_KDF.passes == registry_cmd.KDF_PASSES
+
+
+def test_limits_spelled_in_the_cli_are_the_cores() -> None:
+    """Limits the CLI spells out to stay light (KDF bounds, attempts, calendar days) match the core's."""
+    from refaudit import ical, model
+    from refaudit.cli import calendar_cmd, feedback_cmd
+
+    assert vault.MAX_MEMORY_KIB == registry_cmd.KDF_MAX_MEMORY_MIB * 1024
+    assert vault.MAX_PASSES == registry_cmd.KDF_MAX_PASSES
+    assert model.MAX_ATTEMPTS == feedback_cmd.MAX_ATTEMPTS
+    assert ical.MAX_DAYS == calendar_cmd.MAX_DAYS

@@ -390,13 +390,6 @@ def echo_json(data: Any) -> None:
     click.echo(jsonio.dumps(data, indent=2))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_col: int = 40) -> str:
-    """Rows under their headers, cells cut at ``max_col`` display columns (see ``_term`` for fitted tables)."""
-    from refaudit.cli import _term
-
-    return _term.table(headers, rows, limit=None, max_col=max_col)[0]
-
-
 _PLAINTEXT = (
     "Warning: {path} is NOT encrypted: it names your references in plain text. "
     "Keep it private and delete it when you are done."
@@ -437,6 +430,5 @@ __all__ = [
     "confirm_or_yes",
     "echo_json",
     "pass_app",
-    "table",
     "write_output",
 ]

@@ -98,8 +98,7 @@ def lineup(app: AppContext, size: int | None, as_of: date | None, as_json: bool)
     day = as_of or app.today()
     reg = app.read()
     verdicts = audit.audit(reg, settings, day)
-    picks = audit.lineup(reg, verdicts, settings, size, as_of=day)
-    held = audit.held_back(reg, verdicts, settings, size, as_of=day)
+    picks, held = audit.lineup_and_held_back(reg, verdicts, settings, size, as_of=day)
     if as_json:
         echo_json(
             {"as_of": day.isoformat(), "lineup": [p.to_json() for p in picks], "held_back": [p.to_json() for p in held]}

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from refaudit.cli._common import AppContext, check_output, pass_app, write_output
 from refaudit.cli._output import safe
-
-if TYPE_CHECKING:
-    from refaudit import actions
 
 DEFAULT_FILE = "refaudit-next.ics"
 MAX_DAYS = 366  # ical.MAX_DAYS, spelled here so that listing commands imports no core module
@@ -46,21 +42,13 @@ def calendar(app: AppContext, output: Path | None, days: int, redact: bool, forc
       refaudit calendar
       refaudit calendar --days 14 --redact -o ~/refaudit.ics --force
     """
-    from refaudit import actions, audit, ical
+    from refaudit import ical
     from refaudit.interop import write_private
 
     target = output or Path(DEFAULT_FILE)
     check_output(app, target, "a calendar", force=force)
-    reg, settings = app.read(), app.settings()
-    today = app.today()
-    # The audit as of today: its advice does not move by itself within weeks (reports age over a
-    # year), and auditing every day of the window would cost up to a year of audits.
-    verdicts = audit.audit(reg, settings, today)
-
-    def due_on(day: date) -> list[actions.Action]:
-        return actions.due_actions(reg, verdicts, settings, day)
-
-    due = ical.upcoming(due_on, today, days)
+    reg, today = app.read(), app.today()
+    due = ical.due_within(reg, app.settings(), today, days)
     data = ical.to_ical(due, reg, today, app.now(), redact=redact)
     if redact:
         write_private(target, data, force=force)  # initials and companies only: no warning needed
