@@ -21,15 +21,10 @@ from refaudit import actions, audit, model, render, report, settings
 from refaudit.demo import build_demo
 from refaudit.errors import RefauditError
 from refaudit.model import Application, Feedback, Reference, Registry
+from tests.conftest import NAUGHTY_STRINGS
 
 AS_OF = date(2026, 11, 25)
 REPO = Path(__file__).resolve().parents[1]
-# The shared test data sits beside the main checkout (../shared) or above a worktree (../../shared).
-BLNS = next(
-    (p / "shared/data/naughty-strings/blns.txt" for p in Path(__file__).resolve().parents[1:4]
-     if (p / "shared/data/naughty-strings/blns.txt").is_file()),
-    Path(__file__).resolve().parents[2] / "shared/data/naughty-strings/blns.txt",
-)  # fmt: skip
 
 HOSTILE_NAME = '<img src="file:///etc/passwd">'
 HOSTILE_NOTE = '<link rel="attachment" href="file:///etc/passwd">'
@@ -360,9 +355,7 @@ def test_autoescape_is_on_in_the_html(tmp_path: Path) -> None:
 
 
 def _blns() -> list[str]:
-    if not BLNS.exists():
-        pytest.skip("shared/data/naughty-strings/blns.txt is not beside this checkout")
-    lines = BLNS.read_text(encoding="utf-8").splitlines()
+    lines = NAUGHTY_STRINGS.read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
