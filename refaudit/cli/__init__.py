@@ -152,7 +152,7 @@ class RefauditGroup(click.Group):
 
 
 def _traceback_when_debugging(ctx: click.Context) -> None:
-    from refaudit.cli._common import AppContext
+    from refaudit.cli._app import AppContext
 
     app = ctx.find_object(AppContext)
     if (app and app.debug) or os.environ.get("REFAUDIT_DEBUG") == "1":
@@ -218,7 +218,8 @@ def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase
     from pathlib import Path
 
     from refaudit.cli import _term
-    from refaudit.cli._common import AppContext, default_registry_path
+    from refaudit.cli._app import AppContext
+    from refaudit.cli._params import default_registry_path
 
     if _term.no_colour():
         ctx.color = False  # NO_COLOR or TERM=dumb: every command's output, inherited by subcommands

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, echo_json, lazy_choice, pass_app
+from refaudit.cli._app import AppContext, pass_app
 from refaudit.cli._complete import complete_app, complete_ref
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE, lazy_choice
 from refaudit.cli._term import Column, echo_table, wide_option, wrap
 
 if TYPE_CHECKING:

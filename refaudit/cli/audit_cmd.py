@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
+from refaudit.cli._app import AppContext, pass_app
 from refaudit.cli._complete import complete_ref
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE
 from refaudit.errors import ValidationError
 
 if TYPE_CHECKING:

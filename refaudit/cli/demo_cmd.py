@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._app import AppContext, pass_app
 
 DEMO_PASSPHRASE = "demo"
 
@@ -44,7 +44,7 @@ def demo(app: AppContext, path: Path | None) -> None:
     ctx = app.context()
     ctx.store.refuse_existing()
     default = app.passphrase_file is None and "REFAUDIT_PASSPHRASE" not in os.environ
-    passphrase = DEMO_PASSPHRASE if default else app.passphrase()
+    passphrase = DEMO_PASSPHRASE if default else app.secrets.passphrase()
     reg = build_demo(app.today())
     counts = f"{len(reg.references)} references, {len(reg.applications)} applications, {len(reg.feedback)} reports"
     recovery = service.init(ctx, passphrase, vault.DEFAULT_KDF, recovery=True, registry=reg, command="demo")

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import AppContext, check_output, lazy_choice, pass_app, write_output
+from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._files import check_output, write_output
 from refaudit.cli._output import safe
+from refaudit.cli._params import lazy_choice
 from refaudit.errors import UsageError
 
 
@@ -71,7 +73,7 @@ def draft(
     elif fmt == "eml" and output is None:
         raise UsageError("--format eml writes a file for your mail client; name it with -o, e.g. -o message.eml.")
     if output is not None:
-        check_output(app, output, "a draft", force=force)
+        check_output(app.store(), output, "a draft", force=force)
     reg, settings = app.read(), app.settings()
     message = drafts.build(reg, settings, app.today(), kind, target, ref=ref, emphasis=emphasis)
     rendered = messages.render(message, messages.override_dir(settings, app.config_path))

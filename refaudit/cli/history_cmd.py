@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from refaudit.cli._common import AppContext, echo_json, pass_app
+from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._output import echo_json
 from refaudit.cli._term import Column, echo_table, wide_option
 
 

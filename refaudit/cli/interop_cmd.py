@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import AppContext, lazy_choice, pass_app, stdin_is_terminal
+from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._ask import stdin_is_terminal
 from refaudit.cli._output import safe
+from refaudit.cli._params import lazy_choice
 from refaudit.errors import UsageError
 
 if TYPE_CHECKING:

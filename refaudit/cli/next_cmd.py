@@ -6,7 +6,9 @@ from datetime import date
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
+from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE
 from refaudit.cli._term import wrap
 
 

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app
+from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._ask import confirm_or_yes
 from refaudit.cli._complete import complete_ref
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE, lazy_choice
 from refaudit.cli._term import Column, echo_table, wide_option
 
 if TYPE_CHECKING:

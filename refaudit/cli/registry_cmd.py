@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._app import AppContext, pass_app
 from refaudit.cli._output import safe
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _new_passphrase(app: AppContext, command: str, unlock: Unlock, new_passphras
 
     ctx = app.context(unlock=unlock)
     keyring = service.unlock(ctx)
-    new = app.new_secret("REFAUDIT_NEW_PASSPHRASE", new_passphrase_file)
+    new = app.secrets.new_secret("REFAUDIT_NEW_PASSPHRASE", new_passphrase_file)
     service.rekey(ctx, command, lambda held: vault.rewrap_passphrase(held, new), keyring=keyring)
     session.end_all(app.store().path)
 
@@ -72,7 +72,7 @@ def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: in
     vault.check_kdf_floor(kdf)
     ctx = app.context()
     ctx.store.refuse_existing()  # before asking for a passphrase twice
-    passphrase = app.new_secret("REFAUDIT_PASSPHRASE", app.passphrase_file, "passphrase")
+    passphrase = app.secrets.new_secret("REFAUDIT_PASSPHRASE", app.passphrase_file, "passphrase")
     recovery = service.init(ctx, passphrase, kdf, recovery=not no_recovery_key)
     click.echo(f"Created {safe(ctx.store.path)}")
     if recovery:
@@ -95,7 +95,7 @@ def passwd(app: AppContext, new_passphrase_file: str | None) -> None:
       refaudit passwd
       REFAUDIT_PASSPHRASE=old REFAUDIT_NEW_PASSPHRASE=new refaudit passwd
     """
-    current = partial(app.unlock_with_passphrase, prompt="Current passphrase")
+    current = partial(app.secrets.unlock_with_passphrase, prompt="Current passphrase")
     _new_passphrase(app, "passwd", current, new_passphrase_file)
     click.echo("Passphrase changed.")
 
@@ -114,7 +114,7 @@ def recover(app: AppContext, new_passphrase_file: str | None) -> None:
       refaudit recover
       REFAUDIT_RECOVERY_KEY=ABCDE-… REFAUDIT_NEW_PASSPHRASE=new refaudit recover
     """
-    _new_passphrase(app, "recover", app.unlock_with_recovery, new_passphrase_file)
+    _new_passphrase(app, "recover", app.secrets.unlock_with_recovery, new_passphrase_file)
     click.echo("Passphrase reset with the recovery key.")
 
 

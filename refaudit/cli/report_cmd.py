@@ -10,8 +10,11 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, check_output, choice, is_terminal, pass_app
+from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._ask import is_terminal
+from refaudit.cli._files import check_output
 from refaudit.cli._output import safe
+from refaudit.cli._params import DATE, choice
 
 # Above this many references, say on a terminal that rendering is under way.
 _PROGRESS_ABOVE = 100
@@ -86,7 +89,7 @@ def report_(
     day = as_of or app.today()
     fmt = fmt or ("html" if output and output.suffix.lower() in (".html", ".htm") else "pdf")
     target = output or Path(f"refaudit-report-{day.isoformat()}.{fmt}")
-    check_output(app, target, "a report", force=True)  # a report is written again each time: no --force
+    check_output(app.store(), target, "a report", force=True)  # a report is written again each time: no --force
     options = service.ReportOptions(
         fmt=fmt,
         redact=redact or anonymous,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 from click.shell_completion import get_completion_class
 
-from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._app import AppContext, pass_app
 from refaudit.cli._output import safe
 
 PROG_NAME = "refaudit"
@@ -42,7 +42,7 @@ def unlock(app: AppContext, timeout: str, raw: bool) -> None:
     from refaudit import service, session
 
     ttl = session.parse_duration(timeout)
-    ctx = app.context(unlock=app.unlock_with_passphrase)
+    ctx = app.context(unlock=app.secrets.unlock_with_passphrase)
     _, keyring = service.read_with_keyring(ctx)
     now = app.now()
     token = session.create(ctx.store.path, keyring.file_id, keyring.data_key, ttl, now)
