@@ -36,8 +36,9 @@ from typing import Any
 from refaudit import asof
 from refaudit import settings as settings_mod
 from refaudit.errors import ValidationError
-from refaudit.model import OFFER_OUTCOMES, Application, Feedback, Reference, Registry, fold
+from refaudit.model import OFFER_OUTCOMES, Application, Feedback, Reference, Registry
 from refaudit.settings import Scoring, Settings
+from refaudit.text import fold
 
 RECOMMENDATIONS = ("keep", "watch", "drop")
 FLAGS = (

@@ -27,7 +27,8 @@ from typing import Any, Protocol
 
 from refaudit import asof, resolve
 from refaudit.errors import RefauditError, UsageError
-from refaudit.model import HONORIFICS, MAX_SHORT, STAGES, Application, Reference, Registry, check_text
+from refaudit.model import MAX_SHORT, STAGES, Application, Reference, Registry, check_text
+from refaudit.text import HONORIFICS
 
 KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
 REFERENCE_KINDS = ("ask", "consent")  # TARGET is a reference; the others take an application

@@ -27,12 +27,11 @@ from refaudit.model import (
     check_phone,
     check_tag,
     check_text,
-    fold,
-    name_slug,
     parse_date,
     require_text,
     unique_id,
 )
+from refaudit.text import fold, name_slug
 
 
 @dataclass

@@ -19,7 +19,8 @@ from typing import Any
 
 from refaudit import assets, filecheck, yamlio
 from refaudit.errors import RefauditError, ValidationError
-from refaudit.model import CERTAINTIES, RELATIONSHIPS, SENTIMENTS, SOURCES, STAGES, fold
+from refaudit.model import CERTAINTIES, RELATIONSHIPS, SENTIMENTS, SOURCES, STAGES
+from refaudit.text import fold
 
 MAX_CONFIG_SIZE = 1024 * 1024  # a settings file is a few KB; /dev/zero is not one
 

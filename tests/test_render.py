@@ -17,10 +17,11 @@ from typing import Any
 import pypdf
 import pytest
 
-from refaudit import actions, audit, model, render, report, settings
+from refaudit import actions, audit, render, report, settings
 from refaudit.demo import build_demo
 from refaudit.errors import RefauditError
 from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.text import fold
 from tests.conftest import NAUGHTY_STRINGS
 
 AS_OF = date(2026, 11, 25)
@@ -711,9 +712,9 @@ def test_an_anonymous_copy_names_nobody(demo: Registry, anonymous_pdf: bytes, tm
         path.write_bytes(anonymous_pdf)
         qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(path), "-"], capture_output=True)
         haystacks["qpdf"] = qdf.stdout.decode("latin-1")
-    folded = {k: model.fold(" ".join(v.split())) for k, v in haystacks.items()}
+    folded = {k: fold(" ".join(v.split())) for k, v in haystacks.items()}
     for secret in sorted(_identifying(demo)):
-        pattern = re.compile(rf"(?<!\w){re.escape(model.fold(secret))}(?!\w)")
+        pattern = re.compile(rf"(?<!\w){re.escape(fold(secret))}(?!\w)")
         for where, text in folded.items():
             match = pattern.search(text)
             assert match is None, f"{secret!r} in {where}: …{text[max(0, match.start() - 60) : match.end() + 60]}…"

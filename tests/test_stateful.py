@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from refaudit.cli import cli
-from refaudit.model import SENTIMENTS, STATUSES, slugify
+from refaudit.model import SENTIMENTS, STATUSES
+from refaudit.text import slugify
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 
 STRESS = os.environ.get("REFAUDIT_STRESS") == "1"

@@ -37,7 +37,7 @@ def _session_registry(ctx: click.Context) -> Registry | None:
 
 
 def _matches(incomplete: str, pairs: list[tuple[str, str]]) -> list[CompletionItem]:
-    from refaudit.model import fold
+    from refaudit.text import fold
 
     query = fold(incomplete)
     return [

@@ -114,7 +114,7 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
 
     new_id = app.update("ref add", change)
     click.echo(new_id)
-    from refaudit.model import fold
+    from refaudit.text import fold
 
     if ref_id is None and not fold(name).isascii():
         # Romanised by rule (a Japanese name may come out in its Chinese reading): say how to choose.

@@ -12,7 +12,8 @@ from typing import Any
 
 from refaudit.errors import ValidationError
 from refaudit.interop.records import ROW, Incoming, Item, item
-from refaudit.model import STATUSES, fold
+from refaudit.model import STATUSES
+from refaudit.text import fold
 
 
 def person(fields: dict[str, Any], where: str) -> Item[Any]:

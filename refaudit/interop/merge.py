@@ -31,10 +31,9 @@ from refaudit.model import (
     Registry,
     feedback_id,
     feedback_number,
-    fold,
     future_fields,
-    slugify,
 )
+from refaudit.text import fold, slugify
 
 CONFLICT_POLICIES = ("fail", "skip", "replace")
 

@@ -28,11 +28,12 @@ from typing import Any
 from refaudit import __version__, asof, audit
 from refaudit.actions import Action
 from refaudit.audit import Pick, Verdict
-from refaudit.model import Application, Feedback, Reference, Registry, fold
+from refaudit.model import Application, Feedback, Reference, Registry
 from refaudit.report import narrative
 from refaudit.report.charts import LONG_MONTHS, MONTHS, SENTIMENT_GROUP, month_index, risk_chart, timeline_chart
 from refaudit.report.redact import Privacy, Redactor, clean
 from refaudit.report.settings import ReportSettings
+from refaudit.text import fold
 
 RECOMMENDATIONS = tuple(reversed(audit.RECOMMENDATIONS))  # most urgent first: the report's order
 _SEVERITY = {rec: i for i, rec in enumerate(RECOMMENDATIONS)}

@@ -33,7 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from refaudit.model import HONORIFICS, Application, Feedback, Reference, Registry, fold
+from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.text import HONORIFICS, fold
 
 
 class Privacy(Enum):
