@@ -415,8 +415,9 @@ class Bench:
 
     def _report_html(self, tier: str) -> tuple[Path, str]:
         """The HTML the report command lays out for this tier, and its paper size; made once, not timed."""
-        from refaudit import render, report, service, settings
+        from refaudit import report, service, settings
         from refaudit.cli import report_cmd
+        from refaudit.report import render
 
         blob = generate.path_for(tier).read_bytes()
         registry = store.decode(vault.open_body(blob, vault.unlock_passphrase(blob, generate.PASSPHRASE)))

@@ -1,7 +1,7 @@
 """Render a ``drafts.Message`` with its plain-text Jinja template, as text, ``.eml`` or ``mailto:``.
 
 The only module that imports Jinja for messages, inside the function that renders (as
-``render.py`` does for the report), so that ``refaudit --help`` stays fast.
+``report/render.py`` does for the report), so that ``refaudit --help`` stays fast.
 
 A template is ``templates/messages/<kind>.txt.j2``; a folder named by the setting
 ``messages.dir`` may hold any of them to use instead (the rest come from the shipped

@@ -222,7 +222,7 @@ def render_report(
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes."""
-    from refaudit import render
+    from refaudit.report import render
 
     context = report_context(registry, settings, as_of, options)
     if options.fmt == "html":

@@ -17,10 +17,11 @@ from typing import Any
 import pypdf
 import pytest
 
-from refaudit import actions, audit, render, report, settings
+from refaudit import actions, audit, report, settings
 from refaudit.demo import build_demo
 from refaudit.errors import RefauditError
 from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.report import render
 from refaudit.text import fold
 from tests.conftest import NAUGHTY_STRINGS
 
@@ -201,7 +202,8 @@ def test_the_fonts_are_the_bundled_ones(demo_pdf: bytes) -> None:
 def test_same_registry_and_as_of_give_the_same_bytes(demo_pdf: bytes) -> None:
     """Byte-reproducible, even from another process with another hash seed."""
     script = (
-        "import sys; from datetime import date; from refaudit import actions, audit, render, report, settings\n"
+        "import sys; from datetime import date; from refaudit import actions, audit, report, settings\n"
+        "from refaudit.report import render\n"
         "from refaudit.demo import build_demo\n"
         "d = date(2026, 11, 25); reg = build_demo(d); conf = settings.load(None)\n"
         "v = audit.audit(reg, conf, d); a = actions.due_actions(reg, v, conf, d)\n"
@@ -262,8 +264,8 @@ def test_html_is_one_self_contained_file(demo: Registry) -> None:
 
 
 def test_render_imports_its_libraries_only_when_rendering() -> None:
-    """Importing refaudit.render leaves jinja2 and weasyprint unloaded (refaudit --help stays fast)."""
-    script = "import sys, refaudit.render; print('jinja2' in sys.modules, 'weasyprint' in sys.modules)"
+    """Importing refaudit.report.render leaves jinja2 and weasyprint unloaded (refaudit --help stays fast)."""
+    script = "import sys, refaudit.report.render; print('jinja2' in sys.modules, 'weasyprint' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.split() == ["False", "False"]
 

@@ -100,11 +100,11 @@ def report_(
         with_settings=with_settings,
         label=app.registry_path.name,
     )
-    from refaudit import render
+    from refaudit.report import render
 
     # The PDF is laid out in a child process, started now so that it imports WeasyPrint
     # while the registry is unlocked and audited here; its memory is returned when it ends
-    # and does not add up with the registry's (see refaudit.render).
+    # and does not add up with the registry's (see refaudit.report.render).
     with render.pdf_worker() if fmt == "pdf" else contextlib.nullcontext():
         registry = app.read()
         progress = None

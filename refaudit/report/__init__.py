@@ -1,12 +1,13 @@
 """The printable report, as data: registry, verdicts and actions -> the context the templates print.
 
-Pure: no I/O, no clock, no Jinja (``refaudit.render`` renders). One module per reason to change:
+Pure: no I/O, no clock, no Jinja, except ``render``, which is imported only to render. One module per reason to change:
 
 - ``context``: ``build_context``, the context built in steps from the as-of view;
 - ``narrative``: the summary's paragraph in words, and what to do now;
 - ``charts``: the charts' geometry, and what each shows in words;
 - ``redact``: what a shared copy may say about people (``--redact``, ``--anonymous``);
-- ``settings``: the ``report:`` settings, checked once, with the paper size settled.
+- ``settings``: the ``report:`` settings, checked once, with the paper size settled;
+- ``render``: the context to PDF or HTML (Jinja2 and WeasyPrint, imported inside its functions).
 """
 
 from refaudit.report.charts import SENTIMENT_GROUP, risk_chart, timeline_chart

@@ -1,7 +1,9 @@
 """Render the report's context to PDF or to one self-contained HTML file.
 
-The only module that imports Jinja2 and WeasyPrint, and only inside the functions that
-render, so that ``refaudit --help`` stays fast. What keeps hostile text harmless:
+The only module that imports WeasyPrint, and the only one that imports Jinja2 for the report
+(``refaudit.messages`` imports it too, sandboxed, for the drafts' message templates), both only
+inside the functions that render, so that ``refaudit --help`` stays fast. What keeps hostile
+text harmless:
 
 - autoescape is on for every template (``select_autoescape()`` would miss ``.html.j2``);
 - the templates put user text only in element content (see the template's header);
@@ -248,7 +250,7 @@ class PdfWorker:
         # -P: `-m` would otherwise put the current folder first on sys.path, and a
         # refaudit.py (or refaudit/ package) planted there would run and receive the report.
         self.process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "refaudit.render"],
+            [sys.executable, "-P", "-m", "refaudit.report.render"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
