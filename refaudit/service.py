@@ -232,17 +232,14 @@ def render_report(
 
 def report_context(registry: Registry, settings: Settings, as_of: date, options: ReportOptions) -> dict[str, Any]:
     """What the report prints: the audit, the actions due and the lineup of the registry as it stood on ``as_of``."""
-    from refaudit import actions, asof, audit, report
+    from refaudit import judgement, report
 
     cfg = report.ReportSettings.from_settings(settings, territory=options.territory, paper=options.paper)
-    # The one as-of view: the audit, the actions and the report see the same registry.
-    seen = asof.view(registry, as_of)
-    verdicts = audit.audit(seen, settings, as_of)
-    due = actions.due_actions(seen, verdicts, settings, as_of)
-    picks = audit.lineup(seen, verdicts, settings, as_of=as_of)
+    # The one judgement of the day: the audit, the actions and the report see the same registry.
+    judged = judgement.judge(registry, settings, as_of)
     return report.build_context(
-        seen, verdicts, due, settings, as_of,
-        redact=options.redact, anonymous=options.anonymous, lineup=picks, cfg=cfg,
+        judged.seen, judged.verdicts, judged.due, settings, as_of,
+        redact=options.redact, anonymous=options.anonymous, lineup=judged.lineup, cfg=cfg,
         label=options.label, with_settings=options.with_settings,
     )  # fmt: skip
 

@@ -42,12 +42,11 @@ def audit_(app: AppContext, ref_query: str | None, as_of: date | None, as_json: 
       refaudit audit grace --json
       refaudit audit --as-of 2026-06-30 --json
     """
-    from refaudit import audit, resolve
+    from refaudit import audit, judgement, resolve
 
-    settings = app.settings()
     day = as_of or app.today()
     reg = app.read()
-    verdicts = audit.audit(reg, settings, day)
+    verdicts = judgement.judge(reg, app.settings(), day).verdicts
     if ref_query is not None:
         verdicts = [verdict_of(verdicts, resolve.reference(reg, ref_query).id, day)]
     if as_json:
@@ -94,13 +93,11 @@ def lineup(app: AppContext, size: int | None, as_of: date | None, as_json: bool)
       refaudit lineup
       refaudit lineup --size 4 --json
     """
-    from refaudit import audit
+    from refaudit import judgement
 
-    settings = app.settings()
     day = as_of or app.today()
-    reg = app.read()
-    verdicts = audit.audit(reg, settings, day)
-    picks, held = audit.lineup_and_held_back(reg, verdicts, settings, size, as_of=day)
+    judged = judgement.judge(app.read(), app.settings(), day, lineup_size=size)
+    picks, held = judged.lineup, judged.held_back
     if as_json:
         echo_json(
             {"as_of": day.isoformat(), "lineup": [p.to_json() for p in picks], "held_back": [p.to_json() for p in held]}

@@ -33,11 +33,11 @@ def next_(app: AppContext, as_of: date | None, as_json: bool) -> None:
       refaudit next
       refaudit next --as-of 2026-10-01 --json
     """
-    from refaudit import actions, audit, drafts
+    from refaudit import actions, drafts, judgement
 
     day = as_of or app.today()
-    reg, settings = app.read(), app.settings()
-    due = actions.due_actions(reg, audit.audit(reg, settings, day), settings, day)
+    reg = app.read()
+    due = judgement.judge(reg, app.settings(), day).due
     if as_json:
         rows = [{**a.to_json(), "draft": drafts.draft_command(a)} for a in due]  # draft: None unless a message
         echo_json({"as_of": day.isoformat(), "actions": rows})

@@ -194,13 +194,14 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
       refaudit ref show jane
       refaudit ref show jane-doe --json
     """
-    from refaudit import audit, resolve
+    from refaudit import judgement, resolve
     from refaudit.cli.audit_cmd import verdict_text
 
     reg = app.read()
     reference = resolve.reference(reg, ref_query)
     data = show_data(reg, reference)
-    verdict = next((v for v in audit.audit(reg, app.settings(), app.today()) if v.id == reference.id), None)
+    verdicts = judgement.judge(reg, app.settings(), app.today()).verdicts
+    verdict = next((v for v in verdicts if v.id == reference.id), None)
     if as_json:
         data["verdict"] = verdict.to_json() if verdict else None
         echo_json(data)
