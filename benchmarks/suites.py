@@ -424,7 +424,7 @@ class Bench:
         # The same options as the measured command: the locale of this run, the registry's file name.
         territory = report.territory(report_cmd._locale_name())
         options = service.ReportOptions(territory=territory, label="registry.refaudit")
-        context = service.report_context(registry, settings.load(None), generate.BENCH_DAY, options)
+        context = service.report_contents(registry, settings.load(None), generate.BENCH_DAY, options)
         target = self.work / f"floor-{tier}.html"
         target.write_text(render.render_document_html(context), encoding="utf-8")
         return target, str(context["paper"])

@@ -30,7 +30,7 @@ from refaudit.errors import RefauditError, UsageError
 from refaudit.model import MAX_SHORT, STAGES, Application, Reference, Registry, check_text
 from refaudit.text import HONORIFICS
 
-KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
+MESSAGE_KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
 REFERENCE_KINDS = ("ask", "consent")  # TARGET is a reference; the others take an application
 WITH_REF = ("brief", "thank")  # ... and --ref names the reference the message goes to
 
@@ -109,8 +109,8 @@ def build(
     emphasis: Sequence[str] = (),
 ) -> Message:
     """The message of ``kind`` about ``target`` (a REF or APP as the user typed it) on ``as_of``."""
-    if kind not in KINDS:
-        raise UsageError(f"unknown message kind {kind!r}; use one of: {', '.join(KINDS)}.")
+    if kind not in MESSAGE_KINDS:
+        raise UsageError(f"unknown message kind {kind!r}; use one of: {', '.join(MESSAGE_KINDS)}.")
     if ref is not None and kind not in WITH_REF:
         raise UsageError(f"--ref goes with brief and thank only; draft {kind} writes to {_addressee(kind)}.")
     if emphasis and kind != "brief":

@@ -2,7 +2,7 @@
 the actions due, the lineup and who is held back from it.
 
 ``judge`` applies ``asof.view`` once; the pure functions it calls (``audit.audit``,
-``actions.due_actions``, ``audit.lineup_and_held_back``, ``report.build_context``) get that
+``actions.due_actions``, ``audit.lineup_and_held_back``, ``report.build_contents``) get that
 view and do not work it out again (``asof.view`` returns a view of the same day as it is).
 ``audit``, ``next``, ``lineup``, ``ref show``, ``report`` and ``calendar`` all read a
 ``Judgement``, so they cannot disagree about a day. Pure: no I/O, no clock.

@@ -27,10 +27,10 @@ from typing import Any
 from urllib.parse import quote
 
 from refaudit import assets
-from refaudit.drafts import KINDS, Message
+from refaudit.drafts import MESSAGE_KINDS, Message
 from refaudit.errors import RefauditError, ValidationError
 
-FORMATS = ("text", "eml", "mailto")
+MESSAGE_FORMATS = ("text", "eml", "mailto")
 _SUBJECT_RE = re.compile(r"^subject:[ \t]*(.*?)\s*$", re.IGNORECASE)
 
 
@@ -65,7 +65,7 @@ def override_dir(settings: Mapping[str, Any], config_path: str | Path | None) ->
     if not path.is_dir():
         raise ValidationError(
             f"config: messages.dir {raw!r} is not a folder; name a folder of message templates "
-            f"({', '.join(template_name(k) for k in KINDS[:2])}, …) or leave it empty for the shipped ones."
+            f"({', '.join(template_name(k) for k in MESSAGE_KINDS[:2])}, …) or leave it empty for the shipped ones."
         )
     return path
 

@@ -23,12 +23,12 @@ SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 
 RELATIONSHIPS = ("manager", "colleague", "report", "client", "mentor", "academic", "personal", "other")
-STATUSES = ("active", "resting", "dropped")
+REFERENCE_STATUSES = ("active", "resting", "dropped")
 STAGES = ("applied", "screening", "interview", "final", "reference-check", "offer")
 OUTCOMES = ("pending", "offer", "accepted", "rejected", "ghosted", "withdrawn", "eliminated")
 OFFER_OUTCOMES = ("offer", "accepted")  # the outcomes that mean an offer was made
 SENTIMENTS = ("positive", "neutral", "lukewarm", "mixed", "negative", "no-response", "declined")
-SOURCES = ("employer", "recruiter", "reference-service", "mock-call", "reference", "contact", "other")
+FEEDBACK_SOURCES = ("employer", "recruiter", "reference-service", "mock-call", "reference", "contact", "other")
 CERTAINTIES = ("verbatim", "direct", "hearsay", "inferred")
 # Why an employer said no, as far as they said. Only ``references`` and ``none-given`` (or no
 # recorded reason at all) can count towards the audit's ``pattern`` flag.
@@ -276,7 +276,7 @@ class Reference(_Record):
             phone=check_phone(f"{where}.phone", d.get("phone")),
             known_since=parse_date(f"{where}.known_since", d.get("known_since")),
             consent_on=parse_date(f"{where}.consent_on", d.get("consent_on")),
-            status=check_choice(f"{where}.status", d.get("status", "active"), STATUSES),
+            status=check_choice(f"{where}.status", d.get("status", "active"), REFERENCE_STATUSES),
             status_on=parse_date(f"{where}.status_on", d.get("status_on")),
             status_note=check_text(f"{where}.status_note", d.get("status_note"), max_len=MAX_TEXT, multiline=True),
             tags=[check_tag(f"{where}.tags", t) for t in check_list(f"{where}.tags", d.get("tags"))],
@@ -440,7 +440,7 @@ class Feedback(_Record):
             reference=check_id(f"{where}.reference", d.get("reference")),
             application=None if app is None else check_id(f"{where}.application", app),
             reported_on=reported,
-            source=check_choice(f"{where}.source", d.get("source", "other"), SOURCES),
+            source=check_choice(f"{where}.source", d.get("source", "other"), FEEDBACK_SOURCES),
             reporter=check_text(f"{where}.reporter", d.get("reporter")),
             sentiment=sentiment,
             attempts=check_attempts(f"{where}.attempts", d.get("attempts"), sentiment),

@@ -19,7 +19,7 @@ from typing import Any
 
 from refaudit import assets, filecheck, yamlio
 from refaudit.errors import RefauditError, ValidationError
-from refaudit.model import CERTAINTIES, RELATIONSHIPS, SENTIMENTS, SOURCES, STAGES
+from refaudit.model import CERTAINTIES, FEEDBACK_SOURCES, RELATIONSHIPS, SENTIMENTS, STAGES
 from refaudit.text import fold
 
 MAX_CONFIG_SIZE = 1024 * 1024  # a settings file is a few KB; /dev/zero is not one
@@ -266,7 +266,7 @@ def _scoring(s: Mapping[str, Any]) -> Scoring:
     return Scoring(
         prior_helps=prior_helps,
         prior_hurts=prior_hurts,
-        source_weight={k: _number(s["source_weight"], k, f"{w}.source_weight", low=0) for k in SOURCES},
+        source_weight={k: _number(s["source_weight"], k, f"{w}.source_weight", low=0) for k in FEEDBACK_SOURCES},
         certainty_weight={k: _number(s["certainty_weight"], k, f"{w}.certainty_weight", low=0) for k in CERTAINTIES},
         hurts=share["hurts"],
         helps=share["helps"],

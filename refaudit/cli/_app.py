@@ -1,5 +1,5 @@
 """The object every command receives (``pass_app``): the global options, the tool's today, the settings,
-the secrets (``_secrets``) and the registry's store (``_files``), put together into the service's context.
+the secrets (``_secrets``) and the registry's store (``_files``), put together into the service's ``Access``.
 
 A plain class rather than a dataclass: importing dataclasses is a cost every ``--help`` and TAB would pay.
 """
@@ -31,8 +31,8 @@ T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class AppContext:
-    """The global options, and the edges the core needs (clock, settings, secrets, the store)."""
+class Invocation:
+    """One run of refaudit: the global options, and the edges the core needs (clock, settings, secrets, store)."""
 
     def __init__(self, registry_path: Path, config_path: str | None, passphrase_file: str | None, debug: bool) -> None:
         self.registry_path = registry_path
@@ -43,7 +43,7 @@ class AppContext:
         self._settings: Settings | None = None
 
     def __repr__(self) -> str:  # never the passphrase
-        return f"AppContext(registry_path={self.registry_path!r}, config_path={self.config_path!r})"
+        return f"Invocation(registry_path={self.registry_path!r}, config_path={self.config_path!r})"
 
     # --- time ----------------------------------------------------------------------
 
@@ -84,8 +84,8 @@ class AppContext:
     def store(self) -> store.Store:
         return open_store(self.registry_path)
 
-    def context(self, unlock: Callable[[bytes], vault.Keyring] | None = None, *, warn: bool = True) -> service.Context:
-        """The service's context; ``unlock`` is how to open the registry (default: session, else passphrase).
+    def access(self, unlock: Callable[[bytes], vault.Keyring] | None = None, *, warn: bool = True) -> service.Access:
+        """The registry's ``service.Access``; ``unlock`` is how to open it (default: session, else passphrase).
 
         ``warn=False`` keeps quiet about where the registry lives (shell completion).
         """
@@ -96,25 +96,25 @@ class AppContext:
         st = self.store()
         for warning in st.warnings() if warn else []:
             click.echo(f"Warning: {safe(warning)}", err=True)
-        return service.Context(store=st, unlock=unlock or self.secrets.unlock, now=self.now)
+        return service.Access(store=st, unlock=unlock or self.secrets.unlock, now=self.now)
 
     def read(self) -> Registry:
         from refaudit import service
 
-        return service.read(self.context())
+        return service.read(self.access())
 
     def update(self, command: str, change: Callable[[Registry], Change[T]], *, scrub_backup: bool = False) -> T:
         """Run ``change`` through ``service.update``: passphrase first, then lock, change, save."""
         from refaudit import service
 
-        return service.update(self.context(), command, change, scrub_backup=scrub_backup)
+        return service.update(self.access(), command, change, scrub_backup=scrub_backup)
 
 
-_pass_app = click.make_pass_decorator(AppContext)
+_pass_app = click.make_pass_decorator(Invocation)
 
 
 def pass_app(f: F) -> F:
-    """Pass the AppContext, after refusing any text argument that is not UTF-8 (paths may be anything)."""
+    """Pass the Invocation, after refusing any text argument that is not UTF-8 (paths may be anything)."""
 
     @functools.wraps(f)
     def checked(*args: Any, **kwargs: Any) -> Any:

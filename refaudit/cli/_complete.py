@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 from click.shell_completion import CompletionItem
 
-from refaudit.cli._app import AppContext
+from refaudit.cli._app import Invocation
 from refaudit.cli._params import default_registry_path
 from refaudit.errors import RefauditError
 
@@ -29,9 +29,9 @@ def _session_registry(ctx: click.Context) -> Registry | None:
     from refaudit import service
 
     given = ctx.find_root().params.get("registry") or os.environ.get("REFAUDIT_REGISTRY")
-    app = AppContext(Path(given) if given else default_registry_path(), None, None, debug=False)
+    app = Invocation(Path(given) if given else default_registry_path(), None, None, debug=False)
     try:
-        return service.read(app.context(unlock=app.secrets.unlock_with_session, warn=False))
+        return service.read(app.access(unlock=app.secrets.unlock_with_session, warn=False))
     except (RefauditError, OSError, ValueError):
         return None
 

@@ -54,10 +54,10 @@ class DateType(click.ParamType[date]):
         if isinstance(value, date):
             return value
         from refaudit import dates
-        from refaudit.cli._app import AppContext
+        from refaudit.cli._app import Invocation
 
         # The group's callback has run by now, so the global options (the config) are known.
-        app = ctx.find_object(AppContext) if ctx else None
+        app = ctx.find_object(Invocation) if ctx else None
         today = app.today() if app else date.today()
         try:
             return dates.parse(str(value), today)

@@ -3,7 +3,7 @@
 The passphrase comes from ``--passphrase-file``, ``REFAUDIT_PASSPHRASE`` or a terminal prompt
 (asked once, three tries when a person types it); a new one is asked twice and explained when
 weak (zxcvbn, through ``refaudit.strength``). ``Secrets.unlock`` and its siblings are the
-strategies a command hands to ``service.Context`` to open the registry.
+strategies a command hands to ``service.Access`` to open the registry.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class Secrets:
             if click.confirm("Use it anyway?", default=False, err=True):
                 return str(value)
 
-    # --- unlocking: each a strategy for service.Context ---------------------------------
+    # --- unlocking: each a strategy for service.Access ---------------------------------
 
     def unlock(self, blob: bytes) -> vault.Keyring:
         """Unlock with a live session when there is one, else with the passphrase."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._complete import complete_ref
 from refaudit.cli._output import echo_json
 from refaudit.cli._params import DATE
@@ -28,7 +28,7 @@ _INDENT = " " * 7
 @click.option("--as-of", type=DATE, help="The audit as it stood on this day, ignoring later records.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def audit_(app: AppContext, ref_query: str | None, as_of: date | None, as_json: bool) -> None:
+def audit_(app: Invocation, ref_query: str | None, as_of: date | None, as_json: bool) -> None:
     """Recommend keep, watch or drop for every reference (or one), with the reasons.
 
     Each report is weighed by who relayed it, how directly and how long ago; a
@@ -80,7 +80,7 @@ def verdict_text(v: audit.Verdict) -> str:
 @click.option("--as-of", type=DATE, help="The lineup as it stood on this day.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def lineup(app: AppContext, size: int | None, as_of: date | None, as_json: bool) -> None:
+def lineup(app: Invocation, size: int | None, as_of: date | None, as_json: bool) -> None:
     """Propose the references to give on your next application, and why each.
 
     Only references the audit says keep, active and not overused. First the one whose

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._files import check_output, write_output
 from refaudit.cli._output import safe
 
@@ -29,7 +29,7 @@ MAX_DAYS = 366  # ical.MAX_DAYS, spelled here so that listing commands imports n
 @click.option("--redact", is_flag=True, help="Initials only; no reasons, emails, phones, quotes or commands.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @pass_app
-def calendar(app: AppContext, output: Path | None, days: int, redact: bool, force: bool) -> None:
+def calendar(app: Invocation, output: Path | None, days: int, redact: bool, force: bool) -> None:
     """Write the actions that are due as a calendar file (iCalendar) to import.
 
     One all-day event per action, with a reminder at 09:00: overdue ones today, the

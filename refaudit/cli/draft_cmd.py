@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._files import check_output, write_output
 from refaudit.cli._output import safe
 from refaudit.cli._params import lazy_choice
@@ -14,7 +14,7 @@ from refaudit.errors import UsageError
 
 
 @click.command()
-@click.argument("kind", type=lazy_choice("drafts", "KINDS"), metavar="KIND")
+@click.argument("kind", type=lazy_choice("drafts", "MESSAGE_KINDS"), metavar="KIND")
 @click.argument("target")
 @click.option("--ref", metavar="REF", help="brief, thank: the reference the message goes to.")
 @click.option(
@@ -26,14 +26,14 @@ from refaudit.errors import UsageError
 @click.option(
     "--format",
     "fmt",
-    type=lazy_choice("messages", "FORMATS"),
+    type=lazy_choice("messages", "MESSAGE_FORMATS"),
     help="text, eml (a mail client's draft; needs -o) or mailto (one URL) [default: eml for -o *.eml, else text].",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file, created 0600.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @pass_app
 def draft(
-    app: AppContext,
+    app: Invocation,
     kind: str,
     target: str,
     ref: str | None,

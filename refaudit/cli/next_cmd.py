@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._output import echo_json
 from refaudit.cli._params import DATE
 from refaudit.cli._term import wrap
@@ -16,7 +16,7 @@ from refaudit.cli._term import wrap
 @click.option("--as-of", type=DATE, help="The actions as they stood on this day (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def next_(app: AppContext, as_of: date | None, as_json: bool) -> None:
+def next_(app: Invocation, as_of: date | None, as_json: bool) -> None:
     """The actions due, most urgent first, each with the command that records it as done.
 
     Brief references before a reference check, swap (or brief) a watched or dropped

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._app import AppContext, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._ask import is_terminal
 from refaudit.cli._files import check_output
 from refaudit.cli._output import safe
@@ -60,7 +60,7 @@ _PROGRESS_ABOVE = 100
 @click.option("--with-settings", is_flag=True, help="Add an appendix with the scoring settings used.")
 @pass_app
 def report_(
-    app: AppContext,
+    app: Invocation,
     output: Path | None,
     fmt: str | None,
     redact: bool,

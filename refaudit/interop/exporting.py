@@ -23,7 +23,7 @@ from refaudit.errors import RefauditError, ValidationError
 from refaudit.interop.records import RECORDS, SECTIONS
 from refaudit.model import Registry
 
-FORMATS = ("yaml", "json", "csv")
+EXPORT_FORMATS = ("yaml", "json", "csv")
 CSV_NAMES = {section: f"{section}.csv" for section in SECTIONS}
 
 

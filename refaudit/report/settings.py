@@ -1,7 +1,7 @@
 """The ``report:`` section of the settings, as one typed and checked value.
 
 ``ReportSettings.from_settings`` is called once per run (by the command) and the result is
-passed to everything that needs it: the context builder and, through the context, the
+passed to everything that needs it: the contents builder and, through the contents, the
 renderer. The paper size is settled here too: ``auto`` (the shipped value) is Letter where
 the locale's territory is the US or Canada, A4 elsewhere.
 """

@@ -1,7 +1,7 @@
-"""The printable report's context: registry, verdicts and actions -> plain data to print.
+"""The printable report's contents: registry, verdicts and actions -> plain data to print.
 
 Pure: no I/O, no clock, no Jinja. Everything the report shows is decided here, charts
-included (as coordinates), so the templates only lay things out. ``build_context`` works
+included (as coordinates), so the templates only lay things out. ``build_contents`` works
 in steps, one function each:
 
 1. the registry as it stood on the day (``refaudit.asof.view``, nothing else);
@@ -75,7 +75,7 @@ def iso(day: date | None) -> str:
     return day.isoformat() if day is not None else "—"
 
 
-def build_context(
+def build_contents(
     registry: Registry,
     verdicts: Iterable[Verdict],
     actions: Iterable[Action],
