@@ -23,12 +23,15 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from refaudit import asof, resolve
 from refaudit.errors import RefauditError, UsageError
 from refaudit.model import MAX_SHORT, STAGES, Application, Reference, Registry, check_text
 from refaudit.text import HONORIFICS
+
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
 
 MESSAGE_KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
 REFERENCE_KINDS = ("ask", "consent")  # TARGET is a reference; the others take an application
@@ -100,7 +103,7 @@ def draft_command(action: _Action) -> str | None:
 
 def build(
     registry: Registry,
-    settings: Mapping[str, Any],
+    settings: Settings,
     as_of: date,
     kind: str,
     target: str,
@@ -243,25 +246,23 @@ def _last_criticism(registry: Registry) -> list[str]:
     return list(latest.criticism[-_CRITICISM_SHOWN:])
 
 
-def _ask(registry: Registry, settings: Mapping[str, Any], as_of: date, person: Reference) -> dict[str, Any]:
+def _ask(registry: Registry, settings: Settings, as_of: date, person: Reference) -> dict[str, Any]:
     """How often they may be called: applications of the last 90 days that reached the final stages."""
     late = STAGES[STAGES.index("final") :]
     recent = [a for a in registry.applications if 0 <= (as_of - a.applied_on).days < 90 and a.stage in late]
-    scoring = settings.get("scoring", {})
-    cap, window = scoring.get("overuse_count"), scoring.get("overuse_window_days")
     return {
         "late_stage_recently": len(recent),
-        "cap": cap if isinstance(cap, int) else None,
-        "cap_days": window if isinstance(window, int) else None,
+        "cap": settings.scoring.overuse_count,
+        "cap_days": settings.scoring.overuse_window_days,
         "already_given": any(person.id in a.references for a in registry.applications),
     }
 
 
-def _consent(settings: Mapping[str, Any], as_of: date, person: Reference) -> dict[str, Any]:
-    valid = settings.get("next", {}).get("consent_valid_days")
+def _consent(settings: Settings, as_of: date, person: Reference) -> dict[str, Any]:
+    valid = settings.next.consent_valid_days
     age = (as_of - person.consent_on).days if person.consent_on is not None else None
     return {
         "consent_age_days": age,
-        "consent_valid_days": valid if isinstance(valid, int) else None,
-        "consent_expired": age is not None and isinstance(valid, int) and age > valid,
+        "consent_valid_days": valid,
+        "consent_expired": age is not None and age > valid,
     }

@@ -19,16 +19,18 @@ line. What keeps hostile text harmless:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from refaudit import assets
 from refaudit.drafts import MESSAGE_KINDS, Message
 from refaudit.errors import RefauditError, ValidationError
+
+if TYPE_CHECKING:
+    from refaudit.settings import Messages
 
 MESSAGE_FORMATS = ("text", "eml", "mailto")
 _SUBJECT_RE = re.compile(r"^subject:[ \t]*(.*?)\s*$", re.IGNORECASE)
@@ -53,11 +55,10 @@ def template_name(kind: str) -> str:
     return f"{kind}.txt.j2"
 
 
-def override_dir(settings: Mapping[str, Any], config_path: str | Path | None) -> Path | None:
+def override_dir(section: Messages, config_path: str | Path | None) -> Path | None:
     """The folder ``messages.dir`` names (relative to the config file that set it), or None."""
-    section = settings.get("messages")
-    raw = section.get("dir") if isinstance(section, Mapping) else None
-    if not isinstance(raw, str) or not raw.strip():
+    raw = section.dir
+    if raw is None:
         return None
     path = Path(raw).expanduser()
     if not path.is_absolute() and config_path:

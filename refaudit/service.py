@@ -236,7 +236,7 @@ def report_contents(registry: Registry, settings: Settings, as_of: date, options
     """What the report prints: the audit, the actions due and the lineup of the registry as it stood on ``as_of``."""
     from refaudit import judgement, report
 
-    cfg = report.ReportSettings.from_settings(settings, territory=options.territory, paper=options.paper)
+    cfg = settings.report.settled(territory=options.territory, paper=options.paper)
     # The one judgement of the day: the audit, the actions and the report see the same registry.
     judged = judgement.judge(registry, settings, as_of)
     return report.build_contents(

@@ -367,7 +367,7 @@ def test_paper_size_is_case_insensitive() -> None:
     """``letter`` in a config file means Letter."""
     conf = settings.load(None)
     conf["report"]["paper"] = "letter"
-    assert report.ReportSettings.from_settings(conf).paper == "Letter"
+    assert conf.report.settled().paper == "Letter"
 
 
 def test_settings_appendix_lists_the_scoring_knobs_only_when_asked() -> None:
@@ -490,5 +490,5 @@ def test_paper_auto_follows_the_locale(locale_name: str | None, paper: str) -> N
     conf = settings.load(None)
     assert conf["report"]["paper"] == "auto"
     territory = report.territory(locale_name)
-    assert report.ReportSettings.from_settings(conf, territory=territory).paper == paper
-    assert report.ReportSettings.from_settings(conf, territory=territory, paper="A4").paper == "A4"
+    assert conf.report.settled(territory=territory).paper == paper
+    assert conf.report.settled(territory=territory, paper="A4").paper == "A4"

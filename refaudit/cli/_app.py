@@ -60,12 +60,7 @@ class Invocation:
 
     def date_order(self) -> str | None:
         """How to read an ambiguous slashed date: the ``dates.order`` setting, ``dmy``, ``mdy`` or unset."""
-        from refaudit import dates
-
-        order = self.settings().get("dates", {}).get("order") or None
-        if order is not None and order not in dates.ORDERS:
-            raise ValidationError(f"config: dates.order {order!r} is not one of: dmy, mdy (or empty: ask).")
-        return order
+        return self.settings().dates.order
 
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refaudit import __version__, asof, audit
 from refaudit.actions import Action
@@ -34,6 +34,9 @@ from refaudit.report.charts import LONG_MONTHS, MONTHS, SENTIMENT_GROUP, month_i
 from refaudit.report.redact import Privacy, Redactor, clean
 from refaudit.report.settings import ReportSettings
 from refaudit.text import fold
+
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
 
 RECOMMENDATIONS = tuple(reversed(audit.RECOMMENDATIONS))  # most urgent first: the report's order
 _SEVERITY = {rec: i for i, rec in enumerate(RECOMMENDATIONS)}
@@ -79,7 +82,7 @@ def build_contents(
     registry: Registry,
     verdicts: Iterable[Verdict],
     actions: Iterable[Action],
-    settings: Mapping[str, Any],
+    settings: Settings,
     as_of: date,
     *,
     redact: bool = False,
@@ -94,7 +97,7 @@ def build_contents(
     ``cfg`` is the report settings checked once by the caller (checked here when absent);
     ``label`` names the registry on the cover when it has no owner (its file name).
     """
-    cfg = cfg or ReportSettings.from_settings(settings)
+    cfg = cfg or settings.report.settled()
     privacy = Privacy.ANONYMOUS if anonymous else Privacy.REDACT if redact else Privacy.PLAIN
     # 1. What was known on the day: statuses, stages, outcomes, reports.
     seen = asof.view(registry, as_of)
@@ -527,7 +530,7 @@ def _applications(
     }
 
 
-def _settings_sections(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _settings_sections(settings: Settings) -> list[dict[str, Any]]:
     """The scoring, lineup and next settings used, flattened to ``key: value`` lines."""
     sections = []
     for name, title in (("scoring", "Scoring"), ("lineup", "Lineup"), ("next", "Actions due")):
