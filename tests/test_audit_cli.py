@@ -145,7 +145,7 @@ def test_each_behaviour_through_the_cli(
 
 
 def test_json_shape_is_spec(runner: Runner, registry: Path) -> None:
-    """audit --json has as_of and references with exactly SPEC's keys, dates as ISO text."""
+    """audit --json has as_of and references with exactly docs/SPEC.md's keys, dates as ISO text."""
     seed(registry, single([ref("jane")], [report("f1", "jane", "positive")], [app("acme-analyst", ["jane"])]))
     data = audit_json(runner)
     assert data["as_of"] == "2026-11-25"
