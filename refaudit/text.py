@@ -16,6 +16,7 @@ Light on purpose: the command line's output escaping imports it, and --help stay
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from refaudit.errors import ValidationError
 
@@ -24,7 +25,6 @@ _BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff
 # A regular-expression class body (between [ and ]): C0 controls and the rest above.
 DANGEROUS = "\x00-\x1f" + _BEYOND_C0
 DANGEROUS_RE = re.compile(f"[{DANGEROUS}]")
-_MULTILINE_REFUSED_RE = re.compile(f"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")  # a tab and a newline are kept
 JOINERS = "\u200c\u200d"  # format characters some scripts need inside words (Persian, Devanagari, emoji)
 LINE_SEPARATORS = "\u2028\u2029"
 
@@ -76,6 +76,12 @@ def name_slug(name: str) -> str:
     return slugify(without_honorifics(name))
 
 
+@cache
+def _multiline_refused() -> re.Pattern[str]:
+    """``DANGEROUS`` but the tab and the newline (compiled when first needed: every start pays for the first)."""
+    return re.compile(f"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")
+
+
 def unify_line_breaks(text: str) -> str:
     """Windows (CRLF), old Mac (CR) and Unicode (U+2028, U+2029) line breaks as newlines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -88,7 +94,7 @@ def refuse_hidden(name: str, text: str, *, multiline: bool = False) -> str:
 
     A multi-line ``text`` is expected with its line breaks unified (``unify_line_breaks``).
     """
-    bad = (_MULTILINE_REFUSED_RE if multiline else DANGEROUS_RE).search(text)
+    bad = (_multiline_refused() if multiline else DANGEROUS_RE).search(text)
     if bad:
         raise ValidationError(
             f"{name} contains the control character U+{ord(bad.group()):04X}; "
