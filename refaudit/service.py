@@ -21,6 +21,7 @@ from refaudit import history, store, sweep, vault
 from refaudit.change import Change
 from refaudit.errors import AuthError, RefauditError
 from refaudit.model import Registry
+from refaudit.text import as_stored
 
 if TYPE_CHECKING:
     from refaudit.settings import Settings
@@ -96,8 +97,10 @@ def update(
         if done.summary is None:
             return done.result
         new = done.registry if done.registry is not None else reg
-        # Re-validate the whole registry so that a change can never save what reading refuses.
-        Registry.from_plain(new.to_plain())
+        # Re-validate the whole registry so that a change can never save what reading refuses
+        # (by reading's rule: what the change added was checked as typed).
+        with as_stored():
+            Registry.from_plain(new.to_plain())
         history.append(new, access.now(), command, done.summary)
         new_blob = vault.seal(current, store.encode(new))
         scrub = scrub_backup or done.erase_backup

@@ -17,6 +17,7 @@ from pathlib import Path
 from refaudit import filecheck, fileio, jsonio, sweep, vault, yamlio
 from refaudit.errors import BusyError, DamagedError, RefauditError, ValidationError
 from refaudit.model import Registry
+from refaudit.text import as_stored
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 MAX_FILE_SIZE = 512 * 1024 * 1024  # far above any real registry; refuses a mistaken path
@@ -204,7 +205,8 @@ def encode(registry: Registry) -> bytes:
 def decode(body: bytes) -> Registry:
     try:
         plain = jsonio.loads(body, "the body") if body[:1] == b"{" else yamlio.load_trusted(body)
-        return Registry.from_plain(plain)
+        with as_stored():  # older registries keep opening: their text by the rule it was written under
+            return Registry.from_plain(plain)
     except ValidationError as exc:
         raise DamagedError(f"the registry's contents are invalid: {exc}") from None
 
