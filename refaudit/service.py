@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from refaudit import history, store, sweep, vault
 from refaudit.change import Change
+from refaudit.copies import stamping, uids
 from refaudit.errors import AuthError, RefauditError
 from refaudit.model import Registry
 
@@ -52,6 +53,8 @@ def init(
     keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)  # Argon2id before the lock
     with ctx.store.locked():
         ctx.store.refuse_existing()
+        reg.copies.setdefault("merge_key", uids.new_merge_key())
+        stamping.stamp({}, reg, ctx.now())
         history.append(reg, ctx.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
         ctx.store.create(blob, _verifier(keyring))
@@ -90,13 +93,17 @@ def update(
     """
     held = keyring or unlock(ctx)
     with _opened(ctx, held) as (blob, reg, current):
+        before = stamping.snapshot(reg)
         done = change(reg)
         if done.summary is None:
             return done.result
         new = done.registry if done.registry is not None else reg
+        if done.registry is not None:
+            new.copies = reg.copies
+        touched = stamping.stamp(before, new, ctx.now())  # uids, stamps and tombstones (refaudit.copies)
         # Re-validate the whole registry so that a change can never save what reading refuses.
         Registry.from_plain(new.to_plain())
-        history.append(new, ctx.now(), command, done.summary)
+        history.append(new, ctx.now(), command, done.summary).uids = touched
         new_blob = vault.seal(current, store.encode(new))
         scrub = scrub_backup or done.erase_backup
         ctx.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
@@ -119,6 +126,7 @@ def rekey(
     held = keyring or unlock(ctx)
     new_keyring = rewrap(held)
     with _opened(ctx, held) as (_, reg, _current):
+        stamping.stamp_keys(reg, ctx.now())
         history.append(reg, ctx.now(), command, "changed the passphrase")
         new_blob = vault.seal(new_keyring, store.encode(reg))
         ctx.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
@@ -132,7 +140,9 @@ def verify(ctx: Context) -> list[str]:
     if backup.exists():
         try:
             bak = ctx.store.read(backup)
-            older = store.decode(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
+            older = store.decode(
+                vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)), keyring.data_key
+            )
         except RefauditError as exc:
             problems.append(f"the backup {str(backup)!r} does not open: {exc}")
         else:
@@ -167,7 +177,7 @@ def _opened(ctx: Context, keyring: vault.Keyring) -> Iterator[tuple[bytes, Regis
     with ctx.store.locked():
         blob = ctx.store.read()
         current = _reopen(blob, keyring, ctx.store.path)
-        yield blob, store.decode(vault.open_body(blob, current)), current
+        yield blob, store.decode(vault.open_body(blob, current), current.data_key), current
 
 
 def _reopen(blob: bytes, keyring: vault.Keyring, path: object) -> vault.Keyring:
