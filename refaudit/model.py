@@ -668,7 +668,8 @@ class Registry:
 
     def check_integrity(self) -> None:
         """Ids unique, and every cross-reference points at a record that exists."""
-        _unique("uids", (r.uid for r in (*self.references, *self.applications, *self.feedback) if r.uid))
+        records: list[Reference | Application | Feedback] = [*self.references, *self.applications, *self.feedback]
+        _unique("uids", (r.uid for r in records if r.uid))
         ref_ids = _unique("references", (r.id for r in self.references))
         app_ids = _unique("applications", (a.id for a in self.applications))
         _unique("feedback", (f.id for f in self.feedback))

@@ -14,7 +14,8 @@ from tests.conftest import Runner
 
 def _refs(runner: Runner) -> list[dict[str, Any]]:
     data = json.loads(runner.ok("export", "--format", "json").stdout)
-    return [{k: v for k, v in r.items() if k not in ("added_on", "relationship", "status", "uid")} for r in data["references"]]
+    left_out = ("added_on", "relationship", "status", "uid")
+    return [{k: v for k, v in r.items() if k not in left_out} for r in data["references"]]
 
 
 def _write(path: Path, data: str | bytes) -> Path:

@@ -170,9 +170,10 @@ VERSIONS = [
     ("refaudit: '1'", None),
     ("refaudit: 3", None),
     ("refaudit: 4", "Error: In v.yaml: refaudit 4 is not a schema version this refaudit reads (1 or 2 or 3).\n"),
-    ("refaudit: true", "Error: In v.yaml: refaudit 'true' is not a schema version this refaudit reads (1 or 2 or 3).\n"),
+    ("refaudit: true",
+     "Error: In v.yaml: refaudit 'true' is not a schema version this refaudit reads (1 or 2 or 3).\n"),
     ("refaudit: 1.0", "Error: In v.yaml: refaudit '1.0' is not a schema version this refaudit reads (1 or 2 or 3).\n"),
-]
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("line", "error"), VERSIONS, ids=[v[0] for v in VERSIONS])

@@ -28,7 +28,8 @@ REGISTRY = "registry"  # the stamps of the registry's own fields (owner, key slo
 
 def snapshot(reg: Registry) -> dict[str, Any]:
     """What ``stamp`` compares against: the records (canonical plain data) and the owner."""
-    return forms.canonical(_records(reg))
+    before: dict[str, Any] = forms.canonical(_records(reg))
+    return before
 
 
 def _records(reg: Registry) -> dict[str, Any]:
