@@ -251,6 +251,11 @@ class AppContext:
         st = self.store()
         for warning in st.warnings() if warn else []:
             click.echo(f"Warning: {safe(warning)}", err=True)
+        if warn:
+            from refaudit.copies import conflicts
+
+            for note in conflicts.notes(st.path):
+                click.echo(f"Note: {safe(note)}", err=True)
         return service.Context(store=st, unlock=unlock or self.unlock, now=self.now)
 
     def read(self) -> Registry:
