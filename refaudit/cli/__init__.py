@@ -61,6 +61,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "merge_cmd:merge",
         "Merge another copy of the registry (a sync-conflict copy, a backup, another machine's) into this one.",
     ),
+    "sync": ("sync_cmd:sync", "Commit the registry, pull the other machines' changes (merged by refaudit), and push."),
     "merge-driver": (
         "merge_cmd:merge_driver",
         "git's merge driver for the registry (set up by 'refaudit sync init'): writes the merge into OURS.",
