@@ -28,6 +28,9 @@ from refaudit.copies.clock import ZERO
 from refaudit.copies.stamping import REGISTRY
 from refaudit.model import HistoryEntry, unique_id
 
+# In a record's stamps: the id it was typed with, when a merge renumbered it (a renumbering is not a
+# change anyone made: every later merge starts again from the typed ids, so any order agrees).
+RENUMBERED = "#id"
 SINGULAR = {"references": "reference", "applications": "application", "feedback": "report"}
 Body = dict[str, Any]
 
@@ -73,6 +76,7 @@ def merge(local: Body, other: Body) -> Outcome:
     recs_l, recs_o = forms.by_uid(local), forms.by_uid(other)
     stamps_l: dict[str, Any] = local.get("stamps") or {}
     stamps_o: dict[str, Any] = other.get("stamps") or {}
+    merging_l, merging_o = _as_typed(recs_l, stamps_l), _as_typed(recs_o, stamps_o)
     known = {u for kind in forms.KINDS for u in (*recs_l[kind], *recs_o[kind])}
     merge_key, stones = _tombstones(local, other, known)
     dead = uids.dead(merge_key, stones, known)
@@ -85,10 +89,14 @@ def merge(local: Body, other: Body) -> Outcome:
         for uid in sorted(recs_l[kind].keys() | recs_o[kind].keys()):
             if uid in dead:
                 continue
-            a, b = recs_l[kind].get(uid), recs_o[kind].get(uid)
+            a, b = merging_l[kind].get(uid), merging_o[kind].get(uid)
             if a is None or b is None:
                 merged[kind][uid] = a if a is not None else b
-                entry = (stamps_l if a is not None else stamps_o).get(uid)
+                entry = {
+                    k: v
+                    for k, v in ((stamps_l if a is not None else stamps_o).get(uid) or {}).items()
+                    if k != RENUMBERED
+                }
                 if entry:
                     stamps[uid] = entry
                 continue
@@ -98,6 +106,7 @@ def merge(local: Body, other: Body) -> Outcome:
                 stamps[uid] = entry
             overwritten += [(kind, uid, name, value, side) for name, value, side in lost]
     _drop_dangling(merged, stamps)
+    _forget_elements(stamps, dead)
     _renumber(merged, stamps)
 
     body: Body = {}
@@ -157,6 +166,8 @@ def _merge_record(
     lost: list[tuple[str, Any, str]] = []  # field, value, the copy it came from
     names = set(a) | set(b)
     for n in (*sa, *sb):
+        if n == RENUMBERED:
+            continue
         names.add(n[:-3] if n.endswith("[-]") else n[:-2] if n.endswith("[]") else n)
     for name in sorted(names - {"uid", ""}):
         va, vb = a.get(name), b.get(name)
@@ -184,6 +195,17 @@ def _merge_record(
         if value is not None and value != []:
             record[name] = value
     return record, entry, lost
+
+
+def _as_typed(recs: dict[str, dict[str, Any]], stamps: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The records with the ids they were typed with (before any renumbering)."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind, records in recs.items():
+        out[kind] = {}
+        for uid, record in records.items():
+            typed = (stamps.get(uid) or {}).get(RENUMBERED)
+            out[kind][uid] = {**record, "id": typed} if typed else record
+    return out
 
 
 def _newer(va: Any, vb: Any, ta: str, tb: str) -> Any:
@@ -242,6 +264,23 @@ def _drop_dangling(merged: dict[str, dict[str, Any]], stamps: dict[str, Any]) ->
                         del app[name]
 
 
+def _forget_elements(stamps: dict[str, Any], dead: set[str]) -> None:
+    """List stamps naming an erased record go too: a tombstone leaves no uid behind but its own."""
+    if not dead:
+        return
+    for uid, entry in list(stamps.items()):
+        names = [n for n in entry if n.endswith("[]") or n.endswith("[-]")]
+        if not names:
+            continue
+        entry = stamps[uid] = dict(entry)
+        for name in names:
+            kept = {k: v for k, v in entry[name].items() if not any(d in k for d in dead)}
+            if kept:
+                entry[name] = kept
+            else:
+                del entry[name]
+
+
 def _renumber(merged: dict[str, dict[str, Any]], stamps: dict[str, Any]) -> None:
     for kind in forms.KINDS:
         records = merged[kind]
@@ -255,6 +294,7 @@ def _renumber(merged: dict[str, dict[str, Any]], stamps: dict[str, Any]) -> None
                 new = unique_id(rid, taken, rid)
                 taken.add(new)
                 records[uid] = {**records[uid], "id": new}
+                stamps.setdefault(uid, {})[RENUMBERED] = rid
 
 
 def _order(local_order: list[str], records: dict[str, Any], stamps: dict[str, Any]) -> list[str]:
