@@ -346,7 +346,7 @@ def _decide(
         what = SINGULAR[kind]
         ids_l = {r["uid"]: r["id"] for r in local.get(kind) or []}
         ids_o = {r["uid"]: r["id"] for r in other.get(kind) or []}
-        for uid, record in merged[kind].items():
+        for uid, record in sorted(merged[kind].items(), key=lambda item: (item[1]["id"], item[0])):
             rid = record["id"]
             before = recs_l[kind].get(uid)
             old_id = ids_l.get(uid) or ids_o.get(uid)
