@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,8 +36,13 @@ def diverge(runner: Runner, here: Path, other: Path) -> None:
     runner.ok(*on(here, "feedback", "log", "jane-doe", "--sentiment", "negative", "--source", "employer"))
 
 
-def export(runner: Runner, path: Path) -> dict[str, object]:
-    data: dict[str, object] = json.loads(runner.ok(*on(path, "export", "--format", "json")).stdout)
+def records(data: dict[str, Any]) -> list[str]:
+    """The records of an export, in any order."""
+    return sorted(json.dumps(r, sort_keys=True) for k in ("references", "applications", "feedback") for r in data[k])
+
+
+def export(runner: Runner, path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(runner.ok(*on(path, "export", "--format", "json")).stdout)
     return data
 
 
@@ -65,9 +71,9 @@ def test_merge_keeps_both_sides_and_prints_each_renaming(runner: Runner, two: tu
         f"renumbered report f1→f1-2\nMerged {other}: 2 added, 1 updated, 1 renumbered, 0 erased.\n"
     )
     data = export(runner, here)
-    jane = data["references"][0]  # type: ignore[index]
+    jane = data["references"][0]
     assert (jane["organization"], jane["notes"]) == ("Globex", "Met at the offsite")
-    assert [(f["id"], f["sentiment"]) for f in data["feedback"]] == [("f1-2", "negative"), ("f1", "positive")]  # type: ignore[attr-defined]
+    assert [(f["id"], f["sentiment"]) for f in data["feedback"]] == [("f1-2", "negative"), ("f1", "positive")]
     assert runner.ok("verify").stdout.startswith("OK: ")
     assert "merge" in runner.ok("history", "--limit", "1").stdout
     written = here.read_bytes()
@@ -76,7 +82,7 @@ def test_merge_keeps_both_sides_and_prints_each_renaming(runner: Runner, two: tu
 
 
 def test_json_lists_the_decisions(runner: Runner, two: tuple[Path, Path]) -> None:
-    here, other = two
+    _, other = two
     runner.ok(*on(other, "ref", "add", "Bob Ray"))
     data = json.loads(runner.ok("merge", str(other), "--dry-run", "--json").stdout)
     assert data == {
@@ -93,10 +99,7 @@ def test_merging_the_other_way_gives_the_same_records(runner: Runner, two: tuple
     shutil.copyfile(other, mirror)
     runner.ok("merge", str(other))
     runner.ok(*on(mirror, "merge", str(here.with_name("registry.refaudit.bak"))))  # here before the merge
-    key = lambda d: sorted(
-        json.dumps(r, sort_keys=True) for k in ("references", "applications", "feedback") for r in d[k]
-    )  # noqa: E731
-    assert key(export(runner, here)) == key(export(runner, mirror))
+    assert records(export(runner, here)) == records(export(runner, mirror))
 
 
 def test_an_erasure_wins_and_free_text_mentions_are_listed(runner: Runner, two: tuple[Path, Path]) -> None:
@@ -111,7 +114,7 @@ def test_an_erasure_wins_and_free_text_mentions_are_listed(runner: Runner, two: 
     runner.ok("merge", str(other))
     data = export(runner, here)
     assert data["references"] == []
-    assert "references" not in data["applications"][0]  # type: ignore[index]
+    assert "references" not in data["applications"][0]
     again = runner.ok("merge", str(other)).stdout  # the note typed there is still here: still listed
     assert again.endswith(f"Nothing to merge: {other} holds nothing this registry lacks.\n")
 
@@ -132,7 +135,7 @@ def test_a_copy_whose_passphrase_changed_opens_and_its_newer_header_wins(
 def test_another_registry_needs_its_own_passphrase_and_keeps_the_local_header(
     runner: Runner, registry: Path, tmp_path: Path
 ) -> None:
-    """A registry made apart (another file id): its passphrase from REFAUDIT_OTHER_PASSPHRASE; the file id stays ours."""
+    """A registry made apart (another file id) opens with REFAUDIT_OTHER_PASSPHRASE; the file id stays ours."""
     other = tmp_path / "apart.refaudit"
     env = {"REFAUDIT_PASSPHRASE": "their passphrase"}
     runner.ok(*on(other, "init", *CHEAP_KDF, "--no-recovery-key"), env=env)
@@ -144,7 +147,7 @@ def test_another_registry_needs_its_own_passphrase_and_keeps_the_local_header(
     assert none.exit_code == 2 and "REFAUDIT_OTHER_PASSPHRASE" in none.stderr
     runner.ok("merge", str(other), env={"REFAUDIT_OTHER_PASSPHRASE": "their passphrase"})
     assert vault.inspect(registry.read_bytes())["file_id"] == file_id
-    assert [r["id"] for r in export(runner, registry)["references"]] == ["omar-li"]  # type: ignore[index]
+    assert [r["id"] for r in export(runner, registry)["references"]] == ["omar-li"]
 
 
 @pytest.mark.parametrize(
