@@ -54,7 +54,7 @@ def init(
     with ctx.store.locked():
         ctx.store.refuse_existing()
         reg.copies.setdefault("merge_key", uids.new_merge_key())
-        stamping.stamp({}, reg, ctx.now())
+        stamping.stamp(stamping.Snapshot(), reg, ctx.now())
         history.append(reg, ctx.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
         ctx.store.create(blob, _verifier(keyring))

@@ -43,18 +43,24 @@ def reverse(maps: Maps) -> Maps:
 
 
 def translate(kind: str, record: Record, maps: Maps) -> Record:
-    """``record`` with the readable ids it names replaced through ``maps`` (ids left as they are when unknown)."""
-    out = dict(record)
-    for (k, name), target in SCALAR_LINKS.items():
-        if k == kind and isinstance(out.get(name), str):
-            out[name] = maps[target].get(out[name], out[name])
-    if kind != "applications":
+    """``record`` with the readable ids it names replaced through ``maps`` (ids left as they are when unknown).
+
+    A new dict only where something names another record; the rest is shared with ``record``.
+    """
+    if kind == "feedback":
+        out = dict(record)
+        for (_, name), target in SCALAR_LINKS.items():
+            if isinstance(out.get(name), str):
+                out[name] = maps[target].get(out[name], out[name])
         return out
+    if kind != "applications":
+        return record
     refs = maps["references"]
+    out = dict(record)
     for name in REFERENCE_LISTS:
         if isinstance(out.get(name), list):
             out[name] = [refs.get(v, v) if isinstance(v, str) else v for v in out[name]]
-    for name, value in out.items():
+    for name, value in record.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
             out[name] = [_translate_element(e, refs) for e in value]
     return out
@@ -63,10 +69,14 @@ def translate(kind: str, record: Record, maps: Maps) -> Record:
 def _translate_element(element: Any, refs: dict[str, str]) -> Any:
     if not isinstance(element, dict):
         return element
+    named = isinstance(element.get("reference"), str)
+    event = element.get("event") in REFERENCE_EVENTS and isinstance(element.get("value"), str)
+    if not (named or event):
+        return element
     e = dict(element)
-    if isinstance(e.get("reference"), str):
+    if named:
         e["reference"] = refs.get(e["reference"], e["reference"])
-    if e.get("event") in REFERENCE_EVENTS and isinstance(e.get("value"), str):
+    if event:
         e["value"] = refs.get(e["value"], e["value"])
     return e
 
@@ -89,7 +99,7 @@ def element_key(element: Any) -> str:
     """An element's identity in a list: its text, or its fields as sorted JSON."""
     if isinstance(element, str):
         return element
-    return json.dumps(element, sort_keys=True, ensure_ascii=False)
+    return json.dumps(element, sort_keys=True, ensure_ascii=False, default=str)  # a date as YYYY-MM-DD
 
 
 def element_keys(elements: list[Any]) -> list[str]:

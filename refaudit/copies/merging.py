@@ -159,6 +159,8 @@ def records_of(body: Body) -> dict[str, Any]:
 def _merge_record(
     a: dict[str, Any], b: dict[str, Any], sa: dict[str, Any], sb: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, Any, str]]]:
+    if a == b and sa == sb and RENUMBERED not in sa:
+        return a, sa, []  # the same on both copies: most records, most of the time
     base_a, base_b = sa.get("", ZERO), sb.get("", ZERO)
     base = min(base_a, base_b)
     entry: dict[str, Any] = {"": base} if base != ZERO else {}

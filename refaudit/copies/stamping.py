@@ -16,7 +16,8 @@ like the others. The bookkeeping lives in ``Registry.copies``:
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from datetime import date, datetime
 from typing import Any
 
 from refaudit.copies import forms, uids
@@ -26,32 +27,81 @@ from refaudit.model import Registry
 REGISTRY = "registry"  # the stamps of the registry's own fields (owner, key slots)
 
 
-def snapshot(reg: Registry) -> dict[str, Any]:
-    """What ``stamp`` compares against: the records (canonical plain data) and the owner."""
-    before: dict[str, Any] = forms.canonical(_records(reg))
-    return before
+class Snapshot:
+    """The registry's records as they were, cheap to take: each record's fields frozen, by kind.
+
+    Frozen means copied deeply enough that a change made in place afterwards does not reach
+    it; ``plain`` rebuilds a record as it was, for the few records a change touched.
+    """
+
+    def __init__(self, reg: Registry | None = None) -> None:
+        self.owner = reg.owner if reg else None
+        self.records: dict[str, dict[str, tuple[type, str, Any]]] = {kind: {} for kind in forms.KINDS}
+        for kind in forms.KINDS:
+            for record in getattr(reg, kind) if reg else []:
+                self.records[kind][record.uid or f"new:{id(record)}"] = (type(record), record.id, _freeze(record))
+
+    def ids(self, kind: str) -> dict[str, str]:
+        return {rid: uid for uid, (_, rid, _) in self.records[kind].items()}
+
+    def plain(self, kind: str, uid: str) -> dict[str, Any]:
+        """The record ``uid`` as ``to_plain`` gave it then."""
+        plain: dict[str, Any] = _thaw(self.records[kind][uid][2]).to_plain()
+        return plain
 
 
-def _records(reg: Registry) -> dict[str, Any]:
-    return {
-        "owner": reg.owner,
-        "references": [r.to_plain() for r in reg.references],
-        "applications": [a.to_plain() for a in reg.applications],
-        "feedback": [f.to_plain() for f in reg.feedback],
-    }
+_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset((str, type(None), int, bool, float, date))
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    """A dataclass's fields (not its class variables), looked up once per class."""
+    if cls not in _NAMES:
+        _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return _NAMES[cls]
+
+
+def _freeze(value: Any) -> Any:
+    """A dataclass as ``("O", class, field values)``, a list as ``("L", elements)``, the rest as it is."""
+    if value.__class__ is list:
+        if not value or value[0].__class__ is str:
+            return ("L", tuple(value))
+        return ("L", tuple(_freeze(v) for v in value))
+    if hasattr(value, "__dataclass_fields__"):
+        cls = value.__class__
+        out = []
+        for name in _names(cls):
+            v = getattr(value, name)
+            out.append(v if v.__class__ in _SCALARS else _freeze(v))
+        return ("O", cls, tuple(out))
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple) and value and value[0] == "L":
+        return [_thaw(v) for v in value[1]]
+    if isinstance(value, tuple) and value and value[0] == "O":
+        cls = value[1]
+        return cls(**{f: _thaw(v) for f, v in zip(_names(cls), value[2], strict=True)})
+    return value
+
+
+def snapshot(reg: Registry) -> Snapshot:
+    """What ``stamp`` compares against: the records and the owner before a change."""
+    return Snapshot(reg)
 
 
 def inherit_uids(current: Registry, new: Registry) -> None:
     """Records of ``new`` without a uid take the uid of ``current``'s record of the same kind and id."""
-    assign_uids({kind: [{"id": r.id, "uid": r.uid} for r in getattr(current, kind)] for kind in forms.KINDS}, new)
+    assign_uids(Snapshot(current), new)
 
 
-def assign_uids(before: dict[str, Any], reg: Registry) -> None:
+def assign_uids(before: Snapshot, reg: Registry) -> None:
     """A record without a uid inherits the uid of the record it replaced (same kind and id), else a new one."""
     for kind in forms.KINDS:
         records = getattr(reg, kind)
         used = {r.uid for r in records if r.uid}
-        former = {r["id"]: r.get("uid") for r in before.get(kind) or []}
+        former = before.ids(kind)
         for record in records:
             if record.uid is None:
                 inherited = former.get(record.id)
@@ -59,10 +109,10 @@ def assign_uids(before: dict[str, Any], reg: Registry) -> None:
                 used.add(record.uid)
 
 
-def stamp(before: dict[str, Any], reg: Registry, now: datetime, device: str | None = None) -> list[str]:
+def stamp(before: Snapshot, reg: Registry, now: datetime, device: str | None = None) -> list[str]:
     """Stamp every change from ``before`` to ``reg`` (in place); returns the uids touched, sorted."""
     assign_uids(before, reg)
-    after = forms.canonical(_records(reg))
+    after = Snapshot(reg)
     copies = reg.copies
     stamps: dict[str, Any] = copies.setdefault("stamps", {})
     clock = Clock(now, device or device_id(), copies.get("clock"))
@@ -73,26 +123,27 @@ def stamp(before: dict[str, Any], reg: Registry, now: datetime, device: str | No
         ticked = True
         return clock.tick()
 
-    maps_before, maps_after = forms.id_maps(before), forms.id_maps(after)
+    maps_before = {kind: before.ids(kind) for kind in forms.KINDS}
+    maps_after = {kind: after.ids(kind) for kind in forms.KINDS}
     touched: set[str] = set()
     gone: set[str] = set()
     for kind in forms.KINDS:
-        old = {r["uid"]: r for r in before.get(kind) or []}
-        new = {r["uid"]: r for r in after.get(kind) or []}
+        old, new = before.records[kind], after.records[kind]
         gone |= old.keys() - new.keys()
-        for uid, record in new.items():
+        for uid, frozen in new.items():
             if uid not in old:
                 stamps[uid] = {"": tick()}
                 touched.add(uid)
-            elif record != old[uid]:
-                b, a = forms.translate(kind, old[uid], maps_before), forms.translate(kind, record, maps_after)
+            elif frozen != old[uid]:
+                b = forms.translate(kind, before.plain(kind, uid), maps_before)
+                a = forms.translate(kind, after.plain(kind, uid), maps_after)
                 if a != b:
                     _stamp_fields(stamps.setdefault(uid, {}), b, a, tick)
                     touched.add(uid)
     if gone:
         _bury(copies, stamps, gone)
         touched |= gone
-    if before.get("owner") != after.get("owner"):
+    if before.owner != after.owner:
         stamps.setdefault(REGISTRY, {})["owner"] = tick()
     if ticked:
         copies["clock"] = clock.last

@@ -48,6 +48,25 @@ def body_of(reg: Registry) -> dict[str, Any]:
     return body
 
 
+def opened(blob: bytes, keyring: vault.Keyring) -> tuple[Registry, dict[str, Any]]:
+    """The registry in ``blob`` and its body as the merge reads it, parsed once when it is this version's JSON."""
+    from refaudit import jsonio, yamlio
+    from refaudit.copies import uids
+
+    text = vault.open_body(blob, keyring)
+    reg = store.decode(text, keyring.data_key)
+    try:
+        plain = jsonio.loads(text, "the body") if text[:1] == b"{" else yamlio.load_trusted(text)
+    except RefauditError:  # pragma: no cover - decode has read it already
+        return reg, body_of(reg)
+    if not isinstance(plain, dict) or plain.get("refaudit") != SCHEMA_VERSION:
+        return reg, body_of(reg)  # an older body: read as this version reads it (v1's neutral…)
+    uids.fill_plain(plain, keyring.data_key)
+    plain.pop("history", None)
+    plain.pop("refaudit", None)
+    return reg, forms.canonical(plain) if text[:1] != b"{" else plain
+
+
 def read_other(path: Path) -> bytes:
     """OTHER's bytes; a missing or unreadable file is exit 1, anything not a registry exit 4 (later)."""
     try:
@@ -71,12 +90,20 @@ def open_other(
             keyring = unlock_other(blob)
     else:
         keyring = unlock_other(blob)
-    return store.decode(vault.open_body(blob, keyring), keyring.data_key), keyring
+    return opened(blob, keyring)[0], keyring
 
 
-def combine(local: Registry, other: Registry, now: datetime) -> tuple[Registry | None, merging.Outcome]:
-    """The merged registry (None when the merge changes no record) and what the merge decided."""
-    mine, theirs = body_of(local), body_of(other)
+def combine(
+    local: Registry,
+    other: Registry,
+    now: datetime,
+    bodies: tuple[dict[str, Any], dict[str, Any]] | None = None,
+) -> tuple[Registry | None, merging.Outcome]:
+    """The merged registry (None when the merge changes no record) and what the merge decided.
+
+    ``bodies`` are the two registries as ``body_of`` gives them, when already at hand (``opened``).
+    """
+    mine, theirs = bodies or (body_of(local), body_of(other))
     outcome = merging.merge(mine, theirs)
     if not outcome.changed:
         return None, outcome
@@ -109,9 +136,11 @@ def merge_file(
 ) -> Merged:
     """``refaudit merge OTHER``: one locked save (nothing with ``dry_run`` or when nothing changes)."""
     held = service.unlock(ctx)
-    other, other_keyring = open_other(other_blob, held, unlock_other)
-    with service._opened(ctx, held) as (blob, reg, current):
-        new, outcome = combine(reg, other, ctx.now())
+    _, other_keyring = open_other(other_blob, held, unlock_other)
+    other, theirs = opened(other_blob, other_keyring)
+    with service._opened(ctx, held) as (blob, _, current):
+        reg, mine = opened(blob, current)
+        new, outcome = combine(reg, other, ctx.now(), (mine, theirs))
         result = Merged(outcome, mentions=_mentions(outcome, other))
         if dry_run or new is None:
             return result
@@ -129,13 +158,13 @@ def merge_driver(registry_path: Path, ours: Path, theirs: Path, token: str, now:
     from refaudit import session
 
     file_id, data_key = session.resolve(token, registry_path)
-    opened = []
+    sides = []
     for path in (ours, theirs):
         blob = read_other(path)
         keyring = vault.unlock_key(blob, file_id, data_key)
-        opened.append((store.decode(vault.open_body(blob, keyring), data_key), keyring))
-    (mine, mine_keyring), (other, other_keyring) = opened
-    new, outcome = combine(mine, other, now)
+        sides.append((*opened(blob, keyring), keyring))
+    (mine, mine_body, mine_keyring), (other, other_body, other_keyring) = sides
+    new, outcome = combine(mine, other, now, (mine_body, other_body))
     if new is None:
         return False
     keyring = other_keyring if outcome.keys_from_other else mine_keyring
