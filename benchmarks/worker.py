@@ -208,7 +208,7 @@ def merge_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any
     """Two copies of the tier's registry, a week apart on two machines: open both, merge, save (KDF excluded)."""
     from datetime import UTC, datetime
 
-    from refaudit.copies import usecases
+    from refaudit.copies import combining
 
     path = generate.path_for(tier)
     blob = path.read_bytes()
@@ -223,8 +223,8 @@ def merge_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any
         fh.write(blobs[0])
 
     def merge_once() -> Any:
-        (mine, body_mine), (theirs, body_theirs) = (usecases.opened(b, keyring) for b in blobs)
-        new, outcome = usecases.combine(mine, theirs, datetime.now(UTC), (body_mine, body_theirs))
+        (mine, body_mine), (theirs, body_theirs) = (combining.opened(b, keyring) for b in blobs)
+        new, outcome = combining.combine(mine, theirs, datetime.now(UTC), (body_mine, body_theirs))
         assert new is not None and outcome.changed
         target.save(vault.seal(keyring, store.encode(new)), lambda data: vault.open_body(data, keyring),
                     previous=blobs[0])  # fmt: skip

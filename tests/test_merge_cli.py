@@ -1,4 +1,4 @@
-"""``refaudit merge OTHER``: two copies of one registry, edited apart, put back together (SPEC "Two machines")."""
+"""``refaudit merge OTHER``: two copies of one registry, edited apart, put back together (docs/SPEC.md)."""
 
 from __future__ import annotations
 

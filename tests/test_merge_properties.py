@@ -1,4 +1,4 @@
-"""Properties of the merge (SPEC "Two machines"): copies of one registry, edited apart, merged in any order.
+"""Properties of the merge (docs/SPEC.md, "Two machines"): copies of one registry, edited apart, merged in any order.
 
 Hypothesis builds a common ancestor, then two or three copies that each run a random
 sequence of edits (adds, field edits, tags, reports, status changes, renames, erasures), every
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refaudit import feedback, history, references
-from refaudit.copies import merging, stamping, usecases
+from refaudit.copies import combining, merging, stamping
 from refaudit.model import Application, Feedback, Reference, Registry, unique_id
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -136,7 +136,7 @@ def copies(n: int, edits: list[list[tuple[int, int, int]]]) -> list[Copy]:
 
 
 def body(c: Copy) -> dict[str, Any]:
-    return usecases.body_of(c.reg)
+    return combining.body_of(c.reg)
 
 
 def records(b: dict[str, Any]) -> dict[str, Any]:
@@ -157,11 +157,11 @@ def test_two_copies_merge_the_same_whichever_way(a_ops: list[Any], b_ops: list[A
     assert not merging.merge(ab.body, body(a)).changed
     assert not merging.merge(ab.body, body(b)).changed
     assert records(merging.merge(ab.body, body(b)).body) == records(ab.body)
-    merged, _ = usecases.combine(a.reg, b.reg, a.at + timedelta(minutes=1))
+    merged, _ = combining.combine(a.reg, b.reg, a.at + timedelta(minutes=1))
     if merged is not None:
         Registry.from_plain(merged.to_plain())
         assert history.problems(merged.history) == []
-        assert records(usecases.body_of(merged)) == records(ab.body)
+        assert records(combining.body_of(merged)) == records(ab.body)
 
 
 @SETTINGS
@@ -174,10 +174,10 @@ def test_three_copies_merge_the_same_in_any_grouping(a_ops: list[Any], b_ops: li
     right = merging.merge(a, merging.merge(b, c).body).body
     assert records(left) == records(right)
     at = max(x.at for x in made) + timedelta(minutes=1)
-    first = usecases.combine(made[0].reg, made[1].reg, at)[0] or made[0].reg
-    second = usecases.combine(first, made[2].reg, at + timedelta(minutes=1))[0] or first
+    first = combining.combine(made[0].reg, made[1].reg, at)[0] or made[0].reg
+    second = combining.combine(first, made[2].reg, at + timedelta(minutes=1))[0] or first
     assert history.problems(second.history) == []
-    assert records(usecases.body_of(second)) == records(left)
+    assert records(combining.body_of(second)) == records(left)
 
 
 @SETTINGS

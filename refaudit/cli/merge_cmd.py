@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import AppContext, echo_json, pass_app, stdin_is_terminal
-from refaudit.cli._output import has_undecodable, safe
+from refaudit.cli import _ask
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._output import echo_json, has_undecodable, safe
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,7 +34,7 @@ def _other_unlocker(other: Path, passphrase_file: str | None) -> Callable[[bytes
             if has_undecodable(env):
                 raise ValidationError("REFAUDIT_OTHER_PASSPHRASE is not UTF-8 text; set it in UTF-8.")
             secret = env
-        elif stdin_is_terminal():
+        elif _ask.stdin_is_terminal():
             secret = click.prompt(f"Passphrase of {safe(other)}", hide_input=True, err=True)
         else:
             raise UsageError(NO_OTHER_SOURCE.format(other=safe(other)))
@@ -57,7 +58,7 @@ def _other_unlocker(other: Path, passphrase_file: str | None) -> Callable[[bytes
     help="Read OTHER's passphrase from this file [else env REFAUDIT_OTHER_PASSPHRASE, else a prompt].",
 )
 @pass_app
-def merge(app: AppContext, other: str, dry_run: bool, as_json: bool, other_passphrase_file: str | None) -> None:
+def merge(app: Invocation, other: str, dry_run: bool, as_json: bool, other_passphrase_file: str | None) -> None:
     """Merge another copy of the registry (a sync-conflict copy, a backup, another machine's) into this one.
 
     Records are matched by their uid and merged field by field: the newer change wins and
@@ -73,12 +74,12 @@ def merge(app: AppContext, other: str, dry_run: bool, as_json: bool, other_passp
     """
     from pathlib import Path
 
-    from refaudit.copies import usecases
+    from refaudit import service
+    from refaudit.copies import combining
 
     path = Path(other)
-    blob = usecases.read_other(path)
-    ctx = app.context()
-    result = usecases.merge_file(ctx, blob, _other_unlocker(path, other_passphrase_file), dry_run=dry_run)
+    blob = combining.read_other(path)
+    result = service.merge_copy(app.access(), blob, _other_unlocker(path, other_passphrase_file), dry_run=dry_run)
     decisions = result.outcome.decisions
     if as_json:
         echo_json(
@@ -112,7 +113,7 @@ def merge(app: AppContext, other: str, dry_run: bool, as_json: bool, other_passp
 @click.argument("ours", type=click.Path(dir_okay=False))
 @click.argument("theirs", type=click.Path(dir_okay=False))
 @pass_app
-def merge_driver(app: AppContext, base: str, ours: str, theirs: str) -> None:
+def merge_driver(app: Invocation, base: str, ours: str, theirs: str) -> None:
     """git's merge driver for the registry (set up by 'refaudit sync init'): writes the merge into OURS.
 
     Never prompts, takes no lock and writes no backup. The key comes from the one-use session
@@ -127,7 +128,7 @@ def merge_driver(app: AppContext, base: str, ours: str, theirs: str) -> None:
     from datetime import UTC, datetime
     from pathlib import Path
 
-    from refaudit.copies import usecases
+    from refaudit.copies import combining
     from refaudit.errors import RefauditError
 
     token = os.environ.get("REFAUDIT_SESSION")
@@ -135,4 +136,4 @@ def merge_driver(app: AppContext, base: str, ours: str, theirs: str) -> None:
         raise RefauditError(
             "merge-driver needs the session 'refaudit sync' gives it; resolve this conflict with 'refaudit merge'."
         )
-    usecases.merge_driver(app.store().path, Path(ours), Path(theirs), token, datetime.now(UTC))
+    combining.merge_driver(app.store().path, Path(ours), Path(theirs), token, datetime.now(UTC))

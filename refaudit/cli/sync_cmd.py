@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._output import safe
 
 
 @click.group(invoke_without_command=True)
 @pass_app
 @click.pass_context
-def sync(ctx: click.Context, app: AppContext) -> None:
+def sync(ctx: click.Context, app: Invocation) -> None:
     """Commit the registry, pull the other machines' changes (merged by refaudit), and push.
 
     Set up once per machine with 'refaudit sync init REMOTE'. Any git remote works: a bare
@@ -31,9 +31,9 @@ def sync(ctx: click.Context, app: AppContext) -> None:
     from refaudit import service
     from refaudit.copies import gitsync
 
-    service_ctx = app.context()
-    keyring = service.unlock(service_ctx)
-    done = gitsync.sync(service_ctx.store, keyring, datetime.now(UTC), host=socket.gethostname())
+    access = app.access()
+    keyring = service.unlock(access)
+    done = gitsync.sync(access.store, keyring, datetime.now(UTC), host=socket.gethostname())
     if done.passphrase_changed:
         click.echo(
             "Note: the passphrase was changed on another machine; from now on use that one (this one no longer opens).",
@@ -46,7 +46,7 @@ def sync(ctx: click.Context, app: AppContext) -> None:
 @click.argument("remote", required=False)
 @click.option("--discard-backup", is_flag=True, help="Remove the registry's .bak file first (it is not synced).")
 @pass_app
-def sync_init(app: AppContext, remote: str | None, discard_backup: bool) -> None:
+def sync_init(app: Invocation, remote: str | None, discard_backup: bool) -> None:
     """Make the registry's folder a git repository with refaudit's merge driver, and push to REMOTE.
 
     Where there is no registry yet, clones it from REMOTE. Beside a registry whose history

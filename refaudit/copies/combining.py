@@ -1,10 +1,9 @@
-"""``merge OTHER`` and the git merge driver: open both copies, merge them, save (or write ``%A``).
+"""Two copies opened and combined: what ``merge OTHER`` (``service.merge_copy``) and git's driver share.
 
-``merge`` asks for this registry's key first (outside the lock), opens OTHER (with the same
-data key when it is a copy of this registry, else with its own passphrase), then locks,
-re-reads, merges and saves once. The merged registry is sealed under this registry's header,
-unless OTHER is the same registry and its key slots are newer (a ``passwd`` or ``recover``
-there): then under OTHER's, so that the newest passphrase opens the result.
+OTHER opens with this registry's data key when it is a copy of this registry, else with its
+own passphrase. The merged registry is sealed under this registry's header, unless OTHER is
+the same registry and its key slots are newer (a ``passwd`` or ``recover`` there): then under
+OTHER's, so that the newest passphrase opens the result (``Merged.keyring``).
 
 The git driver does the same without a lock, a backup or a prompt, with the key from a
 session ``sync`` made for it, writing the merged file over git's ``%A``.
@@ -19,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from refaudit import erasure, filecheck, history, service, store, vault
+from refaudit import erasure, filecheck, history, store, vault
 from refaudit.copies import forms, merging
 from refaudit.errors import AuthError, RefauditError
 from refaudit.model import SCHEMA_VERSION, Reference, Registry
@@ -79,18 +78,14 @@ def read_other(path: Path) -> bytes:
         raise RefauditError(f"cannot read {str(path)!r}: {exc.strerror or exc}.") from None
 
 
-def open_other(
-    blob: bytes, local: vault.Keyring, unlock_other: Callable[[bytes], vault.Keyring]
-) -> tuple[Registry, vault.Keyring]:
-    """OTHER's registry and keyring: this registry's data key opens a copy of it, else OTHER's passphrase."""
+def other_keyring(blob: bytes, local: vault.Keyring, unlock_other: Callable[[bytes], vault.Keyring]) -> vault.Keyring:
+    """OTHER's keyring: this registry's data key opens a copy of it, else OTHER's own passphrase does."""
     if vault.inspect(blob)["file_id"] == local.file_id.hex():  # DamagedError (exit 4) for anything else
         try:
-            keyring = vault.unlock_key(blob, local.file_id, local.data_key)
+            return vault.unlock_key(blob, local.file_id, local.data_key)
         except AuthError:
-            keyring = unlock_other(blob)
-    else:
-        keyring = unlock_other(blob)
-    return opened(blob, keyring)[0], keyring
+            pass
+    return unlock_other(blob)
 
 
 def combine(
@@ -125,32 +120,6 @@ def combine(
     entry = history.append(new, now, "merge", _summary(outcome), parents=[local_head, head] if head else None)
     entry.uids = sorted(_touched(mine, outcome.body) | erased_now)
     return new, outcome
-
-
-def merge_file(
-    ctx: service.Context,
-    other_blob: bytes,
-    unlock_other: Callable[[bytes], vault.Keyring],
-    *,
-    dry_run: bool,
-) -> Merged:
-    """``refaudit merge OTHER``: one locked save (nothing with ``dry_run`` or when nothing changes)."""
-    held = service.unlock(ctx)
-    _, other_keyring = open_other(other_blob, held, unlock_other)
-    other, theirs = opened(other_blob, other_keyring)
-    with service._opened(ctx, held) as (blob, _, current):
-        reg, mine = opened(blob, current)
-        new, outcome = combine(reg, other, ctx.now(), (mine, theirs))
-        result = Merged(outcome, mentions=_mentions(outcome, other))
-        if dry_run or new is None:
-            return result
-        Registry.from_plain(new.to_plain())  # never save what reading refuses
-        keyring = other_keyring if outcome.keys_from_other and other_keyring.file_id == current.file_id else current
-        new_blob = vault.seal(keyring, store.encode(new))
-        erased = any(d.action == "erased" and d.id for d in outcome.decisions)
-        ctx.store.save(new_blob, service._verifier(keyring), previous=new_blob if erased else blob)
-        result.written = True
-    return result
 
 
 def merge_driver(registry_path: Path, ours: Path, theirs: Path, token: str, now: datetime) -> bool:
@@ -198,7 +167,7 @@ def _touched(mine: dict[str, Any], merged: dict[str, Any]) -> set[str]:
     return {r["uid"] for kind in forms.KINDS for r in merged[kind] if before.get(r["uid"]) != r}
 
 
-def _mentions(outcome: merging.Outcome, other: Registry) -> list[str]:
+def mentions(outcome: merging.Outcome, other: Registry) -> list[str]:
     """Free text in the merged records that names someone erased here (typed on the other machine)."""
     erased = [r for r in other.references if r.uid in outcome.erased_here]
     if not erased:
@@ -226,4 +195,4 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
-__all__ = ["Merged", "body_of", "combine", "merge_driver", "merge_file", "open_other", "read_other"]
+__all__ = ["Merged", "body_of", "combine", "mentions", "merge_driver", "opened", "other_keyring", "read_other"]
