@@ -168,11 +168,11 @@ def _diverge(base: Any, device: str, seed: int, start: Any) -> Any:
     from datetime import date, timedelta
 
     from refaudit import references
-    from refaudit.copies import stamping
+    from refaudit.copies import forms, stamping
     from refaudit.model import Feedback, Reference, Registry
 
     rng = random.Random(seed)
-    reg = Registry.from_plain(base.to_plain())
+    reg = Registry.from_plain(forms.canonical(base.to_plain()))  # nothing shared between copies
     at = start
     for step in range(60):
         before = stamping.snapshot(reg)

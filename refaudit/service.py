@@ -146,7 +146,6 @@ def merge_copy(access: Access, other_blob: bytes, unlock_other: Unlock, *, dry_r
         result = combining.Merged(outcome, mentions=combining.mentions(outcome, other))
         if dry_run or new is None:
             return result
-        Registry.from_plain(new.to_plain())  # never save what reading refuses
         newer = outcome.keys_from_other and theirs_keyring.file_id == current.file_id
         keyring = theirs_keyring if newer else current
         new_blob = vault.seal(keyring, store.encode(new))

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refaudit import feedback, history, references
-from refaudit.copies import combining, merging, stamping
+from refaudit.copies import combining, forms, merging, stamping
 from refaudit.model import Application, Feedback, Reference, Registry, unique_id
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -128,7 +128,8 @@ def copies(n: int, edits: list[list[tuple[int, int, int]]]) -> list[Copy]:
     base = ancestor()
     made = []
     for k in range(n):
-        c = Copy(Registry.from_plain(base.to_plain()), f"{k + 1:02x}" * 8, T0 + timedelta(seconds=k))
+        own = Registry.from_plain(forms.canonical(base.to_plain()))  # nothing shared between copies
+        c = Copy(own, f"{k + 1:02x}" * 8, T0 + timedelta(seconds=k))
         for op in edits[k]:
             _apply(c, op)
         made.append(c)

@@ -49,21 +49,26 @@ def body_of(reg: Registry) -> dict[str, Any]:
 
 def opened(blob: bytes, keyring: vault.Keyring) -> tuple[Registry, dict[str, Any]]:
     """The registry in ``blob`` and its body as the merge reads it, parsed once when it is this version's JSON."""
-    from refaudit import jsonio, yamlio
+    from refaudit import jsonio
     from refaudit.copies import uids
+    from refaudit.errors import DamagedError, ValidationError
 
     text = vault.open_body(blob, keyring)
-    reg = store.decode(text, keyring.data_key)
-    try:
-        plain = jsonio.loads(text, "the body") if text[:1] == b"{" else yamlio.load_trusted(text)
-    except RefauditError:  # pragma: no cover - decode has read it already
+    if text[:1] != b"{":  # block YAML (written by hand or long ago): read as the store reads it
+        reg = store.decode(text, keyring.data_key)
         return reg, body_of(reg)
-    if not isinstance(plain, dict) or plain.get("refaudit") != SCHEMA_VERSION:
-        return reg, body_of(reg)  # an older body: read as this version reads it (v1's neutral…)
-    uids.fill_plain(plain, keyring.data_key)
+    try:
+        plain = jsonio.loads(text, "the body")
+        if not isinstance(plain, dict) or plain.get("refaudit") != SCHEMA_VERSION:
+            reg = store.decode(text, keyring.data_key)  # an older body, as this version reads it (v1's neutral…)
+            return reg, body_of(reg)
+        uids.fill_plain(plain, keyring.data_key)
+        reg = Registry.from_plain(plain)  # shares nothing the merge changes: it never changes its inputs
+    except ValidationError as exc:
+        raise DamagedError(f"the registry's contents are invalid: {exc}") from None
     plain.pop("history", None)
     plain.pop("refaudit", None)
-    return reg, forms.canonical(plain) if text[:1] != b"{" else plain
+    return reg, plain
 
 
 def read_other(path: Path) -> bytes:
@@ -104,7 +109,9 @@ def combine(
         return None, outcome
     merged_uids = {r["uid"] for kind in forms.KINDS for r in outcome.body[kind]}
     erased_now = {r["uid"] for kind in forms.KINDS for r in mine.get(kind) or []} - merged_uids
-    new = Registry.from_plain({"refaudit": SCHEMA_VERSION, **outcome.body})
+    new = Registry.from_plain(
+        {"refaudit": SCHEMA_VERSION, **outcome.body}
+    )  # validated: never save what reading refuses
     ahead = {e.hash for e in other.history}
     if (
         local.history

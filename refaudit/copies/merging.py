@@ -296,7 +296,7 @@ def _renumber(merged: dict[str, dict[str, Any]], stamps: dict[str, Any]) -> None
                 new = unique_id(rid, taken, rid)
                 taken.add(new)
                 records[uid] = {**records[uid], "id": new}
-                stamps.setdefault(uid, {})[RENUMBERED] = rid
+                stamps[uid] = {**(stamps.get(uid) or {}), RENUMBERED: rid}  # a new dict: the inputs stay as they are
 
 
 def _order(local_order: list[str], records: dict[str, Any], stamps: dict[str, Any]) -> list[str]:
@@ -374,6 +374,8 @@ def _decide(
         changed = True
     if set(outcome.body["tombstones"]) != set(local.get("tombstones") or []):
         changed = True
+    if outcome.body["stamps"] != (local.get("stamps") or {}):
+        changed = True  # the same values, newer stamps (both made one change): later merges need them
     outcome.changed = changed or outcome.keys_from_other
 
 
