@@ -163,3 +163,22 @@ def test_first_error_finds_gits_reason() -> None:
         "fatal: 'nowhere' does not appear to be a git repository"
     )
     assert gitsync.first_error("") == "no message"
+
+
+@pytest.mark.parametrize("remote", ["--upload-pack=touch /tmp/pwned", "", "a\nb"], ids=["option", "empty", "newline"])
+def test_a_remote_that_git_would_take_for_an_option_is_refused(runner: Runner, tmp_path: Path, remote: str) -> None:
+    m = Machine(runner, tmp_path, "m")
+    m("init", *CHEAP_KDF, "--no-recovery-key")
+    out = m("sync", "init", "--discard-backup", "--", remote, code=1)
+    assert "is not a git remote; give a path, an ssh address or a URL" in out
+    assert not (m.registry.parent / ".git").exists()
+
+
+def test_sync_without_a_remote_says_how_to_add_one(runner: Runner, tmp_path: Path) -> None:
+    m = Machine(runner, tmp_path, "m")
+    m("init", *CHEAP_KDF, "--no-recovery-key")
+    assert (
+        m("sync", "init")
+        == f"{m.registry.parent} is a git repository now; add a remote with 'refaudit sync init REMOTE'.\n"
+    )
+    assert "has no remote yet: run 'refaudit sync init REMOTE'" in m("sync", code=1)

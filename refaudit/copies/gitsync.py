@@ -109,8 +109,20 @@ def _remote_branch(git: Git) -> str | None:
     return heads[1].removeprefix("refs/heads/") if len(heads) > 1 else None
 
 
+def check_remote(remote: str) -> str:
+    """A remote git can be given safely: not empty, not an option (``--upload-pack=…``), one line."""
+    if not remote.strip() or remote.startswith("-") or any(c in remote for c in "\n\r\0"):
+        raise RefauditError(
+            f"REMOTE {remote!r} is not a git remote; give a path, an ssh address or a URL "
+            "(e.g. /media/usb/refaudit.git or ssh://me@host/~/refaudit.git)."
+        )
+    return remote
+
+
 def init(st: store.Store, remote: str | None, *, discard_backup: bool) -> str:
     """Set the registry's folder up for sync; returns what was done, as a sentence."""
+    if remote is not None:
+        check_remote(remote)
     folder = st.path.parent
     if remote and st.backup_path.exists():
         if not discard_backup:
@@ -204,6 +216,8 @@ def sync(st: store.Store, keyring: vault.Keyring, now: datetime, *, host: str = 
 
 
 def _commit_and_pull(st: store.Store, git: Git, host: str) -> bool:
+    if not git.ok("remote", "get-url", REMOTE):
+        raise RefauditError("this registry's repository has no remote yet: run 'refaudit sync init REMOTE'.")
     git.ensure_identity()
     git.run("add", "--", st.path.name)
     if not git.ok("diff", "--cached", "--quiet"):
