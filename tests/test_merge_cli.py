@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from refaudit import store, vault
 from tests.conftest import CHEAP_KDF, PASSPHRASE, Runner
@@ -85,6 +86,8 @@ def test_json_lists_the_decisions(runner: Runner, two: tuple[Path, Path]) -> Non
     _, other = two
     runner.ok(*on(other, "ref", "add", "Bob Ray"))
     data = json.loads(runner.ok("merge", str(other), "--dry-run", "--json").stdout)
+    schema = json.loads((Path(__file__).parents[1] / "docs" / "schemas" / "merge.schema.json").read_text())
+    Draft202012Validator(schema).validate(data)
     assert data == {
         "other": str(other), "dry_run": True, "changed": True, "written": False, "mentions": [],
         "decisions": [{"decision": "added", "kind": "reference", "id": "bob-ray", "field": None, "new_id": None}],
