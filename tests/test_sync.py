@@ -104,6 +104,8 @@ def test_two_machines_offline_then_one_sync_each_hold_the_same_registry(laptop: 
     assert data["applications"][0]["stage"] == "interview"
     for m in (laptop, desktop):
         assert m("verify").startswith("OK: ")
+        backup = m.registry.with_name("registry.refaudit.bak")
+        assert not backup.exists() or backup.read_bytes() == m.registry.read_bytes()  # Bob is erased there too
         assert oct(m.registry.stat().st_mode & 0o777) == "0o600"
 
 

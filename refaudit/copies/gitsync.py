@@ -208,7 +208,11 @@ def sync(st: store.Store, keyring: vault.Keyring, now: datetime, *, host: str = 
         try:
             git = Git(folder, {"REFAUDIT_SESSION": token, "REFAUDIT_REGISTRY": str(st.path)})
             pulled = _commit_and_pull(st, git, host)
-            after = _slots(st.read(), keyring)  # the merged file opens with the key in hand
+            blob = st.read()
+            after = _slots(blob, keyring)  # the merged file opens with the key in hand
+            if pulled and st.backup_path.exists():
+                # What the pull brought may be an erasure: the backup must not keep the person.
+                fileio.replace_private(st.backup_path, blob)
             git.run("push", "-q", "-u", REMOTE, "HEAD", what="push")
         finally:
             session.end(token, st.path)
