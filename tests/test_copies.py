@@ -159,3 +159,16 @@ def test_conflict_copies_are_found_by_name(tmp_path: Path) -> None:
         "registry (Jo's conflicted copy).refaudit", "registry.refaudit.orig",
         "registry.sync-conflict-20260301-101010-ABC.refaudit",
     ]  # fmt: skip
+
+
+def test_tombstones_under_another_merge_key_still_erase() -> None:
+    """Two copies upgraded apart made two keys: the smaller is kept and the other's tombstones re-made under it."""
+    uid, other_uid = "ab" * 16, "cd" * 16
+    key_small, key_big = "01" * 32, "fe" * 32
+    jane = {"id": "jane", "name": "Jane", "uid": uid}
+    omar = {"id": "omar", "name": "Omar", "uid": other_uid}
+    here = {**_body([jane, omar]), "merge_key": key_small, "tombstones": []}
+    there = {**_body([omar]), "merge_key": key_big, "tombstones": [uids.tombstone(key_big, uid)]}
+    for outcome in (merging.merge(here, there), merging.merge(there, here)):
+        assert [r["id"] for r in outcome.body["references"]] == ["omar"]
+        assert (outcome.body["merge_key"], outcome.body["tombstones"]) == (key_small, [uids.tombstone(key_small, uid)])
