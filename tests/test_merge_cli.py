@@ -215,3 +215,18 @@ def test_the_merge_driver_without_a_session_leaves_the_conflict(runner: Runner, 
     assert result.exit_code == 1
     assert "resolve this conflict with 'refaudit merge'" in result.stderr
     assert ours.read_bytes() == before
+
+
+def test_a_fifo_in_others_place_is_refused_without_waiting(
+    runner: Runner, two: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A FIFO named as OTHER is never read until it ends: exit 1 naming what it is."""
+    import os
+
+    here, _ = two
+    fifo = tmp_path / "pipe.refaudit"
+    os.mkfifo(fifo)
+    before = here.read_bytes()
+    result = runner("merge", str(fifo))
+    assert (result.exit_code, here.read_bytes()) == (1, before)
+    assert "is a FIFO" in result.stderr or "not a regular file" in result.stderr

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -79,7 +80,8 @@ class Synced:
 
 
 def _files(st: store.Store) -> tuple[str, str]:
-    name = st.path.name
+    """``.gitattributes`` and ``.gitignore`` lines; a character patterns treat specially matches as ``?``."""
+    name = re.sub(r"[\s\"#!\\\[\]*?]", "?", st.path.name)
     attributes = f"/{name} -text -diff merge=refaudit\n"
     ignore = "".join(f"{line}\n" for line in (f"/{name}.lock", f"/{name}.bak", ".*.refaudit-*.tmp", "*.orig"))
     return attributes, ignore
