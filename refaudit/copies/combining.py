@@ -166,7 +166,7 @@ def _summary(outcome: merging.Outcome) -> str:
         text += "; renumbered " + ", ".join(renamed)
     if outcome.overwritten:
         text += "; replaced values: " + "; ".join(outcome.overwritten)
-    return text[:4000]
+    return text
 
 
 def _touched(mine: dict[str, Any], merged: dict[str, Any]) -> set[str]:
