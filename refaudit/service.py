@@ -15,6 +15,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from refaudit import history, store, sweep, vault
@@ -153,12 +154,13 @@ def _rollback(reg: Registry, backup: Registry, path: object) -> list[str]:
     ]
 
 
-def leftovers(ctx: Context) -> list[str]:
-    """Files killed saves left beside the registry (a save removes them, under the lock)."""
-    return [
-        f"{str(path)!r} is left from a save that was interrupted: an older encrypted copy, removed at the next save"
-        for path in sweep.stale_temps(ctx.store.path)
-    ]
+def leftovers(ctx: Context, cwd: Path | None = None) -> list[str]:
+    """Remove the temp files killed refaudit processes left in the registry's folder and ``cwd``; say what each was.
+
+    Only those whose process is gone: a save or an export running now keeps its own.
+    """
+    folders = [ctx.store.path.parent, *([cwd] if cwd is not None else [])]
+    return [sweep.notice(left) for left in sweep.remove(sweep.temps_in(folders))]
 
 
 @contextlib.contextmanager
@@ -253,6 +255,7 @@ __all__ = [
     "ReportOptions",
     "Unlock",
     "init",
+    "leftovers",
     "read",
     "read_with_keyring",
     "rekey",

@@ -108,10 +108,8 @@ class Store:
         Each is a whole encrypted copy: after ``ref remove`` or ``passwd`` it would still
         hold the removed person and open with the old passphrase.
         """
-        stale = sweep.stale_temps(self.path)
-        for path in stale:
-            fileio.unlink_quietly(path)
-        return stale
+        # Under the lock no other save is under way, so every temp file of the registry is a leftover.
+        return [left.path for left in sweep.remove(sweep.temps_beside([self.path, self.backup_path], any_pid=True))]
 
     def refuse_existing(self) -> None:
         """Exit 1 when a registry is already there: nothing ever overwrites one by accident."""

@@ -397,11 +397,21 @@ _PLAINTEXT = (
 
 
 def check_output(app: AppContext, path: Path, what: str, *, force: bool) -> None:
-    """Refuse an output path before anything is unlocked (``filecheck.require_new_target``)."""
+    """Refuse an output path before anything is unlocked (``filecheck.require_new_target``);
+    remove what killed runs left beside it."""
     from refaudit import filecheck
 
     st = app.store()
     filecheck.require_new_target(path, what, force=force, protected=(st.path, st.backup_path, st.lock_path))
+    sweep_leftovers(path)
+
+
+def sweep_leftovers(*targets: Path) -> None:
+    """Remove the temp files killed refaudit runs left beside ``targets``, each with a warning."""
+    from refaudit import sweep
+
+    for left in sweep.remove(sweep.temps_beside(targets)):
+        click.echo(f"Warning: {safe(sweep.notice(left))}.", err=True)
 
 
 def write_output(path: Path, data: bytes, *, force: bool) -> None:
@@ -430,5 +440,6 @@ __all__ = [
     "confirm_or_yes",
     "echo_json",
     "pass_app",
+    "sweep_leftovers",
     "write_output",
 ]

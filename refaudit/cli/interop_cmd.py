@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import AppContext, lazy_choice, pass_app, stdin_is_terminal
+from refaudit.cli._common import AppContext, lazy_choice, pass_app, stdin_is_terminal, sweep_leftovers
 from refaudit.cli._output import safe
 from refaudit.errors import UsageError
 
@@ -65,6 +65,7 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
     st = app.store()
     protected = [st.path, st.backup_path, st.lock_path]
     interop.check_target(fmt, target, force=force, protected=protected)
+    sweep_leftovers(*interop.export_paths(fmt, target))
     written = interop.export(app.read(), fmt, target, force=force, protected=protected)
     what = f"{safe(written[0])} is" if len(written) == 1 else f"{', '.join(map(safe, written))} are"
     click.echo(_UNENCRYPTED.format(what=what), err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -124,8 +125,9 @@ def verify(app: AppContext) -> None:
     """Decrypt and check the registry: schema, cross-references, history chain, backup.
 
     Exits 0 when all is well and 4 when anything is damaged, including a registry
-    rolled back to an older copy while its backup holds later changes. Files left
-    by an interrupted save are reported as warnings (the next save removes them).
+    rolled back to an older copy while its backup holds later changes. Temp files
+    left by an interrupted refaudit (here or beside the registry) are removed, each
+    with a warning.
 
     \b
     Example:
@@ -135,7 +137,7 @@ def verify(app: AppContext) -> None:
     from refaudit.errors import DamagedError
 
     ctx = app.context()
-    for leftover in service.leftovers(ctx):
+    for leftover in service.leftovers(ctx, Path.cwd()):
         click.echo(f"Warning: {safe(leftover)}", err=True)
     problems = service.verify(ctx)
     if problems:
