@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from refaudit import history, store, sweep, vault
 from refaudit.change import Change
-from refaudit.errors import AuthError, RefauditError
+from refaudit.errors import AuthError, DamagedError, RefauditError
 from refaudit.model import Registry
 
 if TYPE_CHECKING:
@@ -46,8 +46,10 @@ def init(
     recovery: bool,
     registry: Registry | None = None,
     command: str = "init",
+    discard_backup: bool = False,
 ) -> str | None:
-    """Create a new registry (refusing to overwrite one); returns the recovery key, if any."""
+    """Create a new registry (refusing to overwrite one, or an old backup unless ``discard_backup``);
+    returns the recovery key, if any."""
     vault.check_kdf_floor(kdf)
     reg = registry or Registry()
     keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)  # Argon2id before the lock
@@ -55,7 +57,7 @@ def init(
         ctx.store.refuse_existing()
         history.append(reg, ctx.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
-        ctx.store.create(blob, _verifier(keyring))
+        ctx.store.create(blob, _verifier(keyring), discard_backup=discard_backup)
     return recovery_key
 
 
@@ -90,7 +92,7 @@ def update(
     backup as well (erasure).
     """
     held = keyring or unlock(ctx)
-    with _opened(ctx, held) as (blob, reg, current):
+    with _opened(ctx, held, guard=True) as (blob, reg, current):
         done = change(reg)
         if done.summary is None:
             return done.result
@@ -119,7 +121,7 @@ def rekey(
     """
     held = keyring or unlock(ctx)
     new_keyring = rewrap(held)
-    with _opened(ctx, held) as (_, reg, _current):
+    with _opened(ctx, held, guard=True) as (_, reg, _current):
         history.append(reg, ctx.now(), command, "changed the passphrase")
         new_blob = vault.seal(new_keyring, store.encode(reg))
         ctx.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
@@ -129,29 +131,81 @@ def verify(ctx: Context) -> list[str]:
     """Decrypt, validate, check the history chain and the backup; returns the problems found."""
     reg, keyring = read_with_keyring(ctx)
     problems = history.problems(reg.history)
-    backup = ctx.store.backup_path
-    if backup.exists():
-        try:
-            bak = ctx.store.read(backup)
-            older = store.decode(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
-        except RefauditError as exc:
-            problems.append(f"the backup {str(backup)!r} does not open: {exc}")
-        else:
-            problems.extend(_rollback(reg, older, backup))
+    found = backup_problem(ctx.store, reg, keyring)
+    if found is not None:
+        problems.append(found)
     return problems
 
 
-def _rollback(reg: Registry, backup: Registry, path: object) -> list[str]:
-    """The backup is the version before the last save: a history longer than the registry's means a rollback."""
-    later = history.extends(backup.history, reg.history)
-    if not later:
-        return []
-    newest = backup.history[-1]
-    return [
-        f"the registry was rolled back: its backup {str(path)!r} holds {later} later change"
-        f"{'' if later == 1 else 's'} (the newest: {newest.command}, {newest.at}), so an older copy "
-        "was put in the registry's place; to undo that, copy the backup over the registry"
-    ]
+_DECIDE = (
+    "'refaudit restore --from-backup' puts the backup back; 'refaudit verify --accept-rollback' keeps the "
+    "registry as it is and lets the next save replace the backup"
+)
+
+
+def backup_problem(st: store.Store, reg: Registry, keyring: vault.Keyring) -> str | None:
+    """Why the backup may not be replaced by a save, or None (no backup, or an older version of ``reg``).
+
+    A save replaces the backup with the registry as it was; that is safe only when the backup
+    is an older version of this registry. It is not when its history holds entries the
+    registry's lacks (an older copy was put back: the backup holds the later changes), when
+    it does not open with the registry's key, or when the two share no history.
+    """
+    path = st.backup_path
+    if not path.exists():
+        return None
+    try:
+        bak = st.read(path)
+        older = store.decode(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
+    except RefauditError as exc:
+        return (
+            f"the backup {str(path)!r} does not open with this registry's key ({exc}): it is not an older "
+            f"version of this registry, so no save replaces it until you decide: {_DECIDE}"
+        )
+    mine = {e.hash for e in reg.history}
+    theirs = [e for e in older.history if e.hash not in mine]
+    if not theirs:
+        return None
+    if len(theirs) == len(older.history) and reg.history:
+        return (
+            f"the backup {str(path)!r} shares no history with the registry: it is not an older version of it, "
+            f"so no save replaces it until you decide: {_DECIDE}"
+        )
+    newest = theirs[-1]
+    return (
+        f"the registry was rolled back: its backup {str(path)!r} holds {len(theirs)} later change"
+        f"{'' if len(theirs) == 1 else 's'} (the newest: {newest.command}, {newest.at}), so an older copy "
+        f"was put in the registry's place; no save replaces the backup until you decide: {_DECIDE}"
+    )
+
+
+def accept_rollback(ctx: Context) -> bool:
+    """Keep the registry as it is: its backup becomes a copy of it. Returns whether there was anything to accept."""
+    held = unlock(ctx)
+    with _opened(ctx, held) as (blob, reg, current):
+        if backup_problem(ctx.store, reg, current) is None:
+            return False
+        ctx.store.replace_backup(blob)
+    return True
+
+
+def restore_backup(ctx: Context) -> Registry:
+    """Swap the registry for its backup; the replaced registry becomes the backup. Returns the restored registry.
+
+    Exit 1 without a backup, 4 when the backup does not open with the registry's key.
+    """
+    held = unlock(ctx)
+    with _opened(ctx, held) as (blob, _reg, current):
+        path = ctx.store.backup_path
+        if not path.exists():
+            raise RefauditError(f"there is no backup to restore: {str(path)!r} does not exist.")
+        bak = ctx.store.read(path)
+        try:
+            restored = store.decode(vault.open_body(bak, vault.unlock_key(bak, current.file_id, current.data_key)))
+        except RefauditError as exc:
+            raise DamagedError(f"the backup {str(path)!r} does not open with this registry's key ({exc}).") from None
+        ctx.store.swap_backup(bak, blob, _verifier(current))
+    return restored
 
 
 def leftovers(ctx: Context, cwd: Path | None = None) -> list[str]:
@@ -164,12 +218,20 @@ def leftovers(ctx: Context, cwd: Path | None = None) -> list[str]:
 
 
 @contextlib.contextmanager
-def _opened(ctx: Context, keyring: vault.Keyring) -> Iterator[tuple[bytes, Registry, vault.Keyring]]:
-    """Hold the lock; yield the file as it is now, its registry and its keyring (from the key in hand)."""
+def _opened(
+    ctx: Context, keyring: vault.Keyring, *, guard: bool = False
+) -> Iterator[tuple[bytes, Registry, vault.Keyring]]:
+    """Hold the lock; yield the file as it is now, its registry and its keyring (from the key in hand).
+
+    ``guard``: refuse (exit 4, nothing written) when a save would lose the backup (``backup_problem``).
+    """
     with ctx.store.locked():
         blob = ctx.store.read()
         current = _reopen(blob, keyring, ctx.store.path)
-        yield blob, store.decode(vault.open_body(blob, current)), current
+        reg = store.decode(vault.open_body(blob, current))
+        if guard and (problem := backup_problem(ctx.store, reg, current)) is not None:
+            raise DamagedError(f"{problem}. Nothing was written.")
+        yield blob, reg, current
 
 
 def _reopen(blob: bytes, keyring: vault.Keyring, path: object) -> vault.Keyring:

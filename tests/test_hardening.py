@@ -398,7 +398,9 @@ def test_verify_says_the_registry_was_rolled_back(runner: Runner, registry: Path
         f"Error: The registry was rolled back: its backup '{registry}.bak' holds 1 later change (the newest: ref add, "
     )
     assert result.stderr.endswith(
-        "so an older copy was put in the registry's place; to undo that, copy the backup over the registry\n"
+        "so an older copy was put in the registry's place; no save replaces the backup until you decide: "
+        "'refaudit restore --from-backup' puts the backup back; 'refaudit verify --accept-rollback' keeps the "
+        "registry as it is and lets the next save replace the backup\n"
     )
 
 

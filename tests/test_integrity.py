@@ -5,17 +5,20 @@ Each test reproduces an attack of the third round's red team (issue 23) against 
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from refaudit import fileio, sweep, vault
+from refaudit import fileio, history, store, sweep, vault
 from refaudit.errors import AuthError, DamagedError
-from tests.conftest import PASSPHRASE, Runner
+from tests.conftest import CHEAP_KDF, PASSPHRASE, Runner
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -129,3 +132,141 @@ def test_sweep_under_the_lock_takes_every_registry_temp(runner: Runner, registry
     stray.write_bytes(registry.read_bytes())
     runner.ok("ref", "add", "Jane Doe")
     assert not stray.exists()
+
+
+# --- 2. a rollback blocks writes until the user decides ---------------------------------
+
+
+def rolled_back(runner: Runner, registry: Path, tmp_path: Path) -> None:
+    """Jane; then Bob and Ann; then the copy with Jane only is put back (a sync conflict, a restore)."""
+    runner.ok("ref", "add", "Jane Doe")
+    older = tmp_path / "older.refaudit"
+    shutil.copy(registry, older)
+    runner.ok("ref", "add", "Bob Smith")
+    runner.ok("ref", "add", "Ann Lee")
+    shutil.copy(older, registry)
+
+
+def names(runner: Runner) -> list[str]:
+    return [r["name"] for r in json.loads(runner.ok("ref", "list", "--json").stdout)]
+
+
+_DECIDE = (
+    "'refaudit restore --from-backup' puts the backup back; 'refaudit verify --accept-rollback' keeps the "
+    "registry as it is and lets the next save replace the backup"
+)
+
+
+def test_a_save_after_a_rollback_is_refused_and_keeps_both_files(
+    runner: Runner, registry: Path, tmp_path: Path
+) -> None:
+    """The save that used to overwrite the .bak holding the later changes now exits 4, writing nothing."""
+    rolled_back(runner, registry, tmp_path)
+    before = (registry.read_bytes(), registry.with_name("registry.refaudit.bak").read_bytes())
+    result = runner("ref", "add", "Carl Diaz")
+    assert result.exit_code == 4
+    assert result.stderr.startswith(
+        f"Error: The registry was rolled back: its backup '{registry}.bak' holds 1 later change (the newest: ref add, "
+    )
+    assert result.stderr.endswith(f"no save replaces the backup until you decide: {_DECIDE}. Nothing was written.\n")
+    assert (registry.read_bytes(), registry.with_name("registry.refaudit.bak").read_bytes()) == before
+    assert runner("verify").exit_code == 4
+    assert runner("passwd", env={"REFAUDIT_NEW_PASSPHRASE": "another long passphrase"}).exit_code == 4
+    assert (registry.read_bytes(), registry.with_name("registry.refaudit.bak").read_bytes()) == before
+
+
+def test_restore_from_backup_swaps_the_registry_for_its_backup(runner: Runner, registry: Path, tmp_path: Path) -> None:
+    """restore --from-backup puts the later changes back; the replaced registry becomes the backup; saves work."""
+    rolled_back(runner, registry, tmp_path)
+    rolled = registry.read_bytes()
+    result = runner.ok("restore", "--from-backup", "--yes")
+    assert result.stdout.startswith("Restored the backup (its newest change: ref add, ")
+    assert result.stdout.endswith(f"; the registry it replaced is now {registry}.bak.\n")
+    assert registry.with_name("registry.refaudit.bak").read_bytes() == rolled
+    assert sorted(names(runner)) == ["Bob Smith", "Jane Doe"]  # the backup: the version before the last save
+    assert runner.ok("verify").stdout.startswith("OK")
+    runner.ok("ref", "add", "Carl Diaz")
+
+
+def test_restore_asks_and_refuses_without_a_terminal_or_a_backup(runner: Runner, registry: Path) -> None:
+    """Without --yes and without a terminal nothing is swapped; without a backup it is exit 1."""
+    result = runner("restore", "--from-backup")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: There is no backup to restore: '{registry}.bak' does not exist.\n",
+    )
+    runner.ok("ref", "add", "Jane Doe")
+    before = registry.read_bytes()
+    result = runner("restore", "--from-backup")
+    assert result.exit_code == 1 and result.stderr.endswith("Refusing without confirmation: pass --yes.\n")
+    assert registry.read_bytes() == before
+
+
+def test_verify_accept_rollback_lets_saves_replace_the_backup(runner: Runner, registry: Path, tmp_path: Path) -> None:
+    """--accept-rollback: the registry wins, the backup becomes a copy of it, and the next save goes through."""
+    rolled_back(runner, registry, tmp_path)
+    result = runner.ok("verify", "--accept-rollback")
+    assert result.stderr == f"Accepted: the backup {registry}.bak is now a copy of the registry.\n"
+    assert registry.with_name("registry.refaudit.bak").read_bytes() == registry.read_bytes()
+    runner.ok("ref", "add", "Carl Diaz")
+    assert sorted(names(runner)) == ["Carl Diaz", "Jane Doe"]
+
+
+def test_a_foreign_backup_is_reported_and_never_replaced(runner: Runner, registry: Path, tmp_path: Path) -> None:
+    """Another registry's file as the .bak does not open with this key: verify says so, a save refuses,
+    restore exits 4; after --accept-rollback a save replaces it."""
+    other = tmp_path / "other.refaudit"
+    runner.ok("--registry", str(other), "init", *CHEAP_KDF)
+    runner.ok("--registry", str(other), "ref", "add", "Zoe Quinn")
+    backup = registry.with_name("registry.refaudit.bak")
+    shutil.copy(other, backup)
+    foreign = backup.read_bytes()
+    result = runner("verify")
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"Error: The backup '{backup}' does not open with this registry's key (")
+    assert result.stderr.endswith(
+        f"it is not an older version of this registry, so no save replaces it until you decide: {_DECIDE}\n"
+    )
+    assert runner("ref", "add", "Jane Doe").exit_code == 4
+    result = runner("restore", "--from-backup", "--yes")
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"Error: The backup '{backup}' does not open with this registry's key (")
+    assert backup.read_bytes() == foreign
+    runner.ok("verify", "--accept-rollback")
+    runner.ok("ref", "add", "Jane Doe")
+
+
+def test_a_backup_sharing_no_history_is_reported(runner: Runner, registry: Path) -> None:
+    """A backup under the same key whose history has nothing in common with the registry's: exit 4."""
+    runner.ok("ref", "add", "Jane Doe")
+    blob = registry.read_bytes()
+    keyring = vault.unlock_passphrase(blob, PASSPHRASE)
+    reg = store.decode(vault.open_body(blob, keyring))
+    reg.history.clear()
+    history.append(reg, datetime(2020, 1, 1, tzinfo=UTC), "init", "created the registry")
+    backup = registry.with_name("registry.refaudit.bak")
+    backup.write_bytes(vault.seal(keyring, store.encode(reg)))
+    result = runner("ref", "add", "Bob Smith")
+    assert result.exit_code == 4
+    assert result.stderr == (
+        f"Error: The backup '{backup}' shares no history with the registry: it is not an older version of it, "
+        f"so no save replaces it until you decide: {_DECIDE}. Nothing was written.\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["init", *CHEAP_KDF], ["demo"]])
+def test_init_and_demo_refuse_beside_an_old_backup(runner: Runner, registry_path: Path, command: list[str]) -> None:
+    """The old .bak may be the only copy left: init and demo refuse (exit 1) unless --discard-backup deletes it."""
+    backup = registry_path.with_name("registry.refaudit.bak")
+    backup.write_bytes(b"REFAUDIT the only copy")
+    result = runner(*command)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: An old backup '{backup}' is where the new registry's backup would go, and the first save would "
+        "destroy it (it may be the only copy of an earlier registry); move it away, or pass --discard-backup if "
+        "you mean to lose it.\n"
+    )
+    assert backup.read_bytes() == b"REFAUDIT the only copy" and not registry_path.exists()
+    runner.ok(*command, "--discard-backup")
+    assert not backup.exists()
+    runner.ok("ref", "add", "Jane Doe")
