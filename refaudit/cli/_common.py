@@ -185,8 +185,10 @@ class AppContext:
         """Unlock with the live session in REFAUDIT_SESSION only; never prompts."""
         from refaudit import session, vault
 
-        file_id, data_key = session.resolve(os.environ.get("REFAUDIT_SESSION", ""), self.store().path)
-        return vault.unlock_key(blob, file_id, data_key)
+        file_id, data_key, slots = session.resolve(os.environ.get("REFAUDIT_SESSION", ""), self.store().path)
+        keyring = vault.unlock_key(blob, file_id, data_key)
+        session.check_slots(keyring, slots)
+        return keyring
 
     def unlock_with_passphrase(self, blob: bytes, prompt: str = "Passphrase") -> vault.Keyring:
         """Unlock with the passphrase (never a session); a person at a terminal gets three tries."""
