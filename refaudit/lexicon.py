@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from refaudit.model import HONORIFICS, fold, transliterate
+from refaudit.model import HONORIFICS, Reference, fold, transliterate
 
 # Lowercase particles of a name ("Jane van Doe"): never an entry alone, never an initial.
 PARTICLES = frozenset(
@@ -140,6 +140,8 @@ class Lexicon:
         """A person's name: the whole of it, each part, and the same for its transliteration."""
         for form in dict.fromkeys((name, transliterate(name))):
             self.phrase(form, shown, kind=kind)
+            for chunk in form.split():  # "Lee-Smith" whole, before its halves
+                self.phrase(chunk, shown, kind=kind, part=True)
             parts = [p for p in _PART_SPLIT.split(form) if p]
             for part in parts:
                 self.phrase(part, shown, kind=kind, part=True)
@@ -271,6 +273,14 @@ def _phone_span(digits: str, phone: str) -> tuple[int, int] | None:
     return None
 
 
+def contacts(ref: Reference) -> tuple[list[str], list[str], list[str]]:
+    """A reference's phones, emails and links: the first ones and any more the record holds."""
+    phones = [ref.phone, *(getattr(ref, "phones", None) or ())]
+    emails = [ref.email, *(getattr(ref, "emails", None) or ())]
+    links = list(getattr(ref, "links", None) or ())
+    return [p for p in phones if p], [e for e in emails if e], [u for u in links if u]
+
+
 def leaks(lexicon: Lexicon, texts: Iterable[str], *, allowed: frozenset[str] = frozenset()) -> list[Hit]:
     """The entries found in ``texts``, but single words in ``allowed`` (refaudit's own vocabulary)."""
     found = []
@@ -283,4 +293,15 @@ def leaks(lexicon: Lexicon, texts: Iterable[str], *, allowed: frozenset[str] = f
     return found
 
 
-__all__ = ["NOT_ALONE", "PARTICLES", "ROLE_WORDS", "Entry", "Hit", "Lexicon", "folded", "leaks", "normalise"]
+__all__ = [
+    "NOT_ALONE",
+    "PARTICLES",
+    "ROLE_WORDS",
+    "Entry",
+    "Hit",
+    "Lexicon",
+    "contacts",
+    "folded",
+    "leaks",
+    "normalise",
+]

@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from refaudit.lexicon import NOT_ALONE, PARTICLES, Lexicon
+from refaudit.lexicon import NOT_ALONE, PARTICLES, Lexicon, contacts
 from refaudit.model import HONORIFICS, Application, Feedback, Reference, Registry, fold, transliterate
 
 
@@ -235,14 +235,6 @@ def reporter_words(person: str, companies: set[str]) -> list[str]:
         w for w in name_words(person)
         if fold(w).strip(".,'’") not in NOT_ALONE and fold(w) not in companies
     ]  # fmt: skip
-
-
-def contacts(ref: Reference) -> tuple[list[str], list[str], list[str]]:
-    """A reference's phones, emails and links: the first ones and any more the record holds."""
-    phones = [ref.phone, *(getattr(ref, "phones", None) or ())]
-    emails = [ref.email, *(getattr(ref, "emails", None) or ())]
-    links = list(getattr(ref, "links", None) or ())
-    return [p for p in phones if p], [e for e in emails if e], [u for u in links if u]
 
 
 def identity_lexicon(
