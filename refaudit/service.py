@@ -285,13 +285,33 @@ def render_report(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes."""
+    """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes.
+
+    A ``redact`` or ``anonymous`` report passes the gate (``refaudit.gate``) before a byte is
+    returned: its HTML and PDF metadata are searched for every identity; a survivor is exit 1.
+    """
     from refaudit import render
 
     context = report_context(registry, settings, as_of, options)
     if options.fmt == "html":
-        return render.render_html(context).encode("utf-8")
+        html = render.render_html(context)
+        if options.redact:
+            _gate(registry, as_of, options, html, context)
+        return html.encode("utf-8")
+    if options.redact:  # the HTML WeasyPrint is handed, and the metadata it writes
+        _gate(registry, as_of, options, render.render_document_html(context), context)
     return render.render_pdf(context, options.variant, progress)
+
+
+def _gate(registry: Registry, as_of: date, options: ReportOptions, html: str, context: dict[str, Any]) -> None:
+    """Exit 1, nothing written, when an identity survived the redaction (``refaudit.gate``)."""
+    from refaudit import asof, gate
+    from refaudit.report.redact import Privacy, identity_lexicon
+
+    privacy = Privacy.ANONYMOUS if options.anonymous else Privacy.REDACT
+    lexicon = identity_lexicon(asof.view(registry, as_of), privacy)  # the registry the report was made from
+    what = "the anonymous report" if options.anonymous else "the redacted report"
+    gate.check(lexicon, [*gate.html_texts(html), *gate.metadata_texts(context["metadata"])], what)
 
 
 def report_context(registry: Registry, settings: Settings, as_of: date, options: ReportOptions) -> dict[str, Any]:
