@@ -74,7 +74,7 @@ def draft(
         check_output(app, output, "a draft", force=force)
     reg, settings = app.read(), app.settings()
     message = drafts.build(reg, settings, app.today(), kind, target, ref=ref, emphasis=emphasis)
-    rendered = messages.render(message, messages.override_dir(settings, app.config_path))
+    rendered = messages.render(message, messages.override_dir(settings, app.config_path), messages.limits(settings))
     if fmt == "eml":
         data = messages.as_eml(rendered)
     elif fmt == "mailto":
