@@ -34,7 +34,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from refaudit.model import HONORIFICS, Reference, fold, transliterate
+from refaudit.model import Reference
+from refaudit.text import HONORIFICS, fold, transliterate
 
 # Lowercase particles of a name ("Jane van Doe"): never an entry alone, never an initial.
 PARTICLES = frozenset(

@@ -1,7 +1,7 @@
 """Render a ``drafts.Message`` with its plain-text Jinja template, as text, ``.eml`` or ``mailto:``.
 
 The only module that imports Jinja for messages, inside the function that renders (as
-``render.py`` does for the report), so that ``refaudit --help`` stays fast.
+``report/render.py`` does for the report), so that ``refaudit --help`` stays fast.
 
 A template is ``templates/messages/<kind>.txt.j2``; a folder named by the setting
 ``messages.dir`` may hold any of them to use instead (the rest come from the shipped
@@ -29,19 +29,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from refaudit import assets
-from refaudit.drafts import KINDS, Message
+from refaudit.drafts import MESSAGE_KINDS, Message
 from refaudit.errors import RefauditError, ValidationError
 
-FORMATS = ("text", "eml", "mailto")
+if TYPE_CHECKING:
+    from refaudit.settings import Messages
+
+MESSAGE_FORMATS = ("text", "eml", "mailto")
 _SUBJECT_RE = re.compile(r"^subject:[ \t]*(.*?)\s*$", re.IGNORECASE)
 DEFAULT_TIME_LIMIT = 5.0  # seconds; messages.time_limit
 DEFAULT_MAX_OUTPUT = 1024 * 1024  # bytes; messages.max_output
-_MAX_TIME_LIMIT = 600.0
-_MAX_MAX_OUTPUT = 64 * 1024 * 1024
 _CHILD_MEMORY = 1024 * 1024 * 1024  # address space of the child that runs a user template
 
 
@@ -72,11 +73,10 @@ def template_name(kind: str) -> str:
     return f"{kind}.txt.j2"
 
 
-def override_dir(settings: Mapping[str, Any], config_path: str | Path | None) -> Path | None:
+def override_dir(section: Messages, config_path: str | Path | None) -> Path | None:
     """The folder ``messages.dir`` names (relative to the config file that set it), or None."""
-    section = settings.get("messages")
-    raw = section.get("dir") if isinstance(section, Mapping) else None
-    if not isinstance(raw, str) or not raw.strip():
+    raw = section.dir
+    if raw is None:
         return None
     path = Path(raw).expanduser()
     if not path.is_absolute() and config_path:
@@ -84,28 +84,14 @@ def override_dir(settings: Mapping[str, Any], config_path: str | Path | None) ->
     if not path.is_dir():
         raise ValidationError(
             f"config: messages.dir {raw!r} is not a folder; name a folder of message templates "
-            f"({', '.join(template_name(k) for k in KINDS[:2])}, …) or leave it empty for the shipped ones."
+            f"({', '.join(template_name(k) for k in MESSAGE_KINDS[:2])}, …) or leave it empty for the shipped ones."
         )
     return path
 
 
-def limits(settings: Mapping[str, Any]) -> Limits:
-    """``messages.time_limit`` and ``messages.max_output``, checked."""
-    section = settings.get("messages")
-    section = section if isinstance(section, Mapping) else {}
-    time_limit = section.get("time_limit", DEFAULT_TIME_LIMIT)
-    max_output = section.get("max_output", DEFAULT_MAX_OUTPUT)
-    if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not 0 < time_limit <= _MAX_TIME_LIMIT:
-        raise ValidationError(
-            f"config: messages.time_limit is {time_limit!r}; it must be a number of seconds above 0 and at most "
-            f"{_MAX_TIME_LIMIT:g}."
-        )
-    if isinstance(max_output, bool) or not isinstance(max_output, int) or not 0 < max_output <= _MAX_MAX_OUTPUT:
-        raise ValidationError(
-            f"config: messages.max_output is {max_output!r}; it must be a whole number of bytes from 1 to "
-            f"{_MAX_MAX_OUTPUT:,}."
-        )
-    return Limits(float(time_limit), max_output)
+def limits(section: Messages) -> Limits:
+    """``messages.time_limit`` and ``messages.max_output`` (checked when the settings were read)."""
+    return Limits(section.time_limit, section.max_output)
 
 
 def render(message: Message, override_dir: Path | None = None, limit: Limits | None = None) -> Draft:

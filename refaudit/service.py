@@ -1,6 +1,6 @@
 """Use cases: unlock, then lock, re-read, change, record history, save.
 
-The CLI hands in a ``Context`` saying where the registry is, how to unlock it and what
+The CLI hands in an ``Access`` saying where the registry is, how to unlock it and what
 time it is; everything here is the same whichever edge calls it.
 
 Nobody waits on another person's prompt: a change asks for the passphrase (and runs
@@ -32,14 +32,16 @@ Unlock = Callable[[bytes], vault.Keyring]
 
 
 @dataclass
-class Context:
+class Access:
+    """What a use case needs from its edge: where the registry is, how to unlock it, what time it is."""
+
     store: store.Store
     unlock: Unlock
     now: Callable[[], datetime]
 
 
 def init(
-    ctx: Context,
+    access: Access,
     passphrase: str,
     kdf: vault.KdfParams,
     *,
@@ -53,31 +55,31 @@ def init(
     vault.check_kdf_floor(kdf)
     reg = registry or Registry()
     keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)  # Argon2id before the lock
-    with ctx.store.locked():
-        ctx.store.refuse_existing()
-        history.append(reg, ctx.now(), command, "created the registry")
+    with access.store.locked():
+        access.store.refuse_existing()
+        history.append(reg, access.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
-        ctx.store.create(blob, _verifier(keyring), discard_backup=discard_backup)
+        access.store.create(blob, _verifier(keyring), discard_backup=discard_backup)
     return recovery_key
 
 
-def read(ctx: Context) -> Registry:
+def read(access: Access) -> Registry:
     """The registry as it is now, for commands that only look (no lock, nothing written)."""
-    reg, _ = store.open_blob(ctx.store.read(), ctx.unlock)
+    reg, _ = store.open_blob(access.store.read(), access.unlock)
     return reg
 
 
-def read_with_keyring(ctx: Context) -> tuple[Registry, vault.Keyring]:
-    return store.open_blob(ctx.store.read(), ctx.unlock)
+def read_with_keyring(access: Access) -> tuple[Registry, vault.Keyring]:
+    return store.open_blob(access.store.read(), access.unlock)
 
 
-def unlock(ctx: Context) -> vault.Keyring:
+def unlock(access: Access) -> vault.Keyring:
     """Ask for the key (prompt, Argon2id) without taking the lock; pass the result as ``keyring=``."""
-    return ctx.unlock(ctx.store.read())
+    return access.unlock(access.store.read())
 
 
 def update(
-    ctx: Context,
+    access: Access,
     command: str,
     change: Callable[[Registry], Change[T]],
     *,
@@ -91,23 +93,23 @@ def update(
     ``scrub_backup`` (or the change's ``erase_backup``) writes the new contents over the
     backup as well (erasure).
     """
-    held = keyring or unlock(ctx)
-    with _opened(ctx, held, guard=True) as (blob, reg, current):
+    held = keyring or unlock(access)
+    with _opened(access, held, guard=True) as (blob, reg, current):
         done = change(reg)
         if done.summary is None:
             return done.result
         new = done.registry if done.registry is not None else reg
         # Re-validate the whole registry so that a change can never save what reading refuses.
         Registry.from_plain(new.to_plain())
-        history.append(new, ctx.now(), command, done.summary)
+        history.append(new, access.now(), command, done.summary)
         new_blob = vault.seal(current, store.encode(new))
         scrub = scrub_backup or done.erase_backup
-        ctx.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
+        access.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
     return done.result
 
 
 def rekey(
-    ctx: Context,
+    access: Access,
     command: str,
     rewrap: Callable[[vault.Keyring], vault.Keyring],
     *,
@@ -119,19 +121,19 @@ def rekey(
     The backup is overwritten with the new file too: after a passphrase change the old
     passphrase must open nothing left on disk.
     """
-    held = keyring or unlock(ctx)
+    held = keyring or unlock(access)
     new_keyring = rewrap(held)
-    with _opened(ctx, held, guard=True) as (_, reg, _current):
-        history.append(reg, ctx.now(), command, "changed the passphrase")
+    with _opened(access, held, guard=True) as (_, reg, _current):
+        history.append(reg, access.now(), command, "changed the passphrase")
         new_blob = vault.seal(new_keyring, store.encode(reg))
-        ctx.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
+        access.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
 
 
-def verify(ctx: Context) -> list[str]:
+def verify(access: Access) -> list[str]:
     """Decrypt, validate, check the history chain and the backup; returns the problems found."""
-    reg, keyring = read_with_keyring(ctx)
+    reg, keyring = read_with_keyring(access)
     problems = history.problems(reg.history)
-    found = backup_problem(ctx.store, reg, keyring)
+    found = backup_problem(access.store, reg, keyring)
     if found is not None:
         problems.append(found)
     return problems
@@ -179,57 +181,57 @@ def backup_problem(st: store.Store, reg: Registry, keyring: vault.Keyring) -> st
     )
 
 
-def accept_rollback(ctx: Context) -> bool:
+def accept_rollback(access: Access) -> bool:
     """Keep the registry as it is: its backup becomes a copy of it. Returns whether there was anything to accept."""
-    held = unlock(ctx)
-    with _opened(ctx, held) as (blob, reg, current):
-        if backup_problem(ctx.store, reg, current) is None:
+    held = unlock(access)
+    with _opened(access, held) as (blob, reg, current):
+        if backup_problem(access.store, reg, current) is None:
             return False
-        ctx.store.replace_backup(blob)
+        access.store.replace_backup(blob)
     return True
 
 
-def restore_backup(ctx: Context) -> Registry:
+def restore_backup(access: Access) -> Registry:
     """Swap the registry for its backup; the replaced registry becomes the backup. Returns the restored registry.
 
     Exit 1 without a backup, 4 when the backup does not open with the registry's key.
     """
-    held = unlock(ctx)
-    with _opened(ctx, held) as (blob, _reg, current):
-        path = ctx.store.backup_path
+    held = unlock(access)
+    with _opened(access, held) as (blob, _reg, current):
+        path = access.store.backup_path
         if not path.exists():
             raise RefauditError(f"there is no backup to restore: {str(path)!r} does not exist.")
-        bak = ctx.store.read(path)
+        bak = access.store.read(path)
         try:
             restored = store.decode(vault.open_body(bak, vault.unlock_key(bak, current.file_id, current.data_key)))
         except RefauditError as exc:
             raise DamagedError(f"the backup {str(path)!r} does not open with this registry's key ({exc}).") from None
-        ctx.store.swap_backup(bak, blob, _verifier(current))
+        access.store.swap_backup(bak, blob, _verifier(current))
     return restored
 
 
-def leftovers(ctx: Context, cwd: Path | None = None) -> list[str]:
+def leftovers(access: Access, cwd: Path | None = None) -> list[str]:
     """Remove the temp files killed refaudit processes left in the registry's folder and ``cwd``; say what each was.
 
     Only those whose process is gone: a save or an export running now keeps its own.
     """
-    folders = [ctx.store.path.parent, *([cwd] if cwd is not None else [])]
+    folders = [access.store.path.parent, *([cwd] if cwd is not None else [])]
     return [sweep.notice(left) for left in sweep.remove(sweep.temps_in(folders))]
 
 
 @contextlib.contextmanager
 def _opened(
-    ctx: Context, keyring: vault.Keyring, *, guard: bool = False
+    access: Access, keyring: vault.Keyring, *, guard: bool = False
 ) -> Iterator[tuple[bytes, Registry, vault.Keyring]]:
     """Hold the lock; yield the file as it is now, its registry and its keyring (from the key in hand).
 
     ``guard``: refuse (exit 4, nothing written) when a save would lose the backup (``backup_problem``).
     """
-    with ctx.store.locked():
-        blob = ctx.store.read()
-        current = _reopen(blob, keyring, ctx.store.path)
+    with access.store.locked():
+        blob = access.store.read()
+        current = _reopen(blob, keyring, access.store.path)
         reg = store.decode(vault.open_body(blob, current))
-        if guard and (problem := backup_problem(ctx.store, reg, current)) is not None:
+        if guard and (problem := backup_problem(access.store, reg, current)) is not None:
             raise DamagedError(f"{problem}. Nothing was written.")
         yield blob, reg, current
 
@@ -292,18 +294,18 @@ def render_report(
     """
     from refaudit import render
 
-    context = report_context(registry, settings, as_of, options)
+    contents = report_contents(registry, settings, as_of, options)
     if options.fmt == "html":
-        html = render.render_html(context)
+        html = render.render_html(contents)
         if options.redact:
-            _gate(registry, as_of, options, html, context)
+            _gate(registry, as_of, options, html, contents)
         return html.encode("utf-8")
     if options.redact:  # the HTML WeasyPrint is handed, and the metadata it writes
-        _gate(registry, as_of, options, render.render_document_html(context), context)
-    return render.render_pdf(context, options.variant, progress)
+        _gate(registry, as_of, options, render.render_document_html(contents), contents)
+    return render.render_pdf(contents, options.variant, progress)
 
 
-def _gate(registry: Registry, as_of: date, options: ReportOptions, html: str, context: dict[str, Any]) -> None:
+def _gate(registry: Registry, as_of: date, options: ReportOptions, html: str, contents: dict[str, Any]) -> None:
     """Exit 1, nothing written, when an identity survived the redaction (``refaudit.gate``)."""
     from refaudit import asof, gate
     from refaudit.report.redact import Privacy, identity_lexicon
@@ -311,29 +313,26 @@ def _gate(registry: Registry, as_of: date, options: ReportOptions, html: str, co
     privacy = Privacy.ANONYMOUS if options.anonymous else Privacy.REDACT
     lexicon = identity_lexicon(asof.view(registry, as_of), privacy)  # the registry the report was made from
     what = "the anonymous report" if options.anonymous else "the redacted report"
-    gate.check(lexicon, [*gate.html_texts(html), *gate.metadata_texts(context["metadata"])], what)
+    gate.check(lexicon, [*gate.html_texts(html), *gate.metadata_texts(contents["metadata"])], what)
 
 
-def report_context(registry: Registry, settings: Settings, as_of: date, options: ReportOptions) -> dict[str, Any]:
+def report_contents(registry: Registry, settings: Settings, as_of: date, options: ReportOptions) -> dict[str, Any]:
     """What the report prints: the audit, the actions due and the lineup of the registry as it stood on ``as_of``."""
-    from refaudit import actions, asof, audit, report
+    from refaudit import judgement, report
 
-    cfg = report.ReportSettings.from_settings(settings, territory=options.territory, paper=options.paper)
-    # The one as-of view: the audit, the actions and the report see the same registry.
-    seen = asof.view(registry, as_of)
-    verdicts = audit.audit(seen, settings, as_of)
-    due = actions.due_actions(seen, verdicts, settings, as_of)
-    picks = audit.lineup(seen, verdicts, settings, as_of=as_of)
-    return report.build_context(
-        seen, verdicts, due, settings, as_of,
-        redact=options.redact, anonymous=options.anonymous, lineup=picks, cfg=cfg,
+    cfg = settings.report.settled(territory=options.territory, paper=options.paper)
+    # The one judgement of the day: the audit, the actions and the report see the same registry.
+    judged = judgement.judge(registry, settings, as_of)
+    return report.build_contents(
+        judged.seen, judged.verdicts, judged.due, settings, as_of,
+        redact=options.redact, anonymous=options.anonymous, lineup=judged.lineup, cfg=cfg,
         label=options.label, with_settings=options.with_settings,
     )  # fmt: skip
 
 
 __all__ = [
+    "Access",
     "Change",
-    "Context",
     "ReportOptions",
     "Unlock",
     "init",
@@ -342,7 +341,7 @@ __all__ = [
     "read_with_keyring",
     "rekey",
     "render_report",
-    "report_context",
+    "report_contents",
     "unlock",
     "update",
     "verify",
