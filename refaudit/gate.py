@@ -125,8 +125,8 @@ def own_words() -> frozenset[str]:
             texts += _literals(_read(path))
     from refaudit import model
 
-    for values in (model.RELATIONSHIPS, model.STATUSES, model.STAGES, model.OUTCOMES, model.SENTIMENTS,
-                   model.SOURCES, model.CERTAINTIES, model.REASON_KINDS, model.TIMELINE_EVENTS):  # fmt: skip
+    for values in (model.RELATIONSHIPS, model.REFERENCE_STATUSES, model.STAGES, model.OUTCOMES, model.SENTIMENTS,
+                   model.FEEDBACK_SOURCES, model.CERTAINTIES, model.REASON_KINDS, model.TIMELINE_EVENTS):  # fmt: skip
         texts += values
     return frozenset(w for text in texts for w in re.findall(r"\w+", folded(text)))
 

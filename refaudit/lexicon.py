@@ -5,7 +5,7 @@ gate (``report.gate``) and erasure (``erasure``) all ask this module what names 
 a text says it, so the three cannot disagree again (they did: each had its own list of special
 cases, and each gap leaked).
 
-What a person's lexicon holds (SPEC, third round, "Privacy and integrity"):
+What a person's lexicon holds (docs/SPEC.md, third round, "Privacy and integrity"):
 
 - every part of their name, split at spaces, hyphens and apostrophes (``Smith`` from
   ``Anna Lee-Smith``), and the whole name; honorifics, particles and role words (``Dr``,

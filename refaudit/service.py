@@ -292,7 +292,7 @@ def render_report(
     A ``redact`` or ``anonymous`` report passes the gate (``refaudit.gate``) before a byte is
     returned: its HTML and PDF metadata are searched for every identity; a survivor is exit 1.
     """
-    from refaudit import render
+    from refaudit.report import render
 
     contents = report_contents(registry, settings, as_of, options)
     if options.fmt == "html":

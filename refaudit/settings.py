@@ -141,7 +141,8 @@ class Settings(Mapping[str, Any]):
         max_output = section.get("max_output", Messages.max_output)
         if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not 0 < time_limit <= 600:
             raise ValidationError(
-                f"config: messages.time_limit is {time_limit!r}; it must be a number of seconds above 0 and at most 600."
+                f"config: messages.time_limit is {time_limit!r}; it must be a number of seconds above 0 "
+                "and at most 600."
             )
         if isinstance(max_output, bool) or not isinstance(max_output, int) or not 0 < max_output <= 64 * 1024 * 1024:
             raise ValidationError(

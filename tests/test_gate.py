@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from refaudit import gate, service, store, vault
 from refaudit import settings as conf
 from refaudit.lexicon import _NO_SPACE_RUN, leaks
-from refaudit.model import Application, Feedback, Reference, Registry, fold
+from refaudit.model import Application, Feedback, Reference, Registry
 from refaudit.report.redact import Privacy, Redactor, identity_lexicon
+from refaudit.text import fold
 from tests.conftest import PASSPHRASE, Runner
 
 AS_OF = date(2026, 11, 30)

@@ -1,6 +1,6 @@
 """The identity lexicon: what names a person, and where a text says it (redaction and erasure share it).
 
-Each case is one of the red team's leaks (issue 23) or a rule of SPEC's third round.
+Each case is one of the red team's leaks (issue 23) or a rule of docs/SPEC.md's third round.
 """
 
 from __future__ import annotations

@@ -55,7 +55,13 @@ def demo(app: Invocation, path: Path | None, discard_backup: bool) -> None:
     reg = build_demo(app.today())
     counts = f"{len(reg.references)} references, {len(reg.applications)} applications, {len(reg.feedback)} reports"
     recovery = service.init(
-        access, passphrase, vault.DEFAULT_KDF, recovery=True, registry=reg, command="demo", discard_backup=discard_backup
+        access,
+        passphrase,
+        vault.DEFAULT_KDF,
+        recovery=True,
+        registry=reg,
+        command="demo",
+        discard_backup=discard_backup,
     )
     click.echo(f"Created a demo registry for {reg.owner} at {access.store.path} ({counts}).")
     if recovery:

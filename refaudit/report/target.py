@@ -1,7 +1,7 @@
 """Where ``report -o`` may write: over its own earlier reports freely, over anything else only with ``--force``,
 and never over a registry (this one, its backup or another).
 
-"refaudit wrote it as a report" (SPEC, third round): a PDF whose ``/Producer`` or ``/Creator``
+"refaudit wrote it as a report" (docs/SPEC.md, third round): a PDF whose ``/Producer`` or ``/Creator``
 says refaudit, or an HTML file whose ``<meta name="generator">`` does. WeasyPrint keeps the
 document information in a compressed object stream, so the PDF's Flate streams are inflated
 (with a cap on each) to find it; no PDF library is needed at run time.
