@@ -5,6 +5,7 @@ Each test reproduces an attack of the third round's red team (issue 23) against 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -270,3 +271,44 @@ def test_init_and_demo_refuse_beside_an_old_backup(runner: Runner, registry_path
     runner.ok(*command, "--discard-backup")
     assert not backup.exists()
     runner.ok("ref", "add", "Jane Doe")
+
+
+# --- 7. a vCard with a photo: streamed past, not parsed -----------------------------------
+
+_PEAK = """
+import base64, os, resource, sys
+from pathlib import Path
+from refaudit.interop import source, vcard
+incoming = vcard.read(source.read_path(Path(sys.argv[1])), status="active", only=())
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, len(incoming.references))
+"""
+
+
+def test_a_20_mb_card_with_one_photo_is_read_in_little_memory(tmp_path: Path) -> None:
+    """The red team's 20 MB card peaked at 2.8 GB; its photo is now skipped line by line (under 300 MB)."""
+    photo = base64.b64encode(os.urandom(14_500_000)).decode("ascii")
+    folded = "\r\n ".join(photo[i : i + 74] for i in range(0, len(photo), 74))
+    card = tmp_path / "big.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Doe\r\nEMAIL:jane@example.com\r\n"
+        f"item1.PHOTO;ENCODING=b;TYPE=JPEG:{folded}\r\nEND:VCARD\r\n",
+        encoding="ascii",
+    )
+    assert card.stat().st_size > 19 * 1024 * 1024
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    child = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(card)], env=env, capture_output=True, text=True, check=True, timeout=120
+    )
+    peak_mib, people = map(int, child.stdout.split())
+    assert people == 1
+    assert peak_mib < 300, f"peak {peak_mib} MiB"
+
+
+def test_slim_drops_bulky_and_huge_properties_and_keeps_the_rest() -> None:
+    from refaudit.interop import vcard
+
+    text = (
+        "BEGIN:VCARD\r\nFN:Jane\r\n  Doe\r\nitem2.LOGO;VALUE=uri:http://x\r\n more\r\nNOTE:a\r\n b\r\n"
+        f"X-HUGE:{'y' * (vcard.MAX_PROPERTY + 1)}\r\nEND:VCARD"
+    )
+    assert vcard.slim(text) == "BEGIN:VCARD\r\nFN:Jane\r\n  Doe\r\nNOTE:a\r\n b\r\nEND:VCARD"
