@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from refaudit import history, store, sweep, vault
 from refaudit.change import Change
-from refaudit.errors import AuthError, DamagedError, RefauditError
-from refaudit.model import Registry
+from refaudit.errors import AuthError, DamagedError, RefauditError, ValidationError
+from refaudit.model import HistoryEntry, Registry
 
 if TYPE_CHECKING:
     from refaudit.settings import Settings
@@ -145,7 +145,7 @@ _DECIDE = (
 )
 
 
-def backup_problem(st: store.Store, reg: Registry, keyring: vault.Keyring) -> str | None:
+def backup_problem(st: store.Store, reg: Registry, keyring: vault.Keyring, blob: bytes | None = None) -> str | None:
     """Why the backup may not be replaced by a save, or None (no backup, or an older version of ``reg``).
 
     A save replaces the backup with the registry as it was; that is safe only when the backup
@@ -158,17 +158,19 @@ def backup_problem(st: store.Store, reg: Registry, keyring: vault.Keyring) -> st
         return None
     try:
         bak = st.read(path)
-        older = store.decode(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
+        if bak == blob:  # after an erasure or a new passphrase the backup is the registry itself
+            return None
+        older = _history_of(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
     except RefauditError as exc:
         return (
             f"the backup {str(path)!r} does not open with this registry's key ({exc}): it is not an older "
             f"version of this registry, so no save replaces it until you decide: {_DECIDE}"
         )
     mine = {e.hash for e in reg.history}
-    theirs = [e for e in older.history if e.hash not in mine]
+    theirs = [e for e in older if e.hash not in mine]
     if not theirs:
         return None
-    if len(theirs) == len(older.history) and reg.history:
+    if len(theirs) == len(older) and reg.history:
         return (
             f"the backup {str(path)!r} shares no history with the registry: it is not an older version of it, "
             f"so no save replaces it until you decide: {_DECIDE}"
@@ -179,6 +181,20 @@ def backup_problem(st: store.Store, reg: Registry, keyring: vault.Keyring) -> st
         f"{'' if len(theirs) == 1 else 's'} (the newest: {newest.command}, {newest.at}), so an older copy "
         f"was put in the registry's place; no save replaces the backup until you decide: {_DECIDE}"
     )
+
+
+def _history_of(body: bytes) -> list[HistoryEntry]:
+    """The history of a decrypted body, without building the whole registry (every save reads the backup's)."""
+    if body[:1] != b"{":
+        return store.decode(body).history
+    from refaudit import jsonio
+
+    try:
+        plain = jsonio.loads(body, "the backup")
+        entries = (plain.get("history") if isinstance(plain, dict) else None) or []
+        return [HistoryEntry.from_plain(e, f"history[{i}]") for i, e in enumerate(entries)]
+    except (ValidationError, AttributeError, TypeError) as exc:
+        raise DamagedError(f"the backup's history is invalid: {exc}") from None
 
 
 def accept_rollback(access: Access) -> bool:
@@ -231,7 +247,7 @@ def _opened(
         blob = access.store.read()
         current = _reopen(blob, keyring, access.store.path)
         reg = store.decode(vault.open_body(blob, current))
-        if guard and (problem := backup_problem(access.store, reg, current)) is not None:
+        if guard and (problem := backup_problem(access.store, reg, current, blob)) is not None:
             raise DamagedError(f"{problem}. Nothing was written.")
         yield blob, reg, current
 
