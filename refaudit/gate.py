@@ -14,10 +14,11 @@ lexicon (``refaudit.lexicon``):
 If any entry survives, nothing is written: ``LeakError`` (exit 1) names the kind of field
 that leaked (a name, a phone…) and where, never its value.
 
-refaudit's own words are not the registry's: a single-word entry that is also a word of
-refaudit's report (its templates and the modules that word the report, e.g. a reference
-called "Will" or "Summary") is not a leak where the report uses it. Every other entry —
-whole names, emails, phones, names in scripts without spaces — is checked everywhere.
+refaudit's own words are not the registry's: an entry made only of words of refaudit's report
+(its templates and the string literals of the modules that word it: a reference called
+"Summary", a reporter described as "the reference-check service") is not a leak where the
+report uses them. Every other entry — names, emails, phones, names in scripts without
+spaces — is checked everywhere.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from types import CodeType, FunctionType, ModuleType
 from typing import Any
 
 from refaudit import assets
@@ -111,18 +113,21 @@ class _Texts(HTMLParser):
 
 @cache
 def own_words() -> frozenset[str]:
-    """The folded words of refaudit's own report: its templates (comments aside) and the string
-    literals of the modules that word it (docstrings and comments aside: they hold example names)."""
+    """The folded words of refaudit's own report: its templates (comments aside) and the string constants
+    of the modules that word it (docstrings aside: they hold example names), read from the loaded code."""
     import importlib
+    import sys
 
     texts: list[str] = []
     for path in sorted((assets.templates_dir() / "report").rglob("*")):
         if path.suffix in (".j2", ".html"):
             texts += _template_words(_read(path))
     for name in _WORDING_MODULES:
-        origin = Path(importlib.import_module(f"refaudit.{name}").__file__ or "")
-        for path in sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]:
-            texts += _literals(_read(path))
+        importlib.import_module(f"refaudit.{name}")
+    prefixes = tuple(f"refaudit.{name}" for name in _WORDING_MODULES)
+    for module_name, module in sorted(sys.modules.items()):
+        if module_name.startswith(prefixes) and module_name.partition(".")[0] == "refaudit":
+            texts += _module_strings(module)
     from refaudit import model
 
     for values in (model.RELATIONSHIPS, model.REFERENCE_STATUSES, model.STAGES, model.OUTCOMES, model.SENTIMENTS,
@@ -154,25 +159,45 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _literals(source: str) -> list[str]:
-    """The string constants of a module, docstrings left out."""
-    import ast
+def _module_strings(module: ModuleType) -> list[str]:
+    """The string constants in a module's code and data, docstrings left out (they hold example names)."""
+    found: list[str] = []
+    docs: set[str] = {module.__doc__ or ""}
 
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    docstrings = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                docstrings.add(id(first.value))
-    return [
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-    ]
+    def code(obj: CodeType) -> None:
+        for const in obj.co_consts:
+            if isinstance(const, CodeType):
+                code(const)
+            else:
+                data(const)
+
+    def data(value: object, depth: int = 0) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif depth < 4 and isinstance(value, tuple | list | set | frozenset):
+            for item in value:
+                data(item, depth + 1)
+        elif depth < 4 and isinstance(value, dict):
+            for key, item in value.items():
+                data(key, depth + 1)
+                data(item, depth + 1)
+
+    def function(value: object) -> None:
+        func = getattr(value, "__func__", value)
+        if isinstance(func, FunctionType) and func.__module__ == module.__name__:
+            docs.add(func.__doc__ or "")
+            code(func.__code__)
+
+    for value in list(vars(module).values()):
+        if isinstance(value, type) and value.__module__ == module.__name__:
+            docs.add(value.__doc__ or "")
+            for attr in vars(value).values():
+                function(attr.fget if isinstance(attr, property) else attr)
+        elif isinstance(value, FunctionType):
+            function(value)
+        elif not isinstance(value, ModuleType):
+            data(value)
+    return [text for text in found if text not in docs]
 
 
 __all__ = ["LeakError", "check", "html_texts", "metadata_texts", "own_words"]

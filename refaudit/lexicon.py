@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -48,7 +48,11 @@ ROLE_WORDS = frozenset(
     {"a", "an", "the", "my", "our", "his", "her", "their", "former", "ex", "hr", "hiring", "manager", "recruiter",
      "interviewer", "friend", "colleague", "mutual", "himself", "herself", "themself", "themselves", "who", "did",
      "mock", "call", "team", "lead", "head", "of", "and", "at", "from", "boss", "agency", "someone", "via", "on",
-     "in", "for", "with", "by", "to", "or", "recruiting", "talent", "partner", "director", "ceo", "cto", "vp"}
+     "in", "for", "with", "by", "to", "or", "recruiting", "talent", "partner", "director", "ceo", "cto", "vp",
+     "service", "services", "reference", "references", "check", "checks", "checker", "staff", "department", "dept",
+     "office", "company", "firm", "recruitment", "consultant", "panel", "committee", "people", "employer", "client",
+     "coworker", "peer", "supervisor", "mentor", "senior", "junior", "current", "old", "new", "previous", "person",
+     "contact", "caller", "screener", "there", "here", "me", "i", "you", "we", "they", "us", "this", "that"}
 )  # fmt: skip
 NOT_ALONE = PARTICLES | ROLE_WORDS | frozenset(HONORIFICS)
 
@@ -79,6 +83,8 @@ def normalise(text: str) -> tuple[str, list[int]]:
     NFKC, case and accents folded (``fold``), format characters removed (category Cf: soft
     hyphen, zero-width space and joiners, bidi marks, word joiner).
     """
+    if text.isascii():  # most text: folding is lowering, one character for one
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     where: list[int] = []
     for i, char in enumerate(text):
@@ -133,6 +139,7 @@ class Lexicon:
         self._words: dict[str, list[Entry]] = {}
         self._runs: dict[str, list[Entry]] = {}
         self._phones: list[Entry] = []
+        self._tails: dict[str, list[Entry]] | None = None  # phones by their last 7 digits, made when first needed
         self._seen: set[tuple[str, tuple[str, ...], str, str, bool]] = set()
 
     # --- building ------------------------------------------------------------------------
@@ -195,6 +202,7 @@ class Lexicon:
             self._runs.setdefault(entry.run[0], []).append(entry)
         else:
             self._phones.append(entry)
+            self._tails = None
 
     # --- reading -------------------------------------------------------------------------
 
@@ -238,11 +246,14 @@ class Lexicon:
         return hits
 
     def _run_hits(self, norm: str, where: Sequence[int]) -> list[Hit]:
+        if not self._runs:
+            return []
         hits = []
-        for i, char in enumerate(norm):
-            for entry in self._runs.get(char, ()):
-                if norm.startswith(entry.run, i):
-                    hits.append(Hit(where[i], where[i + len(entry.run) - 1] + 1, entry))
+        for run in _NO_SPACE_RUN.finditer(norm):  # only where such a script is written at all
+            for i in range(run.start(), run.end()):
+                for entry in self._runs.get(norm[i], ()):
+                    if norm.startswith(entry.run, i):
+                        hits.append(Hit(where[i], where[i + len(entry.run) - 1] + 1, entry))
         return hits
 
     def _phone_hits(self, norm: str, where: Sequence[int]) -> list[Hit]:
@@ -251,27 +262,29 @@ class Lexicon:
         hits = []
         for run in _DIGIT_RUN.finditer(norm):
             places = [run.start() + i for i, c in enumerate(run.group()) if c.isdigit()]
-            digits = "".join(str(unicodedata.digit(norm[p])) for p in places)
-            if len(digits) < _MIN_PHONE:
+            if len(places) < _MIN_PHONE:
                 continue
-            for entry in self._phones:
-                span = _phone_span(digits, entry.digits)
-                if span is not None:
-                    first = places[span[0]]
-                    if span[0] == 0 and first > 0 and norm[first - 1] in "+(":
-                        first -= 1  # "+49 30 …", "(555) …": the sign belongs to the number
-                    hits.append(Hit(where[first], where[places[span[1] - 1]] + 1, entry))
+            digits = "".join(str(unicodedata.digit(norm[p])) for p in places)
+            for start, end, entry in self._phone_spans(digits):
+                first = places[start]
+                if start == 0 and first > 0 and norm[first - 1] in "+(":
+                    first -= 1  # "+49 30 …", "(555) …": the sign belongs to the number
+                hits.append(Hit(where[first], where[places[end - 1]] + 1, entry))
         return hits
 
-
-def _phone_span(digits: str, phone: str) -> tuple[int, int] | None:
-    """Where ``phone`` (or its tail of at least 7 digits: no country code) is in ``digits``, as digit indices."""
-    shortest = min(len(phone), _PHONE_TAIL)
-    for size in range(len(phone), shortest - 1, -1):
-        at = digits.find(phone[len(phone) - size :])
-        if at >= 0:
-            return at, at + size
-    return None
+    def _phone_spans(self, digits: str) -> Iterator[tuple[int, int, Entry]]:
+        """Where a phone, or its last 7 digits or more (no country or trunk prefix), is in ``digits``."""
+        if self._tails is None:
+            self._tails = {}
+            for entry in self._phones:
+                self._tails.setdefault(entry.digits[-_PHONE_TAIL:], []).append(entry)
+        for size in sorted({len(tail) for tail in self._tails}):
+            for i in range(len(digits) - size + 1):
+                for entry in self._tails.get(digits[i : i + size], ()):
+                    start, head = i, entry.digits[: len(entry.digits) - size]
+                    while head and start > 0 and digits[start - 1] == head[-1]:  # as much of the prefix as is written
+                        start, head = start - 1, head[:-1]
+                    yield start, i + size, entry
 
 
 def contacts(ref: Reference) -> tuple[list[str], list[str], list[str]]:
@@ -283,12 +296,13 @@ def contacts(ref: Reference) -> tuple[list[str], list[str], list[str]]:
 
 
 def leaks(lexicon: Lexicon, texts: Iterable[str], *, allowed: frozenset[str] = frozenset()) -> list[Hit]:
-    """The entries found in ``texts``, but single words in ``allowed`` (refaudit's own vocabulary)."""
+    """The entries found in ``texts``, but those made only of words in ``allowed`` (refaudit's own vocabulary:
+    "reference check" is the report's phrase before it is anybody's description)."""
     found = []
     for text in texts:
         for hit in lexicon.find(text):
             entry = hit.entry
-            if len(entry.words) == 1 and entry.words[0] in allowed:
+            if entry.words and all(w in allowed for w in entry.words):
                 continue
             found.append(hit)
     return found
