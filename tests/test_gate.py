@@ -241,7 +241,7 @@ def _oracle_tokens(name: str) -> list[str]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # shrinking a report takes minutes; the draws are printed
@@ -258,19 +258,22 @@ def test_generated_names_never_reach_a_shared_report(data: st.DataObject, anonym
         owner=other,
         references=[
             Reference(id="r1", name=ref_name, relationship="manager", phone=phone,
-                      organization=f"{mention(other)} Ltd"),
+                      organization=f"{mention(other)} Ltd", notes=f"met {mention(reporter)} via {mention(other)}",
+                      tags=[mention(ref_name)]),
             Reference(id="r2", name="Bo Kim", relationship="colleague"),
         ],
         applications=[
             Application(id="a1", company=f"{mention(ref_name)} Consulting", role="Analyst", applied_on=date(2026, 9, 1),
                         via=f"{mention(reporter)} Agency", references=["r1", "r2"], stage="reference-check",
                         outcome="rejected", closed_on=date(2026, 10, 1), reason=f"{mention(ref_name)} was slow",
-                        leads=[f"ask {mention(reporter)} on {phone}"], criticism=[f"{mention(other)} said no"]),
+                        leads=[f"ask {mention(reporter)} on {phone}"], criticism=[f"{mention(other)} said no"],
+                        notes=f"{mention(ref_name)} and {mention(reporter)}"),
         ],
         feedback=[
             Feedback(id="f1", reference="r1", reported_on=date(2026, 9, 20), sentiment="negative", source="recruiter",
                      reporter=mention(reporter), application="a1",
-                     quote=f"“{mention(ref_name)}” said {mention(other)} is on {phone}", topics=[mention(ref_name)]),
+                     quote=f"“{mention(ref_name)}” said {mention(other)} is on {phone}", topics=[mention(ref_name)],
+                     notes=f"{mention(reporter)} called"),
         ],
     )  # fmt: skip
     html = html_of(reg, anonymous=anonymous)  # the gate runs inside: it must not fire on a clean report
