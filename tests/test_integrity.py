@@ -312,3 +312,18 @@ def test_slim_drops_bulky_and_huge_properties_and_keeps_the_rest() -> None:
         f"X-HUGE:{'y' * (vcard.MAX_PROPERTY + 1)}\r\nEND:VCARD"
     )
     assert vcard.slim(text) == "BEGIN:VCARD\r\nFN:Jane\r\n  Doe\r\nNOTE:a\r\n b\r\nEND:VCARD"
+
+
+@pytest.mark.parametrize("command", ["restore", "verify", "init", "demo"])
+def test_the_new_options_have_help_with_an_example(runner: Runner, command: str) -> None:
+    out = runner.ok(command, "--help").stdout
+    assert "Example:" in out
+    assert {"restore": "--from-backup", "verify": "--accept-rollback"}.get(command, "--discard-backup") in out
+
+
+def test_accept_rollback_with_nothing_to_accept_changes_nothing(runner: Runner, registry: Path) -> None:
+    runner.ok("ref", "add", "Jane Doe")
+    before = (registry.read_bytes(), registry.with_name("registry.refaudit.bak").read_bytes())
+    result = runner.ok("verify", "--accept-rollback")
+    assert result.stderr == "" and result.stdout.startswith("OK")
+    assert (registry.read_bytes(), registry.with_name("registry.refaudit.bak").read_bytes()) == before
