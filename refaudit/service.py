@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from refaudit import history, store, sweep, vault
 from refaudit.change import Change
+from refaudit.copies import combining, stamping, uids
 from refaudit.errors import AuthError, DamagedError, RefauditError, ValidationError
 from refaudit.model import HistoryEntry, Registry
 
@@ -57,6 +58,8 @@ def init(
     keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)  # Argon2id before the lock
     with access.store.locked():
         access.store.refuse_existing()
+        reg.copies.setdefault("merge_key", uids.new_merge_key())
+        stamping.stamp(stamping.Snapshot(), reg, access.now())
         history.append(reg, access.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
         access.store.create(blob, _verifier(keyring), discard_backup=discard_backup)
@@ -95,13 +98,17 @@ def update(
     """
     held = keyring or unlock(access)
     with _opened(access, held, guard=True) as (blob, reg, current):
+        before = stamping.snapshot(reg)
         done = change(reg)
         if done.summary is None:
             return done.result
         new = done.registry if done.registry is not None else reg
+        if done.registry is not None:
+            new.copies = reg.copies
+        touched = stamping.stamp(before, new, access.now())  # uids, stamps and tombstones (refaudit.copies)
         # Re-validate the whole registry so that a change can never save what reading refuses.
         Registry.from_plain(new.to_plain())
-        history.append(new, access.now(), command, done.summary)
+        history.append(new, access.now(), command, done.summary).uids = touched
         new_blob = vault.seal(current, store.encode(new))
         scrub = scrub_backup or done.erase_backup
         access.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
@@ -124,9 +131,34 @@ def rekey(
     held = keyring or unlock(access)
     new_keyring = rewrap(held)
     with _opened(access, held, guard=True) as (_, reg, _current):
+        stamping.stamp_keys(reg, access.now())
         history.append(reg, access.now(), command, "changed the passphrase")
         new_blob = vault.seal(new_keyring, store.encode(reg))
         access.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
+
+
+def merge_copy(access: Access, other_blob: bytes, unlock_other: Unlock, *, dry_run: bool) -> combining.Merged:
+    """``refaudit merge OTHER`` (``refaudit.copies``): keys first, then one locked save (none to dry-run or
+    when no record changes). An erasure the merge brings is written over the backup too."""
+    held = unlock(access)
+    theirs_keyring = combining.other_keyring(other_blob, held, unlock_other)
+    other, theirs = combining.opened(other_blob, theirs_keyring)
+    with _opened(access, held) as (blob, _, current):
+        reg, mine = combining.opened(blob, current)
+        new, outcome = combining.combine(reg, other, access.now(), (mine, theirs))
+        result = combining.Merged(outcome, mentions=combining.mentions(outcome, other))
+        if dry_run or new is None:
+            return result
+        # A rollback blocks this save too, unless the merge brings the backup's later changes in.
+        if (problem := backup_problem(access.store, new, current, blob)) is not None:
+            raise DamagedError(f"{problem}. Nothing was written.")
+        newer = outcome.keys_from_other and theirs_keyring.file_id == current.file_id
+        keyring = theirs_keyring if newer else current
+        new_blob = vault.seal(keyring, store.encode(new))
+        erased = any(d.action == "erased" and d.id for d in outcome.decisions)
+        access.store.save(new_blob, _verifier(keyring), previous=new_blob if erased else blob)
+        result.written = True
+    return result
 
 
 def verify(access: Access) -> list[str]:
@@ -186,7 +218,7 @@ def backup_problem(st: store.Store, reg: Registry, keyring: vault.Keyring, blob:
 def _history_of(body: bytes) -> list[HistoryEntry]:
     """The history of a decrypted body, without building the whole registry (every save reads the backup's)."""
     if body[:1] != b"{":
-        return store.decode(body).history
+        return store.decode(body).history  # block-style YAML of an older refaudit: the history needs no uids
     from refaudit import jsonio
 
     try:
@@ -219,7 +251,8 @@ def restore_backup(access: Access) -> Registry:
             raise RefauditError(f"there is no backup to restore: {str(path)!r} does not exist.")
         bak = access.store.read(path)
         try:
-            restored = store.decode(vault.open_body(bak, vault.unlock_key(bak, current.file_id, current.data_key)))
+            opened = vault.open_body(bak, vault.unlock_key(bak, current.file_id, current.data_key))
+            restored = store.decode(opened, current.data_key)
         except RefauditError as exc:
             raise DamagedError(f"the backup {str(path)!r} does not open with this registry's key ({exc}).") from None
         access.store.swap_backup(bak, blob, _verifier(current))
@@ -246,7 +279,7 @@ def _opened(
     with access.store.locked():
         blob = access.store.read()
         current = _reopen(blob, keyring, access.store.path)
-        reg = store.decode(vault.open_body(blob, current))
+        reg = store.decode(vault.open_body(blob, current), current.data_key)
         if guard and (problem := backup_problem(access.store, reg, current, blob)) is not None:
             raise DamagedError(f"{problem}. Nothing was written.")
         yield blob, reg, current
@@ -353,6 +386,7 @@ __all__ = [
     "Unlock",
     "init",
     "leftovers",
+    "merge_copy",
     "read",
     "read_with_keyring",
     "rekey",
