@@ -327,3 +327,17 @@ def test_accept_rollback_with_nothing_to_accept_changes_nothing(runner: Runner, 
     result = runner.ok("verify", "--accept-rollback")
     assert result.stderr == "" and result.stdout.startswith("OK")
     assert (registry.read_bytes(), registry.with_name("registry.refaudit.bak").read_bytes()) == before
+
+
+def test_a_merge_that_brings_the_backup_changes_in_is_not_blocked(
+    runner: Runner, registry: Path, tmp_path: Path
+) -> None:
+    """After a rollback, merging a copy of the backup is the save that resolves it (its history then holds the
+    backup's); verify is clean afterwards."""
+    rolled_back(runner, registry, tmp_path)
+    later = tmp_path / "later.refaudit"
+    shutil.copy(registry.with_name("registry.refaudit.bak"), later)
+    result = runner.ok("merge", str(later))
+    assert result.stdout.endswith(": 1 added, 0 updated, 0 renumbered, 0 erased.\n")
+    assert sorted(names(runner)) == ["Bob Smith", "Jane Doe"]
+    assert runner.ok("verify").stderr == ""
