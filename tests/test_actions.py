@@ -37,6 +37,7 @@ class Verdict:
     last_used: date | None = None
     moved: list[str] = field(default_factory=list)
     rule: str | None = None
+    claims: list[Any] = field(default_factory=list)
 
 
 def days_ago(n: int) -> date:
@@ -744,8 +745,8 @@ def test_subject_names_the_reference_and_application() -> None:
         ),
         (
             {"rest_flags": ["tired"]},
-            "config: next.rest_flags must be a list drawn from: overused, unreachable, stale, policy-limited, "
-            "pattern, not ['tired'].",
+            "config: next.rest_flags must be a list drawn from: overused, fatigued, unreachable, stale, "
+            "policy-limited, pattern, not ['tired'].",
         ),
     ],
     ids=["ghost-before-follow-up", "negative", "unknown-flag"],
