@@ -16,10 +16,15 @@ Each kind of action has a fixed priority, the order of ``KINDS``:
 8. ``rest``            the audit flags an active reference with one of ``rest_flags``;
 9. ``test``            an untested or watched active reference: a mock call, before they are
                        given again;
+   ``check-reference`` a contradicted reference, or one on whom independent rumours converge:
+                       a professional reference check (never another friend's call), logged
+                       ``--source reference-service``; it replaces ``test`` for them;
 10. ``refresh-consent`` consent older than ``consent_valid_days``;
 11. ``mark-ghosted``   a pending application with no change for ``ghosted_after_days``
                        (it replaces ``follow-up`` for that application);
-12. ``apply-more``     fewer than ``min_open_applications`` applications are open.
+12. ``apply-more``     fewer than ``min_open_applications`` applications are open;
+13. ``recruit``        fewer than ``lineup.size`` references are ready, or none ready has a
+                       relationship in ``lineup.require``: find a new reference.
 
 "Most urgent first" means: by that priority, then the longest overdue (earliest ``due``)
 first, then by reference and application id so that the order never depends on chance.
@@ -43,7 +48,7 @@ from typing import Any
 
 from refaudit import asof
 from refaudit import settings as settings_mod
-from refaudit.audit import WATCH_MEANS, Verdict, reason_kind
+from refaudit.audit import WATCH_MEANS, Verdict, lineup, needs_check, reason_kind
 from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Reference, Registry
 from refaudit.settings import Next, Scoring, Settings
 
@@ -57,9 +62,11 @@ KINDS = (
     "thank",
     "rest",
     "test",
+    "check-reference",
     "refresh-consent",
     "mark-ghosted",
     "apply-more",
+    "recruit",
 )
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
 
@@ -67,6 +74,7 @@ _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
 # ``unreachable`` is accepted for old configs, but an unreachable reference gets ``reach``.
 _REST_WHY = {
     "overused": "given often lately",
+    "fatigued": "slow to answer or tired of being asked lately",
     "stale": "out of touch for a long time",
     "policy-limited": "only allowed to confirm dates by company policy",
     "pattern": "on a run of late rejections",
@@ -152,8 +160,10 @@ def due_actions(
                 verdict = by_id[ref.id]
                 since = _pattern_since(ref.id, apps) if "pattern" in verdict.flags else None
                 actions.extend(_verdict_actions(ref, verdict, feedback_dates, tested, limits, as_of, since))
+                actions.extend(_check_actions(ref, verdict, reg, as_of))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
+    actions.extend(_recruit_actions(registry, list(by_id.values()), conf, as_of))
     return sorted(actions, key=lambda a: (_PRIORITY[a.kind], a.due, a.reference or "", a.application or ""))
 
 
@@ -342,7 +352,8 @@ def _verdict_actions(
             "then record that they confirmed (the command below).",
             f"refaudit ref edit {q_ref} --consent-on {as_of.isoformat()}",
         )
-    rest = [flag for flag in limits.rest_flags if flag in verdict.flags and flag in _REST_WHY]
+    wanted = dict.fromkeys([*limits.rest_flags, "fatigued"])  # fatigue always rests them
+    rest = [flag for flag in wanted if flag in verdict.flags and flag in _REST_WHY]
     if rest:
         why = " and ".join(_REST_WHY[flag] for flag in rest)
         if "overused" in rest and verdict.last_used is not None:
@@ -368,8 +379,60 @@ def _verdict_actions(
             f"make a mock call (or order a reference-checking service).{limited}",
             test,
         )
-    elif verdict.recommendation == "watch" and (tested is None or tested < news):
+    elif verdict.recommendation == "watch" and (tested is None or tested < news) and not needs_check(verdict):
         yield Action("test", news, ref.id, None, f"The audit says watch. {WATCH_MEANS}", test)
+
+
+def _check_actions(ref: Reference, verdict: Verdict, reg: Registry, as_of: date) -> Iterable[Action]:
+    """A contradicted reference, or one on whom rumours converge: a professional reference check,
+    due from the news, done once a reference-service report has come since."""
+    if not needs_check(verdict):
+        return
+    claim = next(c for c in verdict.claims if c.kind in ("contradicted", "converging"))
+    due = min(claim.on or as_of, as_of)
+    checked = [
+        f for f in reg.feedback if f.reference == ref.id and f.source == "reference-service" and f.reported_on >= due
+    ]
+    if checked:
+        return
+    if claim.kind == "contradicted":
+        why = (
+            "Friends' calls heard praise, but the employer's side heard the opposite: another friendly call "
+            "proves nothing. Order a professional reference check (a reference-checking service) and log what it hears."
+        )
+    else:
+        why = (
+            f"{int(claim.numbers['count'])} people, independently, passed on reservations about them: order a "
+            "professional reference check (a reference-checking service) and log what it hears."
+        )
+    command = f"refaudit feedback log {shlex.quote(ref.id)} --source reference-service --sentiment SENTIMENT"
+    yield Action("check-reference", due, ref.id, None, why, command)
+
+
+def _recruit_actions(
+    registry: Registry, verdicts: list[Verdict], conf: settings_mod.Settings, as_of: date
+) -> Iterable[Action]:
+    """The bench: fewer than ``lineup.size`` references ready, or none ready with a relationship in
+    ``lineup.require``: find a new reference."""
+    picks = lineup(registry, verdicts, conf, as_of=as_of)
+    size, require = conf.lineup.size, conf.lineup.require
+    short = len(picks) < size
+    missing = bool(require) and not any(p.relationship in require for p in picks)
+    if not (short or missing):
+        return
+    wanted = " or ".join(require) if require else "manager"
+    ready = f"Only {len(picks)} of your references {'is' if len(picks) == 1 else 'are'} ready" if short else ""
+    lacking = f"none ready is a {wanted}" if missing else ""
+    why = " and ".join(x for x in (ready, lacking) if x)
+    yield Action(
+        "recruit",
+        as_of,
+        None,
+        None,
+        f"{why[0].upper()}{why[1:]} (the lineup wants {size}): find a new reference, ideally a recent "
+        f"{require[0] if require else 'manager'}; once added, ask them with refaudit draft ask REF.",
+        f"refaudit ref add NAME --relationship {require[0] if require else 'manager'}",
+    )
 
 
 def _pattern_since(ref_id: str, apps: Sequence[_AppView]) -> date | None:

@@ -633,6 +633,7 @@ def test_actions_come_most_urgent_first() -> None:
         ("test", "bob-smith"),
         ("refresh-consent", "jane-doe"),
         ("mark-ghosted", "initech"),
+        ("recruit", None),  # only Bob and Jane are ready: fewer than lineup.size
     ]
     assert [k for k, _ in got] == sorted((k for k, _ in got), key=KINDS.index)
 
@@ -669,6 +670,7 @@ def test_as_of_shows_the_actions_as_they_stood_that_day() -> None:
         ("brief", "jane-doe", "acme-data-analyst"),
         ("follow-up", None, "acme-data-analyst"),
         ("apply-more", None, None),
+        ("recruit", None, None),
     ]
     now = [(a.kind, a.application) for a in due(reg)]
     assert ("brief", "acme-data-analyst") not in now
@@ -682,8 +684,21 @@ def test_as_of_treats_a_later_status_change_as_still_active() -> None:
 
 
 def test_nothing_due_is_an_empty_list() -> None:
-    """A registry with enough fresh applications and no issues has nothing due."""
-    assert due(Registry(applications=busy()), []) == []
+    """A registry with enough fresh applications, a full bench with a manager and no issues has nothing due."""
+    refs = [ref("ann", "Ann", relationship="manager"), ref("bo", "Bo", relationship="colleague"), ref("cy", "Cy")]
+    assert due(Registry(references=refs, applications=busy()), [Verdict(r.id, name=r.name) for r in refs]) == []
+
+
+def test_a_thin_bench_asks_to_recruit() -> None:
+    """Fewer than lineup.size ready, or no manager among them: recruit, with the command that adds one."""
+    refs = [ref("ann", "Ann", relationship="colleague"), ref("bo", "Bo", relationship="colleague"), ref("cy", "Cy")]
+    [action] = due(Registry(references=refs, applications=busy()), [Verdict(r.id, name=r.name) for r in refs])
+    assert (action.kind, action.command) == ("recruit", "refaudit ref add NAME --relationship manager")
+    assert action.reason.startswith("None ready is a manager (the lineup wants 3): find a new reference")
+    tired = [Verdict("ann", name="Ann"), Verdict("bo", name="Bo", flags=["fatigued"]), Verdict("cy", name="Cy")]
+    refs[0].relationship = "manager"
+    kinds = [(a.kind, a.reference) for a in due(Registry(references=refs, applications=busy()), tired)]
+    assert kinds == [("rest", "bo"), ("recruit", None)]
 
 
 def test_to_json_has_the_documented_keys() -> None:

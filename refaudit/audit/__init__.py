@@ -188,6 +188,8 @@ def _arrange(
     deciding += [f for f in findings if f.flag is None and f.level in (recommendation, "")]
     deciding += [f for f in flagged if f.level == recommendation]
     shown = [*deciding, *(f for f in flagged if f not in deciding)]
+    # The other side of the scale comes last, after everything it was weighed against.
+    shown.sort(key=lambda f: f.claim.kind == "weighed-in-favour")
     moved = number_moved + _ids(setting)
     plain = False
     if number is not None and number in shown and any(f.ids and f.level == recommendation for f in setting):

@@ -10,7 +10,7 @@ from refaudit.audit.case import Case
 from refaudit.audit.claims import Claim
 from refaudit.audit.rules import distinct
 from refaudit.audit.scoring import FRIENDLY_SOURCES, adverse_share
-from refaudit.model import Feedback
+from refaudit.model import STAGES, Application, Feedback
 
 # What "watch" asks of the user: the same words in audit, next, the report and SCORING.md.
 WATCH_MEANS = "Give them only alongside a strong reference, and test them soon with a mock call."
@@ -189,10 +189,11 @@ def _converging(c: Claim, case: Case, advice: str, rec: str) -> str:
 
 
 def _rumour(f: Feedback, case: Case) -> str:
+    """``Jan, a former labmate (about Quanta, 2026-09-28): "reserved" (report f4)``."""
     who = f.reporter or _WHO[f.source].lower()
-    about = f" about {case.apps_by_id[f.application].company}" if f.application in case.apps_by_id else ""
-    words = f' "{f.quote}"' if f.quote else f" {f.sentiment}"
-    return f"{who}{about} on {f.reported_on.isoformat()},{words} {cite([f.id])}"
+    about = f"about {case.apps_by_id[f.application].company}, " if f.application in case.apps_by_id else ""
+    words = f'"{f.quote}"' if f.quote else f"{f.sentiment}"
+    return f"{who} ({about}{f.reported_on.isoformat()}): {words} {cite([f.id])}"
 
 
 def _contradicted(c: Claim, case: Case, _advice: str, _rec: str) -> str:
@@ -216,7 +217,7 @@ def _contradicted(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 
 def _in_favour(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     items = "; ".join(_lower(said(f, case), f) for f in _reports(c, case))
-    return f"In their favour, weighed and outweighed: {items}."
+    return f"In their favour, and weighed against the above: {items}."
 
 
 def _unreachable(c: Claim, case: Case, advice: str, _rec: str) -> str:
@@ -273,12 +274,17 @@ def _overused(c: Claim, case: Case, _advice: str, _rec: str) -> str:
             f"rest; more than {int(n['limit'])} calls in {window} days wears out goodwill."
         )
     if n["live"] >= n["live_limit"]:
-        recent = [a for a in c.applications if case.apps_by_id[a].outcome == "pending"]
+        recent = [a for a in c.applications if _live(case.apps_by_id[a])]
         parts.append(
             f"On {int(n['live'])} open applications at interview or later ({', '.join(recent)}): each may call "
             "them any day; do not add another until some of these end."
         )
     return " ".join(parts)
+
+
+def _live(app: Application) -> bool:
+    """Open, at interview or later: the employer may call the reference any day."""
+    return app.outcome == "pending" and app.stage in STAGES and STAGES.index(app.stage) >= STAGES.index("interview")
 
 
 def _fatigued(c: Claim, case: Case, _advice: str, _rec: str) -> str:
@@ -304,8 +310,8 @@ def _late_losses(c: Claim, case: Case, advice: str, rec: str) -> str:
     late = [case.apps_by_id[a] for a in c.applications]
     named = ", ".join(f"{a.company} ({a.id}, {a.outcome})" for a in late)
     comparison = (
-        f"{n['k']:g} of {n['n']:g} applications that reached the reference check with them ended without an "
-        f"offer; without them: {n['m']:g} of {n['p']:g}"
+        f"{n['k']:g} of {n['n']:g} application{'' if n['n'] == 1 else 's'} that reached the reference check with "
+        f"them ended without an offer; without them: {n['m']:g} of {n['p']:g}"
     )
     k = case.k
     weighted = ""
@@ -317,10 +323,8 @@ def _late_losses(c: Claim, case: Case, advice: str, rec: str) -> str:
     if n["late"] < k.pattern_min:
         text = f"{comparison}{weighted}."
         if n["late"]:
-            text = (
-                f"Given on {int(n['late'])} applications that ended without an offer after the reference check "
-                f"({named}). " + text
-            )
+            apps = "1 application" if n["late"] == 1 else f"{int(n['late'])} applications"
+            text = f"Given on {apps} that ended without an offer after the reference check ({named}). {text}"
         return text
     head = (
         f"Given on {int(n['late'])} applications that ended at or after the reference check with no cause that "
