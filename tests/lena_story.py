@@ -24,7 +24,8 @@ CONFIG = "dates:\n  order: dmy\n"
 
 # (day the user types it, report name or "", command). Dates in commands are day-first.
 EVENTS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("2024-12-01", "", ("ref", "add", "Marco Rossi", "-r", "colleague", "--org", "Nordwerk", "--consent-on", "01/12/2024")),
+    ("2024-12-01", "", ("ref", "add", "Marco Rossi", "-r", "colleague", "--org", "Nordwerk",
+                        "--consent-on", "01/12/2024")),
     ("2024-12-10", "", ("app", "add", "Altwerk", "--role", "Backend Engineer", "--id", "altwerk-2025",
                         "--applied", "10/12/2024", "--ref", "marco")),
     ("2025-01-08", "", ("app", "update", "altwerk-2025", "--stage", "interview", "--on", "08/01/2025")),
