@@ -421,8 +421,11 @@ def _recruit_actions(
     if not (short or missing):
         return
     wanted = " or ".join(require) if require else "manager"
-    ready = f"Only {len(picks)} of your references {'is' if len(picks) == 1 else 'are'} ready" if short else ""
-    lacking = f"none ready is a {wanted}" if missing else ""
+    if not picks:
+        ready = "none of your references is ready"
+    else:
+        ready = f"only {len(picks)} of your references {'is' if len(picks) == 1 else 'are'} ready" if short else ""
+    lacking = f"none ready is a {wanted}" if missing and picks else ""
     why = " and ".join(x for x in (ready, lacking) if x)
     yield Action(
         "recruit",

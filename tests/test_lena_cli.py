@@ -161,7 +161,7 @@ def test_the_bench_collapses_and_next_says_recruit(runner: Runner, lena: dict[st
     """28 Oct: one dropped, one on watch, two resting: nobody is ready, so recruit a manager."""
     [recruit] = [a for a in actions(runner, "2026-10-28") if a["kind"] == "recruit"]
     assert recruit["command"] == "refaudit ref add NAME --relationship manager"
-    assert recruit["reason"].startswith("Only 0 of your references are ready and none ready is a manager")
+    assert recruit["reason"].startswith("None of your references is ready (the lineup wants 3)")
     assert json.loads(runner.ok("next", "--as-of", "2026-10-28", "--json").stdout)["actions"][-1]["draft"] is None
 
 

@@ -189,7 +189,8 @@ def _arrange(
     deciding += [f for f in flagged if f.level == recommendation]
     shown = [*deciding, *(f for f in flagged if f not in deciding)]
     # The other side of the scale comes last, after everything it was weighed against.
-    shown.sort(key=lambda f: f.claim.kind == "weighed-in-favour")
+    # A comparison of late losses that decided nothing comes after what did.
+    shown.sort(key=lambda f: (f.claim.kind == "weighed-in-favour", f.claim.kind == "late-losses" and not f.level))
     moved = number_moved + _ids(setting)
     plain = False
     if number is not None and number in shown and any(f.ids and f.level == recommendation for f in setting):
