@@ -201,3 +201,32 @@ class _EnvRunner(Runner):
         env = {**self._env, **(kw.pop("env", None) or {})}
         env["REFAUDIT_REGISTRY"] = self._env["REFAUDIT_REGISTRY"]
         return super().ok(*args, env=env, **kw)
+
+
+def test_the_track_record_checks_the_audit_against_how_each_application_ended(
+    runner: Runner, lena: dict[str, str]
+) -> None:
+    """Per ended application, the audit of each reference on the day they were given, and the outcome."""
+    data = json.loads(runner.ok("audit", "--track-record", "--json").stdout)
+    assert data["as_of"] == LAST_DAY
+    rows = {a["id"]: (a["outcome"], [(g["reference"], g["on"], g["recommendation"]) for g in a["given"]])
+            for a in data["applications"]}  # fmt: skip
+    assert list(rows) == ["altwerk-2025", "helio", "quanta", "brightline", "kestrel", "ostwind", "fernbahn"]
+    # On 4 Aug Marco's old recruiter negative had no answer yet: drop. Jonas was still keep.
+    assert rows["helio"] == ("rejected", [("jonas-weber", "2026-08-04", "keep"), ("marco-rossi", "2026-08-04", "drop")])
+    assert rows["fernbahn"] == (
+        "accepted",
+        [("marco-rossi", "2026-09-15", "drop"), ("sara-lind", "2026-09-15", "keep")],
+    )
+    assert data["summary"] == {
+        "flagged": 3, "flagged_offers": 1, "keeps_only": 4, "keeps_only_offers": 0,
+        "text": "Of 3 applications given with a reference then on watch or drop, 1 offer; of 4 applications with "
+        "keeps only, no offer.",
+    }  # fmt: skip
+    text = runner.ok("audit", "--track-record", env={"COLUMNS": "100"}).stdout
+    assert "ACCEPTED   Fernbahn (fernbahn)\n       - Marco Rossi, given 2026-09-15: drop\n" in text
+    # As of a day before anything ended, there is nothing to check yet.
+    early = json.loads(runner.ok("audit", "--track-record", "--as-of", "2024-12-20", "--json").stdout)
+    assert early["applications"] == [] and early["summary"]["text"].startswith("No application has ended yet")
+    refused = runner("audit", "jonas", "--track-record")
+    assert refused.exit_code == 2 and "--track-record looks at every application" in refused.stderr
