@@ -36,8 +36,9 @@ from refaudit.audit.scoring import adverse_share, credible, weight
 from refaudit.audit.scoring import risk as _risk
 from refaudit.audit.verdict import FLAGS, LEVEL, RECOMMENDATIONS, Verdict, in_a_line
 from refaudit.audit.wording import CHECK_MEANS, WATCH_MEANS, word
-from refaudit.model import Application, Feedback, Reference, Registry, fold
+from refaudit.model import Application, Feedback, Reference, Registry
 from refaudit.settings import Settings
+from refaudit.text import fold
 
 __all__ = [
     "CHECK_MEANS",
@@ -68,9 +69,9 @@ def audit(registry: Registry, settings: Settings | Mapping[str, Any], as_of: dat
 
     Reads ``asof.view(registry, as_of)`` and nothing else, so an old audit can be reproduced.
     """
-    case = Case.of(asof.view(registry, as_of), settings_mod.of(settings), as_of)
-    reg_refs = asof.view(registry, as_of).references
-    verdicts = [_judge(ref, case) for ref in reg_refs]
+    seen = asof.view(registry, as_of)
+    case = Case.of(seen, settings_mod.of(settings), as_of)
+    verdicts = [_judge(ref, case) for ref in seen.references]
     verdicts.sort(key=lambda v: (-LEVEL[v.recommendation], -v.risk, fold(v.name), v.id))
     return verdicts
 

@@ -9,8 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from refaudit.model import OFFER_OUTCOMES, Application, Feedback, Registry, fold
+from refaudit.model import OFFER_OUTCOMES, Application, Feedback, Registry
 from refaudit.settings import Scoring, Settings
+from refaudit.text import fold
 
 # Reason kinds that can count towards a pattern (with an unrecorded reason).
 PATTERN_KINDS = ("references", "none-given")

@@ -14,8 +14,9 @@ from refaudit.audit.scoring import aged, credible
 from refaudit.audit.verdict import Verdict, in_a_line
 from refaudit.audit.wording import CHECK_MEANS, WATCH_MEANS, cite
 from refaudit.errors import ValidationError
-from refaudit.model import Reference, Registry, fold
+from refaudit.model import Reference, Registry
 from refaudit.settings import Settings
+from refaudit.text import fold
 
 
 @dataclass(frozen=True)

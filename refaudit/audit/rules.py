@@ -18,7 +18,8 @@ from refaudit.audit.scoring import (
     higher_rate_probability,
     horizon,
 )
-from refaudit.model import STAGES, Application, Feedback, Reference, fold
+from refaudit.model import STAGES, Application, Feedback, Reference
+from refaudit.text import fold
 
 _REACHED = ("positive", "neutral", "lukewarm", "mixed", "negative", "declined")
 _LIVE_FROM = STAGES.index("interview")

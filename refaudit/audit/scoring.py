@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from refaudit import settings as settings_mod
-from refaudit.model import HONORIFICS, Feedback, fold
+from refaudit.model import Feedback
 from refaudit.settings import Scoring, Settings
+from refaudit.text import HONORIFICS, fold
 
 ADVERSE = ("negative", "mixed", "lukewarm")
 FRIENDLY_SOURCES = ("mock-call", "reference")  # praise heard by people you know, or told you by the reference
