@@ -440,11 +440,10 @@ def _recruit_actions(
 
 def _pattern_since(ref_id: str, apps: Sequence[_AppView]) -> date | None:
     """No earlier than the day a pattern of late rejections could first be seen: the latest
-    rejection or silence they were given on, or the first offer with others, whichever is later.
+    rejection or silence they were given on (the pattern no longer waits for an offer elsewhere).
     A verdict the pattern moved is not "overdue" from the day of an older report."""
     late = [v.ended_on for v in apps if v.app.outcome in ("rejected", "ghosted") and ref_id in v.app.references]
-    offers = [v.ended_on for v in apps if v.app.outcome in OFFER_OUTCOMES and set(v.app.references) - {ref_id}]
-    return max(max(late), min(offers)) if late and offers else None
+    return max(late) if late else None
 
 
 def _consent_actions(ref: Reference, limits: Next, as_of: date) -> Iterable[Action]:

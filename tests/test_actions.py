@@ -489,7 +489,8 @@ def test_drop_is_due_for_an_active_reference_the_audit_drops() -> None:
 
 def test_a_drop_the_pattern_moved_is_due_from_the_pattern_not_the_older_report() -> None:
     """A lukewarm report 30 days ago, late rejections 20 and 12 days ago, someone else's offer 6 days ago:
-    the drop became due 6 days ago, not 30."""
+    the drop became due 12 days ago, with the latest late rejection (the pattern does not wait for an
+    offer since the third round), not 30."""
     late = [
         app(f"late-{n}", company=f"Late {n}", applied_on=days_ago(40), references=["jane-doe"], stage="reference-check",
             outcome="rejected", closed_on=days_ago(n))
@@ -504,7 +505,7 @@ def test_a_drop_the_pattern_moved_is_due_from_the_pattern_not_the_older_report()
     )
     verdict = Verdict("jane-doe", recommendation="drop", flags=["pattern"], evidence=["f1"], moved=["f1"])
     [action] = due(reg, [verdict], kind="drop")
-    assert action.due == days_ago(6)
+    assert action.due == days_ago(12)
     without_pattern = Verdict("jane-doe", recommendation="drop", evidence=["f1"], moved=["f1"])
     [action] = due(reg, [without_pattern], kind="drop")
     assert action.due == days_ago(30)

@@ -360,7 +360,7 @@ def test_next_coaches_as_the_story_unfolds(dana: Runner) -> None:
         ("recruit", None, None),  # only Omar and 佐藤健 are ready: fewer than lineup.size (third round)
     ]
     [drop] = [a for a in actions(dana) if a["kind"] == "drop"]
-    assert drop["due"] == "2026-10-30"  # when the pattern corroborated the report, not the report's day
+    assert drop["due"] == "2026-10-25"  # when the (suspected) pattern corroborated the report, not the report's day
     assert drop["reason"] == (
         "Still active, but the audit says drop. A credible lukewarm or mixed report, corroborated, means drop "
         "(report f1)."
