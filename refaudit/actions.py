@@ -48,7 +48,7 @@ from typing import Any
 
 from refaudit import asof
 from refaudit import settings as settings_mod
-from refaudit.audit import WATCH_MEANS, Verdict, lineup, needs_check, reason_kind
+from refaudit.audit import WATCH_MEANS, Verdict, lineup, needs_check, reason_kind, watch_advice
 from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Reference, Registry
 from refaudit.settings import Next, Scoring, Settings
 
@@ -148,7 +148,7 @@ def due_actions(
     feedback_dates = {f.id: f.reported_on for f in reg.feedback}
     mock_calls: dict[str, date] = {}
     for f in reg.feedback:
-        if f.source == "mock-call":
+        if f.source in ("mock-call", "reference-service"):  # a test: a friend's call or a professional check
             mock_calls[f.reference] = max(f.reported_on, mock_calls.get(f.reference, date.min))
     actions: list[Action] = []
     for view in apps:
@@ -229,7 +229,7 @@ def _open_actions(
                 ref_id,
                 app.id,
                 f"The audit says {level}, and this application is at {app.stage}: swap them if you still "
-                "can, or brief them now." + (f" {WATCH_MEANS}" if level == "watch" else ""),
+                "can, or brief them now." + (f" {watch_advice(verdicts[ref_id])}" if level == "watch" else ""),
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
         elif app.stage in limits.brief_at_stages and briefed is None:
@@ -396,9 +396,11 @@ def _check_actions(ref: Reference, verdict: Verdict, reg: Registry, as_of: date)
     if checked:
         return
     if claim.kind == "contradicted":
+        sources = {f.source for f in reg.feedback if f.id in claim.feedback[:-1]}
+        heard = "Friends' calls heard praise" if "mock-call" in sources else "They told you they praised you"
         why = (
-            "Friends' calls heard praise, but the employer's side heard the opposite: another friendly call "
-            "proves nothing. Order a professional reference check (a reference-checking service) and log what it hears."
+            f"{heard}, but the employer's side heard the opposite: another friendly call proves nothing. "
+            "Order a professional reference check (a reference-checking service) and log what it hears."
         )
     else:
         why = (

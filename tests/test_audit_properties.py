@@ -302,6 +302,9 @@ def _check_claim(claim: Any, verdict: Any, reg: Registry) -> None:
         assert not [f for f in reg.feedback if f.reference == verdict.id and f.reported_on <= AS_OF]
     elif kind == "on-record":
         assert credible(cited[0], k) and cited[0].sentiment not in ("positive", "declined")
+    elif kind == "rumour":
+        assert not credible(cited[0], k) and cited[0].sentiment in ("lukewarm", "mixed", "negative")
+        assert cited[0].reported_on >= horizon
     elif kind == "fatigued":
         assert cited[0].fatigue and (AS_OF - cited[0].reported_on).days <= k.fatigue_days
     elif kind == "overused":

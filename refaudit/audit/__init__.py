@@ -107,6 +107,12 @@ def _judge(ref: Reference, case: Case) -> Verdict:
     )
     advice = (CHECK_MEANS if check else WATCH_MEANS) if recommendation == "watch" else ""
     reasons = [word(f.claim, case, advice, recommendation) for f in shown]
+    if advice:  # what watch asks is said once, in the first reason that says it
+        first = next((i for i, r in enumerate(reasons) if r.endswith(advice)), None)
+        reasons = [
+            r[: -len(advice)].rstrip() if first is not None and i > first and r.endswith(advice) else r
+            for i, r in enumerate(reasons)
+        ]
     claims = [f.claim for f in shown]
     if number is not None and number in shown and recommendation == "keep":
         praise = _latest_praise(reports, number, case)
@@ -130,9 +136,15 @@ def _judge(ref: Reference, case: Case) -> Verdict:
         uses=len(apps),
         last_used=last_used,
         moved=moved,
-        rule=None if number_level == recommendation else next((f.rule for f in setting if f.rule), None),
+        rule=None if number_level == recommendation else _rule(setting),
         claims=claims,
     )
+
+
+def _rule(setting: list[Finding]) -> str | None:
+    """The rules that set the recommendation, in words: one, or several joined ("…; …")."""
+    rules = list(dict.fromkeys(f.rule.rstrip(".") for f in setting if f.rule))
+    return "; ".join(rules) + "." if rules else None
 
 
 def _findings(ref: Reference, reports: list[Feedback], apps: list[Application], case: Case) -> list[Finding]:
@@ -156,7 +168,8 @@ def _findings(ref: Reference, reports: list[Feedback], apps: list[Application], 
         pattern,
     )
     findings.extend(f for f in extras if f is not None)
-    return [*findings, *rules.on_record(reports, findings, case)]
+    findings.extend(rules.on_record(reports, findings, case))
+    return [*findings, *rules.rumours(reports, findings, case)]
 
 
 def _in_favour(reports: list[Feedback], findings: list[Finding], case: Case) -> Iterable[Finding]:

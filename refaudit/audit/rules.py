@@ -204,6 +204,17 @@ def on_record(reports: Sequence[Feedback], findings: Sequence[Finding], case: Ca
         yield Finding("", Claim("on-record", (f.id,), _apps([f]), f.reported_on))
 
 
+def rumours(reports: Sequence[Feedback], findings: Sequence[Finding], case: Case) -> Iterable[Finding]:
+    """Every adverse report that is not credible, within the horizon, that no rule has cited: said, so
+    that nothing adverse is silent, though alone it moves nothing."""
+    k, since = case.k, horizon(case.k, case.as_of)
+    cited = {i for f in findings for i in f.ids}
+    for f in reports:
+        if f.id in cited or f.sentiment not in ADVERSE or credible(f, k) or f.reported_on < since:
+            continue
+        yield Finding("", Claim("rumour", (f.id,), _apps([f]), f.reported_on))
+
+
 def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | None:
     """Given on more than ``overuse_count`` applications in the window, or on ``overuse_live`` or more
     open applications at interview or later."""

@@ -37,7 +37,10 @@ def cite(ids: Sequence[str]) -> str:
 
 def describe(f: Feedback, case: Case) -> str:
     """``Sam at Hays (recruiter, direct) on 2026-10-20, about Acme Corp``."""
-    who = f"{f.reporter} ({f.source}, {f.certainty})" if f.reporter else f"{_WHO[f.source]} ({f.certainty})"
+    if f.reporter:
+        who = f"{f.reporter} ({f.source}, {f.certainty})"
+    else:
+        who = "You (inferred)" if f.certainty == "inferred" else f"{_WHO[f.source]} ({f.certainty})"
     about = ""
     if f.application and f.application in case.apps_by_id:
         about = f", about {case.apps_by_id[f.application].company}"
@@ -190,7 +193,7 @@ def _converging(c: Claim, case: Case, advice: str, rec: str) -> str:
 
 def _rumour(f: Feedback, case: Case) -> str:
     """``Jan, a former labmate (about Quanta, 2026-09-28): "reserved" (report f4)``."""
-    who = f.reporter or _WHO[f.source].lower()
+    who = f.reporter or ("you (inferred)" if f.certainty == "inferred" else _WHO[f.source].lower())
     about = f"about {case.apps_by_id[f.application].company}, " if f.application in case.apps_by_id else ""
     words = f'"{f.quote}"' if f.quote else f"{f.sentiment}"
     return f"{who} ({about}{f.reported_on.isoformat()}): {words} {cite([f.id])}"
@@ -260,6 +263,15 @@ def _on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     else:
         why = f"fewer than {k.lukewarm_count} such reports so far"
     return f"{said(f, case)}: on record; {why}."
+
+
+def _rumour_on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
+    f = case.reports[c.feedback[0]]
+    k = case.k
+    return (
+        f"{said(f, case)}: on record, but not credible ({f.source}, {f.certainty}): alone it moves nothing; "
+        f"{k.converge_watch} independent people saying the same would."
+    )
 
 
 def _overused(c: Claim, case: Case, _advice: str, _rec: str) -> str:
@@ -372,6 +384,7 @@ _WORDING: dict[str, Callable[[Claim, Case, str, str], str]] = {
     "untested": _untested,
     "untested-dates-only": _dates_only,
     "on-record": _on_record,
+    "rumour": _rumour_on_record,
     "overused": _overused,
     "fatigued": _fatigued,
     "stale": _stale,
