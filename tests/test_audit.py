@@ -836,3 +836,17 @@ def test_a_rule_agreeing_with_the_number_puts_the_report_s_words_first(settings:
         f"The reports against them (report f1) put the risk at {v.risk:.2f}, at or above the watch line of 0.30.",
     ]
     assert (v.evidence, v.moved) == (["f1"], ["f1"])
+
+
+def test_the_track_record_with_keeps_only_says_so_plainly(settings: dict[str, Any]) -> None:
+    """No application given with a reference on watch or drop: the summary says none, not "of 0"."""
+    from refaudit.audit.track import track_record
+
+    reg = registry([ref("jane")], apps=[app("acme-analyst", ["jane"], stage="offer", outcome="offer")])
+    record = track_record(reg, settings, AS_OF)
+    assert [(e.id, [(g.reference, g.recommendation) for g in e.given], e.outcome) for e in record.applications] == [
+        ("acme-analyst", [("jane", "keep")], "offer")
+    ]
+    assert record.summary() == (
+        "No application was given with a reference then on watch or drop; of 1 application with keeps only, 1 offer."
+    )

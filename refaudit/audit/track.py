@@ -74,10 +74,17 @@ class TrackRecord:
         c = self.counts()
         if not self.applications:
             return "No application has ended yet: nothing to check the audit against."
-        return (
-            f"Of {_apps(c['flagged'])} given with a reference then on watch or drop, {_offers(c['flagged_offers'])}; "
-            f"of {_apps(c['keeps_only'])} with keeps only, {_offers(c['keeps_only_offers'])}."
+        flagged = (
+            f"Of {_apps(c['flagged'])} given with a reference then on watch or drop, {_offers(c['flagged_offers'])}"
+            if c["flagged"]
+            else "No application was given with a reference then on watch or drop"
         )
+        keeps = (
+            f"of {_apps(c['keeps_only'])} with keeps only, {_offers(c['keeps_only_offers'])}"
+            if c["keeps_only"]
+            else "none with keeps only"
+        )
+        return f"{flagged}; {keeps}."
 
     def to_json(self) -> dict[str, Any]:
         return {
