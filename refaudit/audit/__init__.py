@@ -77,7 +77,7 @@ def audit(registry: Registry, settings: Settings | Mapping[str, Any], as_of: dat
 
 
 def audit_json(verdicts: Iterable[Verdict], as_of: date) -> dict[str, Any]:
-    """The ``audit --json`` document of SPEC."""
+    """The ``audit --json`` document of docs/SPEC.md."""
     return {"as_of": as_of.isoformat(), "references": [v.to_json() for v in verdicts]}
 
 
