@@ -221,8 +221,8 @@ def rumour(draw: Any, reg: Registry) -> Feedback:
 def test_a_rumour_that_adds_no_independent_voice_never_raises_the_recommendation(data: st.DataObject) -> None:
     """The convergence property of docs/SPEC.md: a non-credible adverse report that does not increase the
     count (it shares a reporter or an application with the others) never raises the recommendation. A
-    negative rumour may still make a reference watch on its own (the weak-negative rule), so the added rumour is not a new
-    negative where none was before."""
+    negative rumour may still make a reference watch on its own (the weak-negative rule), so the added
+    rumour is not a new negative within the horizon."""
     reg = data.draw(registries())
     extra = data.draw(rumour(reg))
     after_reg = replace(reg, feedback=[*reg.feedback, extra])
