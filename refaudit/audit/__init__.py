@@ -64,14 +64,18 @@ __all__ = [
 ]
 
 
-def audit(registry: Registry, settings: Settings | Mapping[str, Any], as_of: date) -> list[Verdict]:
-    """One verdict per reference known on ``as_of``: drop, watch, keep; then risk, name.
+def audit(
+    registry: Registry, settings: Settings | Mapping[str, Any], as_of: date, only: Iterable[str] | None = None
+) -> list[Verdict]:
+    """One verdict per reference known on ``as_of`` (or, with ``only``, per one of those ids): drop,
+    watch, keep; then risk, name.
 
     Reads ``asof.view(registry, as_of)`` and nothing else, so an old audit can be reproduced.
     """
     seen = asof.view(registry, as_of)
     case = Case.of(seen, settings_mod.of(settings), as_of)
-    verdicts = [_judge(ref, case) for ref in seen.references]
+    wanted = None if only is None else set(only)
+    verdicts = [_judge(ref, case) for ref in seen.references if wanted is None or ref.id in wanted]
     verdicts.sort(key=lambda v: (-LEVEL[v.recommendation], -v.risk, fold(v.name), v.id))
     return verdicts
 

@@ -94,17 +94,26 @@ class TrackRecord:
         }
 
 
-def track_record(registry: Registry, settings: Settings | Mapping[str, Any], as_of: date) -> TrackRecord:
-    """The track record as of ``as_of`` (applications ended by then; audits with what is recorded now)."""
+def track_record(
+    registry: Registry, settings: Settings | Mapping[str, Any], as_of: date, limit: int | None = None
+) -> TrackRecord:
+    """The track record as of ``as_of`` (applications ended by then; audits with what is recorded now);
+    with ``limit``, the ``limit`` most recently applied for only (each audit reads the whole registry)."""
     from refaudit.audit import audit
 
     conf = settings_mod.of(settings)
     ended = [a for a in asof.view(registry, as_of).applications if a.outcome != "pending"]
     ended.sort(key=lambda a: (a.applied_on, a.id))
+    if limit is not None:
+        ended = ended[-limit:] if limit > 0 else []
     days = {a.id: _given_on(a) for a in ended}
     calls: dict[tuple[date, str], str] = {}
-    for day in sorted({d for given in days.values() for d in given.values()}):  # one pass, in date order
-        for v in audit(registry, conf, day):
+    given_on: dict[date, set[str]] = {}
+    for given in days.values():
+        for ref_id, day in given.items():
+            given_on.setdefault(day, set()).add(ref_id)
+    for day in sorted(given_on):  # one pass, in date order; each day judges only those given that day
+        for v in audit(registry, conf, day, only=given_on[day]):
             calls[(day, v.id)] = v.recommendation
     rows = [
         Ended(a.id, a.company, [Given(r, d, calls.get((d, r), "keep")) for r, d in days[a.id].items()], a.outcome)

@@ -477,12 +477,17 @@ _OUTCOME_COLUMNS = (
 )
 
 
+# Applications in the track-record chapter, newest first: each distinct day one was given on costs an
+# audit of the whole registry, so a big registry's report lists the most recent ones (the CLI lists all).
+_TRACK_ROWS = 40
+
+
 def _track(registry: Registry, settings: Mapping[str, Any], as_of: date, red: Redactor) -> dict[str, Any]:
     """The track record: each ended application, the audit's call on its references the day they were
     given, and how it ended (newest first), with the summary line."""
     from refaudit.audit.track import track_record
 
-    record = track_record(registry, settings, as_of)
+    record = track_record(registry, settings, as_of, limit=_TRACK_ROWS)
     apps = {a.id: a for a in registry.applications}
     rows = [
         {
@@ -496,7 +501,8 @@ def _track(registry: Registry, settings: Mapping[str, Any], as_of: date, red: Re
         }
         for e in reversed(record.applications)
     ]
-    return {"rows": rows, "summary": record.summary(), **record.counts()}
+    ended = sum(1 for a in asof.view(registry, as_of).applications if a.outcome != "pending")
+    return {"rows": rows, "summary": record.summary(), "more": max(0, ended - len(rows)), **record.counts()}
 
 
 def _applications(
