@@ -559,8 +559,44 @@ def test_config_override_changes_a_threshold(settings: dict[str, Any], tmp_path:
             "scoring:\n  sentiment:\n    negative: {hurts: 2}\n",
             "config: scoring.sentiment.negative.hurts must be a number between 0 and 1, not 2.0.",
         ),
+        (
+            "scoring:\n  converge_watch: 4\n",
+            "config: scoring.converge_drop (3) must not be below scoring.converge_watch (4).",
+        ),
+        (
+            "scoring:\n  pattern_confidence: 1.5\n",
+            "config: scoring.pattern_confidence must be a number between 0 and 1, not 1.5.",
+        ),
+        (
+            "scoring:\n  co_praised_weight: 0\n",
+            "config: scoring.co_praised_weight must be a number at least 1, not 0.",
+        ),
+        (
+            "scoring:\n  overuse_live: 0\n",
+            "config: scoring.overuse_live must be a whole number of at least 1, not 0.",
+        ),
+        (
+            "lineup:\n  require: [boss]\n",
+            "config: lineup.require must be a list drawn from: manager, colleague, report, client, mentor, "
+            "academic, personal, other, not ['boss'].",
+        ),
+        (
+            "lineup:\n  require: [colleague]\n",
+            "config: lineup.lead_relationship (manager) must be one of lineup.require (colleague).",
+        ),
     ],
-    ids=["watch-above-1", "drop-below-watch", "half-life-0", "share-above-1"],
+    ids=[
+        "watch-above-1",
+        "drop-below-watch",
+        "half-life-0",
+        "share-above-1",
+        "converge-watch-above-drop",
+        "confidence-above-1",
+        "co-praised-below-1",
+        "overuse-live-0",
+        "require-unknown",
+        "lead-not-required",
+    ],  # fmt: skip
 )
 def test_config_values_out_of_range_are_refused(tmp_path: Path, text: str, message: str) -> None:
     """A well-typed but senseless setting is refused, naming the key."""

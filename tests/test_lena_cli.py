@@ -230,3 +230,19 @@ def test_the_track_record_checks_the_audit_against_how_each_application_ended(
     assert early["applications"] == [] and early["summary"]["text"].startswith("No application has ended yet")
     refused = runner("audit", "jonas", "--track-record")
     assert refused.exit_code == 2 and "--track-record looks at every application" in refused.stderr
+
+
+def test_no_fatigue_clears_the_mark_and_a_bad_value_changes_nothing(
+    runner: Runner, lena: dict[str, str], registry_path: Path
+) -> None:
+    """`feedback edit ID --no-fatigue` takes the flag away; `--fatigue=yes` is a usage error, the file unchanged."""
+    f9 = lena["f9"]
+    before = registry_path.read_bytes()
+    bad = runner("feedback", "edit", f9, "--fatigue=yes")
+    assert bad.exit_code == 2 and registry_path.read_bytes() == before
+    [entry] = [f for f in json.loads(runner.ok("feedback", "list", "--json").stdout) if f["id"] == f9]
+    assert entry["fatigue"] is True
+    runner.ok("feedback", "edit", f9, "--no-fatigue")
+    assert verdict(runner, "2026-10-28", "sara-lind") == ("keep", ["overused"])
+    [entry] = [f for f in json.loads(runner.ok("feedback", "list", "--json").stdout) if f["id"] == f9]
+    assert entry["fatigue"] is None
