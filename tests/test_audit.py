@@ -596,7 +596,7 @@ def test_config_override_changes_a_threshold(settings: dict[str, Any], tmp_path:
         "overuse-live-0",
         "require-unknown",
         "lead-not-required",
-    ],  # fmt: skip
+    ],
 )
 def test_config_values_out_of_range_are_refused(tmp_path: Path, text: str, message: str) -> None:
     """A well-typed but senseless setting is refused, naming the key."""
