@@ -37,7 +37,12 @@ REASON_KINDS = (
     "references", "none-given", "other",
 )  # fmt: skip
 # What an application's timeline records: each stage and outcome, briefings, thanks, notes, debriefs.
-TIMELINE_EVENTS = ("applied", "stage", "outcome", "briefed", "thanked", "note", "debrief")
+TIMELINE_EVENTS = (
+    "applied", "stage", "outcome", "briefed", "thanked", "note", "debrief",
+    "ref", "withdraw-ref", "told", "heard-back", "followed-up",
+)  # fmt: skip
+# Timeline events whose value is a reference id (renamed and erased with the reference).
+REFERENCE_EVENTS = ("briefed", "thanked", "ref", "withdraw-ref", "told")
 MAX_ATTEMPTS = 99
 
 # Lengths a person could plausibly type; anything longer is a paste gone wrong.
@@ -397,6 +402,10 @@ class Application(_Record):
     leads: list[str] = field(default_factory=list)
     briefed: list[Briefing] = field(default_factory=list)
     thanked: list[Briefing] = field(default_factory=list)
+    # References taken off the application (``--withdraw-ref``, ``--swap``), each from its day;
+    # ``references`` keeps everyone ever given.
+    withdrawn: list[Briefing] = field(default_factory=list)
+    told: list[Briefing] = field(default_factory=list)  # told how the search ended (``--told``)
     notes: str | None = None
     updated_on: date | None = None
     closed_on: date | None = None
@@ -417,6 +426,8 @@ class Application(_Record):
         data = _Record.to_json(self)  # not super(): slots=True dataclasses are new classes
         data["briefed"] = [b.to_plain() for b in self.briefed]
         data["thanked"] = [b.to_plain() for b in self.thanked]
+        data["withdrawn"] = [b.to_plain() for b in self.withdrawn]
+        data["told"] = [b.to_plain() for b in self.told]
         data["timeline"] = [e.to_json() for e in self.timeline]
         return data
 
@@ -429,8 +440,12 @@ class Application(_Record):
             raise ValidationError(f"{where}.references must be a list of reference ids.")
         briefed = d.get("briefed") or []
         thanked = d.get("thanked") or []
-        if not isinstance(briefed, list) or not isinstance(thanked, list):
-            raise ValidationError(f"{where}.briefed and {where}.thanked must be lists.")
+        withdrawn = d.get("withdrawn") or []
+        told = d.get("told") or []
+        if not all(isinstance(x, list) for x in (briefed, thanked, withdrawn, told)):
+            raise ValidationError(
+                f"{where}.briefed, .thanked, .withdrawn and .told must be lists of {{reference, on}}."
+            )
         timeline = d.get("timeline") or []
         if not isinstance(timeline, list):
             raise ValidationError(f"{where}.timeline must be a list of {{on, event, value}}.")
@@ -450,6 +465,8 @@ class Application(_Record):
             leads=check_list(f"{where}.leads", d.get("leads"), max_len=MAX_TEXT),
             briefed=[Briefing.from_plain(b, f"{where}.briefed[{i}]") for i, b in enumerate(briefed)],
             thanked=[Briefing.from_plain(b, f"{where}.thanked[{i}]") for i, b in enumerate(thanked)],
+            withdrawn=[Briefing.from_plain(b, f"{where}.withdrawn[{i}]") for i, b in enumerate(withdrawn)],
+            told=[Briefing.from_plain(b, f"{where}.told[{i}]") for i, b in enumerate(told)],
             notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
             updated_on=parse_date(f"{where}.updated_on", d.get("updated_on")),
             closed_on=parse_date(f"{where}.closed_on", d.get("closed_on")),
@@ -635,7 +652,7 @@ class Registry:
             for ref in app.references:
                 if ref not in ref_ids:
                     raise ValidationError(f"applications[{i}] ({app.id}) names unknown reference {ref!r}.")
-            for b in (*app.briefed, *app.thanked):
+            for b in (*app.briefed, *app.thanked, *app.withdrawn, *app.told):
                 if b.reference not in ref_ids:
                     raise ValidationError(f"applications[{i}] ({app.id}) mentions unknown reference {b.reference!r}.")
         for i, fb in enumerate(self.feedback):

@@ -17,6 +17,7 @@ from refaudit.errors import ValidationError
 from refaudit.model import (
     MAX_NAME,
     MAX_TEXT,
+    REFERENCE_EVENTS,
     RELATIONSHIPS,
     STATUSES,
     Reference,
@@ -122,11 +123,11 @@ def rename(reg: Registry, ref: Reference, new_id: str) -> None:
     old = ref.id
     for app in reg.applications:
         app.references = [new_id if r == old else r for r in app.references]
-        for b in (*app.briefed, *app.thanked):
+        for b in (*app.briefed, *app.thanked, *app.withdrawn, *app.told):
             if b.reference == old:
                 b.reference = new_id
         for e in app.timeline:
-            if e.event in ("briefed", "thanked") and e.value == old:
+            if e.event in REFERENCE_EVENTS and e.value == old:
                 e.value = new_id
     for f in reg.feedback:
         if f.reference == old:
@@ -176,12 +177,16 @@ def remove(reg: Registry, ref: Reference) -> Change[Removed]:
     reg.feedback = [f for f in reg.feedback if f.reference != ref.id]
     touched = 0
     for app in reg.applications:
-        if ref.id in app.references or any(b.reference == ref.id for b in (*app.briefed, *app.thanked)):
+        if ref.id in app.references or any(
+            b.reference == ref.id for b in (*app.briefed, *app.thanked, *app.withdrawn, *app.told)
+        ):
             touched += 1
             app.references = [r for r in app.references if r != ref.id]
             app.briefed = [b for b in app.briefed if b.reference != ref.id]
             app.thanked = [b for b in app.thanked if b.reference != ref.id]
-            app.timeline = [e for e in app.timeline if not (e.event in ("briefed", "thanked") and e.value == ref.id)]
+            app.withdrawn = [b for b in app.withdrawn if b.reference != ref.id]
+            app.told = [b for b in app.told if b.reference != ref.id]
+            app.timeline = [e for e in app.timeline if not (e.event in REFERENCE_EVENTS and e.value == ref.id)]
     reg.references = [r for r in reg.references if r.id != ref.id]
     history.erase_mentions(reg, [ref.id, ref.name, *(f.id for f in gone_feedback)])
     removed = Removed(ref.id, ref.name, len(gone_feedback), touched, erasure.mask_mentions(reg, ref))

@@ -315,7 +315,7 @@ def test_update_stage_outcome_reason_note(runner: Runner, acme: Path) -> None:
         runner.ok(
             "app", "update", "acme", "--stage", "Final", "--outcome", "rejected", "--reason", "budget", "--note", "meh"
         ).stdout
-        == "Updated acme-data-analyst.\n"
+        == "acme-data-analyst\n"
     )
     data = show(runner)
     assert (data["stage"], data["outcome"], data["reason"], data["notes"]) == (
@@ -371,8 +371,8 @@ def test_update_briefed_not_on_application_is_refused(runner: Runner, acme: Path
         (
             [],
             1,
-            "Error: Nothing to change: give --stage, --outcome, --reason, --reason-kind, --ref, --briefed, --thanked "
-            "or --note.\n",
+            "Error: Nothing to change: give --stage, --outcome, --reason, --reason-kind, --ref, --withdraw-ref, "
+            "--swap, --briefed, --thanked, --told, --heard-back, --followed-up or --note.\n",
         ),
         (["--stage", "hired"], 2, "'hired' is not one of 'applied', 'screening', 'interview'"),
         (["--outcome", "lost"], 2, "'lost' is not one of 'pending', 'offer', 'accepted'"),
