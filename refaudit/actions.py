@@ -4,8 +4,11 @@ Each kind of action has a fixed priority, the order of ``KINDS``:
 
 1. ``brief``           an application is where the employer calls references, and a reference
                        given on it has not been told the call is coming;
-2. ``swap``            a reference the audit says watch or drop is on a live application
-                       (interview or later, no outcome): swap them, or brief them for it;
+2. ``swap``            a reference the audit says drop is on an open application: from the
+                       day they turned drop until they are withdrawn, swap them for the
+                       lineup's best free reference while it is before the reference check
+                       (too late after); one it says watch, on a live application (interview
+                       or later): swap them, or brief them for it;
 3. ``drop``            the audit says drop a reference who is still active;
 4. ``reach``           employers could not reach a reference: call them, confirm their
                        number, email and availability (never "rest" for this);
@@ -43,7 +46,7 @@ from typing import Any
 
 from refaudit import asof
 from refaudit import settings as settings_mod
-from refaudit.audit import WATCH_MEANS, Verdict, reason_kind
+from refaudit.audit import WATCH_MEANS, Pick, Verdict, in_a_line, lineup, reason_kind
 from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Reference, Registry
 from refaudit.settings import Next, Scoring, Settings
 
@@ -72,6 +75,7 @@ _REST_WHY = {
     "pattern": "on a run of late rejections",
 }
 _LIVE_FROM = STAGES.index("interview")
+_CHECKED_FROM = STAGES.index("reference-check")
 _VAGUE = (None, "none-given")
 
 
@@ -142,9 +146,10 @@ def due_actions(
     for f in reg.feedback:
         if f.source == "mock-call":
             mock_calls[f.reference] = max(f.reported_on, mock_calls.get(f.reference, date.min))
+    free = _FreePick(registry, list(by_id.values()), conf, as_of)
     actions: list[Action] = []
     for view in apps:
-        actions.extend(_application_actions(view, refs, by_id, feedback_dates, conf.scoring, limits, as_of))
+        actions.extend(_application_actions(view, refs, by_id, feedback_dates, conf.scoring, limits, as_of, free))
     for ref in refs.values():
         if ref.status == "active":
             if ref.id in by_id:
@@ -184,9 +189,10 @@ def _application_actions(
     scoring: Scoring,
     limits: Next,
     as_of: date,
+    free: _FreePick,
 ) -> Iterable[Action]:
     if view.is_open:
-        yield from _open_actions(view, refs, verdicts, feedback_dates, limits, as_of)
+        yield from _open_actions(view, refs, verdicts, feedback_dates, limits, as_of, free)
     else:
         yield from _closed_actions(view, refs, verdicts, scoring, limits, as_of)
 
@@ -198,6 +204,7 @@ def _open_actions(
     feedback_dates: Mapping[str, date],
     limits: Next,
     as_of: date,
+    free: _FreePick,
 ) -> Iterable[Action]:
     app, q_app = view.app, shlex.quote(view.app.id)
     live = STAGES.index(app.stage) >= _LIVE_FROM
@@ -206,7 +213,9 @@ def _open_actions(
             continue
         level = _level(verdicts, ref_id)
         briefed = view.briefed.get(ref_id)
-        if live and level in ("watch", "drop"):
+        if level == "drop":
+            yield _drop_swap(view, verdicts[ref_id], feedback_dates, free, as_of)
+        elif live and level == "watch":
             # Done once they are briefed for this application after the news that moved the verdict.
             news = [feedback_dates[f] for f in verdicts[ref_id].moved if f in feedback_dates]
             if briefed is not None and briefed >= max(news, default=date.min):
@@ -219,7 +228,7 @@ def _open_actions(
                 ref_id,
                 app.id,
                 f"The audit says {level}, and this application is at {app.stage}: swap them if you still "
-                "can, or brief them now." + (f" {WATCH_MEANS}" if level == "watch" else ""),
+                f"can, or brief them now. {WATCH_MEANS}",
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
         elif app.stage in limits.brief_at_stages and briefed is None:
@@ -254,6 +263,66 @@ def _open_actions(
             f"No change for {idle} days (since {since}): ask {who} where it stands.",
             f"refaudit app update {q_app} --note {shlex.quote(f'Followed up on {as_of.isoformat()}')}",
         )
+
+
+class _FreePick:
+    """The lineup's best reference not already on an application; the lineup worked out once, when first asked."""
+
+    def __init__(self, registry: Registry, verdicts: list[Verdict], settings: Settings, as_of: date) -> None:
+        self._args = (registry, verdicts, settings, as_of)
+        self._picks: list[Pick] | None = None
+
+    def __call__(self, taken: Iterable[str]) -> Pick | None:
+        if self._picks is None:
+            registry, verdicts, settings, as_of = self._args
+            self._picks = lineup(registry, verdicts, settings, size=max(1, len(verdicts)), as_of=as_of)
+        busy = set(taken)
+        return next((p for p in self._picks if p.id not in busy), None)
+
+
+def _drop_swap(
+    view: _AppView, verdict: Verdict, feedback_dates: Mapping[str, date], free: _FreePick, as_of: date
+) -> Action:
+    """A dropped reference on an open application: swap them off before the reference check; after, too late.
+
+    Due from the day they turned drop (or the application's day, if given after); never "brief them".
+    """
+    app, q_app, q_ref = view.app, shlex.quote(view.app.id), shlex.quote(verdict.id)
+    news = [feedback_dates[f] for f in verdict.moved if f in feedback_dates]
+    due = min(max([app.applied_on, *news]), as_of)
+    withdraw = f"refaudit app update {q_app} --withdraw-ref {q_ref}"
+    why = in_a_line(verdict)
+    if STAGES.index(app.stage) >= _CHECKED_FROM:
+        return Action(
+            "swap",
+            due,
+            verdict.id,
+            app.id,
+            f"The audit says drop ({why.rstrip('.')}), and this application is at {app.stage}: too late to swap "
+            "them, the employer may have called them already. Do not brief them; if the employer has not called "
+            "yet and agrees to call someone else, record it (the command below).",
+            withdraw,
+        )
+    pick = free(app.references)
+    if pick is None:
+        return Action(
+            "swap",
+            due,
+            verdict.id,
+            app.id,
+            f"The audit says drop ({why.rstrip('.')}), and this application is at {app.stage}, before its "
+            "reference check: take them off it now. The lineup has nobody free to give instead.",
+            withdraw,
+        )
+    return Action(
+        "swap",
+        due,
+        verdict.id,
+        app.id,
+        f"The audit says drop ({why.rstrip('.')}), and this application is at {app.stage}, before its "
+        f"reference check: swap them for {pick.name}, the lineup's best free reference, now.",
+        f"refaudit app update {q_app} --swap {q_ref}={shlex.quote(pick.id)}",
+    )
 
 
 def _closed_actions(

@@ -68,6 +68,8 @@ class _Action(Protocol):
     def reference(self) -> str | None: ...
     @property
     def application(self) -> str | None: ...
+    @property
+    def command(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,8 @@ class Message:
 def draft_command(action: _Action) -> str | None:
     """The ``refaudit draft`` command that writes the message ``action`` asks for, if it is one."""
     kind = _DRAFT_FOR_ACTION.get(action.kind)
-    if kind is None:
-        return None
+    if kind is None or (action.kind == "swap" and "--briefed" not in action.command):
+        return None  # a dropped reference is swapped or withdrawn, never briefed
     if kind in REFERENCE_KINDS:
         return None if action.reference is None else f"refaudit draft {kind} {shlex.quote(action.reference)}"
     if action.application is None:

@@ -193,7 +193,7 @@ def test_text_can_be_written_to_a_private_file(runner: Runner, demo: Registry, t
 def test_next_gives_a_working_draft_command_for_every_message(runner: Runner, demo: Registry) -> None:
     """Every action of next that is a message carries 'draft', and that command writes it; the others carry null."""
     actions = json.loads(runner.ok("next", "--json").stdout)["actions"]
-    messages_due = {"swap", "reach", "thank", "debrief", "follow-up", "refresh-consent"}
+    messages_due = {"reach", "thank", "debrief", "follow-up", "refresh-consent"}  # a dropped Priya's swap: none
     kinds = {a["kind"] for a in actions}
     assert messages_due <= kinds
     for action in actions:
