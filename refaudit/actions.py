@@ -24,6 +24,15 @@ Each kind of action has a fixed priority, the order of ``KINDS``:
                        (it replaces ``follow-up`` for that application);
 12. ``apply-more``     fewer than ``min_open_applications`` applications are open.
 
+An accepted offer ends the search on its day (``searches.ended``); from then on ``next``
+shows only these, until an application made later starts a new search:
+
+- ``withdraw``         each other application still open or holding an offer;
+- ``thank``            each reference given in the search, not withdrawn, not dropped, who has
+                       not been thanked since they were last given (a thank recorded before the
+                       acceptance stays done);
+- ``tell``             each such reference, until ``--told`` records that you told them how it ended.
+
 "Most urgent first" means: by that priority, then the longest overdue (earliest ``due``)
 first, then by reference and application id so that the order never depends on chance.
 ``due`` is the day the action became due, never after ``as_of``.
@@ -44,7 +53,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from refaudit import asof
+from refaudit import asof, searches
 from refaudit import settings as settings_mod
 from refaudit.audit import WATCH_MEANS, Pick, Verdict, in_a_line, lineup, reason_kind
 from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Reference, Registry
@@ -57,7 +66,9 @@ KINDS = (
     "reach",
     "debrief",
     "follow-up",
+    "withdraw",
     "thank",
+    "tell",
     "rest",
     "test",
     "refresh-consent",
@@ -140,6 +151,9 @@ def due_actions(
     reg = asof.view(registry, as_of)
     by_id = {v.id: v for v in verdicts}
     refs = {r.id: r for r in reg.references}  # the view decides who was known on as_of, as for the audit
+    search = searches.ended(reg)
+    if search is not None:
+        return _most_urgent_first(_end_of_search(search, reg, refs, by_id))
     apps = [_AppView.of(a) for a in reg.applications]
     feedback_dates = {f.id: f.reported_on for f in reg.feedback}
     mock_calls: dict[str, date] = {}
@@ -159,6 +173,10 @@ def due_actions(
                 actions.extend(_verdict_actions(ref, verdict, feedback_dates, tested, limits, as_of, since))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
+    return _most_urgent_first(actions)
+
+
+def _most_urgent_first(actions: Iterable[Action]) -> list[Action]:
     return sorted(actions, key=lambda a: (_PRIORITY[a.kind], a.due, a.reference or "", a.application or ""))
 
 
@@ -448,6 +466,57 @@ def _pattern_since(ref_id: str, apps: Sequence[_AppView]) -> date | None:
     late = [v.ended_on for v in apps if v.app.outcome in ("rejected", "ghosted") and ref_id in v.app.references]
     offers = [v.ended_on for v in apps if v.app.outcome in OFFER_OUTCOMES and set(v.app.references) - {ref_id}]
     return max(max(late), min(offers)) if late and offers else None
+
+
+def _end_of_search(
+    search: searches.Ended, view: Registry, refs: Mapping[str, Reference], verdicts: Mapping[str, Verdict]
+) -> Iterable[Action]:
+    """After an accepted offer: withdraw the other applications, thank and tell the references."""
+    end, day = search.accepted, search.on
+    q_end, job = shlex.quote(end.id), _app_label(end)
+    for app in view.applications:
+        if app.id != end.id and app.outcome in ("pending", "offer"):
+            holding = "holds an offer" if app.outcome == "offer" else f"is still open at {app.stage}"
+            yield Action(
+                "withdraw",
+                day,
+                None,
+                app.id,
+                f"You accepted {job} on {day.isoformat()}, and this application {holding}: withdraw it, "
+                "and thank them for their time.",
+                f"refaudit app update {shlex.quote(app.id)} --outcome withdrawn",
+            )
+    thanked: dict[str, date] = {}
+    told: dict[str, date] = {}
+    for app in view.applications:
+        for records, latest in ((app.thanked, thanked), (app.told, told)):
+            for b in records:
+                latest[b.reference] = max(b.on, latest.get(b.reference, date.min))
+    for ref_id, last in searches.given_in(search).items():
+        ref = refs.get(ref_id)
+        if ref is None or ref.status == "dropped" or _level(verdicts, ref_id) == "drop":
+            continue
+        since = searches.last_given(last, ref_id)
+        q_ref = shlex.quote(ref_id)
+        if thanked.get(ref_id, date.min) < since:
+            yield Action(
+                "thank",
+                day,
+                ref_id,
+                last.id,
+                f"You accepted {job} on {day.isoformat()}; they were your reference, last for "
+                f"{_app_label(last)} ({since.isoformat()}): thank them.",
+                f"refaudit app update {shlex.quote(last.id)} --thanked {q_ref}",
+            )
+        if told.get(ref_id, date.min) < since:
+            yield Action(
+                "tell",
+                day,
+                ref_id,
+                end.id,
+                f"You accepted {job} on {day.isoformat()}: tell them how your search ended.",
+                f"refaudit app update {q_end} --told {q_ref}",
+            )
 
 
 def _consent_actions(ref: Reference, limits: Next, as_of: date) -> Iterable[Action]:

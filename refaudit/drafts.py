@@ -1,13 +1,15 @@
 """What a message to send says: pure ``(registry, settings, as_of, kind, target, …) -> Message``.
 
-``refaudit draft`` writes six kinds of message; none is ever sent:
+``refaudit draft`` writes seven kinds of message; none is ever sent:
 
 - ``ask`` (REF): will you be my reference; what it involves; how often they may be called;
 - ``consent`` (REF): may I still give your name (after ``next.consent_valid_days``);
 - ``brief`` (APP, ``--ref``): who may call, when, the role, what to emphasise;
 - ``thank`` (APP, ``--ref``): thanks, and how it ended;
 - ``debrief`` (APP): to the employer: the reason, constructive criticism, job leads;
-- ``follow-up`` (APP): to the employer or agency: where does it stand.
+- ``follow-up`` (APP): to the employer or agency: where does it stand;
+- ``tell`` (APP, ``--ref``): to a reference of the search, how it ended (APP is the offer
+  you accepted; they need not have been given on it).
 
 A ``Message`` holds only plain data (text, lists, ISO dates) for the templates in
 ``templates/messages/``; ``messages.py`` renders it. What it never holds: private notes
@@ -29,9 +31,9 @@ from refaudit import asof, resolve
 from refaudit.errors import RefauditError, UsageError
 from refaudit.model import HONORIFICS, MAX_SHORT, STAGES, Application, Reference, Registry, check_text
 
-KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
+KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent", "tell")
 REFERENCE_KINDS = ("ask", "consent")  # TARGET is a reference; the others take an application
-WITH_REF = ("brief", "thank")  # ... and --ref names the reference the message goes to
+WITH_REF = ("brief", "thank", "tell")  # ... and --ref names the reference the message goes to
 
 # The kinds of ``next`` action that are a message, and the draft that writes it.
 # ``reach`` (confirm their number, email and availability) is a consent message: it asks both.
@@ -45,6 +47,7 @@ _DRAFT_FOR_ACTION = {
     "refresh-consent": "consent",
     "reach": "consent",
     "swap": "brief",  # swap them if you still can; if not, brief them
+    "tell": "tell",
 }
 _ENDED = {
     "offer": "I was offered the job",
@@ -125,6 +128,8 @@ def build(
         return _to(person, kind, {**base, "reference": _person(person), **data})
     application = resolve.application(registry, target)
     job = _job(application)
+    if kind == "tell":
+        return _tell(registry, application, ref, {**base, "application": job})
     if kind in WITH_REF:
         person = _given_on(registry, application, ref, kind)
         data = {**base, "reference": _person(person), "application": job}
@@ -233,6 +238,20 @@ def _given_on(registry: Registry, app: Application, query: str | None, kind: str
             f"Record it first: refaudit app update {shlex.quote(app.id)} --ref {shlex.quote(person.id)}"
         )
     return person
+
+
+def _tell(registry: Registry, app: Application, query: str | None, data: dict[str, Any]) -> Message:
+    """How the search ended, to one of its references (given on ``app`` or not)."""
+    if query is None:
+        raise UsageError("draft tell needs --ref REF, the reference it goes to.")
+    if app.outcome not in ("offer", "accepted"):
+        raise RefauditError(
+            f"{_label(app)} has outcome {app.outcome}; draft tell says how your search ended, with the offer "
+            "you accepted. Record it first: refaudit app update "
+            f"{shlex.quote(app.id)} --outcome accepted"
+        )
+    person = resolve.reference(registry, query)
+    return _to(person, "tell", {**data, "reference": _person(person), "given_here": person.id in app.references})
 
 
 def _last_criticism(registry: Registry) -> list[str]:

@@ -306,7 +306,7 @@ def test_refusals_are_one_line_with_the_right_code(
     if message is None:  # Click's own usage error
         assert result.stderr.splitlines()[-1] == (
             "Error: Invalid value for 'KIND': 'eml-less' is not one of 'ask', 'brief', 'thank', 'debrief', "
-            "'follow-up', 'consent'."
+            "'follow-up', 'consent', 'tell'."
         )
     else:
         assert result.stderr == message + "\n"

@@ -14,7 +14,7 @@ from refaudit.errors import UsageError
 @click.command()
 @click.argument("kind", type=lazy_choice("drafts", "KINDS"), metavar="KIND")
 @click.argument("target")
-@click.option("--ref", metavar="REF", help="brief, thank: the reference the message goes to.")
+@click.option("--ref", metavar="REF", help="brief, thank, tell: the reference the message goes to.")
 @click.option(
     "--emphasis",
     multiple=True,
@@ -50,6 +50,7 @@ def draft(
       thank APP --ref REF  thanks, and how it ended
       debrief APP          to the employer: the reason, criticism and job leads
       follow-up APP        to the employer: where does it stand
+      tell APP --ref REF   to a reference: you accepted APP's offer, the search is over
 
     A brief passes on your --emphasis points and the last constructive criticism
     employers gave you. No message ever includes your private notes or what a
@@ -62,6 +63,7 @@ def draft(
       refaudit draft brief globex --ref priya --emphasis "SQL depth"
       refaudit draft ask "Tom Becker" --format mailto
       refaudit draft thank relecloud --ref bob -o thanks.eml
+      refaudit draft tell relecloud --ref jane
     """
     from refaudit import drafts, messages
 
