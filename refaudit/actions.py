@@ -14,14 +14,15 @@ Each kind of action has a fixed priority, the order of ``KINDS``:
                        number, email and availability (never "rest" for this);
 5. ``debrief``         a rejection with a vague or no stated reason — ask for the reason,
                        constructive criticism and job leads while it is fresh;
-6. ``follow-up``       a pending application with no change for ``follow_up_after_days``;
+6. ``follow-up``       a pending application the employer has been quiet about for
+                       ``follow_up_after_days`` (and not followed up on within as many days);
 7. ``thank``           the references given on an application that ended in an offer;
 8. ``rest``            the audit flags an active reference with one of ``rest_flags``;
 9. ``test``            an untested or watched active reference: a mock call, before they are
                        given again;
 10. ``refresh-consent`` consent older than ``consent_valid_days``;
-11. ``mark-ghosted``   a pending application with no change for ``ghosted_after_days``
-                       (it replaces ``follow-up`` for that application);
+11. ``mark-ghosted``   a pending application the employer has been quiet about for
+                       ``ghosted_after_days`` (it replaces ``follow-up`` for that application);
 12. ``apply-more``     fewer than ``min_open_applications`` applications are open.
 
 An accepted offer ends the search on its day (``searches.ended``); from then on ``next``
@@ -39,6 +40,12 @@ first, then by reference and application id so that the order never depends on c
 
 Looking back (``as_of`` in the past) reads ``asof.view(registry, as_of)`` and nothing else:
 the same view the audit reads, so the two always agree on what was known that day.
+
+The quiet clock of an application runs from the last thing the employer did: its last stage,
+outcome, ``--heard-back``, debrief, or ``--source employer`` report about it. A note, a
+briefing or a follow-up of yours never restarts it; ``--followed-up`` marks a follow-up done
+for ``follow_up_after_days``. (An application recorded before timelines counts from its
+last change.)
 
 A briefing counts for an application whenever it is recorded on that application
 (``app update APP --briefed REF``). Thanking is recorded likewise (``--thanked REF``) and
@@ -119,15 +126,19 @@ class _AppView:
     app: Application
     briefed: Mapping[str, date]
     thanked: Mapping[str, date]
+    quiet_since: date  # the last thing the employer did (the quiet clock)
+    followed_up: date | None  # the last follow-up you recorded
 
     @classmethod
-    def of(cls, app: Application) -> _AppView:
+    def of(cls, app: Application, heard: date | None = None) -> _AppView:
+        """``heard``: the newest ``--source employer`` report about the application, if any."""
         briefed: dict[str, date] = {}
         thanked: dict[str, date] = {}
         for records, latest in ((app.briefed, briefed), (app.thanked, thanked)):
             for b in records:
                 latest[b.reference] = max(b.on, latest.get(b.reference, date.min))
-        return cls(app, briefed, thanked)
+        quiet, followed = _quiet_clock(app)
+        return cls(app, briefed, thanked, max(quiet, heard or date.min), followed)
 
     @property
     def is_open(self) -> bool:
@@ -154,7 +165,11 @@ def due_actions(
     search = searches.ended(reg)
     if search is not None:
         return _most_urgent_first(_end_of_search(search, reg, refs, by_id))
-    apps = [_AppView.of(a) for a in reg.applications]
+    heard: dict[str, date] = {}
+    for f in reg.feedback:
+        if f.source == "employer" and f.application is not None:
+            heard[f.application] = max(f.reported_on, heard.get(f.application, date.min))
+    apps = [_AppView.of(a, heard.get(a.id)) for a in reg.applications]
     feedback_dates = {f.id: f.reported_on for f in reg.feedback}
     mock_calls: dict[str, date] = {}
     for f in reg.feedback:
@@ -259,27 +274,50 @@ def _open_actions(
                 "told a call may be coming.",
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
-    idle = (as_of - view.last_change).days
-    since = view.last_change.isoformat()
+    yield from _quiet_actions(view, limits, as_of)
+
+
+_EMPLOYER_EVENTS = ("applied", "stage", "outcome", "heard-back", "debrief")
+
+
+def _quiet_clock(app: Application) -> tuple[date, date | None]:
+    """Since when the employer has been quiet, and the last follow-up recorded (see the module docstring)."""
+    if not app.timeline:
+        return app.last_change, None
+    heard = max((e.on for e in app.timeline if e.event in _EMPLOYER_EVENTS), default=app.applied_on)
+    followed = max((e.on for e in app.timeline if e.event == "followed-up"), default=None)
+    return heard, followed
+
+
+def _quiet_actions(view: _AppView, limits: Next, as_of: date) -> Iterable[Action]:
+    """Follow up a quiet application (unless followed up lately); past ghosted_after_days, mark it ghosted."""
+    app, q_app = view.app, shlex.quote(view.app.id)
+    idle = (as_of - view.quiet_since).days
+    since = view.quiet_since.isoformat()
     if idle >= limits.ghosted_after_days:
         yield Action(
             "mark-ghosted",
-            view.last_change + timedelta(days=limits.ghosted_after_days),
+            view.quiet_since + timedelta(days=limits.ghosted_after_days),
             None,
             app.id,
-            f"No change for {idle} days (since {since}), past the {limits.ghosted_after_days}-day mark: "
-            "count it as ghosted.",
+            f"No word from the employer for {idle} days (since {since}), past the {limits.ghosted_after_days}-day "
+            "mark: count it as ghosted.",
             f"refaudit app update {q_app} --outcome ghosted",
         )
-    elif idle >= limits.follow_up_after_days:
+        return
+    due = view.quiet_since + timedelta(days=limits.follow_up_after_days)
+    if view.followed_up is not None:
+        due = max(due, view.followed_up + timedelta(days=limits.follow_up_after_days))
+    if due <= as_of:
         who = f"{app.via} or the employer" if app.via else "the employer"
+        asked = f"; you last followed up on {view.followed_up.isoformat()}" if view.followed_up else ""
         yield Action(
             "follow-up",
-            view.last_change + timedelta(days=limits.follow_up_after_days),
+            due,
             None,
             app.id,
-            f"No change for {idle} days (since {since}): ask {who} where it stands.",
-            f"refaudit app update {q_app} --note {shlex.quote(f'Followed up on {as_of.isoformat()}')}",
+            f"No word from the employer for {idle} days (since {since}){asked}: ask {who} where it stands.",
+            f"refaudit app update {q_app} --followed-up",
         )
 
 
@@ -537,7 +575,7 @@ def _consent_actions(ref: Reference, limits: Next, as_of: date) -> Iterable[Acti
 
 def _apply_more(apps: Sequence[_AppView], limits: Next, as_of: date) -> Iterable[Action]:
     # An application silent past the ghosting threshold is not a coal in the fire.
-    live = [v for v in apps if v.is_open and (as_of - v.last_change).days < limits.ghosted_after_days]
+    live = [v for v in apps if v.is_open and (as_of - v.quiet_since).days < limits.ghosted_after_days]
     if len(live) >= limits.min_open_applications:
         return
     ended = [v.ended_on for v in apps if not v.is_open]

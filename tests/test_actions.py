@@ -14,7 +14,7 @@ from refaudit.actions import KINDS, Action, due_actions, subject
 from refaudit.audit import WATCH_MEANS
 from refaudit.drafts import draft_command
 from refaudit.errors import ValidationError
-from refaudit.model import Application, Briefing, Feedback, Reference, Registry
+from refaudit.model import Application, Briefing, Event, Feedback, Reference, Registry
 
 TODAY = date(2026, 11, 25)
 SETTINGS = settings_mod.defaults()
@@ -426,18 +426,63 @@ def test_follow_up_counts_from_the_application_when_never_updated() -> None:
     [action] = due(reg, kind="follow-up")
     assert action.due == days_ago(2)
     assert action.reason == (
-        f"No change for {n + 2} days (since {days_ago(n + 2).isoformat()}): ask Hays or the employer where it stands."
+        f"No word from the employer for {n + 2} days (since {days_ago(n + 2).isoformat()}): ask Hays or the "
+        "employer where it stands."
     )
-    assert action.command == f"refaudit app update acme-data-analyst --note 'Followed up on {TODAY.isoformat()}'"
+    assert action.command == "refaudit app update acme-data-analyst --followed-up"
 
 
-def test_following_up_makes_it_disappear() -> None:
-    """`app update --note` records a change, which restarts the count."""
-    application = app(applied_on=days_ago(NEXT["follow_up_after_days"]))
+def test_following_up_makes_it_disappear_for_follow_up_after_days() -> None:
+    """`app update --followed-up` marks the follow-up done for follow_up_after_days; then it is due again."""
+    n = NEXT["follow_up_after_days"]
+    application = app(applied_on=days_ago(n + 1), timeline=[Event(days_ago(n + 1), "applied")])
     reg = registry(apps=[application])
     assert len(due(reg, kind="follow-up")) == 1
-    application.updated_on = TODAY
+    application.timeline.append(Event(days_ago(1), "followed-up"))
     assert due(reg, kind="follow-up") == []
+    [again] = due(reg, kind="follow-up", as_of=TODAY + timedelta(days=n - 1))
+    assert again.due == TODAY + timedelta(days=n - 1)
+    assert f"you last followed up on {days_ago(1).isoformat()}" in again.reason
+
+
+@pytest.mark.parametrize(
+    ("event", "resets"),
+    [
+        (Event(days_ago(3), "note", "called HR"), False),
+        (Event(days_ago(3), "followed-up"), False),
+        (Event(days_ago(3), "briefed", "jane-doe"), False),
+        (Event(days_ago(3), "heard-back"), True),
+        (Event(days_ago(3), "stage", "final"), True),
+        (Event(days_ago(3), "debrief"), True),
+    ],
+    ids=["note", "followed-up", "briefed", "heard-back", "stage", "debrief"],
+)
+def test_only_the_employer_restarts_the_quiet_clock(event: Event, resets: bool) -> None:
+    """42 days after the reference check, only a stage, outcome, heard-back or debrief keeps it from ghosted."""
+    check = days_ago(NEXT["ghosted_after_days"])
+    application = app(
+        applied_on=days_ago(60),
+        stage="reference-check",
+        references=["jane-doe"],
+        briefed=[Briefing("jane-doe", check)],
+        timeline=[Event(days_ago(60), "applied"), Event(check, "stage", "reference-check"), event],
+    )
+    application.updated_on = days_ago(3)
+    kinds = [a.kind for a in due(registry(apps=[application])) if a.application == "acme-data-analyst"]
+    assert kinds == ([] if resets else ["mark-ghosted"])
+
+
+def test_employer_feedback_about_the_application_restarts_the_quiet_clock() -> None:
+    """A --source employer report on the application is word from the employer; a recruiter's is not."""
+    application = app(applied_on=days_ago(50), timeline=[Event(days_ago(50), "applied")])
+    for source, kinds in (("recruiter", ["mark-ghosted"]), ("employer", [])):
+        said = Feedback(
+            id="f1", reference="jane-doe", application="acme-data-analyst", reported_on=days_ago(2),
+            sentiment="positive", source=source,
+        )  # fmt: skip
+        application.references = ["jane-doe"]
+        reg = registry(apps=[application], feedback=[said])
+        assert [a.kind for a in due(reg) if a.application == "acme-data-analyst"] == kinds, source
 
 
 def test_marking_ghosted_makes_it_disappear() -> None:
@@ -768,8 +813,7 @@ def test_commands_split_into_the_intended_arguments() -> None:
         "app",
         "update",
         "acme.data_analyst-2",
-        "--note",
-        f"Followed up on {TODAY.isoformat()}",
+        "--followed-up",
     ]
 
 

@@ -120,7 +120,7 @@ def test_days_looks_ahead_to_actions_that_fall_due(runner: Runner, registry_path
     assert str(event["description"]).endswith(
         f"Due on {(TODAY + timedelta(days=4)).isoformat()}.\n"
         "Write the message: refaudit draft follow-up acme\n"
-        f"When done: refaudit app update acme --note 'Followed up on {(TODAY + timedelta(days=4)).isoformat()}'"
+        "When done: refaudit app update acme --followed-up"
     )
 
 

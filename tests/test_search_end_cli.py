@@ -276,3 +276,36 @@ def test_tell_refuses_bad_input(lena: Runner, registry: Path, args: list[str], c
     assert result.exit_code == code, result.output
     assert message in result.stderr
     assert registry.read_bytes() == before
+
+
+# --- the quiet clock ---------------------------------------------------------------------------
+
+
+def _quiet(lena: Runner, as_of: str) -> list[str]:
+    return [a["kind"] for a in next_json(lena, as_of) if a["application"] == "pixelwerk"]
+
+
+def test_a_note_never_restarts_the_quiet_clock(lena: Runner) -> None:
+    """Pixelwerk, interview on 16.10, only a note of hers since: 42 days on (27.11) it is mark-ghosted."""
+    lena.ok("app", "update", "pixelwerk", "--note", "Wrote to HR, no answer", "--on", "01.11.2026")
+    assert _quiet(lena, "2026-11-26") == ["follow-up"]
+    assert _quiet(lena, "2026-11-27") == ["mark-ghosted"]
+
+
+def test_heard_back_restarts_the_quiet_clock(lena: Runner) -> None:
+    """--heard-back (the employer replied) on 01.11: no follow-up until 15.11, not ghosted on 27.11."""
+    assert lena.ok("app", "update", "pixelwerk", "--heard-back", "--on", "01.11.2026").stdout == "pixelwerk\n"
+    assert _quiet(lena, "2026-11-14") == []
+    assert _quiet(lena, "2026-11-27") == ["follow-up"]
+
+
+def test_followed_up_is_the_follow_ups_command_and_does_not_restart_the_clock(lena: Runner) -> None:
+    """The follow-up's command is --followed-up; done on 01.11 it is quiet for 14 days; ghosted still on 27.11."""
+    [follow] = [a for a in next_json(lena, "2026-11-01") if a["application"] == "pixelwerk"]
+    assert (follow["kind"], follow["command"]) == ("follow-up", "refaudit app update pixelwerk --followed-up")
+    lena.ok(*shlex.split(follow["command"])[1:], "--on", "01.11.2026")
+    assert _quiet(lena, "2026-11-14") == []
+    assert _quiet(lena, "2026-11-15") == ["follow-up"]
+    assert _quiet(lena, "2026-11-27") == ["mark-ghosted"]
+    events = json.loads(lena.ok("app", "show", "pixelwerk", "--json").stdout)["timeline"]
+    assert events[-1] == {"on": "2026-11-01", "event": "followed-up", "value": None}
