@@ -514,11 +514,12 @@ def test_the_cover_names_the_person_the_period_and_the_finding(demo_pdf: bytes) 
     assert "Jane Doe and Priya Natarajan are hurting your applications." in cover
 
 
-def test_the_cover_names_the_registry_file_when_there_is_no_owner(demo: Registry) -> None:
-    """No owner: the registry's file name stands in for the person."""
-    ctx = _context(Registry(references=demo.references[:1]), label="job-search.refaudit")
-    assert ctx["owner"] == "job-search.refaudit"
-    assert 'The references of <span class="user">job-search.refaudit</span>' in render.render_html(ctx)
+def test_the_cover_names_nobody_when_there_is_no_owner(demo: Registry) -> None:
+    """No owner: the cover and the metadata name nobody (never the registry's file name)."""
+    ctx = _context(Registry(references=demo.references[:1]))
+    assert ctx["owner"] is None
+    assert ctx["metadata"]["author"] is None
+    assert "The references of" not in render.render_html(ctx)
 
 
 def test_the_summary_opens_with_the_story_in_words(demo_pdf: bytes) -> None:

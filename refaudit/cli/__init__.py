@@ -57,6 +57,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("session_cmd:completion", "Print the shell completion script for bash, zsh or fish."),
     "draft": ("draft_cmd:draft", "Write a message for you to send: refaudit never sends anything."),
     "calendar": ("calendar_cmd:calendar", "Write the actions that are due as a calendar file (iCalendar) to import."),
+    "owner": ("registry_cmd:owner_", "Show or set your name: it signs the drafts and heads the report."),
     "config": ("config_cmd:config_group", "Read and change your own settings file (config.yaml)."),
 }
 

@@ -54,8 +54,9 @@ def _new_passphrase(app: AppContext, command: str, unlock: Unlock, new_passphras
     metavar="N",
     help="Argon2id passes (2 to 10).",
 )
+@click.option("--owner", "owner_name", metavar="NAME", help="Your name: it signs the drafts and heads the report.")
 @pass_app
-def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: int) -> None:
+def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: int, owner_name: str | None) -> None:
     """Create a new encrypted registry.
 
     Prints the recovery key once: write it down somewhere safe. It opens the
@@ -63,17 +64,19 @@ def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: in
 
     \b
     Example:
-      refaudit init
+      refaudit init --owner "Lena Fischer"
       REFAUDIT_PASSPHRASE='correct horse battery staple' refaudit init --kdf-memory 128
     """
-    from refaudit import service, vault
+    from refaudit import owner, service, vault
+    from refaudit.model import Registry
 
     kdf = vault.KdfParams(kdf_memory * 1024, kdf_passes, vault.DEFAULT_KDF.lanes)
     vault.check_kdf_floor(kdf)
+    start = Registry(owner=owner.checked(owner_name) if owner_name is not None else None)
     ctx = app.context()
     ctx.store.refuse_existing()  # before asking for a passphrase twice
     passphrase = app.new_secret("REFAUDIT_PASSPHRASE", app.passphrase_file, "passphrase")
-    recovery = service.init(ctx, passphrase, kdf, recovery=not no_recovery_key)
+    recovery = service.init(ctx, passphrase, kdf, recovery=not no_recovery_key, registry=start)
     click.echo(f"Created {safe(ctx.store.path)}")
     if recovery:
         click.echo("Write down this recovery key and keep it somewhere safe; it is shown only once:", err=True)
@@ -141,3 +144,31 @@ def verify(app: AppContext) -> None:
     if problems:
         raise DamagedError("; ".join(problems))
     click.echo("OK: the registry decrypts, its contents are valid, the history chain is intact.")
+
+
+@click.command("owner")
+@click.argument("name", required=False)
+@click.option("--unset", is_flag=True, help="Clear the name.")
+@pass_app
+def owner_(app: AppContext, name: str | None, unset: bool) -> None:
+    """Show or set your name: it signs the drafts and heads the report.
+
+    Without NAME, prints the name (or says none is set).
+
+    \b
+    Example:
+      refaudit owner "Lena Fischer"
+      refaudit owner
+      refaudit owner --unset
+    """
+    from refaudit import owner
+    from refaudit.errors import UsageError
+
+    if unset and name is not None:
+        raise UsageError("give NAME or --unset, not both.")
+    if name is None and not unset:
+        current = app.read().owner
+        click.echo(safe(current) if current else 'No name set; set yours with: refaudit owner "Your Name"')
+        return
+    result = app.update("owner", lambda reg: owner.set_owner(reg, name))
+    click.echo(f"Owner: {safe(result)}" if result else "Owner cleared.")
