@@ -62,8 +62,9 @@ from typing import Any
 
 from refaudit import asof, searches
 from refaudit import settings as settings_mod
+from refaudit.applications import last_heard
 from refaudit.audit import WATCH_MEANS, Pick, Verdict, in_a_line, lineup, reason_kind
-from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Reference, Registry
+from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Feedback, Reference, Registry
 from refaudit.settings import Next, Scoring, Settings
 
 KINDS = (
@@ -130,15 +131,15 @@ class _AppView:
     followed_up: date | None  # the last follow-up you recorded
 
     @classmethod
-    def of(cls, app: Application, heard: date | None = None) -> _AppView:
-        """``heard``: the newest ``--source employer`` report about the application, if any."""
+    def of(cls, app: Application, feedback: Sequence[Feedback] = ()) -> _AppView:
+        """``feedback``: the reports about the application (an employer's restarts the quiet clock)."""
         briefed: dict[str, date] = {}
         thanked: dict[str, date] = {}
         for records, latest in ((app.briefed, briefed), (app.thanked, thanked)):
             for b in records:
                 latest[b.reference] = max(b.on, latest.get(b.reference, date.min))
-        quiet, followed = _quiet_clock(app)
-        return cls(app, briefed, thanked, max(quiet, heard or date.min), followed)
+        followed = max((e.on for e in app.timeline if e.event == "followed-up"), default=None)
+        return cls(app, briefed, thanked, last_heard(app, feedback), followed)
 
     @property
     def is_open(self) -> bool:
@@ -165,11 +166,11 @@ def due_actions(
     search = searches.ended(reg)
     if search is not None:
         return _most_urgent_first(_end_of_search(search, reg, refs, by_id))
-    heard: dict[str, date] = {}
+    about: dict[str, list[Feedback]] = {}
     for f in reg.feedback:
-        if f.source == "employer" and f.application is not None:
-            heard[f.application] = max(f.reported_on, heard.get(f.application, date.min))
-    apps = [_AppView.of(a, heard.get(a.id)) for a in reg.applications]
+        if f.application is not None:
+            about.setdefault(f.application, []).append(f)
+    apps = [_AppView.of(a, about.get(a.id, [])) for a in reg.applications]
     feedback_dates = {f.id: f.reported_on for f in reg.feedback}
     mock_calls: dict[str, date] = {}
     for f in reg.feedback:
@@ -275,18 +276,6 @@ def _open_actions(
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
     yield from _quiet_actions(view, limits, as_of)
-
-
-_EMPLOYER_EVENTS = ("applied", "stage", "outcome", "heard-back", "debrief")
-
-
-def _quiet_clock(app: Application) -> tuple[date, date | None]:
-    """Since when the employer has been quiet, and the last follow-up recorded (see the module docstring)."""
-    if not app.timeline:
-        return app.last_change, None
-    heard = max((e.on for e in app.timeline if e.event in _EMPLOYER_EVENTS), default=app.applied_on)
-    followed = max((e.on for e in app.timeline if e.event == "followed-up"), default=None)
-    return heard, followed
 
 
 def _quiet_actions(view: _AppView, limits: Next, as_of: date) -> Iterable[Action]:

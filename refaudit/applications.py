@@ -18,6 +18,7 @@ which the as-of view (and so the audit, ``next`` and the report) reads.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,6 +34,7 @@ from refaudit.model import (
     Application,
     Briefing,
     Event,
+    Feedback,
     Reference,
     Registry,
     check_choice,
@@ -47,6 +49,21 @@ from refaudit.model import (
 FINAL_OUTCOMES = tuple(o for o in OUTCOMES if o != "pending")
 # What an offer may still become without --force: the happy path, or turning it down.
 _AFTER_OFFER = ("accepted", "withdrawn")
+
+
+# What the employer does: these events, and a ``--source employer`` report, restart the quiet clock.
+EMPLOYER_EVENTS = ("applied", "stage", "outcome", "heard-back", "debrief")
+
+
+def last_heard(app: Application, feedback: Iterable[Feedback] = ()) -> date:
+    """The quiet clock: the last day the employer did something about ``app`` (a note of yours never counts).
+
+    Its last stage, outcome, ``heard-back`` or debrief, or an employer's report about it; an
+    application recorded before timelines counts from its last change.
+    """
+    days = [e.on for e in app.timeline if e.event in EMPLOYER_EVENTS] if app.timeline else [app.last_change]
+    days += [f.reported_on for f in feedback if f.application == app.id and f.source == "employer"]
+    return max(days, default=app.applied_on)
 
 
 def given_on(app: Application, day: date) -> list[str]:

@@ -28,8 +28,9 @@ from datetime import date
 from typing import Any, Protocol
 
 from refaudit import asof, resolve
+from refaudit.applications import last_heard
 from refaudit.errors import RefauditError, UsageError
-from refaudit.model import HONORIFICS, MAX_SHORT, STAGES, Application, Reference, Registry, check_text
+from refaudit.model import HONORIFICS, MAX_SHORT, Application, Feedback, Reference, Registry, check_text
 
 KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent", "tell")
 REFERENCE_KINDS = ("ask", "consent")  # TARGET is a reference; the others take an application
@@ -124,10 +125,10 @@ def build(
     base = {"kind": kind, "owner": registry.owner, "today": long_date(as_of)}
     if kind in REFERENCE_KINDS:
         person = resolve.reference(registry, target)
-        data = _ask(registry, settings, as_of, person) if kind == "ask" else _consent(settings, as_of, person)
+        data = _ask(registry, settings, person) if kind == "ask" else _consent(registry, settings, as_of, person)
         return _to(person, kind, {**base, "reference": _person(person), **data})
     application = resolve.application(registry, target)
-    job = _job(application)
+    job = _job(application, registry.feedback)
     if kind == "tell":
         return _tell(registry, application, ref, {**base, "application": job})
     if kind in WITH_REF:
@@ -199,14 +200,17 @@ def _person(ref: Reference) -> dict[str, Any]:
         "relationship": ref.relationship,
         "organization": ref.organization,
         "title": ref.title,
+        "worked_with": ref.worked_with,
         "email": ref.email,
         "phone": ref.phone,
         "consent_on": long_date(ref.consent_on) if ref.consent_on else None,
     }
 
 
-def _job(app: Application) -> dict[str, Any]:
-    """An application (as it stood that day: ``asof.view``): no notes, no stated reason."""
+def _job(app: Application, feedback: Sequence[Feedback] = ()) -> dict[str, Any]:
+    """An application (as it stood that day: ``asof.view``): no notes, no stated reason.
+
+    ``last_heard`` is the last thing the employer did (the quiet clock), never a note of yours."""
     return {
         "id": app.id,
         "company": app.company,
@@ -217,6 +221,7 @@ def _job(app: Application) -> dict[str, Any]:
         "stage_name": app.stage.replace("-", " "),
         "outcome": app.outcome,
         "last_change": long_date(app.last_change),
+        "last_heard": long_date(last_heard(app, feedback)),
         "ended_on": long_date(app.closed_on) if not app.is_open and app.closed_on else None,
     }
 
@@ -263,24 +268,22 @@ def _last_criticism(registry: Registry) -> list[str]:
     return list(latest.criticism[-_CRITICISM_SHOWN:])
 
 
-def _ask(registry: Registry, settings: Mapping[str, Any], as_of: date, person: Reference) -> dict[str, Any]:
-    """How often they may be called: applications of the last 90 days that reached the final stages."""
-    late = STAGES[STAGES.index("final") :]
-    recent = [a for a in registry.applications if 0 <= (as_of - a.applied_on).days < 90 and a.stage in late]
+def _ask(registry: Registry, settings: Mapping[str, Any], person: Reference) -> dict[str, Any]:
+    """How often they may be called, at most: a promise about their name, never numbers about your search."""
     scoring = settings.get("scoring", {})
     cap, window = scoring.get("overuse_count"), scoring.get("overuse_window_days")
     return {
-        "late_stage_recently": len(recent),
         "cap": cap if isinstance(cap, int) else None,
         "cap_days": window if isinstance(window, int) else None,
         "already_given": any(person.id in a.references for a in registry.applications),
     }
 
 
-def _consent(settings: Mapping[str, Any], as_of: date, person: Reference) -> dict[str, Any]:
+def _consent(registry: Registry, settings: Mapping[str, Any], as_of: date, person: Reference) -> dict[str, Any]:
     valid = settings.get("next", {}).get("consent_valid_days")
     age = (as_of - person.consent_on).days if person.consent_on is not None else None
     return {
+        "already_given": any(person.id in a.references for a in registry.applications),
         "consent_age_days": age,
         "consent_valid_days": valid if isinstance(valid, int) else None,
         "consent_expired": age is not None and isinstance(valid, int) and age > valid,

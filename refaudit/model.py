@@ -308,6 +308,7 @@ class Reference(_Record):
     relationship: str = "other"
     organization: str | None = None
     title: str | None = None
+    worked_with: str | None = None  # where you worked together, in your words (drafts say no more)
     email: str | None = None
     phone: str | None = None
     known_since: date | None = None
@@ -330,6 +331,7 @@ class Reference(_Record):
             relationship=check_choice(f"{where}.relationship", d.get("relationship", "other"), RELATIONSHIPS),
             organization=check_text(f"{where}.organization", d.get("organization")),
             title=check_text(f"{where}.title", d.get("title")),
+            worked_with=check_text(f"{where}.worked_with", d.get("worked_with")),
             email=check_email(f"{where}.email", d.get("email")),
             phone=check_phone(f"{where}.phone", d.get("phone")),
             known_since=parse_date(f"{where}.known_since", d.get("known_since")),

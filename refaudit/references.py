@@ -44,6 +44,7 @@ class RefFields:
     relationship: str | None = None
     organization: str | None = None
     title: str | None = None
+    worked_with: str | None = None
     email: str | None = None
     phone: str | None = None
     known_since: str | date | None = None
@@ -61,6 +62,8 @@ def _apply(ref: Reference, f: RefFields, today: date) -> None:
         ref.organization = check_text("organization", f.organization)
     if f.title is not None:
         ref.title = check_text("title", f.title)
+    if f.worked_with is not None:
+        ref.worked_with = check_text("worked-with", f.worked_with)
     if f.email is not None:
         ref.email = check_email("email", f.email)
     if f.phone is not None:
@@ -102,7 +105,7 @@ def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None
 def edit(reg: Registry, ref: Reference, fields: RefFields, today: date, new_id: str | None = None) -> Change[str]:
     if fields == RefFields() and new_id is None:
         raise ValidationError(
-            "nothing to change: give --id, --name, --relationship, --org, --title, --email, --phone, "
+            "nothing to change: give --id, --name, --relationship, --org, --title, --worked-with, --email, --phone, "
             "--known-since, --consent-on, --tag or --note."
         )
     old_id = ref.id
