@@ -198,11 +198,9 @@ def write_text(path: Path, text: str) -> None:
 
 def _check(data: dict[str, Any], path: Path) -> None:
     settings = settings_mod.load_layers([data])
-    order = settings.get("dates", {}).get("order") or None
-    if order is not None and order not in ("dmy", "mdy"):
-        raise ValidationError(f"config: dates.order {order!r} is not one of: dmy, mdy (or empty: ask).")
-    raw = settings.get("messages", {}).get("dir")
-    if isinstance(raw, str) and raw.strip():
+    settings.dates.order  # noqa: B018 -- checked when first read: a bad order is refused here, naming it
+    raw = settings.messages.dir
+    if raw:
         folder = Path(raw).expanduser()
         folder = folder if folder.is_absolute() else path.parent / folder
         if not folder.is_dir():

@@ -132,8 +132,8 @@ def test_add_unsluggable_name_falls_back(runner: Runner, people: Path) -> None:
         (["--applied", TOMORROW], 1, f"Error: --applied {TOMORROW} is in the future; today is {TODAY}.\n"),
         (["--applied", "01/10/2026"], 2,
          "Error: Invalid value for '--applied': '01/10/2026' is ambiguous: 1 October 2026 (day/month/year) or "
-         "10 January 2026 (month/day/year). Type 2026-10-01 or 2026-01-10, or set dates.order (dmy or mdy) in your "
-         "config.\n"),
+         "10 January 2026 (month/day/year). Type 2026-10-01 or 2026-01-10, or say how you write dates once: "
+         "refaudit config set dates.order dmy (or mdy).\n"),
         (["--ref", "nobody"], 1, "Error: No reference matches 'nobody'."),
         (["--ref", "smyth"], 1, "Did you mean: bob-smith (Bob Smith)?"),
         (["--id", "Acme!"], 1, "Error: Id 'Acme!' is not a valid id"),

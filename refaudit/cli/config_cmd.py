@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from refaudit.cli._common import AppContext, pass_app, stdin_is_terminal
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._ask import stdin_is_terminal
 
 
 @click.group("config")
@@ -44,7 +45,7 @@ def path_() -> None:
 @config_group.command("get")
 @click.argument("key")
 @pass_app
-def get(app: AppContext, key: str) -> None:
+def get(app: Invocation, key: str) -> None:
     """Print the value in force for KEY and the file it came from; exit 1 for an unknown key.
 
     \b

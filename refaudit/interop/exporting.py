@@ -1,6 +1,6 @@
 """Export: the registry as YAML, JSON or three CSV files (which ``native`` reads back).
 
-Export is the registry exactly as SPEC shows it (no history, no counters). Files are
+Export is the registry exactly as docs/SPEC.md shows it (no history, no counters). Files are
 created ``0600`` and never overwrite without ``force``. CSV cells that a spreadsheet
 would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) are prefixed
 with ``'``, as OWASP advises; so is a cell that already starts with ``'`` followed by
@@ -23,7 +23,7 @@ from refaudit.errors import RefauditError, ValidationError
 from refaudit.interop.records import RECORDS, SECTIONS
 from refaudit.model import Registry
 
-FORMATS = ("yaml", "json", "csv")
+EXPORT_FORMATS = ("yaml", "json", "csv")
 CSV_NAMES = {section: f"{section}.csv" for section in SECTIONS}
 
 
@@ -47,7 +47,7 @@ _LIST_SEP = "; "
 
 
 def plain(registry: Registry) -> dict[str, Any]:
-    """The registry as SPEC shows it: no history, no feedback counter."""
+    """The registry as docs/SPEC.md shows it: no history, no feedback counter."""
     return registry.to_plain(with_history=False)
 
 
