@@ -748,3 +748,25 @@ def test_no_shell_command_line_in_a_redacted_copy(demo_pdf: bytes, redacted_pdf:
     for shared in (redacted_pdf, anonymous_pdf):
         assert "refaudit ref" not in _text(shared)
         assert "$ refaudit" not in _text(shared)
+
+
+def test_a_section_that_runs_onto_a_new_page_says_continued_in_its_header(
+    demo: Registry, demo_pdf: bytes, tmp_path: Path
+) -> None:
+    """The running header names what the top of the page belongs to: "N. Name (continued)" when a reference's
+    section began on an earlier page, the new reference's name when its section starts the page (issue 22)."""
+    names = {r.name for r in demo.references}
+    last_heading = None
+    continued = 0
+    for page in range(2, len(_reader(demo_pdf).pages) + 1):
+        lines = [line for line in _pdftotext(demo_pdf, tmp_path, "-f", str(page), "-l", str(page)).splitlines() if line]
+        header, body = lines[1], lines[2:]
+        headings = [line for line in body if line.split(". ", 1)[-1] in names and line.split(". ", 1)[0].isdigit()]
+        if body and body[0] in headings:
+            assert header == body[0], page
+        elif header.endswith(" (continued)"):
+            continued += 1
+            assert header == f"{last_heading} (continued)", page
+        if headings:
+            last_heading = headings[-1]
+    assert continued >= 2
