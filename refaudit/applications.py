@@ -37,6 +37,7 @@ from refaudit.model import (
     Feedback,
     Reference,
     Registry,
+    Said,
     check_choice,
     check_id,
     check_text,
@@ -102,15 +103,23 @@ def _add_references(app: Application, refs: list[Reference]) -> int:
     return added
 
 
-def _append_texts(name: str, current: list[str], values: list[str]) -> int:
+def _append_texts(name: str, current: list[Said], values: list[str], day: date) -> int:
     texts = [check_text(name, v, max_len=MAX_TEXT) for v in values]
-    new = [t for t in texts if t is not None]
+    new = [Said(t, day) for t in texts if t is not None]
     if len(current) + len(new) > MAX_LIST:
         raise ValidationError(
             f"{name}: {len(current)} recorded and {len(new)} more would exceed the {MAX_LIST} accepted."
         )
     current.extend(new)
     return len(new)
+
+
+def said_on(app: Application, item: Said) -> date | None:
+    """The day a point of criticism or a lead was given: its own, else the first debrief's, else the closing day."""
+    if item.on is not None:
+        return item.on
+    debriefs = [e.on for e in app.timeline if e.event == "debrief"]
+    return min(debriefs) if debriefs else app.closed_on
 
 
 def add(
@@ -412,7 +421,7 @@ def debrief(
         app.reason = check_text("reason", reason, max_len=MAX_TEXT, multiline=True)
     if reason_kind is not None:
         app.reason_kind = check_choice("reason kind", reason_kind, REASON_KINDS)
-    n_crit = _append_texts("criticism", app.criticism, list(criticism or []))
-    n_leads = _append_texts("lead", app.leads, list(leads or []))
+    n_crit = _append_texts("criticism", app.criticism, list(criticism or []), day)
+    n_leads = _append_texts("lead", app.leads, list(leads or []), day)
     _record(app, Event(day, "debrief", app.reason_kind if reason_kind is not None else None))
     return Change(f"debriefed {app.id}: {n_crit} criticism(s), {n_leads} lead(s)", app.id)

@@ -8,7 +8,8 @@ On ``day``:
 - an application exists from ``applied_on``; its stage and outcome are the last ones its
   timeline records on or before ``day`` (registries without a timeline: an outcome closed
   after ``day`` is still pending, and the stage is the one recorded); what the employer said
-  when closing it (reason, kind, criticism, leads) is known only once it is closed;
+  when closing it (reason, kind, criticism, leads) is known only once it is closed, and each
+  point of criticism and each lead from the day it was given (``applications.said_on``);
 - briefings, thanks and timeline events count from their own day;
 - an application's ``references`` are those given on it and not withdrawn that day
   (``applications.given_on``): uses and patterns after a withdrawal leave them out;
@@ -22,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from refaudit.applications import given_on
+from refaudit.applications import given_on, said_on
 from refaudit.model import Application, Reference, Registry
 
 
@@ -104,6 +105,8 @@ def _application(app: Application, day: date) -> Application:
         timeline=timeline, briefed=briefed, thanked=thanked, stage=stage, outcome=outcome,
         closed_on=closed_on, updated_on=updated_on, references=given_on(app, day),
         withdrawn=[w for w in app.withdrawn if w.on <= day], told=[b for b in app.told if b.on <= day],
+        criticism=[c for c in app.criticism if (said_on(app, c) or day) <= day],
+        leads=[c for c in app.leads if (said_on(app, c) or day) <= day],
     )  # fmt: skip
     if outcome == "pending" and app.outcome != "pending":
         # Not closed yet on that day: what the employer said at the end was not said yet.

@@ -269,7 +269,7 @@ def _last_criticism(registry: Registry) -> list[str]:
     if not with_some:
         return []
     latest = max(with_some, key=lambda a: (a.closed_on or a.last_change, a.applied_on, a.id))
-    return list(latest.criticism[-_CRITICISM_SHOWN:])
+    return [c.text for c in latest.criticism[-_CRITICISM_SHOWN:]]
 
 
 def _ask(registry: Registry, settings: Settings, person: Reference) -> dict[str, Any]:

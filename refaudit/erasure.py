@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from refaudit.model import Reference, Registry
+from refaudit.model import Reference, Registry, Said
 from refaudit.text import HONORIFICS, fold
 
 MASK = "[removed]"
@@ -102,8 +102,8 @@ def mask_mentions(reg: Registry, ref: Reference) -> int:
         changed += masked != value
         return masked
 
-    def many(values: list[str]) -> list[str]:
-        return [one(v) or v for v in values]
+    def many(values: list[Said]) -> list[Said]:
+        return [Said(one(v.text) or v.text, v.on) for v in values]
 
     for other in reg.references:
         if other.id != ref.id:

@@ -296,6 +296,44 @@ Reference.FIELDS = _field_names(Reference)
 
 
 @dataclass(slots=True)
+class Said:
+    """A point an employer made in a debrief (criticism, a job lead), and the day they made it.
+
+    Stored as the bare text when ``on`` is unknown (written before days were kept): it then
+    reads as given on the debrief's day, else the day the application closed
+    (``applications.said_on``).
+    """
+
+    text: str
+    on: date | None = None
+
+    def to_plain(self) -> Any:
+        return self.text if self.on is None else {"text": self.text, "on": self.on}
+
+    @classmethod
+    def from_plain(cls, data: Any, where: str) -> Said:
+        if isinstance(data, dict):
+            d = _only_keys(where, data, ("text", "on"))
+            return cls(
+                require_text(f"{where}.text", d.get("text"), max_len=MAX_TEXT), require_date(f"{where}.on", d.get("on"))
+            )
+        return cls(require_text(where, data, max_len=MAX_TEXT))
+
+
+def check_said(name: str, value: Any) -> list[Said]:
+    """A list of ``Said``: bare texts or ``{text, on}``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{name} must be a list of texts or {{text, on}}.")
+    if len(value) > MAX_LIST:
+        raise ValidationError(f"{name} has {len(value)} entries; at most {MAX_LIST} are accepted.")
+    return [
+        Said.from_plain(v, f"{name}[{i}]") for i, v in enumerate(value) if not (isinstance(v, str) and not v.strip())
+    ]
+
+
+@dataclass(slots=True)
 class Briefing:
     reference: str
     on: date
@@ -347,8 +385,8 @@ class Application(_Record):
     outcome: str = "pending"
     reason: str | None = None
     reason_kind: str | None = None
-    criticism: list[str] = field(default_factory=list)
-    leads: list[str] = field(default_factory=list)
+    criticism: list[Said] = field(default_factory=list)
+    leads: list[Said] = field(default_factory=list)
     briefed: list[Briefing] = field(default_factory=list)
     thanked: list[Briefing] = field(default_factory=list)
     # References taken off the application (``--withdraw-ref``, ``--swap``), each from its day;
@@ -373,6 +411,8 @@ class Application(_Record):
     def to_json(self) -> dict[str, Any]:
         """Every field, empty ones as null or [], so that scripts can rely on the keys."""
         data = _Record.to_json(self)  # not super(): slots=True dataclasses are new classes
+        data["criticism"] = [s.to_plain() for s in self.criticism]
+        data["leads"] = [s.to_plain() for s in self.leads]
         data["briefed"] = [b.to_plain() for b in self.briefed]
         data["thanked"] = [b.to_plain() for b in self.thanked]
         data["withdrawn"] = [b.to_plain() for b in self.withdrawn]
@@ -410,8 +450,8 @@ class Application(_Record):
             outcome=check_choice(f"{where}.outcome", d.get("outcome", "pending"), OUTCOMES),
             reason=check_text(f"{where}.reason", d.get("reason"), max_len=MAX_TEXT, multiline=True),
             reason_kind=None if kind is None else check_choice(f"{where}.reason_kind", kind, REASON_KINDS),
-            criticism=check_list(f"{where}.criticism", d.get("criticism"), max_len=MAX_TEXT),
-            leads=check_list(f"{where}.leads", d.get("leads"), max_len=MAX_TEXT),
+            criticism=check_said(f"{where}.criticism", d.get("criticism")),
+            leads=check_said(f"{where}.leads", d.get("leads")),
             briefed=[Briefing.from_plain(b, f"{where}.briefed[{i}]") for i, b in enumerate(briefed)],
             thanked=[Briefing.from_plain(b, f"{where}.thanked[{i}]") for i, b in enumerate(thanked)],
             withdrawn=[Briefing.from_plain(b, f"{where}.withdrawn[{i}]") for i, b in enumerate(withdrawn)],
@@ -644,6 +684,8 @@ def future_fields(record: Reference | Application | Feedback, today: date) -> li
             found.append(f"{name} {value.isoformat()}")
         elif isinstance(value, list):
             found.extend(
-                f"{name} {b.on.isoformat()}" for b in value if isinstance(b, Briefing | Event) and b.on > today
+                f"{name} {b.on.isoformat()}"
+                for b in value
+                if isinstance(b, Briefing | Event | Said) and b.on is not None and b.on > today
             )
     return found

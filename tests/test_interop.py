@@ -55,7 +55,7 @@ FULL: dict[str, Any] = {
             "reason": "went with a candidate with more experience",
             "reason_kind": "experience",
             "criticism": ["Could show more SQL depth", "@mention; a semicolon"],
-            "leads": ["Globex is hiring analysts"],
+            "leads": ["Globex is hiring analysts", {"text": "Initech (ask; Bob) is hiring", "on": "2026-10-21"}],
             "briefed": [{"reference": "jane-doe", "on": "2026-10-10"}, {"reference": "bob-smith", "on": "2026-10-11"}],
             "thanked": [{"reference": "jane-doe", "on": "2026-10-25"}],
             "withdrawn": [{"reference": "bob-smith", "on": "2026-10-12"}],

@@ -20,7 +20,7 @@ import pytest
 from refaudit import actions, audit, report, settings
 from refaudit.demo import build_demo
 from refaudit.errors import RefauditError
-from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.model import Application, Feedback, Reference, Registry, Said
 from refaudit.report import render
 from refaudit.text import fold
 from tests.conftest import NAUGHTY_STRINGS
@@ -310,8 +310,8 @@ def _hostile_registry() -> Registry:
         ],
         applications=[
             Application(id="a1", company=HOSTILE_COMPANY, role=HOSTILE_NAME, applied_on=date(2026, 10, 1),
-                        references=["evil"], outcome="rejected", reason=HOSTILE_QUOTE, criticism=[HOSTILE_NOTE],
-                        leads=[HOSTILE_COMPANY], closed_on=date(2026, 10, 5)),
+                        references=["evil"], outcome="rejected", reason=HOSTILE_QUOTE, criticism=[Said(HOSTILE_NOTE)],
+                        leads=[Said(HOSTILE_COMPANY)], closed_on=date(2026, 10, 5)),
         ],
         feedback=[
             Feedback(id="f1", reference="evil", application="a1", reported_on=date(2026, 10, 6), source="employer",

@@ -11,7 +11,7 @@ import pytest
 
 from refaudit import report, settings
 from refaudit.errors import ValidationError
-from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.model import Application, Feedback, Reference, Registry, Said
 
 AS_OF = date(2026, 11, 25)
 
@@ -63,13 +63,13 @@ def _registry() -> Registry:
             Application(
                 id="acme", company="Acme Corp", role="Data Analyst", applied_on=date(2026, 10, 1),
                 references=["jane-doe", "bob-smith"], stage="reference-check", outcome="rejected",
-                reason="Went with a candidate with more experience", criticism=["Could show more SQL depth"],
-                leads=["Globex is hiring"], closed_on=date(2026, 10, 20),
+                reason="Went with a candidate with more experience", criticism=[Said("Could show more SQL depth")],
+                leads=[Said("Globex is hiring")], closed_on=date(2026, 10, 20),
             ),
             Application(
                 id="globex", company="Globex", role="Analyst", applied_on=date(2026, 11, 1),
                 references=["ana-ruiz"], outcome="rejected", reason="went with a candidate with MORE experience.",
-                criticism=["Could show more SQL depth"], closed_on=date(2026, 11, 10),
+                criticism=[Said("Could show more SQL depth")], closed_on=date(2026, 11, 10),
             ),
         ],
         feedback=[

@@ -192,7 +192,8 @@ def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
         if items:
             click.echo(f"\n{title}:")
             for item in items:
-                click.echo(f"  - {item}")
+                day = applications.said_on(a, item)
+                click.echo(wrap(f"{item.text}" + (f" ({day.isoformat()})" if day else ""), "  - ", "    "))
     if a.timeline:
         click.echo("\nTimeline:")
         for e in a.timeline:
