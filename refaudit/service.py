@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from refaudit import history, store, sweep, vault
 from refaudit.change import Change
+from refaudit.copies import combining, stamping, uids
 from refaudit.errors import AuthError, RefauditError
 from refaudit.model import Registry
 
@@ -54,6 +55,8 @@ def init(
     keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)  # Argon2id before the lock
     with access.store.locked():
         access.store.refuse_existing()
+        reg.copies.setdefault("merge_key", uids.new_merge_key())
+        stamping.stamp(stamping.Snapshot(), reg, access.now())
         history.append(reg, access.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
         access.store.create(blob, _verifier(keyring))
@@ -92,13 +95,17 @@ def update(
     """
     held = keyring or unlock(access)
     with _opened(access, held) as (blob, reg, current):
+        before = stamping.snapshot(reg)
         done = change(reg)
         if done.summary is None:
             return done.result
         new = done.registry if done.registry is not None else reg
+        if done.registry is not None:
+            new.copies = reg.copies
+        touched = stamping.stamp(before, new, access.now())  # uids, stamps and tombstones (refaudit.copies)
         # Re-validate the whole registry so that a change can never save what reading refuses.
         Registry.from_plain(new.to_plain())
-        history.append(new, access.now(), command, done.summary)
+        history.append(new, access.now(), command, done.summary).uids = touched
         new_blob = vault.seal(current, store.encode(new))
         scrub = scrub_backup or done.erase_backup
         access.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
@@ -121,9 +128,31 @@ def rekey(
     held = keyring or unlock(access)
     new_keyring = rewrap(held)
     with _opened(access, held) as (_, reg, _current):
+        stamping.stamp_keys(reg, access.now())
         history.append(reg, access.now(), command, "changed the passphrase")
         new_blob = vault.seal(new_keyring, store.encode(reg))
         access.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
+
+
+def merge_copy(access: Access, other_blob: bytes, unlock_other: Unlock, *, dry_run: bool) -> combining.Merged:
+    """``refaudit merge OTHER`` (``refaudit.copies``): keys first, then one locked save (none to dry-run or
+    when no record changes). An erasure the merge brings is written over the backup too."""
+    held = unlock(access)
+    theirs_keyring = combining.other_keyring(other_blob, held, unlock_other)
+    other, theirs = combining.opened(other_blob, theirs_keyring)
+    with _opened(access, held) as (blob, _, current):
+        reg, mine = combining.opened(blob, current)
+        new, outcome = combining.combine(reg, other, access.now(), (mine, theirs))
+        result = combining.Merged(outcome, mentions=combining.mentions(outcome, other))
+        if dry_run or new is None:
+            return result
+        newer = outcome.keys_from_other and theirs_keyring.file_id == current.file_id
+        keyring = theirs_keyring if newer else current
+        new_blob = vault.seal(keyring, store.encode(new))
+        erased = any(d.action == "erased" and d.id for d in outcome.decisions)
+        access.store.save(new_blob, _verifier(keyring), previous=new_blob if erased else blob)
+        result.written = True
+    return result
 
 
 def verify(access: Access) -> list[str]:
@@ -134,7 +163,9 @@ def verify(access: Access) -> list[str]:
     if backup.exists():
         try:
             bak = access.store.read(backup)
-            older = store.decode(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
+            older = store.decode(
+                vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)), keyring.data_key
+            )
         except RefauditError as exc:
             problems.append(f"the backup {str(backup)!r} does not open: {exc}")
         else:
@@ -169,7 +200,7 @@ def _opened(access: Access, keyring: vault.Keyring) -> Iterator[tuple[bytes, Reg
     with access.store.locked():
         blob = access.store.read()
         current = _reopen(blob, keyring, access.store.path)
-        yield blob, store.decode(vault.open_body(blob, current)), current
+        yield blob, store.decode(vault.open_body(blob, current), current.data_key), current
 
 
 def _reopen(blob: bytes, keyring: vault.Keyring, path: object) -> vault.Keyring:
@@ -252,6 +283,7 @@ __all__ = [
     "ReportOptions",
     "Unlock",
     "init",
+    "merge_copy",
     "read",
     "read_with_keyring",
     "rekey",

@@ -224,6 +224,12 @@ def end_all(registry_path: str | os.PathLike[str]) -> int:
     return ended
 
 
+def end(token: str, registry_path: str | os.PathLike[str]) -> None:
+    """Delete the one session ``token`` opens (a session made for a single use, e.g. git's merge driver)."""
+    folder = _registry_dir(_real(registry_path), create=False)
+    fileio.unlink_quietly(folder / _session_name(_decode_token(token)))
+
+
 def expiry_of(now: datetime, ttl_seconds: int) -> datetime:
     """When a session made at ``now`` ends, in local time (for telling the user)."""
     return datetime.fromtimestamp(int(now.timestamp()) + ttl_seconds, UTC).astimezone()

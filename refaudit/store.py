@@ -201,9 +201,14 @@ def encode(registry: Registry) -> bytes:
     return jsonio.dumps(registry.to_plain()).encode("utf-8")
 
 
-def decode(body: bytes) -> Registry:
+def decode(body: bytes, data_key: bytes | None = None) -> Registry:
+    """The registry in ``body``; with the data key, records of older versions get their derived uids."""
     try:
         plain = jsonio.loads(body, "the body") if body[:1] == b"{" else yamlio.load_trusted(body)
+        if data_key is not None:
+            from refaudit.copies import uids
+
+            uids.fill_plain(plain, data_key)
         return Registry.from_plain(plain)
     except ValidationError as exc:
         raise DamagedError(f"the registry's contents are invalid: {exc}") from None
@@ -211,4 +216,4 @@ def decode(body: bytes) -> Registry:
 
 def open_blob(blob: bytes, unlock: Callable[[bytes], vault.Keyring]) -> tuple[Registry, vault.Keyring]:
     keyring = unlock(blob)
-    return decode(vault.open_body(blob, keyring)), keyring
+    return decode(vault.open_body(blob, keyring), keyring.data_key), keyring

@@ -439,7 +439,7 @@ def test_version_true_is_not_version_one(runner: Runner, registry: Path, tmp_pat
     result = runner("import", str(source))
     assert (result.exit_code, result.stderr) == (
         1,
-        "Error: In bool.yaml: refaudit 'true' is not a schema version this refaudit reads (1 or 2).\n",
+        "Error: In bool.yaml: refaudit 'true' is not a schema version this refaudit reads (1 or 2 or 3).\n",
     )
 
 

@@ -59,6 +59,15 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "calendar": ("calendar_cmd:calendar", "Write the actions that are due as a calendar file (iCalendar) to import."),
     "owner": ("registry_cmd:owner_", "Show or set your name: it signs the drafts and heads the report."),
     "config": ("config_cmd:config_group", "Read and change your own settings file (config.yaml)."),
+    "merge": (
+        "merge_cmd:merge",
+        "Merge another copy of the registry (a sync-conflict copy, a backup, another machine's) into this one.",
+    ),
+    "sync": ("sync_cmd:sync", "Commit the registry, pull the other machines' changes (merged by refaudit), and push."),
+    "merge-driver": (
+        "merge_cmd:merge_driver",
+        "git's merge driver for the registry (set up by 'refaudit sync init'): writes the merge into OURS.",
+    ),
 }
 
 
