@@ -263,10 +263,10 @@ def test_show_is_readable(runner: Runner, acme: Path) -> None:
         "  Bob Smith (bob-smith)  not briefed\n"
         "\n"
         "Criticism:\n"
-        "  - More SQL\n"
+        f"  - More SQL ({TODAY})\n"
         "\n"
         "Leads:\n"
-        "  - Globex\n"
+        f"  - Globex ({TODAY})\n"
         "\n"
         "Timeline:\n"
         "  2026-10-01  applied\n"
@@ -400,7 +400,7 @@ def test_update_unknown_application(runner: Runner, acme: Path) -> None:
 
 
 def test_debrief_sets_reason_and_appends(runner: Runner, acme: Path) -> None:
-    """--reason replaces; --criticism and --lead (repeatable) add to what is there."""
+    """--reason replaces; --criticism and --lead (repeatable) add to what is there, each with its day."""
     assert runner.ok(
         "app", "debrief", "acme", "--reason", "first", "--criticism", "More SQL", "--criticism", "Slow answers",
         "--lead", "Globex is hiring",
@@ -408,8 +408,8 @@ def test_debrief_sets_reason_and_appends(runner: Runner, acme: Path) -> None:
     runner.ok("app", "debrief", "acme", "--reason", "went with more experience", "--lead", "Initech too")
     data = show(runner)
     assert data["reason"] == "went with more experience"
-    assert data["criticism"] == ["More SQL", "Slow answers"]
-    assert data["leads"] == ["Globex is hiring", "Initech too"]
+    assert data["criticism"] == [{"text": "More SQL", "on": TODAY}, {"text": "Slow answers", "on": TODAY}]
+    assert data["leads"] == [{"text": "Globex is hiring", "on": TODAY}, {"text": "Initech too", "on": TODAY}]
     assert data["updated_on"] == TODAY
 
 
