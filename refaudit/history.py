@@ -74,13 +74,6 @@ def problems(entries: list[HistoryEntry]) -> list[str]:
     return found
 
 
-def extends(longer: list[HistoryEntry], shorter: list[HistoryEntry]) -> int:
-    """How many entries ``longer`` has past the end of ``shorter``, when it continues the same chain; else 0."""
-    if not shorter or len(longer) <= len(shorter) or longer[len(shorter) - 1].hash != shorter[-1].hash:
-        return 0
-    return len(longer) - len(shorter)
-
-
 def erase_mentions(registry: Registry, needles: list[str]) -> int:
     """Blank every summary that mentions one of ``needles`` (case-insensitive); returns how many.
 

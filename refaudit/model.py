@@ -547,6 +547,7 @@ class HistoryEntry:
     uids: list[str] = field(default_factory=list)
 
     FIELDS: ClassVar[tuple[str, ...]]  # its text fields in order, set below the class
+    DAG_FIELDS: ClassVar[tuple[str, ...]] = ("parents", "uids")  # written only when they hold something
 
     def to_plain(self) -> dict[str, Any]:
         data: dict[str, Any] = {k: getattr(self, k) for k in self.FIELDS}
@@ -558,7 +559,7 @@ class HistoryEntry:
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "history") -> HistoryEntry:
-        d = _only_keys(where, data, (*cls.FIELDS, "parents", "uids"))
+        d = _only_keys(where, data, (*cls.FIELDS, *cls.DAG_FIELDS))
         values = {}
         for key in cls.FIELDS:
             v = d.get(key)

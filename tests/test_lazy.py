@@ -46,9 +46,9 @@ def test_help_imports_no_command_module_and_no_core() -> None:
 
 
 def test_completing_a_command_name_imports_no_command_module() -> None:
-    """TAB after ``refaudit re`` offers recover, ref and report without importing them."""
+    """TAB after ``refaudit re`` offers recover, ref, report and restore without importing them."""
     out, modules = _complete("re")
-    assert out.split() == ["plain,recover", "plain,ref", "plain,report"]
+    assert out.split() == ["plain,recover", "plain,ref", "plain,report", "plain,restore"]
     assert modules == {"refaudit", "refaudit.cli", "refaudit.errors"}
 
 

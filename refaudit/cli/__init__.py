@@ -40,6 +40,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "registry_cmd:verify",
         "Decrypt and check the registry: schema, cross-references, history chain, backup.",
     ),
+    "restore": ("registry_cmd:restore", "Swap the registry for its backup; the replaced one is kept as the backup."),
     "ref": ("ref_cmd:ref", "Add, list, show, edit and remove your references."),
     "app": ("app_cmd:app_group", "Record applications, the references you gave on them, and how they ended."),
     "feedback": ("feedback_cmd:feedback_group", "Log, list, edit and remove reports of what your references said."),

@@ -78,7 +78,11 @@ def draft(
         check_output(app.store(), output, "a draft", force=force)
     reg, settings = app.read(), app.settings()
     message = drafts.build(reg, settings, app.today(), kind, target, ref=ref, emphasis=emphasis)
-    rendered = messages.render(message, messages.override_dir(settings.messages, app.config_origin("messages.dir")))
+    rendered = messages.render(
+        message,
+        messages.override_dir(settings.messages, app.config_origin("messages.dir")),
+        messages.limits(settings.messages),
+    )
     if fmt == "eml":
         data = messages.as_eml(rendered)
     elif fmt == "mailto":

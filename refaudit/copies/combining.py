@@ -133,7 +133,7 @@ def merge_driver(registry_path: Path, ours: Path, theirs: Path, token: str, now:
     """git's ``%A`` and ``%B`` merged into ``%A`` with the session's key; False when ``%A`` already holds it all."""
     from refaudit import session
 
-    file_id, data_key = session.resolve(token, registry_path)
+    file_id, data_key, _slots = session.resolve(token, registry_path)  # one-use, made by sync under the lock
     sides = []
     for path in (ours, theirs):
         blob = read_other(path)

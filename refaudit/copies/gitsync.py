@@ -206,7 +206,7 @@ def sync(st: store.Store, keyring: vault.Keyring, now: datetime, *, host: str = 
         raise RefauditError(f"{str(folder)!r} is not set up for sync: run 'refaudit sync init REMOTE' first.")
     with st.locked():
         before = _slots(st.read(), keyring)
-        token = session.create(st.path, keyring.file_id, keyring.data_key, 600, now)
+        token = session.create(st.path, keyring.file_id, keyring.data_key, 600, now, slots=vault.slots_digest(keyring))
         try:
             git = Git(folder, {"REFAUDIT_SESSION": token, "REFAUDIT_REGISTRY": str(st.path)})
             pulled = _commit_and_pull(st, git, host)
