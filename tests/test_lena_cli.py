@@ -111,7 +111,9 @@ def test_jonas_suspected_pattern_then_contradicted(runner: Runner, lena: dict[st
     assert contradiction.startswith(
         f"A mock call by someone you know heard praise (report {f1}); a recruiter heard the opposite (report {f5})."
     )
-    [check] = actions(runner, "2026-10-08", "jonas-weber")[1:]
+    mine = [a for a in actions(runner, "2026-10-08", "jonas-weber") if a["application"] is None]
+    assert [a["kind"] for a in mine] == ["drop", "check-reference"]
+    [check] = mine[1:]
     assert (check["kind"], check["due"], check["command"]) == (
         "check-reference",
         "2026-10-08",
@@ -123,7 +125,10 @@ def test_jonas_suspected_pattern_then_contradicted(runner: Runner, lena: dict[st
     assert (later["recommendation"], later["flags"], later["rule"]) == (
         jonas["recommendation"], jonas["flags"], jonas["rule"],
     )  # fmt: skip
-    assert [a["kind"] for a in actions(runner, "2026-10-15", "jonas-weber")] == ["drop", "check-reference"]
+    later_actions = actions(runner, "2026-10-15", "jonas-weber")
+    assert [a["kind"] for a in later_actions if a["application"] is None] == ["drop", "check-reference"]
+    # A swap for him on every open application before its reference check (from 8 Oct).
+    assert sorted(a["application"] for a in later_actions if a["kind"] == "swap") == ["glasfaser", "nordlicht"]
 
 
 def test_aiko_independent_rumours_add_up(runner: Runner, lena: dict[str, str]) -> None:
