@@ -251,3 +251,8 @@ def test_no_fatigue_clears_the_mark_and_a_bad_value_changes_nothing(
     assert verdict(runner, "2026-10-28", "sara-lind") == ("keep", ["overused"])
     [entry] = [f for f in json.loads(runner.ok("feedback", "list", "--json").stdout) if f["id"] == f9]
     assert entry["fatigue"] is None
+
+
+def test_after_the_accepted_offer_next_only_winds_the_search_down(runner: Runner, lena: dict[str, str]) -> None:
+    """As of 7 Nov (Fernbahn accepted on 6 Nov): only withdraw, thank and tell, no check or recruit."""
+    assert {a["kind"] for a in actions(runner, "2026-11-07")} == {"withdraw", "thank", "tell"}
