@@ -28,6 +28,7 @@ FULL: dict[str, Any] = {
             "relationship": "manager",
             "organization": "Acme Corp",
             "title": "Engineering Manager",
+            "worked_with": "the data platform team at Acme",
             "email": "jane@example.com",
             "phone": "+1 555 0100",
             "known_since": "2019-03-01",
@@ -55,9 +56,11 @@ FULL: dict[str, Any] = {
             "reason": "went with a candidate with more experience",
             "reason_kind": "experience",
             "criticism": ["Could show more SQL depth", "@mention; a semicolon"],
-            "leads": ["Globex is hiring analysts"],
+            "leads": ["Globex is hiring analysts", {"text": "Initech (ask; Bob) is hiring", "on": "2026-10-21"}],
             "briefed": [{"reference": "jane-doe", "on": "2026-10-10"}, {"reference": "bob-smith", "on": "2026-10-11"}],
             "thanked": [{"reference": "jane-doe", "on": "2026-10-25"}],
+            "withdrawn": [{"reference": "bob-smith", "on": "2026-10-12"}],
+            "told": [{"reference": "jane-doe", "on": "2026-10-26"}],
             "notes": "+44 first call went well",
             "updated_on": "2026-10-20",
             "closed_on": "2026-10-21",
@@ -83,7 +86,7 @@ FULL: dict[str, Any] = {
             "notes": "-1 for punctuality",
             "uid": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         },
-        {"id": "f7", "reference": "bob-smith", "reported_on": "2026-10-22", "sentiment": "positive"},
+        {"id": "f7", "reference": "bob-smith", "reported_on": "2026-10-22", "sentiment": "positive", "fatigue": True},
         {"id": "f9", "reference": "bob-smith", "reported_on": "2026-10-23", "sentiment": "no-response", "attempts": 2},
     ],
 }
@@ -116,7 +119,7 @@ def test_full_fixture_sets_every_field() -> None:
     """The round-trip data fills every field the model has, so no field escapes the round trip."""
     assert set(FULL["references"][0]) == set(Reference.FIELDS)
     assert set(FULL["applications"][0]) == set(Application.FIELDS)
-    assert set(FULL["feedback"][0]) | set(FULL["feedback"][2]) == set(Feedback.FIELDS)
+    assert set(FULL["feedback"][0]) | set(FULL["feedback"][1]) | set(FULL["feedback"][2]) == set(Feedback.FIELDS)
     assert set(FULL) == set(Registry().to_plain(with_history=False)) | {"owner"}
 
 
@@ -374,7 +377,8 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
      "In references.csv, row 3, column known_since '2019-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-01."),
     ("csv-unknown-column", "references.csv", b"name,shoe_size\nJane,9\n",
      "'references.csv' has an unknown column 'shoe_size'; accepted: id, name, relationship, organization, title, "
-     "email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on, uid "
+     "worked_with, email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on, "
+     "uid "
      "(or --map COLUMN=FIELD, or --ignore-unknown)."),
     ("csv-missing-column", "applications.csv", b"id,company\nacme,Acme\n",
      "'applications.csv' has no 'role', 'applied_on' column; it is required "

@@ -27,6 +27,10 @@ def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--relationship", "-r", type=lazy_choice("model", "RELATIONSHIPS"), help="How you know them."),
         click.option("--org", "organization", help="Their organisation."),
         click.option("--title", help="Their job title."),
+        click.option(
+            "--worked-with",
+            help="Where you worked together, e.g. 'the data team at Acme' (drafts name no place without it).",
+        ),
         click.option("--email", help="Email address."),
         click.option("--phone", help="Phone number, e.g. '+1 555 0100'."),
         click.option(
@@ -210,9 +214,10 @@ def show(app: Invocation, ref_query: str, as_json: bool) -> None:
         return
     labels = [
         ("Name", "name"), ("Id", "id"), ("Relationship", "relationship"), ("Organization", "organization"),
-        ("Title", "title"), ("Email", "email"), ("Phone", "phone"), ("Known since", "known_since"),
-        ("Consent on", "consent_on"), ("Status", "status"), ("Status since", "status_on"),
-        ("Status note", "status_note"), ("Tags", "tags"), ("Notes", "notes"), ("Added on", "added_on"),
+        ("Title", "title"), ("Worked with", "worked_with"), ("Email", "email"), ("Phone", "phone"),
+        ("Known since", "known_since"), ("Consent on", "consent_on"), ("Status", "status"),
+        ("Status since", "status_on"), ("Status note", "status_note"), ("Tags", "tags"), ("Notes", "notes"),
+        ("Added on", "added_on"),
     ]  # fmt: skip
     for label, key in labels:
         value = data.get(key)

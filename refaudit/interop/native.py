@@ -18,7 +18,16 @@ from typing import Any
 from refaudit import jsonio, yamlio
 from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, source
-from refaudit.interop.exporting import BRIEFING_FIELDS, CSV_NAMES, EVENT_FIELDS, LIST_FIELDS, restore, split_list
+from refaudit.interop.exporting import (
+    BRIEFING_FIELDS,
+    CSV_NAMES,
+    EVENT_FIELDS,
+    LIST_FIELDS,
+    SAID_FIELDS,
+    restore,
+    said_item,
+    split_list,
+)
 from refaudit.interop.records import (
     RECORDS,
     ROW,
@@ -224,6 +233,8 @@ def row_dict(section: str, columns: Columns, cells: list[str], where: str) -> di
             row[column] = [_briefing(entry, f"{where}, column {column}") for entry in split_list(cell)]
         elif column in EVENT_FIELDS[section]:
             row[column] = [_event(entry) for entry in split_list(cell)]
+        elif column in SAID_FIELDS[section]:
+            row[column] = [said_item(entry) for entry in split_list(cell)]
         elif column in LIST_FIELDS[section]:
             row[column] = split_list(cell)
         elif cell.strip():

@@ -26,7 +26,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from refaudit import __version__, asof, audit
+from refaudit import settings as settings_mod
 from refaudit.actions import Action
+from refaudit.applications import said_on
 from refaudit.audit import Pick, Verdict
 from refaudit.model import Application, Feedback, Reference, Registry
 from refaudit.report import narrative
@@ -111,6 +113,16 @@ def build_contents(
     # 3. Rows, and sections for those that matter.
     picks_in = list(lineup)
     rows, compact = _rows(ordered, seen, action_rows, red, cfg, picks_in)
+    # "credible reports against them": a rumour the audit cites (converging, weak) is not one.
+    scoring = settings_mod.of(settings).scoring
+    rumours = {fb.id for fb in seen.feedback if not audit.credible(fb, scoring)}
+    for verdict, row in zip(ordered, rows, strict=True):
+        row["adverse"] = sum(
+            1
+            for fb in seen.feedback
+            if fb.reference == verdict.id and fb.id in verdict.evidence and fb.id not in rumours
+            and fb.sentiment in ("negative", "mixed", "lukewarm")
+        )  # fmt: skip
     # Anchors are made up ("ref-3"): an id is usually the name in slug form.
     anchors = {v.id: row["anchor"] for v, row in zip(ordered, rows, strict=True)}
     for row in action_rows:
@@ -155,6 +167,7 @@ def build_contents(
         "risk_chart": risk_chart(rows, cfg.thresholds, cfg.risk_chart_rows),
         "debriefs": _debriefs(apps, red, cfg.debrief_items),
         "applications": _applications(apps, seen.feedback, red, cfg),
+        "track": _track(registry, settings, as_of, red),
         "settings_sections": _settings_sections(settings) if with_settings else [],
         "metadata": _metadata(cfg, owner, red, as_of, counts, len(rows)),
     }
@@ -423,12 +436,13 @@ def _group_key(text: str) -> str:
 def _debriefs(apps: Sequence[Application], red: Redactor, limit: int) -> dict[str, Any]:
     newest = sorted(apps, key=lambda a: (a.closed_on or a.last_change, a.applied_on, a.id), reverse=True)
 
-    def grouped(items: Iterable[tuple[str, Application]]) -> tuple[list[dict[str, Any]], int]:
+    def grouped(items: Iterable[tuple[str, Application, date | None]]) -> tuple[list[dict[str, Any]], int]:
         groups: dict[str, dict[str, Any]] = {}
-        for text, app in items:
+        for text, app, day in items:
             key = _group_key(text) or text
-            group = groups.setdefault(key, {"text": red.text(text), "count": 0, "companies": []})
+            group = groups.setdefault(key, {"text": red.text(text), "count": 0, "companies": [], "date": ""})
             group["count"] += 1
+            group["date"] = max(group["date"], iso(day)) if day else group["date"]
             company = red.company(app.company)
             if company not in group["companies"]:
                 group["companies"].append(company)
@@ -438,13 +452,14 @@ def _debriefs(apps: Sequence[Application], red: Redactor, limit: int) -> dict[st
             g["where"] = ", ".join(g["companies"][:4]) + (f" and {extra} more" if extra > 0 else "")
         return ordered[:limit], max(0, len(ordered) - limit)
 
-    reasons, reasons_more = grouped((a.reason, a) for a in newest if a.reason and not a.is_open)
-    criticism, criticism_more = grouped((c, a) for a in newest for c in a.criticism)
+    reasons, reasons_more = grouped((a.reason, a, a.closed_on) for a in newest if a.reason and not a.is_open)
+    criticism, criticism_more = grouped((c.text, a, said_on(a, c)) for a in newest for c in a.criticism)
     leads_all = [
-        {"text": red.text(lead), "company": red.company(a.company), "date": iso(a.closed_on or a.last_change)}
+        {"text": red.text(lead.text), "company": red.company(a.company), "date": iso(said_on(a, lead) or a.last_change)}
         for a in newest
         for lead in a.leads
     ]
+    leads_all.sort(key=lambda lead: lead["date"], reverse=True)  # stable: newest application first on a day
     return {
         "reasons": reasons,
         "reasons_more": reasons_more,
@@ -463,6 +478,34 @@ _OUTCOME_COLUMNS = (
     ("ghosted", ("ghosted",)),
     ("withdrawn", ("withdrawn",)),
 )
+
+
+# Applications in the track-record chapter, newest first: each distinct day one was given on costs an
+# audit of the whole registry, so a big registry's report lists the most recent ones (the CLI lists all).
+_TRACK_ROWS = 40
+
+
+def _track(registry: Registry, settings: Mapping[str, Any], as_of: date, red: Redactor) -> dict[str, Any]:
+    """The track record: each ended application, the audit's call on its references the day they were
+    given, and how it ended (newest first), with the summary line."""
+    from refaudit.audit.track import track_record
+
+    record = track_record(registry, settings, as_of, limit=_TRACK_ROWS)
+    apps = {a.id: a for a in registry.applications}
+    rows = [
+        {
+            "company": red.company(e.company),
+            "applied": apps[e.id].applied_on.isoformat() if e.id in apps else "",
+            "given": [
+                {"name": red.name(g.reference), "on": g.on.isoformat(), "call": g.recommendation} for g in e.given
+            ],
+            "outcome": e.outcome,
+            "offer": e.offer,
+        }
+        for e in reversed(record.applications)
+    ]
+    ended = sum(1 for a in asof.view(registry, as_of).applications if a.outcome != "pending")
+    return {"rows": rows, "summary": record.summary(), "more": max(0, ended - len(rows)), **record.counts()}
 
 
 def _applications(
