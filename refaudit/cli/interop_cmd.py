@@ -166,12 +166,12 @@ def import_(
     today = app.today()
     policy = on_conflict
 
-    def merge(reg: Registry) -> Change[Outcome]:
-        return interop.merge(reg, incoming, policy, today)
+    def reconcile(reg: Registry) -> Change[Outcome]:
+        return interop.reconcile(reg, incoming, policy, today)
 
     shown = "standard input" if path == "-" else safe(path)
     if dry_run:
-        outcome = merge(app.read()).result
+        outcome = reconcile(app.read()).result
         for action in outcome.actions:
             target = f" {action.kind} {safe(action.id)}" if action.kind != "row" else ""
             where = f"{action.where}: " if action.where else ""
@@ -185,7 +185,7 @@ def import_(
     if incoming.count == 0 and incoming.owner is None:
         click.echo(f"Nothing to import in {shown}.")
         return
-    outcome = app.update("import", merge)
+    outcome = app.update("import", reconcile)
     click.echo(
         f"Imported {shown}: {outcome.count('add')} added, {outcome.count('complete')} completed, "
         f"{outcome.count('match')} already there, "

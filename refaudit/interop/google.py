@@ -9,13 +9,13 @@ separates them with `` ::: ``; the first is taken.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from refaudit.errors import ValidationError
 from refaudit.interop import contacts, csvfile
 from refaudit.interop.records import Incoming, Item, Skip
 from refaudit.interop.source import Text
+from refaudit.interop.sources import ImportSource, Options, any_header
 
 _MARKERS = ("E-mail 1 - Value", "Phone 1 - Value", "Organization 1 - Name", "Organization Name", "Given Name")
 
@@ -25,7 +25,8 @@ def is_header(cells: list[str]) -> bool:
     return any(m in names for m in _MARKERS) and bool(names & {"Name", "First Name", "Given Name"})
 
 
-def read(text: Text, *, status: str, only: Sequence[str]) -> Incoming:
+def read(text: Text, options: Options) -> Incoming:
+    status, only = options.status or "resting", options.only
     table = csvfile.parse(text.text, text.name)
     if not is_header(table.header):
         raise ValidationError(
@@ -71,3 +72,6 @@ def read(text: Text, *, status: str, only: Sequence[str]) -> Incoming:
         )
     contacts.finish(people, text.name, status=status, only=only, into=incoming)
     return incoming
+
+
+SOURCE = ImportSource("google", "contacts", "Google", lambda text: any_header(text, is_header), read)

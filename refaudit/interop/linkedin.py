@@ -7,13 +7,13 @@ URL, Email Address, Company, Position, Connected On``; ``Connected On`` reads li
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from refaudit.errors import ValidationError
 from refaudit.interop import contacts, csvfile, dates
 from refaudit.interop.records import Incoming, Item, Skip
 from refaudit.interop.source import Text
+from refaudit.interop.sources import ImportSource, Options, any_header
 
 COLUMNS = ("First Name", "Last Name", "Email Address", "Company", "Position", "Connected On")
 
@@ -23,7 +23,8 @@ def is_header(cells: list[str]) -> bool:
     return {"First Name", "Last Name", "Connected On"} <= names
 
 
-def read(text: Text, *, status: str, only: Sequence[str], order: str | None = None) -> Incoming:
+def read(text: Text, options: Options) -> Incoming:
+    status, only, order = options.status or "resting", options.only, options.date_order
     table = csvfile.parse(text.text, text.name, is_header=is_header)
     if not is_header(table.header):
         raise ValidationError(f"{text.name!r} is not LinkedIn's Connections.csv: no header with {', '.join(COLUMNS)}.")
@@ -58,3 +59,6 @@ def read(text: Text, *, status: str, only: Sequence[str], order: str | None = No
         )
     contacts.finish(people, text.name, status=status, only=only, into=incoming)
     return incoming
+
+
+SOURCE = ImportSource("linkedin", "contacts", "LinkedIn", lambda text: any_header(text, is_header), read)

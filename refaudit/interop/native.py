@@ -30,6 +30,7 @@ from refaudit.interop.records import (
     typed_registry,
     version,
 )
+from refaudit.interop.sources import ImportSource, Options
 from refaudit.model import MAX_NAME, SCHEMA_VERSION, SENTIMENTS, check_text
 
 READABLE_VERSIONS = tuple(range(1, max(SCHEMA_VERSION, 2) + 1))  # 1 is read with its old meanings (model.py)
@@ -41,6 +42,50 @@ REQUIRED_COLUMNS = {
 # What people write in a hand-made header, mapped to the registry's field names.
 ALIASES = {"organisation": "organization", "org": "organization", "note": "notes", "tag": "tags"}
 _BRIEFED_RE = re.compile(r"^(\S+?)(?:\s+on\s+|\s+|:)(\S+)$")
+
+
+# --- the source: refaudit's own files, and the fallback for any CSV no other source claims ---------
+
+
+def recognises(text: source.Text) -> bool:
+    """A YAML or JSON export by its name or its first characters."""
+    if text.suffix in (".yaml", ".yml", ".json"):
+        return True
+    first = next((line for line in text.text.splitlines() if line.strip()), "")
+    return first.startswith(("refaudit:", "{", "["))
+
+
+def read(text: source.Text, options: Options) -> Incoming:
+    fmt = options.fmt or format_of(text)
+    if fmt == "csv":
+        return from_csv(text, options.mapping, options.ignore_unknown)
+    if options.mapping or options.ignore_unknown:
+        raise ValidationError("--map and --ignore-unknown are for spreadsheets (CSV); this is a YAML or JSON file.")
+    return from_json(text) if fmt == "json" else from_yaml(text)
+
+
+def format_of(text: source.Text) -> str:
+    """yaml, json or csv, from the name, else from the first characters (standard input)."""
+    if text.suffix in (".yaml", ".yml"):
+        return "yaml"
+    if text.suffix == ".json":
+        return "json"
+    if text.suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    start = text.text.lstrip()[:1]
+    if start in ("{", "["):
+        return "json"
+    first = next((line for line in text.text.splitlines() if line.strip() and not line.startswith("#")), "")
+    if first.startswith("refaudit:") or first.startswith("---") or ": " in first or first.rstrip().endswith(":"):
+        return "yaml"
+    if text.name != source.STDIN_NAME and text.suffix:
+        raise ValidationError(
+            f"cannot tell the format of {text.name!r} from its name; pass --format yaml, json or csv."
+        )
+    return "csv"
+
+
+SOURCE = ImportSource("refaudit", "registry", "refaudit", recognises, read)
 
 
 # --- YAML and JSON ----------------------------------------------------------------------------

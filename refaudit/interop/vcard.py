@@ -7,20 +7,25 @@ title; of several ``EMAIL`` and ``TEL`` lines the preferred one (``TYPE=pref`` o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from refaudit.errors import ValidationError
 from refaudit.interop import contacts
 from refaudit.interop.records import Incoming, Item, Skip, check_rows
 from refaudit.interop.source import Text
+from refaudit.interop.sources import ImportSource, Options
 
 
 def looks_like(text: str) -> bool:
     return text.lstrip()[:11].upper() == "BEGIN:VCARD"
 
 
-def read(text: Text, *, status: str, only: Sequence[str]) -> Incoming:
+def recognises(text: Text) -> bool:
+    return text.suffix in (".vcf", ".vcard") or looks_like(text.text)
+
+
+def read(text: Text, options: Options) -> Incoming:
+    status, only = options.status or "resting", options.only
     import vobject  # only an import of vCards pays for it
 
     try:
@@ -122,3 +127,6 @@ def _phone(value: str | None) -> str | None:
     number, _, params = value[4:].partition(";")
     extension = next((p[4:] for p in params.split(";") if p.lower().startswith("ext=")), "")
     return f"{number} ext. {extension}" if extension else number
+
+
+SOURCE = ImportSource("vcard", "contacts", "vCard", recognises, read)

@@ -1,4 +1,6 @@
-"""Adding incoming records to the registry: matching what is already there, all or nothing.
+"""Reconciling an import with the registry: matching what is already there, all or nothing.
+
+(Not ``merge``: that word is for merging two copies of a registry.)
 
 A record with an id is the registry's record of that id. A record without one (a
 contact, a spreadsheet row) matches a person by email, then by name and organisation;
@@ -62,7 +64,7 @@ class Outcome:
         )
 
 
-def merge(registry: Registry, incoming: Incoming, on_conflict: str, today: date) -> Change[Outcome]:
+def reconcile(registry: Registry, incoming: Incoming, on_conflict: str, today: date) -> Change[Outcome]:
     """Add ``incoming`` to ``registry`` in memory; all or nothing (raises before any change shows).
 
     The caller passes a registry it may throw away on error (``service.update`` does).
@@ -78,11 +80,11 @@ def merge(registry: Registry, incoming: Incoming, on_conflict: str, today: date)
                 )
     outcome = Outcome()
     conflicts: list[str] = []
-    _merge_owner(registry, incoming, on_conflict, outcome, conflicts)
+    _reconcile_owner(registry, incoming, on_conflict, outcome, conflicts)
     ids = _Ids(registry)
     for section in SECTIONS:
         skips = [s for s in incoming.skipped if s.section == section]
-        _Section(registry, section, ids, on_conflict, today).merge(
+        _Section(registry, section, ids, on_conflict, today).reconcile(
             getattr(incoming, section), skips, outcome, conflicts
         )
     if conflicts and on_conflict == "fail":
@@ -98,7 +100,7 @@ def merge(registry: Registry, incoming: Incoming, on_conflict: str, today: date)
     return Change(outcome.summary(), outcome)
 
 
-def _merge_owner(
+def _reconcile_owner(
     registry: Registry, incoming: Incoming, on_conflict: str, outcome: Outcome, conflicts: list[str]
 ) -> None:
     if incoming.owner is None or incoming.owner == registry.owner:
@@ -187,7 +189,7 @@ class _Section:
                     found = None if _other_email(new, same[0]) else same[0]
         return found
 
-    def merge(self, entries: list[Item[Any]], skips: list[Skip], outcome: Outcome, conflicts: list[str]) -> None:
+    def reconcile(self, entries: list[Item[Any]], skips: list[Skip], outcome: Outcome, conflicts: list[str]) -> None:
         pending = sorted(skips, key=lambda s: s.position)
         for index, entry in enumerate([*entries, None]):
             while pending and pending[0].position <= index:
