@@ -48,12 +48,13 @@ def _name_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
 
 
 def masker(ref: Reference, keep: Sequence[str] = ()) -> Callable[[str], str]:
-    """A function that masks ``ref``'s name, email and phone in a text, leaving the full names in ``keep``."""
+    """A function that masks ``ref``'s name, emails, phones and links in a text, leaving the full names in ``keep``."""
     words = name_words(ref.name)
     whole = _name_pattern([ref.name])
     kept = _name_pattern([n for n in keep if fold(" ".join(n.split())) != fold(" ".join(ref.name.split()))])
-    email = re.compile(re.escape(ref.email), re.IGNORECASE) if ref.email else None
-    phone = _digits(ref.phone or "")
+    addresses = [a for a in (ref.email, *ref.emails, *ref.links) if a]
+    email = re.compile("|".join(re.escape(a) for a in addresses), re.IGNORECASE) if addresses else None
+    phones = [d for p in (ref.phone, *ref.phones) if p and len(d := _digits(p)) >= _MIN_PHONE_DIGITS]
 
     def word(match: re.Match[str]) -> str:
         token = match.group()
@@ -62,15 +63,17 @@ def masker(ref: Reference, keep: Sequence[str] = ()) -> Callable[[str], str]:
 
     def number(match: re.Match[str]) -> str:
         found = _digits(match.group())
-        same = found == phone or (
-            min(len(found), len(phone)) >= _MIN_PHONE_DIGITS and (phone.endswith(found) or found.endswith(phone))
+        same = any(
+            found == phone
+            or (min(len(found), len(phone)) >= _MIN_PHONE_DIGITS and (phone.endswith(found) or found.endswith(phone)))
+            for phone in phones
         )
         return MASK if same else match.group()
 
     def mask_part(text: str) -> str:
         if email is not None:
             text = email.sub(MASK, text)
-        if len(phone) >= _MIN_PHONE_DIGITS:
+        if phones:
             text = _PHONE.sub(number, text)
         if whole is not None:
             text = whole.sub(MASK, text)

@@ -25,11 +25,16 @@ FULL: dict[str, Any] = {
         {
             "id": "jane-doe",
             "name": "Jane Doe",
+            "name_prefix": "Dr.",
+            "name_suffix": "Jr.",
             "relationship": "manager",
             "organization": "Acme Corp",
             "title": "Engineering Manager",
             "email": "jane@example.com",
+            "emails": ["jane@home.example", "j.doe@acme.example"],
             "phone": "+1 555 0100",
+            "phones": ["+44 20 7946 0958"],
+            "links": ["https://www.linkedin.com/in/jane-doe", "https://example.com/a;b"],
             "known_since": "2019-03-01",
             "consent_on": "2026-01-10",
             "status": "resting",
@@ -370,8 +375,9 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
     ("csv-bad-date", "references.csv", (_REF_HEADER + _GOOD_REF + "bob,Bob,,2019-02-30\n").encode(),
      "In references.csv, row 3, column known_since '2019-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-01."),
     ("csv-unknown-column", "references.csv", b"name,shoe_size\nJane,9\n",
-     "'references.csv' has an unknown column 'shoe_size'; accepted: id, name, relationship, organization, title, "
-     "email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on "
+     "'references.csv' has an unknown column 'shoe_size'; accepted: id, name, name_prefix, "
+     "name_suffix, relationship, organization, title, email, emails, phone, phones, links, known_since, "
+     "consent_on, status, status_on, status_note, tags, notes, added_on "
      "(or --map COLUMN=FIELD, or --ignore-unknown)."),
     ("csv-missing-column", "applications.csv", b"id,company\nacme,Acme\n",
      "'applications.csv' has no 'role', 'applied_on' column; it is required "

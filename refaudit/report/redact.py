@@ -254,8 +254,11 @@ class Redactor:
             shown = self._display[ref.id]
             self._person(ref.name, shown)
             self._phrase(ref.id, shown)
-            if ref.phone:
-                self._phones.add(re.sub(r"\D", "", ref.phone))
+            for phone in (ref.phone, *ref.phones):
+                if phone:
+                    self._phones.add(re.sub(r"\D", "", phone))
+            for link in ref.links:  # a profile's address names the person: linkedin.com/in/jane-doe
+                self._phrase(link, "[link]")
             if self.anonymous:
                 if ref.organization:
                     self._organisation(ref.organization, self._employers.get(fold(ref.organization), "[organisation]"))
