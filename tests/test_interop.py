@@ -323,7 +323,7 @@ def test_on_conflict_fails_by_default(runner: Runner, full: Path, tmp_path: Path
     assert result.stderr == (
         "Error: 1 record(s) already exist in the registry with other values: "
         "reference jane-doe (more.yaml: references[1]: name). "
-        "Nothing was imported; use --on-conflict skip or --on-conflict replace.\n"
+        "Nothing was imported; use --on-conflict skip, fill or replace.\n"
     )
     assert full.read_bytes() == before
 
@@ -390,7 +390,7 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
      "In references.csv, row 2: 5 cells, but the header names 4 columns."),
     ("csv-unknown-reference", "feedback.csv", b"reference,reported_on,sentiment\nnobody,2026-01-01,mixed\n",
      "In feedback.csv, row 2, column reference: no reference 'nobody' in the import or the registry."),
-    ("csv-not-utf8", "references.csv", "name\nJosé\n".encode("utf-16"), "'references.csv' is not UTF-8 text"),
+    ("csv-binary", "references.csv", bytes(range(256)) * 4, "'references.csv' is not text in any encoding"),
     ("csv-nul", "references.csv", b"name\nJa\x00ne\n",
      "In references.csv, row 2, column name contains the control character U+0000; use plain text."),
     ("csv-50mb", "references.csv", None, "'references.csv' is larger than 20 MB"),

@@ -2,7 +2,8 @@
 
 - ``exporting``: the registry as YAML, JSON or three CSVs (``refaudit export``).
 - ``native``: refaudit's own files, and spreadsheets people made (``--map``).
-- ``linkedin``, ``google``, ``vcard``, ``tracker``: other programs' exports.
+- ``linkedin``, ``google``, ``outlook``, ``vcard``, ``tracker``: other programs' exports;
+  ``contacts``: what the contact sources share.
 - ``sources``: the interface every source implements (``ImportSource``) and import's ``Options``.
 - ``csvfile``: CSV as found in the wild; ``dates``: the dates those programs write;
   ``source``: reading a file or standard input; ``records``: what every reader
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from refaudit.errors import ValidationError
-from refaudit.interop import google, linkedin, native, source, tracker, vcard
+from refaudit.interop import google, linkedin, native, outlook, source, tracker, vcard
 from refaudit.interop.exporting import (
     CSV_NAMES,
     FORMATS,
@@ -34,9 +35,9 @@ from refaudit.interop.exporting import (
     to_yaml,
     write_private,
 )
-from refaudit.interop.reconcile import CONFLICT_POLICIES, Outcome, RowAction, reconcile
+from refaudit.interop.reconcile import CONFLICT_POLICIES, Outcome, RowAction, reconcile, rehearse
 from refaudit.interop.records import MAX_IMPORT_ROWS, Incoming, typed_registry
-from refaudit.interop.source import MAX_IMPORT_SIZE
+from refaudit.interop.source import MAX_IMPORT_SIZE, check_encoding
 from refaudit.interop.sources import ImportSource, Options
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "Options",
     "Outcome",
     "RowAction",
+    "check_encoding",
     "check_target",
     "defuse",
     "export",
@@ -59,6 +61,7 @@ __all__ = [
     "plain",
     "read",
     "reconcile",
+    "rehearse",
     "restore",
     "split_list",
     "to_csv",
@@ -74,6 +77,7 @@ REGISTERED: tuple[ImportSource, ...] = (
     native.SOURCE,
     linkedin.SOURCE,
     google.SOURCE,
+    outlook.SOURCE,
     vcard.SOURCE,
     tracker.SOURCE,
 )
@@ -90,12 +94,12 @@ def read(path: Path | None, options: Options, stdin: BinaryIO | None = None) -> 
     if path is not None and path.is_dir():
         if options.source not in ("auto", "refaudit") or options.fmt not in (None, "csv"):
             raise ValidationError(f"{str(path)!r} is a folder; only refaudit's own CSV export is read as a folder.")
-        return native.read_folder(path, options.mapping, options.ignore_unknown)
+        return native.read_folder(path, options.mapping, options.ignore_unknown, options.encoding)
     if path is None:
         assert stdin is not None
-        text = source.read_stream(stdin)
+        text = source.read_stream(stdin, options.encoding)
     else:
-        text = source.read_path(path)
+        text = source.read_path(path, options.encoding)
     chosen = _BY_NAME[options.source] if options.source != "auto" else _recognise(text, options.fmt)
     if (options.status is not None or options.only) and chosen.kind != "contacts":
         raise ValidationError(
@@ -106,7 +110,9 @@ def read(path: Path | None, options: Options, stdin: BinaryIO | None = None) -> 
             f"--map and --ignore-unknown are for spreadsheets of your own; {text.name!r} is a {chosen.name} export "
             "and its columns are known."
         )
-    return chosen.read(text, options)
+    incoming = chosen.read(text, options)
+    incoming.encoding = text.encoding
+    return incoming
 
 
 def _contact_labels() -> str:

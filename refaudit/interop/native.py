@@ -25,6 +25,7 @@ from refaudit.interop.records import (
     SECTIONS,
     Incoming,
     Item,
+    account,
     check_rows,
     item,
     typed_registry,
@@ -61,6 +62,8 @@ def read(text: source.Text, options: Options) -> Incoming:
         return from_csv(text, options.mapping, options.ignore_unknown)
     if options.mapping or options.ignore_unknown:
         raise ValidationError("--map and --ignore-unknown are for spreadsheets (CSV); this is a YAML or JSON file.")
+    if text.not_utf8:  # refaudit writes UTF-8: another encoding is a damaged file or another program's
+        raise ValidationError(f"{text.name!r} is not UTF-8 text ({text.not_utf8}); save it as UTF-8.")
     return from_json(text) if fmt == "json" else from_yaml(text)
 
 
@@ -163,13 +166,15 @@ def section_of(name: str) -> str:
     return stem if stem in SECTIONS else "references"
 
 
-def read_folder(path: Path, mapping: Mapping[str, str], ignore_unknown: bool) -> Incoming:
+def read_folder(path: Path, mapping: Mapping[str, str], ignore_unknown: bool, encoding: str | None = None) -> Incoming:
     found = {s: path / n for s, n in CSV_NAMES.items() if (path / n).is_file()}  # fixed, printable names
     if not found:
         raise ValidationError(f"{str(path)!r} holds none of {', '.join(CSV_NAMES.values())}; nothing to import.")
     incoming = Incoming()
     for section, file in found.items():
-        table = csvfile.parse(source.read_path(file).text, file.name)
+        text = source.read_path(file, encoding)
+        incoming.encoding = text.encoding if incoming.encoding in (None, text.encoding) else "mixed encodings"
+        table = csvfile.parse(text.text, file.name)
         from_table(table, section, mapping, ignore_unknown, into=incoming)
     check_rows(str(path), incoming.count)
     check_unique(incoming)
@@ -189,6 +194,8 @@ def from_table(
 ) -> None:
     columns = map_columns(table, section, mapping, ignore_unknown)
     into.ignored.extend(columns.ignored)
+    named = {h.strip() for f, h in zip(columns.fields, table.header, strict=False) if f is not None}
+    account(table.header, table.rows, lambda column: column in named, into)
     rows: list[Item[Any]] = getattr(into, section)
     for number, cells in table.rows:
         where = f"{table.name}, row {number}"

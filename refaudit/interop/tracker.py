@@ -12,7 +12,7 @@ from __future__ import annotations
 from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, dates
 from refaudit.interop.native import ALIASES, map_columns, row_dict, section_of
-from refaudit.interop.records import ROW, Incoming, Skip, item
+from refaudit.interop.records import ROW, Incoming, Skip, account, item
 from refaudit.interop.source import Text
 from refaudit.interop.sources import ImportSource, Options, any_header
 from refaudit.printable import safe
@@ -87,6 +87,8 @@ def read(text: Text, options: Options) -> Incoming:
     columns = map_columns(table, "applications", mapping, True, aliases=ALIASES_TRACKER, extra=_SOURCE_COLUMNS)
     incoming = Incoming(ignored=columns.ignored)
     header = {f: safe(h.strip()) for f, h in zip(columns.fields, table.header, strict=False)}
+    named = {h.strip() for f, h in zip(columns.fields, table.header, strict=False) if f is not None}
+    account(table.header, table.rows, lambda column: column in named, incoming)
     for number, cells in table.rows:
         where = f"{text.name}, row {number}"
         row = row_dict("applications", columns, cells, where)

@@ -1,8 +1,10 @@
 """vCard 3.0 and 4.0 (a phone's or mail program's contacts), read with ``vobject``.
 
-``FN`` (or ``N``) is the name, the first ``ORG`` unit the organisation, ``TITLE`` the
-title; of several ``EMAIL`` and ``TEL`` lines the preferred one (``TYPE=pref`` or
-``PREF=1``), else the first. A ``tel:`` URI (vCard 4.0) gives the number it holds.
+``FN`` (or ``N``) is the name, ``N``'s honorific prefix and suffix are kept apart from it,
+the first ``ORG`` unit is the organisation, ``TITLE`` the title. Every ``EMAIL``, ``TEL``
+and ``URL`` is kept, the preferred one (``TYPE=pref`` or ``PREF=1``) first: the work
+number employers often call is rarely the only one. A ``tel:`` URI (vCard 4.0) gives the
+number it holds.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ def read(text: Text, options: Options) -> Incoming:
         where = f"{text.name}, card {number}"
         if card.name.upper() != "VCARD":
             raise ValidationError(f"in {where}: a {card.name} is not a vCard.")
-        name = _text(card, "fn") or _name_from_n(card)
+        _account(card, incoming)
+        prefix, suffix = _affixes(card)
+        name = _without_affixes(_text(card, "fn"), prefix, suffix) or _name_from_n(card)
         if not name:
             incoming.skipped.append(Skip("references", len(people), where, "no name (FN or N)"))
             continue
@@ -54,10 +58,13 @@ def read(text: Text, options: Options) -> Incoming:
             contacts.person(
                 {
                     "name": name,
+                    "name_prefix": prefix,
+                    "name_suffix": suffix,
                     "organization": _org(card),
                     "title": _text(card, "title"),
-                    "email": _text(card, "email"),
-                    "phone": _phone(_text(card, "tel")),
+                    "emails": _every(card, "email"),
+                    "phones": [p for p in (_phone(v) for v in _every(card, "tel")) if p],
+                    "links": _every(card, "url"),
                     "notes": _text(card, "note"),
                 },
                 where,
@@ -65,6 +72,58 @@ def read(text: Text, options: Options) -> Incoming:
         )
     contacts.finish(people, text.name, status=status, only=only, into=incoming)
     return incoming
+
+
+_READ = ("FN", "N", "ORG", "TITLE", "EMAIL", "TEL", "URL", "NOTE")
+# What says how the card is written, not who it is: never listed as left out.
+_FORMAT = ("VERSION", "PRODID", "UID", "REV", "KIND", "X-ABUID")
+
+
+def _account(card: Any, into: Incoming) -> None:
+    for key, lines in card.contents.items():
+        prop = key.upper()
+        if prop in _FORMAT or not any(_has_value(line) for line in lines):
+            continue
+        target = into.used if prop in _READ else into.left_out
+        if prop not in target:
+            target.append(prop)
+
+
+def _has_value(line: Any) -> bool:
+    value = line.value
+    if isinstance(value, str):
+        return bool(value.strip())
+    return bool(str(value).strip())
+
+
+def _affixes(card: Any) -> tuple[str | None, str | None]:
+    """``N``'s honorific prefix and suffix (``Dr.``, ``Jr.``)."""
+    lines = card.contents.get("n")
+    if not lines:
+        return None, None
+    n = lines[0].value
+    words = [getattr(n, attr, "") for attr in ("prefix", "suffix")]
+    texts = [" ".join(w) if isinstance(w, list) else w for w in words]
+    return texts[0].strip() or None, texts[1].strip() or None
+
+
+def _without_affixes(name: str | None, prefix: str | None, suffix: str | None) -> str | None:
+    """``FN:Dr. Omar Haddad Jr.`` with N's prefix ``Dr.`` and suffix ``Jr.`` -> ``Omar Haddad``."""
+    if name is None:
+        return None
+    if prefix and name.startswith(prefix + " "):
+        name = name[len(prefix) :].strip()
+    if suffix and name.endswith(suffix):
+        name = name[: -len(suffix)].rstrip().rstrip(",").rstrip()
+    return name or None
+
+
+def _every(card: Any, key: str) -> list[str]:
+    """Every value of ``key`` as text, the preferred one first."""
+    lines = card.contents.get(key) or []
+    first = _preferred(lines) if lines else None
+    ordered = ([first] if first is not None else []) + [line for line in lines if line is not first]
+    return [v.strip() for line in ordered if isinstance(v := line.value, str) and v.strip()]
 
 
 def _message(exc: Exception) -> str:
@@ -106,9 +165,9 @@ def _name_from_n(card: Any) -> str | None:
     if not lines:
         return None
     n = lines[0].value
-    parts = [getattr(n, attr, "") for attr in ("prefix", "given", "additional", "family", "suffix")]
-    words = [" ".join(p) if isinstance(p, list) else p for p in parts]
-    return " ".join(w.strip() for w in words if w and w.strip()) or None
+    parts = [getattr(n, attr, "") for attr in ("given", "additional", "family")]
+    given, additional, family = [(" ".join(p) if isinstance(p, list) else p or "").strip() for p in parts]
+    return contacts.joined(given, additional, family) or None
 
 
 def _org(card: Any) -> str | None:
