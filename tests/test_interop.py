@@ -130,9 +130,7 @@ def test_round_trip_gives_back_every_field(runner: Runner, full: Path, tmp_path:
     other = _new_registry(runner, tmp_path / "other.refaudit")
     runner.ok("--registry", str(other), "import", str(out))
     before, after = _yaml_export(runner, full), _yaml_export(runner, other)
-    if fmt == "csv":  # three record files have no place for the owner
-        before.pop("owner")
-    assert after == before
+    assert after == before  # the CSV export's meta.csv keeps the owner
     assert before["references"][0]["tags"] == ["technical", "semi;colon", "back\\slash"]
 
 
@@ -207,13 +205,55 @@ def test_export_file_is_0600_and_never_overwritten(runner: Runner, full: Path, t
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize(
+    ("meta", "error"),
+    [
+        ("refaudit,owner,shoe\n2,Alex,9\n", "Error: 'meta.csv' must hold the columns refaudit, owner and one row; "
+                                             "it has the unknown column 'shoe'.\n"),
+        ("refaudit,owner\n99,Alex\n", "Error: In meta.csv, row 2: refaudit '99' is not a schema version this "
+                                       "refaudit reads (1 or 2).\n"),
+        ("refaudit,owner\n2,Alex\x1b[2J\n", "Error: In meta.csv, row 2: owner contains the control character "
+                                             "U+001B; use plain text.\n"),
+    ],
+    ids=["unknown-column", "future-version", "escape-in-owner"],
+)  # fmt: skip
+def test_a_bad_meta_csv_is_refused_and_nothing_imported(
+    runner: Runner, full: Path, tmp_path: Path, meta: str, error: str
+) -> None:
+    """meta.csv is checked like the records: a bad one refuses the whole folder, the registry unchanged."""
+    out = tmp_path / "csv"
+    runner.ok("export", "-o", f"{out}/")
+    (out / "meta.csv").write_text(meta, encoding="utf-8")
+    other = _new_registry(runner, tmp_path / "other.refaudit")
+    before = other.read_bytes()
+    result = runner("--registry", str(other), "import", str(out))
+    assert (result.exit_code, result.stderr) == (1, error)
+    assert other.read_bytes() == before
+
+
+def test_an_owner_that_looks_like_a_formula_is_defused_and_comes_back(
+    runner: Runner, registry: Path, tmp_path: Path
+) -> None:
+    """An owner starting with '=' is written as text for spreadsheets and read back exactly."""
+    runner.ok("import", str(_write_yaml(tmp_path / "o.yaml", {"owner": '=HYPERLINK("x")'})))
+    out = tmp_path / "csv"
+    runner.ok("export", "-o", f"{out}/")
+    assert "'=HYPERLINK" in (out / "meta.csv").read_text(encoding="utf-8-sig")
+    other = _new_registry(runner, tmp_path / "other.refaudit")
+    runner.ok("--registry", str(other), "import", str(out))
+    assert _yaml_export(runner, other)["owner"] == '=HYPERLINK("x")'
+
+
 def test_export_csv_writes_three_private_files(runner: Runner, full: Path, tmp_path: Path) -> None:
-    """A CSV export writes references.csv, applications.csv and feedback.csv, each 0600, into the folder."""
+    """A CSV export writes references.csv, applications.csv and feedback.csv, and meta.csv with the owner,
+    each 0600, into the folder."""
     out = tmp_path / "csv"
     result = runner.ok("export", "-o", f"{out}/")
-    assert result.stdout.splitlines() == [str(out / n) for n in ("references.csv", "applications.csv", "feedback.csv")]
-    for name in ("references.csv", "applications.csv", "feedback.csv"):
+    names = ("references.csv", "applications.csv", "feedback.csv", "meta.csv")
+    assert result.stdout.splitlines() == [str(out / n) for n in names]
+    for name in names:
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600
+    assert (out / "meta.csv").read_bytes() == "\ufeffrefaudit,owner\r\n2,Alex Candidate\r\n".encode()
     refused = runner("export", "--format", "csv", "-o", str(out))
     assert refused.exit_code == 1
     first = str(out / "references.csv")

@@ -1,6 +1,7 @@
 """Export: the registry as YAML, JSON or three CSV files (which ``native`` reads back).
 
-Export is the registry exactly as SPEC shows it (no history, no counters). Files are
+Export is the registry exactly as SPEC shows it (no history, no counters); a CSV export
+writes the records' three files and ``meta.csv`` (schema version and owner). Files are
 created ``0600`` and never overwrite without ``force``. CSV cells that a spreadsheet
 would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) are prefixed
 with ``'``, as OWASP advises; so is a cell that already starts with ``'`` followed by
@@ -25,6 +26,9 @@ from refaudit.model import Registry
 
 FORMATS = ("yaml", "json", "csv")
 CSV_NAMES = {section: f"{section}.csv" for section in SECTIONS}
+# What is not a record: the schema version and the owner (whose name heads the report and signs drafts).
+META_CSV = "meta.csv"
+META_COLUMNS = ("refaudit", "owner")
 
 
 def _fields_typed(section: str, prefix: str) -> tuple[str, ...]:
@@ -60,7 +64,7 @@ def to_json(registry: Registry) -> str:
 
 
 def to_csv(registry: Registry) -> dict[str, str]:
-    """``{file name: CSV text}`` for the three record types, every field a column."""
+    """``{file name: CSV text}`` for the three record types, every field a column, and ``meta.csv``."""
     data = plain(registry)
     files = {}
     for section in SECTIONS:
@@ -71,6 +75,11 @@ def to_csv(registry: Registry) -> dict[str, str]:
         for record in data[section]:
             writer.writerow([_csv_cell(section, col, record.get(col)) for col in columns])
         files[CSV_NAMES[section]] = out.getvalue()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(META_COLUMNS)
+    writer.writerow([str(data["refaudit"]), defuse(data.get("owner") or "")])
+    files[META_CSV] = out.getvalue()
     return files
 
 
@@ -147,7 +156,7 @@ def check_target(fmt: str, target: Path, *, force: bool, protected: Sequence[Pat
     (the registry's own files, even with ``force``), not a regular file, or there already without ``force``."""
     if fmt == "csv" and target.exists() and not target.is_dir():
         raise RefauditError(f"{str(target)!r} is a file; a CSV export writes three files, so name a folder with -o.")
-    for path in [target / n for n in CSV_NAMES.values()] if fmt == "csv" else [target]:
+    for path in [target / n for n in (*CSV_NAMES.values(), META_CSV)] if fmt == "csv" else [target]:
         filecheck.require_new_target(path, "an export", force=force, protected=protected)
 
 

@@ -18,7 +18,16 @@ from typing import Any
 from refaudit import jsonio, yamlio
 from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, source
-from refaudit.interop.exporting import BRIEFING_FIELDS, CSV_NAMES, EVENT_FIELDS, LIST_FIELDS, restore, split_list
+from refaudit.interop.exporting import (
+    BRIEFING_FIELDS,
+    CSV_NAMES,
+    EVENT_FIELDS,
+    LIST_FIELDS,
+    META_COLUMNS,
+    META_CSV,
+    restore,
+    split_list,
+)
 from refaudit.interop.records import (
     RECORDS,
     ROW,
@@ -171,6 +180,8 @@ def read_folder(path: Path, mapping: Mapping[str, str], ignore_unknown: bool, en
     if not found:
         raise ValidationError(f"{str(path)!r} holds none of {', '.join(CSV_NAMES.values())}; nothing to import.")
     incoming = Incoming()
+    if (path / META_CSV).is_file():
+        incoming.owner = _owner(csvfile.parse(source.read_path(path / META_CSV, encoding).text, META_CSV))
     for section, file in found.items():
         text = source.read_path(file, encoding)
         incoming.encoding = text.encoding if incoming.encoding in (None, text.encoding) else "mixed encodings"
@@ -179,6 +190,24 @@ def read_folder(path: Path, mapping: Mapping[str, str], ignore_unknown: bool, en
     check_rows(str(path), incoming.count)
     check_unique(incoming)
     return incoming
+
+
+def _owner(table: csvfile.Table) -> str | None:
+    """The owner ``meta.csv`` names (its schema version must be one this refaudit reads)."""
+    header = [restore(h).strip() for h in table.header]
+    unknown = [h for h in header if h not in META_COLUMNS]
+    if unknown or not table.rows:
+        raise ValidationError(
+            f"{META_CSV!r} must hold the columns {', '.join(META_COLUMNS)} and one row"
+            + (f"; it has the unknown column {unknown[0]!r}." if unknown else ".")
+        )
+    number, cells = table.rows[0]
+    row = {h: restore(c) for h, c in zip(header, cells, strict=False)}
+    version(row.get("refaudit", str(SCHEMA_VERSION)), f"{META_CSV}, row {number}", READABLE_VERSIONS)
+    try:
+        return check_text("owner", row.get("owner") or None, max_len=MAX_NAME)
+    except ValidationError as exc:
+        raise ValidationError(f"in {META_CSV}, row {number}: {exc}") from None
 
 
 def from_csv(text: source.Text, mapping: Mapping[str, str], ignore_unknown: bool) -> Incoming:
