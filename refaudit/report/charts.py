@@ -24,6 +24,10 @@ SENTIMENT_GROUP = {
     "no-response": "other",
     "declined": "other",
 }
+# The timeline's bars go further: lukewarm and mixed (faint praise, reservations: the signal the
+# audit is about) stand apart from the neutral, unanswered and declined reports, in their own colour.
+CHART_GROUP = {**SENTIMENT_GROUP, "lukewarm": "reserved", "mixed": "reserved"}
+CHART_GROUPS = ("positive", "other", "reserved", "negative")  # stacked from the baseline up
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LONG_MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -53,7 +57,7 @@ def _nice_ceiling(value: int) -> int:
 
 
 def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
-    """Reports per month (per quarter or year when the span is long), stacked by sentiment group."""
+    """Reports per month (per quarter or year when the span is long), stacked by ``CHART_GROUP``."""
     if not feedback:
         return {"empty": True, "alt": "No reports yet.", "width": CHART_W, "height": TIMELINE_H}
     first = month_index(min(fb.reported_on for fb in feedback))
@@ -64,7 +68,7 @@ def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
     n = (last - first) // months_per_bar + 1
     bins = [Counter[str]() for _ in range(n)]
     for fb in feedback:
-        bins[(month_index(fb.reported_on) - first) // months_per_bar][SENTIMENT_GROUP.get(fb.sentiment, "other")] += 1
+        bins[(month_index(fb.reported_on) - first) // months_per_bar][CHART_GROUP.get(fb.sentiment, "other")] += 1
     top = _nice_ceiling(max(sum(b.values()) for b in bins))
     plot_w = CHART_W - _PLOT["left"] - _PLOT["right"]
     plot_h = TIMELINE_H - _PLOT["top"] - _PLOT["bottom"]
@@ -98,12 +102,12 @@ def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
 
 
 def _bar(counts: Counter[str], left: float, slot: float, plot_h: float, top: int) -> dict[str, Any]:
-    """One bar of the timeline: its segments stacked positive, other, negative from the baseline."""
+    """One bar of the timeline: its segments stacked positive, other, reserved, negative from the baseline."""
     bar_w = slot * 0.7
     x = left + (slot - bar_w) / 2
     base = _PLOT["top"] + plot_h
     segments = []
-    for group in ("positive", "other", "negative"):
+    for group in CHART_GROUPS:
         h = plot_h * counts[group] / top
         if h > 0:
             base -= h
@@ -138,7 +142,8 @@ def _timeline_alt(reports: int, bins: Sequence[Counter[str]], bars: Sequence[dic
     return (
         f"Bar chart of the {reports:,} report{'' if reports == 1 else 's'} per {unit}, "
         f"from {bars[0]['period']} to {bars[-1]['period']}: {totals['positive']:,} positive, "
-        f"{totals['negative']:,} negative and {totals['other']:,} other; the most, "
+        f"{totals['reserved']:,} lukewarm or mixed, {totals['negative']:,} negative and {totals['other']:,} other; "
+        "the most, "
         f"{sum(bins[busiest].values()):,}, in {bars[busiest]['period']}."
     )
 
