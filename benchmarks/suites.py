@@ -415,15 +415,16 @@ class Bench:
 
     def _report_html(self, tier: str) -> tuple[Path, str]:
         """The HTML the report command lays out for this tier, and its paper size; made once, not timed."""
-        from refaudit import render, report, service, settings
+        from refaudit import report, service, settings
         from refaudit.cli import report_cmd
+        from refaudit.report import render
 
         blob = generate.path_for(tier).read_bytes()
         registry = store.decode(vault.open_body(blob, vault.unlock_passphrase(blob, generate.PASSPHRASE)))
         # The same options as the measured command: the locale of this run, the registry's file name.
         territory = report.territory(report_cmd._locale_name())
         options = service.ReportOptions(territory=territory, label="registry.refaudit")
-        context = service.report_context(registry, settings.load(None), generate.BENCH_DAY, options)
+        context = service.report_contents(registry, settings.load(None), generate.BENCH_DAY, options)
         target = self.work / f"floor-{tier}.html"
         target.write_text(render.render_document_html(context), encoding="utf-8")
         return target, str(context["paper"])

@@ -34,9 +34,9 @@ from refaudit.model import (
     check_text,
     parse_date,
     require_text,
-    slugify,
     unique_id,
 )
+from refaudit.text import slugify
 
 FINAL_OUTCOMES = tuple(o for o in OUTCOMES if o != "pending")
 

@@ -17,18 +17,28 @@ On ``day``:
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from refaudit.model import Application, Reference, Registry
 
 
-def view(registry: Registry, day: date) -> Registry:
-    """A new ``Registry`` holding what was known on ``day`` (history left out).
+@dataclass(slots=True)
+class View(Registry):
+    """A registry as it stood on ``day``, made by ``view``: read-only, history left out."""
+
+    day: date = date.min
+
+
+def view(registry: Registry, day: date) -> View:
+    """A new ``View`` holding what was known on ``day`` (history left out).
 
     Records that were no different on ``day`` are shared with ``registry``, not copied:
-    treat the view as read-only.
+    treat the view as read-only. A view of that same day is returned as it is: the audit,
+    the actions and the report each ask for the view, and it is worked out once.
     """
+    if isinstance(registry, View) and registry.day == day:
+        return registry
     feedback = [f for f in registry.feedback if f.reported_on <= day]
     applications = [_application(a, day) for a in registry.applications if a.applied_on <= day]
     mentioned = {f.reference for f in feedback}
@@ -37,12 +47,13 @@ def view(registry: Registry, day: date) -> Registry:
     references = [
         _reference(r, day) for r in registry.references if r.added_on is None or r.added_on <= day or r.id in mentioned
     ]
-    return Registry(
+    return View(
         owner=registry.owner,
         references=references,
         applications=applications,
         feedback=feedback,
         feedback_seq=registry.feedback_seq,
+        day=day,
     )
 
 

@@ -32,7 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from refaudit.model import Application, Briefing, Feedback, Reference, Registry, feedback_id, slugify, unique_id
+from refaudit.model import Application, Briefing, Feedback, Reference, Registry, feedback_id, unique_id
+from refaudit.text import slugify
 
 OWNER = "Alex Candidate"
 _Ago = Callable[[int], date]  # ago(n): the day n days before the demo's today

@@ -23,13 +23,17 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from refaudit import asof, resolve
 from refaudit.errors import RefauditError, UsageError
-from refaudit.model import HONORIFICS, MAX_SHORT, STAGES, Application, Reference, Registry, check_text
+from refaudit.model import MAX_SHORT, STAGES, Application, Reference, Registry, check_text
+from refaudit.text import HONORIFICS
 
-KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
+
+MESSAGE_KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
 REFERENCE_KINDS = ("ask", "consent")  # TARGET is a reference; the others take an application
 WITH_REF = ("brief", "thank")  # ... and --ref names the reference the message goes to
 
@@ -99,7 +103,7 @@ def draft_command(action: _Action) -> str | None:
 
 def build(
     registry: Registry,
-    settings: Mapping[str, Any],
+    settings: Settings,
     as_of: date,
     kind: str,
     target: str,
@@ -108,8 +112,8 @@ def build(
     emphasis: Sequence[str] = (),
 ) -> Message:
     """The message of ``kind`` about ``target`` (a REF or APP as the user typed it) on ``as_of``."""
-    if kind not in KINDS:
-        raise UsageError(f"unknown message kind {kind!r}; use one of: {', '.join(KINDS)}.")
+    if kind not in MESSAGE_KINDS:
+        raise UsageError(f"unknown message kind {kind!r}; use one of: {', '.join(MESSAGE_KINDS)}.")
     if ref is not None and kind not in WITH_REF:
         raise UsageError(f"--ref goes with brief and thank only; draft {kind} writes to {_addressee(kind)}.")
     if emphasis and kind != "brief":
@@ -242,25 +246,23 @@ def _last_criticism(registry: Registry) -> list[str]:
     return list(latest.criticism[-_CRITICISM_SHOWN:])
 
 
-def _ask(registry: Registry, settings: Mapping[str, Any], as_of: date, person: Reference) -> dict[str, Any]:
+def _ask(registry: Registry, settings: Settings, as_of: date, person: Reference) -> dict[str, Any]:
     """How often they may be called: applications of the last 90 days that reached the final stages."""
     late = STAGES[STAGES.index("final") :]
     recent = [a for a in registry.applications if 0 <= (as_of - a.applied_on).days < 90 and a.stage in late]
-    scoring = settings.get("scoring", {})
-    cap, window = scoring.get("overuse_count"), scoring.get("overuse_window_days")
     return {
         "late_stage_recently": len(recent),
-        "cap": cap if isinstance(cap, int) else None,
-        "cap_days": window if isinstance(window, int) else None,
+        "cap": settings.scoring.overuse_count,
+        "cap_days": settings.scoring.overuse_window_days,
         "already_given": any(person.id in a.references for a in registry.applications),
     }
 
 
-def _consent(settings: Mapping[str, Any], as_of: date, person: Reference) -> dict[str, Any]:
-    valid = settings.get("next", {}).get("consent_valid_days")
+def _consent(settings: Settings, as_of: date, person: Reference) -> dict[str, Any]:
+    valid = settings.next.consent_valid_days
     age = (as_of - person.consent_on).days if person.consent_on is not None else None
     return {
         "consent_age_days": age,
-        "consent_valid_days": valid if isinstance(valid, int) else None,
-        "consent_expired": age is not None and isinstance(valid, int) and age > valid,
+        "consent_valid_days": valid,
+        "consent_expired": age is not None and age > valid,
     }

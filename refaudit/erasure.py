@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from refaudit.model import HONORIFICS, Reference, Registry, fold
+from refaudit.model import Reference, Registry
+from refaudit.text import HONORIFICS, fold
 
 MASK = "[removed]"
 _WORD = re.compile(r"\w+")

@@ -13,8 +13,9 @@ person's name. Its SEQUENCE is the number of days from 2000-01-01 to the newest 
 the records the event rests on (the reference and the reports about them, the application
 and the reports on it): a change to any of them dates it anew, so the number grows and a
 client that keys updates on SEQUENCE takes the changed event as newer; an unchanged
-registry gives the same number every run. ``redact`` keeps people to their initials, and leaves the reason (which may
-quote what a reference said) and every command out of the descriptions.
+registry gives the same number every run. ``redact`` keeps people to their initials, and
+leaves the reason (which may quote what a reference said) and every command out of the
+descriptions.
 
 Time is a parameter: ``now`` is the DTSTAMP, ``as_of`` the day the calendar starts.
 """
@@ -25,11 +26,14 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refaudit.actions import Action
 from refaudit.drafts import draft_command
 from refaudit.model import Registry
+
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
 
 MAX_DAYS = 366
 ALARM_AT = timedelta(hours=9)  # after the start of the all-day event: 09:00 on the day
@@ -54,16 +58,21 @@ _SUMMARIES = {
 }
 
 
-def due_within(registry: Registry, settings: Mapping[str, Any], today: date, days: int) -> list[Action]:
+def due_within(registry: Registry, settings: Settings, today: date, days: int) -> list[Action]:
     """The actions ``next`` gives on each day from ``today`` to ``today + days``, each once (overdue ones too).
 
-    One audit, as of today: its advice does not move by itself within weeks (reports age over
-    a year), and auditing every day of the window would cost up to a year of audits.
+    One judgement, as of today: its advice does not move by itself within weeks (reports age
+    over a year), and auditing every day of the window would cost up to a year of audits.
+    Later days weigh today's verdicts against the registry as it will stand then.
     """
-    from refaudit import actions, audit
+    from refaudit import actions, judgement
 
-    verdicts = audit.audit(registry, settings, today)
-    return upcoming(lambda day: actions.due_actions(registry, verdicts, settings, day), today, days)
+    judged = judgement.judge(registry, settings, today)
+
+    def due_on(day: date) -> list[Action]:
+        return judged.due if day == today else actions.due_actions(registry, judged.verdicts, settings, day)
+
+    return upcoming(due_on, today, days)
 
 
 def upcoming(actions_on: Callable[[date], Iterable[Action]], as_of: date, days: int) -> list[Action]:

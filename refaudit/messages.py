@@ -1,7 +1,7 @@
 """Render a ``drafts.Message`` with its plain-text Jinja template, as text, ``.eml`` or ``mailto:``.
 
 The only module that imports Jinja for messages, inside the function that renders (as
-``render.py`` does for the report), so that ``refaudit --help`` stays fast.
+``report/render.py`` does for the report), so that ``refaudit --help`` stays fast.
 
 A template is ``templates/messages/<kind>.txt.j2``; a folder named by the setting
 ``messages.dir`` may hold any of them to use instead (the rest come from the shipped
@@ -19,18 +19,20 @@ line. What keeps hostile text harmless:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from refaudit import assets
-from refaudit.drafts import KINDS, Message
+from refaudit.drafts import MESSAGE_KINDS, Message
 from refaudit.errors import RefauditError, ValidationError
 
-FORMATS = ("text", "eml", "mailto")
+if TYPE_CHECKING:
+    from refaudit.settings import Messages
+
+MESSAGE_FORMATS = ("text", "eml", "mailto")
 _SUBJECT_RE = re.compile(r"^subject:[ \t]*(.*?)\s*$", re.IGNORECASE)
 
 
@@ -53,11 +55,10 @@ def template_name(kind: str) -> str:
     return f"{kind}.txt.j2"
 
 
-def override_dir(settings: Mapping[str, Any], config_path: str | Path | None) -> Path | None:
+def override_dir(section: Messages, config_path: str | Path | None) -> Path | None:
     """The folder ``messages.dir`` names (relative to the config file that set it), or None."""
-    section = settings.get("messages")
-    raw = section.get("dir") if isinstance(section, Mapping) else None
-    if not isinstance(raw, str) or not raw.strip():
+    raw = section.dir
+    if raw is None:
         return None
     path = Path(raw).expanduser()
     if not path.is_absolute() and config_path:
@@ -65,7 +66,7 @@ def override_dir(settings: Mapping[str, Any], config_path: str | Path | None) ->
     if not path.is_dir():
         raise ValidationError(
             f"config: messages.dir {raw!r} is not a folder; name a folder of message templates "
-            f"({', '.join(template_name(k) for k in KINDS[:2])}, …) or leave it empty for the shipped ones."
+            f"({', '.join(template_name(k) for k in MESSAGE_KINDS[:2])}, …) or leave it empty for the shipped ones."
         )
     return path
 

@@ -8,7 +8,6 @@ naming the field (``references[3].email``); the store turns that into "damaged".
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -16,6 +15,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from refaudit.errors import ValidationError
+from refaudit.text import refuse_hidden, unify_line_breaks
 
 SCHEMA_VERSION = 2
 # Versions this refaudit reads. In version 1, ``neutral`` meant lukewarm: such reports are
@@ -23,12 +23,12 @@ SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 
 RELATIONSHIPS = ("manager", "colleague", "report", "client", "mentor", "academic", "personal", "other")
-STATUSES = ("active", "resting", "dropped")
+REFERENCE_STATUSES = ("active", "resting", "dropped")
 STAGES = ("applied", "screening", "interview", "final", "reference-check", "offer")
 OUTCOMES = ("pending", "offer", "accepted", "rejected", "ghosted", "withdrawn", "eliminated")
 OFFER_OUTCOMES = ("offer", "accepted")  # the outcomes that mean an offer was made
 SENTIMENTS = ("positive", "neutral", "lukewarm", "mixed", "negative", "no-response", "declined")
-SOURCES = ("employer", "recruiter", "reference-service", "mock-call", "reference", "contact", "other")
+FEEDBACK_SOURCES = ("employer", "recruiter", "reference-service", "mock-call", "reference", "contact", "other")
 CERTAINTIES = ("verbatim", "direct", "hearsay", "inferred")
 # Why an employer said no, as far as they said. Only ``references`` and ``none-given`` (or no
 # recorded reason at all) can count towards the audit's ``pattern`` flag.
@@ -53,58 +53,11 @@ _EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0
 # As people write them: (555) 010-0200, +44 (0)20 7946 0958, 0049 30 1234567, 555.010.0200 x12.
 _LINK_RE = re.compile(r"https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]+(?:[/?#][^\s<>\"]*)?", re.IGNORECASE)
 _PHONE_RE = re.compile(r"^(?P<main>\+?[0-9(][0-9 ().\-/]{2,40})(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
-# What the first round accepted: registries holding such a number must keep opening (SPEC).
+# What the first round accepted: registries holding such a number must keep opening (docs/SPEC.md).
 _PHONE_BEFORE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
-# C0/C1 controls, DEL, and the bidi overrides that can disguise text on a terminal.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_INLINE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # --- validation of single values -------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text`` for matching (``José`` -> ``jose``)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-# Titles before a name, folded: never part of an id, never taken for an initial, never masked
-# as a name word, kept in a greeting ("Dr Park"). The one list: drafts, erasure and redaction use it.
-HONORIFICS = ("dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame")
-
-
-def transliterate(text: str) -> str:
-    """``text`` in ASCII: accents dropped, other scripts romanised (anyascii), ``李娜`` -> ``Li Na``.
-
-    anyascii runs CJK and hangul syllables together, capitalised (``LiNa``): inside
-    romanised text each capital starts a word. Text that was ASCII already is kept as it is.
-    """
-    from anyascii import anyascii  # ISC-licensed; unidecode is GPL
-
-    parts = []
-    for run in re.split(r"([^\x00-\x7f]+)", text):
-        parts.append(run if run.isascii() else re.sub(r"(?<=[a-z])(?=[A-Z])", " ", anyascii(run)))
-    return "".join(parts)
-
-
-def without_honorifics(name: str) -> str:
-    """``Dr. Ingrid Olsen`` -> ``Ingrid Olsen``; a name that is only a title is kept."""
-    words = name.split()
-    while len(words) > 1 and words[0].rstrip(".").casefold() in HONORIFICS:
-        words.pop(0)
-    return " ".join(words)
-
-
-def slugify(text: str) -> str:
-    """An id-shaped form of ``text``: ``José Ñúñez`` -> ``jose-nunez``, ``李娜`` -> ``li-na``; may be empty."""
-    slug = re.sub(r"[^a-z0-9]+", "-", transliterate(unicodedata.normalize("NFKC", text)).lower())
-    return slug.strip("-")[:48].strip("-")
-
-
-def name_slug(name: str) -> str:
-    """The id a person's name suggests: honorifics left out (``Dr. Ingrid Olsen`` -> ``ingrid-olsen``)."""
-    return slugify(without_honorifics(name))
 
 
 def check_text(
@@ -118,21 +71,15 @@ def check_text(
     if not isinstance(value, str):
         raise ValidationError(f"{name} must be text, not {type(value).__name__}.")
     text = value.strip()
-    if multiline:  # Windows (CRLF) and old Mac (CR) line breaks are line breaks
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if multiline:
+        text = unify_line_breaks(text)
     if not text:
         if required:
             raise ValidationError(f"{name} must not be empty.")
         return None
     if len(text) > max_len:
         raise ValidationError(f"{name} is {len(text):,} characters long; at most {max_len:,} are accepted.")
-    bad = (_CONTROL_RE if multiline else _CONTROL_INLINE_RE).search(text)
-    if bad:
-        raise ValidationError(
-            f"{name} contains the control character U+{ord(bad.group()):04X}; "
-            "use plain text" + (" (line breaks and tabs are fine)." if multiline else ".")
-        )
-    return text
+    return refuse_hidden(name, text, multiline=multiline)
 
 
 def require_text(name: str, value: Any, *, max_len: int = MAX_SHORT, multiline: bool = False) -> str:
@@ -355,7 +302,7 @@ class Reference(_Record):
             links=check_several(f"{where}.links", d.get("links"), check_link),
             known_since=parse_date(f"{where}.known_since", d.get("known_since")),
             consent_on=parse_date(f"{where}.consent_on", d.get("consent_on")),
-            status=check_choice(f"{where}.status", d.get("status", "active"), STATUSES),
+            status=check_choice(f"{where}.status", d.get("status", "active"), REFERENCE_STATUSES),
             status_on=parse_date(f"{where}.status_on", d.get("status_on")),
             status_note=check_text(f"{where}.status_note", d.get("status_note"), max_len=MAX_TEXT, multiline=True),
             tags=[check_tag(f"{where}.tags", t) for t in check_list(f"{where}.tags", d.get("tags"))],
@@ -519,7 +466,7 @@ class Feedback(_Record):
             reference=check_id(f"{where}.reference", d.get("reference")),
             application=None if app is None else check_id(f"{where}.application", app),
             reported_on=reported,
-            source=check_choice(f"{where}.source", d.get("source", "other"), SOURCES),
+            source=check_choice(f"{where}.source", d.get("source", "other"), FEEDBACK_SOURCES),
             reporter=check_text(f"{where}.reporter", d.get("reporter")),
             sentiment=sentiment,
             attempts=check_attempts(f"{where}.attempts", d.get("attempts"), sentiment),

@@ -20,8 +20,8 @@ from refaudit.model import (
     MAX_LIST,
     MAX_NAME,
     MAX_TEXT,
+    REFERENCE_STATUSES,
     RELATIONSHIPS,
-    STATUSES,
     Reference,
     Registry,
     check_choice,
@@ -31,12 +31,11 @@ from refaudit.model import (
     check_phone,
     check_tag,
     check_text,
-    fold,
-    name_slug,
     parse_date,
     require_text,
     unique_id,
 )
+from refaudit.text import fold, name_slug
 
 
 @dataclass
@@ -190,7 +189,7 @@ def set_status(
 ) -> Change[str]:
     """The user's own decision about ``ref``, dated ``on`` (default today; never in the future)."""
     day = parse_date("--on", on, today=today) or today
-    ref.status = check_choice("status", status, STATUSES)
+    ref.status = check_choice("status", status, REFERENCE_STATUSES)
     ref.status_on = day
     ref.status_note = check_text("note", note, max_len=MAX_TEXT, multiline=True)
     return Change(f"set reference {ref.id} to {status}", ref.id)

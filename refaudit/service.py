@@ -1,6 +1,6 @@
 """Use cases: unlock, then lock, re-read, change, record history, save.
 
-The CLI hands in a ``Context`` saying where the registry is, how to unlock it and what
+The CLI hands in an ``Access`` saying where the registry is, how to unlock it and what
 time it is; everything here is the same whichever edge calls it.
 
 Nobody waits on another person's prompt: a change asks for the passphrase (and runs
@@ -31,14 +31,16 @@ Unlock = Callable[[bytes], vault.Keyring]
 
 
 @dataclass
-class Context:
+class Access:
+    """What a use case needs from its edge: where the registry is, how to unlock it, what time it is."""
+
     store: store.Store
     unlock: Unlock
     now: Callable[[], datetime]
 
 
 def init(
-    ctx: Context,
+    access: Access,
     passphrase: str,
     kdf: vault.KdfParams,
     *,
@@ -50,31 +52,31 @@ def init(
     vault.check_kdf_floor(kdf)
     reg = registry or Registry()
     keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)  # Argon2id before the lock
-    with ctx.store.locked():
-        ctx.store.refuse_existing()
-        history.append(reg, ctx.now(), command, "created the registry")
+    with access.store.locked():
+        access.store.refuse_existing()
+        history.append(reg, access.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
-        ctx.store.create(blob, _verifier(keyring))
+        access.store.create(blob, _verifier(keyring))
     return recovery_key
 
 
-def read(ctx: Context) -> Registry:
+def read(access: Access) -> Registry:
     """The registry as it is now, for commands that only look (no lock, nothing written)."""
-    reg, _ = store.open_blob(ctx.store.read(), ctx.unlock)
+    reg, _ = store.open_blob(access.store.read(), access.unlock)
     return reg
 
 
-def read_with_keyring(ctx: Context) -> tuple[Registry, vault.Keyring]:
-    return store.open_blob(ctx.store.read(), ctx.unlock)
+def read_with_keyring(access: Access) -> tuple[Registry, vault.Keyring]:
+    return store.open_blob(access.store.read(), access.unlock)
 
 
-def unlock(ctx: Context) -> vault.Keyring:
+def unlock(access: Access) -> vault.Keyring:
     """Ask for the key (prompt, Argon2id) without taking the lock; pass the result as ``keyring=``."""
-    return ctx.unlock(ctx.store.read())
+    return access.unlock(access.store.read())
 
 
 def update(
-    ctx: Context,
+    access: Access,
     command: str,
     change: Callable[[Registry], Change[T]],
     *,
@@ -88,23 +90,23 @@ def update(
     ``scrub_backup`` (or the change's ``erase_backup``) writes the new contents over the
     backup as well (erasure).
     """
-    held = keyring or unlock(ctx)
-    with _opened(ctx, held) as (blob, reg, current):
+    held = keyring or unlock(access)
+    with _opened(access, held) as (blob, reg, current):
         done = change(reg)
         if done.summary is None:
             return done.result
         new = done.registry if done.registry is not None else reg
         # Re-validate the whole registry so that a change can never save what reading refuses.
         Registry.from_plain(new.to_plain())
-        history.append(new, ctx.now(), command, done.summary)
+        history.append(new, access.now(), command, done.summary)
         new_blob = vault.seal(current, store.encode(new))
         scrub = scrub_backup or done.erase_backup
-        ctx.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
+        access.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
     return done.result
 
 
 def rekey(
-    ctx: Context,
+    access: Access,
     command: str,
     rewrap: Callable[[vault.Keyring], vault.Keyring],
     *,
@@ -116,22 +118,22 @@ def rekey(
     The backup is overwritten with the new file too: after a passphrase change the old
     passphrase must open nothing left on disk.
     """
-    held = keyring or unlock(ctx)
+    held = keyring or unlock(access)
     new_keyring = rewrap(held)
-    with _opened(ctx, held) as (_, reg, _current):
-        history.append(reg, ctx.now(), command, "changed the passphrase")
+    with _opened(access, held) as (_, reg, _current):
+        history.append(reg, access.now(), command, "changed the passphrase")
         new_blob = vault.seal(new_keyring, store.encode(reg))
-        ctx.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
+        access.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
 
 
-def verify(ctx: Context) -> list[str]:
+def verify(access: Access) -> list[str]:
     """Decrypt, validate, check the history chain and the backup; returns the problems found."""
-    reg, keyring = read_with_keyring(ctx)
+    reg, keyring = read_with_keyring(access)
     problems = history.problems(reg.history)
-    backup = ctx.store.backup_path
+    backup = access.store.backup_path
     if backup.exists():
         try:
-            bak = ctx.store.read(backup)
+            bak = access.store.read(backup)
             older = store.decode(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
         except RefauditError as exc:
             problems.append(f"the backup {str(backup)!r} does not open: {exc}")
@@ -153,20 +155,20 @@ def _rollback(reg: Registry, backup: Registry, path: object) -> list[str]:
     ]
 
 
-def leftovers(ctx: Context) -> list[str]:
+def leftovers(access: Access) -> list[str]:
     """Files killed saves left beside the registry (a save removes them, under the lock)."""
     return [
         f"{str(path)!r} is left from a save that was interrupted: an older encrypted copy, removed at the next save"
-        for path in sweep.stale_temps(ctx.store.path)
+        for path in sweep.stale_temps(access.store.path)
     ]
 
 
 @contextlib.contextmanager
-def _opened(ctx: Context, keyring: vault.Keyring) -> Iterator[tuple[bytes, Registry, vault.Keyring]]:
+def _opened(access: Access, keyring: vault.Keyring) -> Iterator[tuple[bytes, Registry, vault.Keyring]]:
     """Hold the lock; yield the file as it is now, its registry and its keyring (from the key in hand)."""
-    with ctx.store.locked():
-        blob = ctx.store.read()
-        current = _reopen(blob, keyring, ctx.store.path)
+    with access.store.locked():
+        blob = access.store.read()
+        current = _reopen(blob, keyring, access.store.path)
         yield blob, store.decode(vault.open_body(blob, current)), current
 
 
@@ -222,34 +224,31 @@ def render_report(
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes."""
-    from refaudit import render
+    from refaudit.report import render
 
-    context = report_context(registry, settings, as_of, options)
+    contents = report_contents(registry, settings, as_of, options)
     if options.fmt == "html":
-        return render.render_html(context).encode("utf-8")
-    return render.render_pdf(context, options.variant, progress)
+        return render.render_html(contents).encode("utf-8")
+    return render.render_pdf(contents, options.variant, progress)
 
 
-def report_context(registry: Registry, settings: Settings, as_of: date, options: ReportOptions) -> dict[str, Any]:
+def report_contents(registry: Registry, settings: Settings, as_of: date, options: ReportOptions) -> dict[str, Any]:
     """What the report prints: the audit, the actions due and the lineup of the registry as it stood on ``as_of``."""
-    from refaudit import actions, asof, audit, report
+    from refaudit import judgement, report
 
-    cfg = report.ReportSettings.from_settings(settings, territory=options.territory, paper=options.paper)
-    # The one as-of view: the audit, the actions and the report see the same registry.
-    seen = asof.view(registry, as_of)
-    verdicts = audit.audit(seen, settings, as_of)
-    due = actions.due_actions(seen, verdicts, settings, as_of)
-    picks = audit.lineup(seen, verdicts, settings, as_of=as_of)
-    return report.build_context(
-        seen, verdicts, due, settings, as_of,
-        redact=options.redact, anonymous=options.anonymous, lineup=picks, cfg=cfg,
+    cfg = settings.report.settled(territory=options.territory, paper=options.paper)
+    # The one judgement of the day: the audit, the actions and the report see the same registry.
+    judged = judgement.judge(registry, settings, as_of)
+    return report.build_contents(
+        judged.seen, judged.verdicts, judged.due, settings, as_of,
+        redact=options.redact, anonymous=options.anonymous, lineup=judged.lineup, cfg=cfg,
         label=options.label, with_settings=options.with_settings,
     )  # fmt: skip
 
 
 __all__ = [
+    "Access",
     "Change",
-    "Context",
     "ReportOptions",
     "Unlock",
     "init",
@@ -257,7 +256,7 @@ __all__ = [
     "read_with_keyring",
     "rekey",
     "render_report",
-    "report_context",
+    "report_contents",
     "unlock",
     "update",
     "verify",

@@ -3,9 +3,11 @@
 An override may only name keys the defaults have, with a value of the same type
 (an int is accepted where a float is expected). Anything else is refused, naming the key.
 
-``load`` returns a frozen :class:`Settings`: the ``scoring``, ``next`` and ``lineup``
-sections typed and checked for sense once, here (NaN and infinite numbers refused), so
-that the audit and ``next`` never re-validate a dict.
+``load`` returns a frozen :class:`Settings`, the one typed form of every section: ``scoring``,
+``next`` and ``lineup`` checked for sense once, here (NaN and infinite numbers refused), so that
+the audit and ``next`` never re-validate a dict; ``report``, ``dates`` and ``messages`` typed here
+too, each checked when first read, so that a slip in the report's settings stops only ``report``
+and a bad ``dates.order`` only the date it would settle.
 """
 
 from __future__ import annotations
@@ -14,12 +16,17 @@ import copy
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refaudit import assets, filecheck, yamlio
 from refaudit.errors import RefauditError, ValidationError
-from refaudit.model import CERTAINTIES, RELATIONSHIPS, SENTIMENTS, SOURCES, STAGES, fold
+from refaudit.model import CERTAINTIES, FEEDBACK_SOURCES, RELATIONSHIPS, SENTIMENTS, STAGES
+from refaudit.text import fold
+
+if TYPE_CHECKING:
+    from refaudit.report.settings import ReportSettings
 
 MAX_CONFIG_SIZE = 1024 * 1024  # a settings file is a few KB; /dev/zero is not one
 
@@ -74,23 +81,60 @@ class Lineup:
     lead_relationship: str
 
 
+@dataclass(frozen=True)
+class Dates:
+    """``dates:``: how a slashed date both ways could mean (12/03/2026) is read."""
+
+    order: str | None  # dmy, mdy, or None: refuse it, naming both readings
+
+
+@dataclass(frozen=True)
+class Messages:
+    """``messages:``: the user's own message templates for ``draft``."""
+
+    dir: str | None  # as written in the config (relative to its file); None: the shipped templates
+
+
 @dataclass(frozen=True, eq=False)
 class Settings(Mapping[str, Any]):
-    """The settings in use: typed sections, and the merged raw data as a read-only Mapping.
+    """The settings in use: one typed value per section, and the merged raw data as a read-only Mapping.
 
-    ``scoring``, ``next`` and ``lineup`` are validated once, when the settings are made.
-    For code written against the older plain dict, a ``Settings`` is also a read-only
-    Mapping of the merged raw data (``settings["report"]``, ``settings.get("dates")``,
-    iteration), read-only at the top level as ``types.MappingProxyType`` is: the sections
-    it returns are the raw dicts. The audit and ``next`` read only the typed sections, so
-    editing ``settings["scoring"]`` changes nothing they do; build new settings with
-    ``build(overrides)`` instead. The remaining sections are to become typed the same way.
+    ``scoring``, ``next`` and ``lineup`` are validated when the settings are made; ``report``,
+    ``dates`` and ``messages`` when first read. Code reads the typed sections. The Mapping of
+    the merged raw data (``settings["scoring"]``, iteration) is what the report's settings
+    appendix prints, read-only at the top level as ``types.MappingProxyType`` is; editing a raw
+    section changes nothing already read; build new settings with ``build(overrides)`` instead.
     """
 
     scoring: Scoring
     next: Next
     lineup: Lineup
     _raw: Mapping[str, Any] = field(repr=False)
+
+    @cached_property
+    def report(self) -> ReportSettings:
+        """``report:``, checked when first read; its ``paper`` is as configured until ``settled``."""
+        from refaudit.report.settings import ReportSettings
+
+        return ReportSettings.from_section(self._raw.get("report"), self.scoring)
+
+    @cached_property
+    def dates(self) -> Dates:
+        """``dates:``, checked when first read (a bad order is refused naming it, exit 1)."""
+        from refaudit.dates import ORDERS
+
+        section = self._raw.get("dates")
+        order = (section.get("order") if isinstance(section, Mapping) else None) or None
+        if order is not None and order not in ORDERS:
+            raise ValidationError(f"config: dates.order {order!r} is not one of: dmy, mdy (or empty: ask).")
+        return Dates(order)
+
+    @cached_property
+    def messages(self) -> Messages:
+        """``messages:``; whether ``dir`` names a folder is checked where it is used (``messages.override_dir``)."""
+        section = self._raw.get("messages")
+        raw = section.get("dir") if isinstance(section, Mapping) else None
+        return Messages(raw if isinstance(raw, str) and raw.strip() else None)
 
     def __getitem__(self, key: str) -> Any:
         return self._raw[key]
@@ -265,7 +309,7 @@ def _scoring(s: Mapping[str, Any]) -> Scoring:
     return Scoring(
         prior_helps=prior_helps,
         prior_hurts=prior_hurts,
-        source_weight={k: _number(s["source_weight"], k, f"{w}.source_weight", low=0) for k in SOURCES},
+        source_weight={k: _number(s["source_weight"], k, f"{w}.source_weight", low=0) for k in FEEDBACK_SOURCES},
         certainty_weight={k: _number(s["certainty_weight"], k, f"{w}.certainty_weight", low=0) for k in CERTAINTIES},
         hurts=share["hurts"],
         helps=share["helps"],

@@ -44,7 +44,7 @@ DEFAULT_KDF = KdfParams(65536, 3, 4)
 # OWASP's Argon2id floor (19 MiB, 2 passes, 1 lane); `init` and `passwd` refuse less.
 MIN_KDF = KdfParams(19456, 2, 1)
 
-# What `init` accepts and a reader accepts before deriving anything (SPEC, "KDF limits"):
+# What `init` accepts and a reader accepts before deriving anything (docs/SPEC.md, "The registry and its keys"):
 # a crafted header must cost seconds and at most 1 GiB per attempt, never minutes
 # (age caps its scrypt work factor the same way).
 MAX_MEMORY_KIB = 1024 * 1024

@@ -191,7 +191,8 @@ def test_naughty_strings_are_dates_or_refusals(blns: list[str]) -> None:
     from refaudit import resolve
     from refaudit.cli._term import table, width
     from refaudit.errors import RefauditError
-    from refaudit.model import Reference, Registry, name_slug
+    from refaudit.model import Reference, Registry
+    from refaudit.text import name_slug
 
     reg = Registry(references=[Reference(id=f"r{i}", name=s[:200]) for i, s in enumerate(blns[:200])])
     for text in blns:

@@ -19,25 +19,20 @@ from refaudit.demo import build_demo
 from refaudit.errors import RefauditError, UsageError
 from refaudit.model import Application, Reference, Registry
 from refaudit.report import long_date
-from tests.conftest import PASSPHRASE, Runner
+from tests.conftest import NAUGHTY_STRINGS, PASSPHRASE, Runner
 
 TODAY = date.today()
 STRESS = os.environ.get("REFAUDIT_STRESS") == "1"  # make stress: every naughty string, not every fourth
-NAUGHTY = next(
-    (p / "shared" / "data" / "naughty-strings" / "blns.txt" for p in Path(__file__).resolve().parents
-     if (p / "shared" / "data" / "naughty-strings" / "blns.txt").is_file()),
-    None,
-)  # fmt: skip
 
 
 def write(path: Path, reg: Registry) -> Path:
     """Save ``reg`` as a new registry at ``path`` (cheap KDF, no recovery key)."""
-    ctx = service.Context(
+    access = service.Access(
         store=store.Store(path),
         unlock=lambda blob: vault.unlock_passphrase(blob, PASSPHRASE),
         now=lambda: datetime.now(UTC),
     )
-    service.init(ctx, PASSPHRASE, vault.MIN_KDF, recovery=False, registry=reg)
+    service.init(access, PASSPHRASE, vault.MIN_KDF, recovery=False, registry=reg)
     return path
 
 
@@ -50,9 +45,7 @@ def demo(registry_path: Path) -> Registry:
 
 
 def naughty() -> list[str]:
-    if NAUGHTY is None:
-        pytest.skip("shared/data/naughty-strings/blns.txt is not beside this checkout")
-    lines = NAUGHTY.read_text(encoding="utf-8").splitlines()
+    lines = NAUGHTY_STRINGS.read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 

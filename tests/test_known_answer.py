@@ -30,7 +30,7 @@ FILE_ID = "8ebcdd187ccb0ad6c1e65f0d4d9475e6"
 def as_read_now(written: dict[str, Any]) -> dict[str, Any]:
     """What this version of refaudit reads from the version-1 content: the one place to update.
 
-    Schema 2 (SPEC "Clarifications (second round)") reads a v1 ``neutral`` report as
+    Schema 2 (docs/SPEC.md, "What the registry holds") reads a v1 ``neutral`` report as
     ``lukewarm`` (version 1 documented neutral as lukewarm) and exports ``refaudit: 2``.
     """
     expected = copy.deepcopy(written)

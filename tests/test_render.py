@@ -18,19 +18,16 @@ from typing import Any
 import pypdf
 import pytest
 
-from refaudit import actions, audit, model, render, report, settings
+from refaudit import actions, audit, report, settings
 from refaudit.demo import build_demo
 from refaudit.errors import RefauditError
 from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.report import render
+from refaudit.text import fold
+from tests.conftest import NAUGHTY_STRINGS
 
 AS_OF = date(2026, 11, 25)
 REPO = Path(__file__).resolve().parents[1]
-# The shared test data sits beside the main checkout (../shared) or above a worktree (../../shared).
-BLNS = next(
-    (p / "shared/data/naughty-strings/blns.txt" for p in Path(__file__).resolve().parents[1:4]
-     if (p / "shared/data/naughty-strings/blns.txt").is_file()),
-    Path(__file__).resolve().parents[2] / "shared/data/naughty-strings/blns.txt",
-)  # fmt: skip
 
 HOSTILE_NAME = '<img src="file:///etc/passwd">'
 HOSTILE_NOTE = '<link rel="attachment" href="file:///etc/passwd">'
@@ -38,19 +35,19 @@ HOSTILE_QUOTE = "<style>@import url(file:///etc/passwd)</style>"
 HOSTILE_COMPANY = '<a href="http://127.0.0.1:9/">x</a>'
 
 
-def _context(
+def _contents(
     registry: Registry, *, redact: bool = False, conf: dict[str, Any] | None = None, **kw: Any
 ) -> dict[str, Any]:
     conf = conf or settings.load(None)
     verdicts = audit.audit(registry, conf, AS_OF)
     due = actions.due_actions(registry, verdicts, conf, AS_OF)
     picks = audit.lineup(registry, verdicts, conf)
-    return report.build_context(registry, verdicts, due, conf, AS_OF, redact=redact, lineup=picks, **kw)
+    return report.build_contents(registry, verdicts, due, conf, AS_OF, redact=redact, lineup=picks, **kw)
 
 
 def _pdf(registry: Registry, variant: str = "pdf/ua-1", **kw: Any) -> bytes:
     conf = kw.pop("conf", None) or settings.load(None)
-    return render.render_pdf(_context(registry, conf=conf, **kw), variant)
+    return render.render_pdf(_contents(registry, conf=conf, **kw), variant)
 
 
 def _reader(pdf: bytes) -> pypdf.PdfReader:
@@ -206,12 +203,13 @@ def test_the_fonts_are_the_bundled_ones(demo_pdf: bytes) -> None:
 def test_same_registry_and_as_of_give_the_same_bytes(demo_pdf: bytes) -> None:
     """Byte-reproducible, even from another process with another hash seed."""
     script = (
-        "import sys; from datetime import date; from refaudit import actions, audit, render, report, settings\n"
+        "import sys; from datetime import date; from refaudit import actions, audit, report, settings\n"
+        "from refaudit.report import render\n"
         "from refaudit.demo import build_demo\n"
         "d = date(2026, 11, 25); reg = build_demo(d); conf = settings.load(None)\n"
         "v = audit.audit(reg, conf, d); a = actions.due_actions(reg, v, conf, d)\n"
-        "ctx = report.build_context(reg, v, a, conf, d, redact=False, lineup=audit.lineup(reg, v, conf))\n"
-        "sys.stdout.buffer.write(render.render_pdf(ctx))\n"
+        "contents = report.build_contents(reg, v, a, conf, d, redact=False, lineup=audit.lineup(reg, v, conf))\n"
+        "sys.stdout.buffer.write(render.render_pdf(contents))\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     env.pop("SOURCE_DATE_EPOCH", None)
@@ -257,7 +255,7 @@ def _pgm_pixels(data: bytes) -> bytes:
 
 def test_html_is_one_self_contained_file(demo: Registry) -> None:
     """--format html: the same document, CSS inlined, nothing fetched from anywhere."""
-    html = render.render_html(_context(demo))
+    html = render.render_html(_contents(demo))
     assert html.startswith("<!DOCTYPE html>")
     assert "<style>" in html and "<link" not in html
     assert not re.search(r"\b(src|href)=\"(?!#)", html)
@@ -267,8 +265,8 @@ def test_html_is_one_self_contained_file(demo: Registry) -> None:
 
 
 def test_render_imports_its_libraries_only_when_rendering() -> None:
-    """Importing refaudit.render leaves jinja2 and weasyprint unloaded (refaudit --help stays fast)."""
-    script = "import sys, refaudit.render; print('jinja2' in sys.modules, 'weasyprint' in sys.modules)"
+    """Importing refaudit.report.render leaves jinja2 and weasyprint unloaded (refaudit --help stays fast)."""
+    script = "import sys, refaudit.report.render; print('jinja2' in sys.modules, 'weasyprint' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.split() == ["False", "False"]
 
@@ -355,15 +353,13 @@ def test_markup_in_user_text_fetches_and_attaches_nothing(hostile_pdf: bytes) ->
 
 def test_autoescape_is_on_in_the_html(tmp_path: Path) -> None:
     """The HTML output escapes what the user typed."""
-    html = render.render_html(_context(_hostile_registry()))
+    html = render.render_html(_contents(_hostile_registry()))
     assert HOSTILE_NAME not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
 
 
 def _blns() -> list[str]:
-    if not BLNS.exists():
-        pytest.skip("shared/data/naughty-strings/blns.txt is not beside this checkout")
-    lines = BLNS.read_text(encoding="utf-8").splitlines()
+    lines = NAUGHTY_STRINGS.read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -460,7 +456,7 @@ def test_the_worker_process_gives_the_same_bytes_and_reports_pages(demo: Registr
     pages: list[int] = []
     with render.pdf_worker() as worker:
         assert worker is not None
-        pdf = render.render_pdf(_context(demo, conf=conf), "pdf/ua-1", pages.append)
+        pdf = render.render_pdf(_contents(demo, conf=conf), "pdf/ua-1", pages.append)
     assert pdf == demo_pdf
     count = len(_reader(pdf).pages)
     assert pages[:count] == list(range(1, count + 1))  # then again for any page laid out anew
@@ -477,7 +473,7 @@ def test_a_worker_that_is_not_used_is_ended() -> None:
 
 def test_a_failure_in_the_worker_is_raised_in_the_parent(demo: Registry) -> None:
     conf = settings.load(None)
-    context = {**_context(demo, conf=conf), "metadata": {}}  # no "created": the child's render fails
+    context = {**_contents(demo, conf=conf), "metadata": {}}  # no "created": the child's render fails
     with render.pdf_worker(), pytest.raises(RefauditError, match="the PDF renderer failed"):
         render.render_pdf(context)
 
@@ -493,7 +489,7 @@ def test_a_worker_that_cannot_start_falls_back_to_rendering_in_process(
     conf = settings.load(None)
     with render.pdf_worker() as worker:
         assert worker is not None
-        assert render.render_pdf(_context(demo, conf=conf)) == demo_pdf
+        assert render.render_pdf(_contents(demo, conf=conf)) == demo_pdf
 
 
 # --- what a coach reads first (issue 16) -------------------------------------------------
@@ -517,9 +513,9 @@ def test_the_cover_names_the_person_the_period_and_the_finding(demo_pdf: bytes) 
 
 def test_the_cover_names_the_registry_file_when_there_is_no_owner(demo: Registry) -> None:
     """No owner: the registry's file name stands in for the person."""
-    ctx = _context(Registry(references=demo.references[:1]), label="job-search.refaudit")
-    assert ctx["owner"] == "job-search.refaudit"
-    assert 'The references of <span class="user">job-search.refaudit</span>' in render.render_html(ctx)
+    contents = _contents(Registry(references=demo.references[:1]), label="job-search.refaudit")
+    assert contents["owner"] == "job-search.refaudit"
+    assert 'The references of <span class="user">job-search.refaudit</span>' in render.render_html(contents)
 
 
 def test_the_summary_opens_with_the_story_in_words(demo_pdf: bytes) -> None:
@@ -548,8 +544,8 @@ def test_every_evidence_row_says_who_relayed_it_and_on_which_application(demo_pd
 
 def test_one_row_per_application_with_what_was_reported_about_whom(demo: Registry, demo_pdf: bytes) -> None:
     """References given, stage reached, outcome and reason kind, and the reports about whom."""
-    ctx = _context(demo)
-    rows = {r["company"]: r for r in ctx["applications"]["rows"]}
+    contents = _contents(demo)
+    rows = {r["company"]: r for r in contents["applications"]["rows"]}
     assert len(rows) == len([a for a in demo.applications if a.applied_on <= AS_OF])
     acme = rows["Acme Corp"]
     assert (acme["references"], acme["stage"], acme["outcome"]) == (
@@ -572,7 +568,7 @@ def test_scoring_settings_appear_only_when_asked_for(demo: Registry, demo_pdf: b
     """No settings appendix by default; --with-settings adds it."""
     assert "Scoring settings" not in _text(demo_pdf)
     assert "watch_risk" not in _text(demo_pdf)
-    html = render.render_html(_context(demo, with_settings=True))
+    html = render.render_html(_contents(demo, with_settings=True))
     assert "Appendix: Scoring settings" in html and "watch_risk" in html
 
 
@@ -607,10 +603,10 @@ def test_the_diamond_legend_is_only_under_a_table_with_a_diamond(demo: Registry)
     moved = [fid for fid in jane.evidence][:1] or [next(f.id for f in demo.feedback if f.reference == "jane-doe")]
     verdicts = [dataclasses.replace(v, moved=moved) if v.id == "jane-doe" else dataclasses.replace(v, moved=[])
                 for v in verdicts]  # fmt: skip
-    ctx = report.build_context(demo, verdicts, [], conf, AS_OF)
-    html = render.render_html(ctx)
+    contents = report.build_contents(demo, verdicts, [], conf, AS_OF)
+    html = render.render_html(contents)
     assert html.count("◆ moved the recommendation") == 1
-    assert [r["name"] for r in ctx["sections"] if r["has_key"]] == ["Jane Doe"]
+    assert [r["name"] for r in contents["sections"] if r["has_key"]] == ["Jane Doe"]
 
 
 # --- accessibility and variants ------------------------------------------------------------
@@ -717,13 +713,13 @@ def test_every_variant_is_byte_reproducible(variant: str) -> None:
 
 def test_an_unknown_variant_or_paper_is_refused(demo: Registry) -> None:
     """The renderer takes only the variants and papers it knows (never free text into CSS)."""
-    ctx = _context(demo)
+    contents = _contents(demo)
     with pytest.raises(
         RefauditError, match=re.escape("PDF variant 'pdf/x-4' is not one of: pdf/ua-1, pdf/a-3u, plain.")
     ):
-        render.render_pdf(ctx, "pdf/x-4")
+        render.render_pdf(contents, "pdf/x-4")
     with pytest.raises(RefauditError, match=re.escape("paper size '} body { color: red' is not one of")):
-        render.render_html({**ctx, "paper": "} body { color: red"})
+        render.render_html({**contents, "paper": "} body { color: red"})
 
 
 # --- anonymity ----------------------------------------------------------------------------
@@ -763,9 +759,9 @@ def test_an_anonymous_copy_names_nobody(demo: Registry, anonymous_pdf: bytes, tm
         path.write_bytes(anonymous_pdf)
         qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(path), "-"], capture_output=True)
         haystacks["qpdf"] = qdf.stdout.decode("latin-1")
-    folded = {k: model.fold(" ".join(v.split())) for k, v in haystacks.items()}
+    folded = {k: fold(" ".join(v.split())) for k, v in haystacks.items()}
     for secret in sorted(_identifying(demo)):
-        pattern = re.compile(rf"(?<!\w){re.escape(model.fold(secret))}(?!\w)")
+        pattern = re.compile(rf"(?<!\w){re.escape(fold(secret))}(?!\w)")
         for where, text in folded.items():
             match = pattern.search(text)
             assert match is None, f"{secret!r} in {where}: …{text[max(0, match.start() - 60) : match.end() + 60]}…"

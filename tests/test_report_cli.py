@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from refaudit import render
+from refaudit.report import render
 from tests.conftest import Runner
 
 # The records are added today, so the report is as of today (an earlier day would not know them).
@@ -173,7 +173,8 @@ def test_nothing_planted_in_the_current_folder_runs(filled: Path, tmp_path: Path
     (filled / "refaudit.py").write_text(_PLANTED.format(marker=str(marker)))
     package = filled / "refaudit"
     package.mkdir()
-    for name in ("__init__.py", "render.py", "__main__.py"):
+    (package / "report").mkdir()
+    for name in ("__init__.py", "render.py", "__main__.py", "report/__init__.py", "report/render.py"):
         (package / name).write_text(_PLANTED.format(marker=str(marker)))
     env = dict(os.environ)
     if passphrase == "wrong":

@@ -152,9 +152,9 @@ class RefauditGroup(click.Group):
 
 
 def _traceback_when_debugging(ctx: click.Context) -> None:
-    from refaudit.cli._common import AppContext
+    from refaudit.cli._app import Invocation
 
-    app = ctx.find_object(AppContext)
+    app = ctx.find_object(Invocation)
     if (app and app.debug) or os.environ.get("REFAUDIT_DEBUG") == "1":
         import traceback
 
@@ -218,11 +218,12 @@ def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase
     from pathlib import Path
 
     from refaudit.cli import _term
-    from refaudit.cli._common import AppContext, default_registry_path
+    from refaudit.cli._app import Invocation
+    from refaudit.cli._params import default_registry_path
 
     if _term.no_colour():
         ctx.color = False  # NO_COLOR or TERM=dumb: every command's output, inherited by subcommands
-    ctx.obj = AppContext(
+    ctx.obj = Invocation(
         registry_path=Path(registry) if registry else default_registry_path(),
         config_path=config,
         passphrase_file=passphrase_file,

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, echo_json, lazy_choice, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._complete import complete_app, complete_ref
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE, lazy_choice
 from refaudit.cli._term import Column, echo_table, wide_option, wrap
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ def _refs_option(flag: str, dest: str | None, help_text: str) -> Callable[[F], F
 @click.option("--id", "app_id", help="Choose the id yourself (default: made from company and role).")
 @pass_app
 def add(
-    app: AppContext,
+    app: Invocation,
     company: str,
     role: str,
     applied: date | None,
@@ -102,7 +104,7 @@ def _rows(apps: list[Application]) -> list[list[str]]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @wide_option()
 @pass_app
-def list_(app: AppContext, only_open: bool, as_json: bool, wide: bool) -> None:
+def list_(app: Invocation, only_open: bool, as_json: bool, wide: bool) -> None:
     """List your applications, most recent first, fitted to the terminal.
 
     \b
@@ -189,7 +191,7 @@ def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
 @click.argument("app_query", metavar="APP", shell_complete=complete_app)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def show(app: AppContext, app_query: str, as_json: bool) -> None:
+def show(app: Invocation, app_query: str, as_json: bool) -> None:
     """Show one application: its timeline, references, briefings, outcome, debrief and reports.
 
     \b
@@ -231,7 +233,7 @@ _ON_HELP = "The day it happened (default today; not in the future nor before you
 )
 @pass_app
 def update(
-    app: AppContext,
+    app: Invocation,
     app_query: str,
     stage: str | None,
     outcome: str | None,
@@ -301,7 +303,7 @@ def update(
 @click.option("--on", "on", type=DATE, help="The day they told you (default today; not before you applied).")
 @pass_app
 def debrief(
-    app: AppContext,
+    app: Invocation,
     app_query: str,
     reason: str | None,
     reason_kind: str | None,

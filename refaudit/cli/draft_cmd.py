@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import AppContext, check_output, lazy_choice, pass_app, write_output
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._files import check_output, write_output
 from refaudit.cli._output import safe
+from refaudit.cli._params import lazy_choice
 from refaudit.errors import UsageError
 
 
 @click.command()
-@click.argument("kind", type=lazy_choice("drafts", "KINDS"), metavar="KIND")
+@click.argument("kind", type=lazy_choice("drafts", "MESSAGE_KINDS"), metavar="KIND")
 @click.argument("target")
 @click.option("--ref", metavar="REF", help="brief, thank: the reference the message goes to.")
 @click.option(
@@ -24,14 +26,14 @@ from refaudit.errors import UsageError
 @click.option(
     "--format",
     "fmt",
-    type=lazy_choice("messages", "FORMATS"),
+    type=lazy_choice("messages", "MESSAGE_FORMATS"),
     help="text, eml (a mail client's draft; needs -o) or mailto (one URL) [default: eml for -o *.eml, else text].",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file, created 0600.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @pass_app
 def draft(
-    app: AppContext,
+    app: Invocation,
     kind: str,
     target: str,
     ref: str | None,
@@ -71,10 +73,10 @@ def draft(
     elif fmt == "eml" and output is None:
         raise UsageError("--format eml writes a file for your mail client; name it with -o, e.g. -o message.eml.")
     if output is not None:
-        check_output(app, output, "a draft", force=force)
+        check_output(app.store(), output, "a draft", force=force)
     reg, settings = app.read(), app.settings()
     message = drafts.build(reg, settings, app.today(), kind, target, ref=ref, emphasis=emphasis)
-    rendered = messages.render(message, messages.override_dir(settings, app.config_path))
+    rendered = messages.render(message, messages.override_dir(settings.messages, app.config_path))
     if fmt == "eml":
         data = messages.as_eml(rendered)
     elif fmt == "mailto":

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._ask import confirm_or_yes
 from refaudit.cli._complete import complete_ref
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE, lazy_choice
 from refaudit.cli._term import Column, echo_table, wide_option
 
 if TYPE_CHECKING:
@@ -102,7 +105,7 @@ def ref() -> None:
 @_field_options
 @click.option("--id", "ref_id", help="Choose the id yourself (default: made from the name).")
 @pass_app
-def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> None:
+def add(app: Invocation, /, name: str, ref_id: str | None, **fields: Any) -> None:
     """Add a reference; prints its id.
 
     \b
@@ -123,7 +126,7 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
 
     new_id = app.update("ref add", change)
     click.echo(new_id)
-    from refaudit.model import fold
+    from refaudit.text import fold
 
     if ref_id is None and not fold(name).isascii():
         # Romanised by rule (a Japanese name may come out in its Chinese reading): say how to choose.
@@ -142,12 +145,14 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
 
 @ref.command("list")
 @click.option(
-    "--status", type=lazy_choice("model", "STATUSES", "all"), help="Which references (default: all but dropped)."
+    "--status",
+    type=lazy_choice("model", "REFERENCE_STATUSES", "all"),
+    help="Which references (default: all but dropped).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @wide_option()
 @pass_app
-def list_(app: AppContext, status: str | None, as_json: bool, wide: bool) -> None:
+def list_(app: Invocation, status: str | None, as_json: bool, wide: bool) -> None:
     """List your references (by default all but the dropped ones), fitted to the terminal.
 
     \b
@@ -194,7 +199,7 @@ def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def show(app: AppContext, ref_query: str, as_json: bool) -> None:
+def show(app: Invocation, ref_query: str, as_json: bool) -> None:
     """Show one reference with every application and report about them, newest first,
     and today's verdict on them (the reasons of `refaudit audit REF`).
 
@@ -203,13 +208,14 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
       refaudit ref show jane
       refaudit ref show jane-doe --json
     """
-    from refaudit import audit, resolve
+    from refaudit import judgement, resolve
     from refaudit.cli.audit_cmd import verdict_text
 
     reg = app.read()
     reference = resolve.reference(reg, ref_query)
     data = show_data(reg, reference)
-    verdict = next((v for v in audit.audit(reg, app.settings(), app.today()) if v.id == reference.id), None)
+    verdicts = judgement.judge(reg, app.settings(), app.today()).verdicts
+    verdict = next((v for v in verdicts if v.id == reference.id), None)
     if as_json:
         data["verdict"] = verdict.to_json() if verdict else None
         echo_json(data)
@@ -247,7 +253,7 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
 @click.option("--id", "new_id", help="A new id: renamed everywhere it is named (applications, briefings, reports).")
 @_field_options
 @pass_app
-def edit(app: AppContext, /, ref_query: str, new_id: str | None, **fields: Any) -> None:
+def edit(app: Invocation, /, ref_query: str, new_id: str | None, **fields: Any) -> None:
     """Change a reference's fields (only the options you give), or its id.
 
     --id renames the reference on every application, briefing, thank-you and report
@@ -272,11 +278,11 @@ def edit(app: AppContext, /, ref_query: str, new_id: str | None, **fields: Any) 
 
 @ref.command("status")
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
-@click.argument("status", type=lazy_choice("model", "STATUSES"))
+@click.argument("status", type=lazy_choice("model", "REFERENCE_STATUSES"))
 @click.option("--note", help="Why (kept with the date).")
 @click.option("--on", "on", type=DATE, help="The day you decided (default today; not in the future).")
 @pass_app
-def status(app: AppContext, ref_query: str, status: str, note: str | None, on: date | None) -> None:
+def status(app: Invocation, ref_query: str, status: str, note: str | None, on: date | None) -> None:
     """Record your own decision about a reference: active, resting or dropped.
 
     \b
@@ -298,7 +304,7 @@ def status(app: AppContext, ref_query: str, status: str, note: str | None, on: d
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
-def remove(app: AppContext, ref_query: str, yes: bool) -> None:
+def remove(app: Invocation, ref_query: str, yes: bool) -> None:
     """Erase a reference and every report about them (right to erasure).
 
     Their name, contact details and reports are removed from the registry, its

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._output import safe
 
 if TYPE_CHECKING:
@@ -22,15 +22,15 @@ KDF_MAX_MEMORY_MIB = 1024
 KDF_MAX_PASSES = 10
 
 
-def _new_passphrase(app: AppContext, command: str, unlock: Unlock, new_passphrase_file: str | None) -> None:
+def _new_passphrase(app: Invocation, command: str, unlock: Unlock, new_passphrase_file: str | None) -> None:
     """Unlock with ``unlock`` (a wrong secret stops here, before the new passphrase is asked),
     set the new passphrase, and end every session (their tokens opened the old key slots)."""
     from refaudit import service, session, vault
 
-    ctx = app.context(unlock=unlock)
-    keyring = service.unlock(ctx)
-    new = app.new_secret("REFAUDIT_NEW_PASSPHRASE", new_passphrase_file)
-    service.rekey(ctx, command, lambda held: vault.rewrap_passphrase(held, new), keyring=keyring)
+    access = app.access(unlock=unlock)
+    keyring = service.unlock(access)
+    new = app.secrets.new_secret("REFAUDIT_NEW_PASSPHRASE", new_passphrase_file)
+    service.rekey(access, command, lambda held: vault.rewrap_passphrase(held, new), keyring=keyring)
     session.end_all(app.store().path)
 
 
@@ -55,7 +55,7 @@ def _new_passphrase(app: AppContext, command: str, unlock: Unlock, new_passphras
     help="Argon2id passes (2 to 10).",
 )
 @pass_app
-def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: int) -> None:
+def init(app: Invocation, no_recovery_key: bool, kdf_memory: int, kdf_passes: int) -> None:
     """Create a new encrypted registry.
 
     Prints the recovery key once: write it down somewhere safe. It opens the
@@ -70,11 +70,11 @@ def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: in
 
     kdf = vault.KdfParams(kdf_memory * 1024, kdf_passes, vault.DEFAULT_KDF.lanes)
     vault.check_kdf_floor(kdf)
-    ctx = app.context()
-    ctx.store.refuse_existing()  # before asking for a passphrase twice
-    passphrase = app.new_secret("REFAUDIT_PASSPHRASE", app.passphrase_file, "passphrase")
-    recovery = service.init(ctx, passphrase, kdf, recovery=not no_recovery_key)
-    click.echo(f"Created {safe(ctx.store.path)}")
+    access = app.access()
+    access.store.refuse_existing()  # before asking for a passphrase twice
+    passphrase = app.secrets.new_secret("REFAUDIT_PASSPHRASE", app.passphrase_file, "passphrase")
+    recovery = service.init(access, passphrase, kdf, recovery=not no_recovery_key)
+    click.echo(f"Created {safe(access.store.path)}")
     if recovery:
         click.echo("Write down this recovery key and keep it somewhere safe; it is shown only once:", err=True)
         click.echo(f"Recovery key: {recovery}")
@@ -83,7 +83,7 @@ def init(app: AppContext, no_recovery_key: bool, kdf_memory: int, kdf_passes: in
 @click.command()
 @click.option("--new-passphrase-file", type=click.Path(dir_okay=False), help="Read the new passphrase from this file.")
 @pass_app
-def passwd(app: AppContext, new_passphrase_file: str | None) -> None:
+def passwd(app: Invocation, new_passphrase_file: str | None) -> None:
     """Change the passphrase; the recovery key keeps working.
 
     The current passphrase is checked before the new one is asked for. Without a
@@ -95,7 +95,7 @@ def passwd(app: AppContext, new_passphrase_file: str | None) -> None:
       refaudit passwd
       REFAUDIT_PASSPHRASE=old REFAUDIT_NEW_PASSPHRASE=new refaudit passwd
     """
-    current = partial(app.unlock_with_passphrase, prompt="Current passphrase")
+    current = partial(app.secrets.unlock_with_passphrase, prompt="Current passphrase")
     _new_passphrase(app, "passwd", current, new_passphrase_file)
     click.echo("Passphrase changed.")
 
@@ -103,7 +103,7 @@ def passwd(app: AppContext, new_passphrase_file: str | None) -> None:
 @click.command()
 @click.option("--new-passphrase-file", type=click.Path(dir_okay=False), help="Read the new passphrase from this file.")
 @pass_app
-def recover(app: AppContext, new_passphrase_file: str | None) -> None:
+def recover(app: Invocation, new_passphrase_file: str | None) -> None:
     """Open the registry with its recovery key and set a new passphrase.
 
     The recovery key comes from REFAUDIT_RECOVERY_KEY or a prompt; the new
@@ -114,13 +114,13 @@ def recover(app: AppContext, new_passphrase_file: str | None) -> None:
       refaudit recover
       REFAUDIT_RECOVERY_KEY=ABCDE-… REFAUDIT_NEW_PASSPHRASE=new refaudit recover
     """
-    _new_passphrase(app, "recover", app.unlock_with_recovery, new_passphrase_file)
+    _new_passphrase(app, "recover", app.secrets.unlock_with_recovery, new_passphrase_file)
     click.echo("Passphrase reset with the recovery key.")
 
 
 @click.command()
 @pass_app
-def verify(app: AppContext) -> None:
+def verify(app: Invocation) -> None:
     """Decrypt and check the registry: schema, cross-references, history chain, backup.
 
     Exits 0 when all is well and 4 when anything is damaged, including a registry
@@ -134,10 +134,10 @@ def verify(app: AppContext) -> None:
     from refaudit import service
     from refaudit.errors import DamagedError
 
-    ctx = app.context()
-    for leftover in service.leftovers(ctx):
+    access = app.access()
+    for leftover in service.leftovers(access):
         click.echo(f"Warning: {safe(leftover)}", err=True)
-    problems = service.verify(ctx)
+    problems = service.verify(access)
     if problems:
         raise DamagedError("; ".join(problems))
     click.echo("OK: the registry decrypts, its contents are valid, the history chain is intact.")

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, check_output, choice, is_terminal, pass_app
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._ask import is_terminal
+from refaudit.cli._files import check_output
 from refaudit.cli._output import safe
+from refaudit.cli._params import DATE, choice
 
 # Above this many references, say on a terminal that rendering is under way.
 _PROGRESS_ABOVE = 100
@@ -57,7 +60,7 @@ _PROGRESS_ABOVE = 100
 @click.option("--with-settings", is_flag=True, help="Add an appendix with the scoring settings used.")
 @pass_app
 def report_(
-    app: AppContext,
+    app: Invocation,
     output: Path | None,
     fmt: str | None,
     redact: bool,
@@ -86,7 +89,7 @@ def report_(
     day = as_of or app.today()
     fmt = fmt or ("html" if output and output.suffix.lower() in (".html", ".htm") else "pdf")
     target = output or Path(f"refaudit-report-{day.isoformat()}.{fmt}")
-    check_output(app, target, "a report", force=True)  # a report is written again each time: no --force
+    check_output(app.store(), target, "a report", force=True)  # a report is written again each time: no --force
     options = service.ReportOptions(
         fmt=fmt,
         redact=redact or anonymous,
@@ -97,11 +100,11 @@ def report_(
         with_settings=with_settings,
         label=app.registry_path.name,
     )
-    from refaudit import render
+    from refaudit.report import render
 
     # The PDF is laid out in a child process, started now so that it imports WeasyPrint
     # while the registry is unlocked and audited here; its memory is returned when it ends
-    # and does not add up with the registry's (see refaudit.render).
+    # and does not add up with the registry's (see refaudit.report.render).
     with render.pdf_worker() if fmt == "pdf" else contextlib.nullcontext():
         registry = app.read()
         progress = None

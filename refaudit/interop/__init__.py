@@ -22,7 +22,7 @@ from refaudit.errors import ValidationError
 from refaudit.interop import google, linkedin, native, outlook, source, tracker, vcard
 from refaudit.interop.exporting import (
     CSV_NAMES,
-    FORMATS,
+    EXPORT_FORMATS,
     check_target,
     defuse,
     export,
@@ -43,11 +43,11 @@ from refaudit.interop.sources import ImportSource, Options
 __all__ = [
     "CONFLICT_POLICIES",
     "CSV_NAMES",
-    "FORMATS",
+    "EXPORT_FORMATS",
+    "IMPORT_SOURCES",
     "MAX_IMPORT_ROWS",
     "MAX_IMPORT_SIZE",
     "REGISTERED",
-    "SOURCES",
     "ImportSource",
     "Incoming",
     "Options",
@@ -82,14 +82,14 @@ REGISTERED: tuple[ImportSource, ...] = (
     tracker.SOURCE,
 )
 _BY_NAME = {s.name: s for s in REGISTERED}
-SOURCES = ("auto", *_BY_NAME)
+IMPORT_SOURCES = ("auto", *_BY_NAME)
 _CONTACTS = tuple(s.name for s in REGISTERED if s.kind == "contacts")
 
 
 def read(path: Path | None, options: Options, stdin: BinaryIO | None = None) -> Incoming:
     """Parse and validate an import: a file, a folder of refaudit CSVs, or standard input (``path`` None)."""
-    if options.source not in SOURCES:
-        raise ValidationError(f"--from {options.source!r} is not one of: {', '.join(SOURCES)}.")
+    if options.source not in IMPORT_SOURCES:
+        raise ValidationError(f"--from {options.source!r} is not one of: {', '.join(IMPORT_SOURCES)}.")
     _check_options(options)
     if path is not None and path.is_dir():
         if options.source not in ("auto", "refaudit") or options.fmt not in (None, "csv"):

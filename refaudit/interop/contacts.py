@@ -21,7 +21,8 @@ from typing import Any
 
 from refaudit.errors import ValidationError
 from refaudit.interop.records import ROW, Incoming, Item, item
-from refaudit.model import HONORIFICS, STATUSES, fold, without_honorifics
+from refaudit.model import REFERENCE_STATUSES
+from refaudit.text import fold, without_honorifics
 
 MULTI = " ::: "  # Google writes several values in one cell so
 
@@ -67,12 +68,6 @@ def split_prefix(name: str) -> tuple[str, str]:
     return " ".join(words[: len(words) - len(rest.split())]), rest
 
 
-def is_honorific(text: str) -> bool:
-    """``Dr.``, ``Mr``, ``Prof.``: a title before a name (Outlook's ``Title`` column holds these)."""
-    words = text.split()
-    return bool(words) and all(w.rstrip(".").casefold() in HONORIFICS for w in words)
-
-
 def joined(given: str, middle: str, family: str) -> str:
     """A name from its parts: given, middle, family; CJK parts family first with no space."""
     parts = [p for p in (given, middle, family) if p]
@@ -110,8 +105,8 @@ def folded_name(name: str) -> str:
 
 def finish(people: list[Item[Any]], name: str, *, status: str, only: Sequence[str], into: Incoming) -> None:
     """Give new people ``status`` and keep those ``only`` names (all when empty)."""
-    if status not in STATUSES:
-        raise ValidationError(f"--status {status!r} is not one of: {', '.join(STATUSES)}.")
+    if status not in REFERENCE_STATUSES:
+        raise ValidationError(f"--status {status!r} is not one of: {', '.join(REFERENCE_STATUSES)}.")
     if only:
         wanted = {folded_name(o) for o in only}
 

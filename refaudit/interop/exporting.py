@@ -1,7 +1,7 @@
 """Export: the registry as YAML, JSON or three CSV files (which ``native`` reads back).
 
-Export is the registry exactly as SPEC shows it (no history, no counters); a CSV export
-writes the records' three files and ``meta.csv`` (schema version and owner). Files are
+Export is the registry exactly as docs/SPEC.md shows it (no history, no counters); a CSV
+export writes the records' three files and ``meta.csv`` (schema version and owner). Files are
 created ``0600`` and never overwrite without ``force``. CSV cells that a spreadsheet
 would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) are prefixed
 with ``'``, as OWASP advises; so is a cell that already starts with ``'`` followed by
@@ -24,7 +24,7 @@ from refaudit.errors import RefauditError, ValidationError
 from refaudit.interop.records import RECORDS, SECTIONS
 from refaudit.model import Registry
 
-FORMATS = ("yaml", "json", "csv")
+EXPORT_FORMATS = ("yaml", "json", "csv")
 CSV_NAMES = {section: f"{section}.csv" for section in SECTIONS}
 # What is not a record: the schema version and the owner (whose name heads the report and signs drafts).
 META_CSV = "meta.csv"
@@ -51,7 +51,7 @@ _LIST_SEP = "; "
 
 
 def plain(registry: Registry) -> dict[str, Any]:
-    """The registry as SPEC shows it: no history, no feedback counter."""
+    """The registry as docs/SPEC.md shows it: no history, no feedback counter."""
     return registry.to_plain(with_history=False)
 
 

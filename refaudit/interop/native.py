@@ -149,7 +149,7 @@ def from_plain(data: Any, name: str) -> Incoming:
 
 
 def _old_meanings(row: Any, declared: int) -> Any:
-    """SPEC: before schema 2, ``neutral`` meant what ``lukewarm`` means now (once the model knows it).
+    """docs/SPEC.md: before schema 2, ``neutral`` meant what ``lukewarm`` means now (once the model knows it).
 
     Registry.from_plain reads a version 1 registry the same way; import reads records one by one.
     """

@@ -31,7 +31,7 @@ from refaudit.change import Change
 from refaudit.errors import ValidationError
 from refaudit.interop.contacts import folded_name
 from refaudit.interop.exporting import BRIEFING_FIELDS
-from refaudit.interop.records import KINDS, SECTIONS, Incoming, Item, Skip
+from refaudit.interop.records import RECORD_KINDS, SECTIONS, Incoming, Item, Skip
 from refaudit.model import (
     Application,
     Feedback,
@@ -39,10 +39,9 @@ from refaudit.model import (
     Registry,
     feedback_id,
     feedback_number,
-    fold,
     future_fields,
-    slugify,
 )
+from refaudit.text import fold, slugify
 
 CONFLICT_POLICIES = ("fail", "skip", "fill", "replace")
 # A person's ways to reach them: another one is news to add, never a conflict.
@@ -184,7 +183,7 @@ class _Section:
     def __init__(self, registry: Registry, section: str, ids: _Ids, on_conflict: str, today: date) -> None:
         self.records: list[Any] = getattr(registry, section)
         self.section = section
-        self.kind = KINDS[section]
+        self.kind = RECORD_KINDS[section]
         self.ids = ids
         self.on_conflict = on_conflict
         self.today = today

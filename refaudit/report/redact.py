@@ -1,6 +1,6 @@
 """What a shared copy of the report may say about people: redaction and anonymity.
 
-Security-relevant and pure. The context builder asks a ``Redactor`` for every name it
+Security-relevant and pure. The contents builder asks a ``Redactor`` for every name it
 prints and passes every piece of free text through ``Redactor.text``; nothing about a
 person reaches the templates any other way, so no template can leak one by mistake.
 
@@ -33,7 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from refaudit.model import HONORIFICS, Application, Feedback, Reference, Registry, fold
+from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.text import HONORIFICS, fold
 
 
 class Privacy(Enum):

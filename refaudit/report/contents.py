@@ -1,7 +1,7 @@
-"""The printable report's context: registry, verdicts and actions -> plain data to print.
+"""The printable report's contents: registry, verdicts and actions -> plain data to print.
 
 Pure: no I/O, no clock, no Jinja. Everything the report shows is decided here, charts
-included (as coordinates), so the templates only lay things out. ``build_context`` works
+included (as coordinates), so the templates only lay things out. ``build_contents`` works
 in steps, one function each:
 
 1. the registry as it stood on the day (``refaudit.asof.view``, nothing else);
@@ -23,16 +23,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refaudit import __version__, asof, audit
 from refaudit.actions import Action
 from refaudit.audit import Pick, Verdict
-from refaudit.model import Application, Feedback, Reference, Registry, fold
+from refaudit.model import Application, Feedback, Reference, Registry
 from refaudit.report import narrative
 from refaudit.report.charts import LONG_MONTHS, MONTHS, SENTIMENT_GROUP, month_index, risk_chart, timeline_chart
 from refaudit.report.redact import Privacy, Redactor, clean
 from refaudit.report.settings import ReportSettings
+from refaudit.text import fold
+
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
 
 RECOMMENDATIONS = tuple(reversed(audit.RECOMMENDATIONS))  # most urgent first: the report's order
 _SEVERITY = {rec: i for i, rec in enumerate(RECOMMENDATIONS)}
@@ -74,11 +78,11 @@ def iso(day: date | None) -> str:
     return day.isoformat() if day is not None else "—"
 
 
-def build_context(
+def build_contents(
     registry: Registry,
     verdicts: Iterable[Verdict],
     actions: Iterable[Action],
-    settings: Mapping[str, Any],
+    settings: Settings,
     as_of: date,
     *,
     redact: bool = False,
@@ -93,7 +97,7 @@ def build_context(
     ``cfg`` is the report settings checked once by the caller (checked here when absent);
     ``label`` names the registry on the cover when it has no owner (its file name).
     """
-    cfg = cfg or ReportSettings.from_settings(settings)
+    cfg = cfg or settings.report.settled()
     privacy = Privacy.ANONYMOUS if anonymous else Privacy.REDACT if redact else Privacy.PLAIN
     # 1. What was known on the day: statuses, stages, outcomes, reports.
     seen = asof.view(registry, as_of)
@@ -526,7 +530,7 @@ def _applications(
     }
 
 
-def _settings_sections(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _settings_sections(settings: Settings) -> list[dict[str, Any]]:
     """The scoring, lineup and next settings used, flattened to ``key: value`` lines."""
     sections = []
     for name, title in (("scoring", "Scoring"), ("lineup", "Lineup"), ("next", "Actions due")):
