@@ -184,6 +184,8 @@ def test_fill_fills_the_blanks_keeps_what_differs_and_lists_it(runner: Runner, r
     assert result.stderr.endswith(
         "  outlook-contacts.csv, row 3: reference elena-garcia kept its own name, organization\n"
     )
+    history = json.loads(runner.ok("history", "--json").stdout)
+    assert history[0]["summary"] == "imported 0 record(s), completed 0, matched 0, replaced 0, skipped 0, filled 1"
     [elena] = _people(runner)
     assert elena == {
         "id": "elena-garcia", "name": "Elena García", "name_prefix": "Ms.", "relationship": "other",

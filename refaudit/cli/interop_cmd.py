@@ -251,8 +251,8 @@ def _say_what_was_read(shown: str, incoming: interop.Incoming) -> None:
         if incoming.encoding not in (None, "UTF-8"):
             click.echo(f"Read {shown}{encoding}.", err=True)
         return
-    used = ", ".join(repr(c) for c in incoming.used) or "none"
-    left = [*incoming.ignored, *(c for c in incoming.left_out if c not in incoming.ignored)]
+    used = ", ".join(repr(c) for c in dict.fromkeys(incoming.used)) or "none"  # a folder's files share columns
+    left = list(dict.fromkeys([*incoming.ignored, *incoming.left_out]))
     left_out = f"left out (not imported): {', '.join(repr(c) for c in left)}" if left else "nothing left out"
     click.echo(f"Read {shown}{encoding}; used {used}; {left_out}.", err=True)
 

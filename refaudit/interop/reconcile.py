@@ -70,6 +70,7 @@ class Outcome:
         return (
             f"imported {self.count('add')} record(s), completed {self.count('complete')}, "
             f"matched {self.count('match')}, replaced {self.count('replace')}, skipped {self.count('skip')}"
+            + (f", filled {self.count('fill')}" if self.count("fill") else "")
         )
 
 
