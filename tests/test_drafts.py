@@ -161,6 +161,12 @@ def test_eml_is_a_private_utf8_draft_a_mail_client_opens(runner: Runner, demo: R
     assert msg.get_content().replace("\r\n", "\n") == text.split("\n\n", 1)[1]  # CRLF on the wire
 
 
+def test_an_honorific_kept_apart_still_greets(runner: Runner, registry_path: Path) -> None:
+    """A name_prefix (from a contacts import or --name-prefix) greets as the honorific in the name did."""
+    write(registry_path, Registry(references=[Reference(id="omar", name="Omar Haddad", name_prefix="Dr.")]))
+    assert "\nHi Dr. Haddad,\n" in runner.ok("draft", "ask", "omar").stdout
+
+
 def test_eml_headers_are_rfc_2047_and_lines_at_most_76(tmp_path: Path) -> None:
     """A name and subject with accents come back from Python's parser as typed; every line is at most 76
     characters, the headers are 7-bit encoded words, the body quoted-printable."""
