@@ -36,9 +36,9 @@ from refaudit.model import (
     Feedback,
     Reference,
     Registry,
-    slugify,
     unique_id,
 )
+from refaudit.text import slugify
 
 # Bump whenever the generated content changes: cached registries are rebuilt.
 GENERATOR_VERSION = 2  # 2: bodies in the JSON-flow form store.encode writes since the format note

@@ -25,7 +25,7 @@ from benchmarks.harness import PYTHON, REFAUDIT, Row, Run, Series, Target, child
 from refaudit import store, vault, yamlio
 
 TIERS = tuple(generate.TIERS)
-SUITES = ("start", "lazy", "kdf", "store", "audit-compute", "commands", "report")
+SUITES = ("start", "lazy", "kdf", "store", "audit-compute", "commands", "report", "merge")
 
 
 @dataclass(frozen=True)
@@ -355,6 +355,22 @@ class Bench:
                 row.baseline = Series([r.wall for r in floor]).median
                 row.baseline_label = "(start+KDF+floor)"
 
+    def merge(self, tier: str) -> None:
+        """Two copies of the tier, a week apart on two machines: open both, merge, save (issue 24.7)."""
+        if tier == "stress":
+            return  # the issue's target is for heavy; stress would only lengthen make bench
+        log(f"merge: two diverged copies of {tier}")
+        result = self._worker("merge", tier, self.plan.repeats[tier], self.plan.budget[tier])
+        row = Row("merge: two diverged copies (open both, merge, save)", tier, target=Target("< 1 s", max_seconds=1.0))
+        if isinstance(result, str):
+            row.status = "FAILED"
+            row.notes.append(result)
+        else:
+            series, r = result
+            row.series = Series(series["merge"], r.rss_kb)
+            row.notes.append(f"{self.info[('merge', tier)]['decisions']} decisions; the KDF (two unlocks) excluded")
+        self.rows.append(row)
+
     def report(self, tier: str) -> None:
         limits = {"typical": Target("< 1.5 s", max_seconds=1.5), "heavy": Target("< 5 s", max_seconds=5),
                   "stress": Target("< 30 s, < 600 MB", max_seconds=30, max_rss_mb=600)}  # fmt: skip
@@ -453,6 +469,7 @@ def run_all(plan: Plan, suites: Iterable[str], tiers: Iterable[str]) -> list[Row
             ("audit-compute", lambda t=tier: bench.audit_compute(t)),
             ("commands", lambda t=tier: bench.commands_for(t)),
             ("report", lambda t=tier: bench.report(t)),
+            ("merge", lambda t=tier: bench.merge(t)),
         ]
     try:
         for tier in bench.tiers:

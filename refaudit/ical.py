@@ -13,9 +13,10 @@ person's name. Its SEQUENCE is the number of days from 2000-01-01 to the newest 
 the records the event rests on (the reference and the reports about them, the application
 and the reports on it): a change to any of them dates it anew, so the number grows and a
 client that keys updates on SEQUENCE takes the changed event as newer; an unchanged
-registry gives the same number every run. ``redact`` keeps people to their initials, and
-leaves the reason (which may quote what a reference said) and every command out of the
-descriptions.
+registry gives the same number every run. ``redact`` keeps people to their initials, passes
+companies and roles through the report's redactor (the identity lexicon), and leaves the
+reason (which may quote what a reference said) and every command out of the descriptions;
+``texts`` gives what the gate checks before the file is written.
 
 Time is a parameter: ``now`` is the DTSTAMP, ``as_of`` the day the calendar starts.
 """
@@ -169,6 +170,12 @@ def to_ical(actions: Iterable[Action], registry: Registry, as_of: date, now: dat
     cal.add("x-wr-calname", "refaudit: what is due")
     people = {r.id: r.name for r in registry.references}
     jobs = {a.id: f"{a.company} ({a.role})" for a in registry.applications}
+    if redact:  # a company or a role can carry a name ("Anna Lee Consulting"): through the redactor too
+        from refaudit.report.redact import Privacy, Redactor
+
+        red = Redactor(registry, Privacy.REDACT)
+        people = {r.id: red.name(r.id) for r in registry.references}
+        jobs = {a.id: red.application(a) for a in registry.applications}
     for action in actions:
         day = max(action.due, as_of)
         title = summary(action, people, jobs, redact=redact)
@@ -189,3 +196,15 @@ def to_ical(actions: Iterable[Action], registry: Registry, as_of: date, now: dat
         cal.add_component(event)
     data: bytes = cal.to_ical()
     return data
+
+
+def texts(data: bytes) -> list[tuple[str, str]]:
+    """Every text value of a calendar, unfolded, with its property name (for the gate)."""
+    import icalendar
+
+    found = []
+    for component in icalendar.Calendar.from_ical(data).walk():
+        for name, value in component.property_items(recursive=False):
+            if isinstance(value, str) and name not in ("BEGIN", "END"):
+                found.append((f"the calendar's {name.lower()}", str(value)))
+    return found

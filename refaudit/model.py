@@ -17,10 +17,13 @@ from typing import Any, ClassVar
 from refaudit.errors import ValidationError
 from refaudit.text import refuse_hidden, unify_line_breaks
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Versions this refaudit reads. In version 1, ``neutral`` meant lukewarm: such reports are
-# read as ``lukewarm`` (see ``Registry.from_plain``), and saving writes version 2.
-READABLE_VERSIONS = (1, 2)
+# read as ``lukewarm`` (see ``Registry.from_plain``). Version 3 added each record's ``uid`` and
+# the merge's bookkeeping (``refaudit/copies``); saving writes version 3.
+READABLE_VERSIONS = (1, 2, 3)
+# The body's keys kept for merging copies (``refaudit.copies``): opaque here, checked there.
+COPIES_KEYS = ("merge_key", "clock", "stamps", "tombstones")
 
 RELATIONSHIPS = ("manager", "colleague", "report", "client", "mentor", "academic", "personal", "other")
 REFERENCE_STATUSES = ("active", "resting", "dropped")
@@ -47,6 +50,7 @@ MAX_TEXT = 5000
 MAX_LIST = 100
 MAX_AFFIX = 40  # an honorific or a suffix: "Prof. Dr.", "Jr.", "PhD"
 
+_UID_RE = re.compile(r"^[0-9a-f]{32}$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _FEEDBACK_ID_RE = re.compile(r"f([0-9]{1,9})")
 _EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
@@ -101,6 +105,15 @@ def check_id(name: str, value: Any) -> str:
             f"{name} {value!r} is not a valid id: use 1-64 lowercase letters, digits, '.', '_' or '-', "
             "starting with a letter or digit."
         )
+    return value
+
+
+def check_uid(name: str, value: Any) -> str | None:
+    """A record's ``uid``: 32 lowercase hex digits (128 bits), or None until it is given one."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _UID_RE.match(value):
+        raise ValidationError(f"{name} {value!r} is not a uid: 32 lowercase hexadecimal digits.")
     return value
 
 
@@ -227,8 +240,9 @@ def feedback_number(record_id: str) -> int | None:
 
 
 def _field_names(record_type: type) -> tuple[str, ...]:
-    """What a record stores, in the order it is written: its dataclass fields."""
-    return tuple(f.name for f in dataclass_fields(record_type))
+    """What a record stores, in the order it is written: its dataclass fields, the ``uid`` last."""
+    names = tuple(f.name for f in dataclass_fields(record_type))
+    return tuple(n for n in names if n != "uid") + (("uid",) if "uid" in names else ())
 
 
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
@@ -251,18 +265,21 @@ class _Record:
     FIELDS: ClassVar[tuple[str, ...]]  # the fields in the order they are written
 
     def to_plain(self) -> dict[str, Any]:
-        """The fields that hold something, as the registry file stores them."""
-        return _drop_empty(self.to_json())
+        """The fields that hold something, as the registry file stores them (and export writes them)."""
+        data = self.to_json()
+        data["uid"] = getattr(self, "uid", None)
+        return _drop_empty(data)
 
     def to_json(self) -> dict[str, Any]:
-        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
-        return {k: getattr(self, k) for k in self.FIELDS}
+        """Every field, empty ones as null or [], so that scripts can rely on the keys (the uid aside)."""
+        return {k: getattr(self, k) for k in self.FIELDS if k != "uid"}
 
 
 @dataclass(slots=True)
 class Reference(_Record):
     id: str
     name: str
+    uid: str | None = None  # immutable, 128 random bits: who the record is across copies
     name_prefix: str | None = None  # an honorific before the name, kept apart from it: "Dr."
     name_suffix: str | None = None  # "Jr.", "PhD"
     relationship: str = "other"
@@ -290,6 +307,7 @@ class Reference(_Record):
         return cls(
             id=check_id(f"{where}.id", d.get("id")),
             name=require_text(f"{where}.name", d.get("name"), max_len=MAX_NAME),
+            uid=check_uid(f"{where}.uid", d.get("uid")),
             name_prefix=check_text(f"{where}.name_prefix", d.get("name_prefix"), max_len=MAX_AFFIX),
             name_suffix=check_text(f"{where}.name_suffix", d.get("name_suffix"), max_len=MAX_AFFIX),
             relationship=check_choice(f"{where}.relationship", d.get("relationship", "other"), RELATIONSHIPS),
@@ -360,6 +378,7 @@ class Application(_Record):
     company: str
     role: str
     applied_on: date
+    uid: str | None = None  # immutable, 128 random bits: who the record is across copies
     via: str | None = None
     references: list[str] = field(default_factory=list)
     stage: str = "applied"
@@ -413,6 +432,7 @@ class Application(_Record):
             company=require_text(f"{where}.company", d.get("company")),
             role=require_text(f"{where}.role", d.get("role")),
             applied_on=applied,
+            uid=check_uid(f"{where}.uid", d.get("uid")),
             via=check_text(f"{where}.via", d.get("via")),
             references=[check_id(f"{where}.references[{i}]", r) for i, r in enumerate(refs)],
             stage=check_choice(f"{where}.stage", d.get("stage", "applied"), STAGES),
@@ -439,6 +459,7 @@ class Feedback(_Record):
     reference: str
     reported_on: date
     sentiment: str
+    uid: str | None = None  # immutable, 128 random bits: who the record is across copies
     application: str | None = None
     source: str = "other"
     reporter: str | None = None
@@ -452,7 +473,7 @@ class Feedback(_Record):
     # its required fields come first. test_model_fields checks both name the same fields.
     FIELDS = (
         "id", "reference", "application", "reported_on", "source", "reporter", "sentiment",
-        "attempts", "certainty", "quote", "topics", "notes",
+        "attempts", "certainty", "quote", "topics", "notes", "uid",
     )  # fmt: skip
 
     @classmethod
@@ -463,6 +484,7 @@ class Feedback(_Record):
         sentiment = check_choice(f"{where}.sentiment", d.get("sentiment"), SENTIMENTS)
         return cls(
             id=check_id(f"{where}.id", d.get("id")),
+            uid=check_uid(f"{where}.uid", d.get("uid")),
             reference=check_id(f"{where}.reference", d.get("reference")),
             application=None if app is None else check_id(f"{where}.application", app),
             reported_on=reported,
@@ -486,25 +508,39 @@ class HistoryEntry:
     summary: str
     summary_digest: str
     hash: str
+    # Since version 3: the entries it follows when not the one before it (a merge has two),
+    # and the uids of the records the change touched (a merge blanks what the other side erased).
+    parents: list[str] | None = None
+    uids: list[str] = field(default_factory=list)
 
-    FIELDS: ClassVar[tuple[str, ...]]  # its dataclass fields in order, set below the class
+    FIELDS: ClassVar[tuple[str, ...]]  # its text fields in order, set below the class
+    DAG_FIELDS: ClassVar[tuple[str, ...]] = ("parents", "uids")  # written only when they hold something
 
     def to_plain(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.FIELDS}
+        data: dict[str, Any] = {k: getattr(self, k) for k in self.FIELDS}
+        if self.parents is not None:
+            data["parents"] = list(self.parents)
+        if self.uids:
+            data["uids"] = list(self.uids)
+        return data
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "history") -> HistoryEntry:
-        d = _only_keys(where, data, cls.FIELDS)
+        d = _only_keys(where, data, (*cls.FIELDS, *cls.DAG_FIELDS))
         values = {}
         for key in cls.FIELDS:
             v = d.get(key)
             if not isinstance(v, str):
                 raise ValidationError(f"{where}.{key} must be text.")
             values[key] = v
-        return cls(**values)
+        parents = d.get("parents")
+        if parents is not None and (not isinstance(parents, list) or not all(isinstance(p, str) for p in parents)):
+            raise ValidationError(f"{where}.parents must be a list of entry hashes.")
+        uids = [check_uid(f"{where}.uids", u) or "" for u in (d.get("uids") or [])]
+        return cls(**values, parents=parents, uids=uids)
 
 
-HistoryEntry.FIELDS = _field_names(HistoryEntry)
+HistoryEntry.FIELDS = ("at", "command", "summary", "summary_digest", "hash")
 
 
 @dataclass(slots=True)
@@ -515,6 +551,7 @@ class Registry:
     feedback: list[Feedback] = field(default_factory=list)
     feedback_seq: int = 0
     history: list[HistoryEntry] = field(default_factory=list)
+    copies: dict[str, Any] = field(default_factory=dict)  # merge_key, clock, stamps, tombstones
 
     # --- lookups -------------------------------------------------------------------
 
@@ -557,20 +594,23 @@ class Registry:
         if with_history:
             data["feedback_seq"] = self.feedback_seq
             data["history"] = [h.to_plain() for h in self.history]
+            data.update((k, self.copies[k]) for k in COPIES_KEYS if k in self.copies)
         return data
 
     @classmethod
     def from_plain(cls, data: Any) -> Registry:
         d = _only_keys(
             "registry", data,
-            ("refaudit", "owner", "references", "applications", "feedback", "feedback_seq", "history"),
+            ("refaudit", "owner", "references", "applications", "feedback", "feedback_seq", "history", *COPIES_KEYS),
         )  # fmt: skip
         version = d.get("refaudit")
         if isinstance(version, bool):  # True == 1 in Python, but a bool is no version number
             raise ValidationError(f"schema version {version!r} is not a number (write 'refaudit: {SCHEMA_VERSION}').")
         if type(version) is not int or version not in READABLE_VERSIONS:
+            newer = type(version) is int and version > SCHEMA_VERSION
             raise ValidationError(
-                f"schema version {version!r} is not supported (this refaudit reads versions 1 and 2)."
+                f"schema version {version!r} is not supported (this refaudit reads versions 1, 2 and 3)"
+                + ("; it was written by a newer refaudit: upgrade refaudit." if newer else ".")
             )
         sections = {}
         for key in ("references", "applications", "feedback", "history"):
@@ -590,6 +630,7 @@ class Registry:
             feedback=[Feedback.from_plain(f, f"feedback[{i}]") for i, f in enumerate(sections["feedback"])],
             feedback_seq=seq,
             history=[HistoryEntry.from_plain(h, f"history[{i}]") for i, h in enumerate(sections["history"])],
+            copies={k: d[k] for k in COPIES_KEYS if k in d},
         )
         if version == 1:
             # Version 1 had no "lukewarm": its "neutral" was documented as lukewarm.
@@ -601,6 +642,8 @@ class Registry:
 
     def check_integrity(self) -> None:
         """Ids unique, and every cross-reference points at a record that exists."""
+        records: list[Reference | Application | Feedback] = [*self.references, *self.applications, *self.feedback]
+        _unique("uids", (r.uid for r in records if r.uid))
         ref_ids = _unique("references", (r.id for r in self.references))
         app_ids = _unique("applications", (a.id for a in self.applications))
         _unique("feedback", (f.id for f in self.feedback))

@@ -93,6 +93,8 @@ class Messages:
     """``messages:``: the user's own message templates for ``draft``."""
 
     dir: str | None  # as written in the config (relative to its file); None: the shipped templates
+    time_limit: float = 5.0  # seconds a template of ``dir`` may run (in a child process)
+    max_output: int = 1024 * 1024  # bytes a template may write
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,8 +135,21 @@ class Settings(Mapping[str, Any]):
     def messages(self) -> Messages:
         """``messages:``; whether ``dir`` names a folder is checked where it is used (``messages.override_dir``)."""
         section = self._raw.get("messages")
-        raw = section.get("dir") if isinstance(section, Mapping) else None
-        return Messages(raw if isinstance(raw, str) and raw.strip() else None)
+        section = section if isinstance(section, Mapping) else {}
+        raw = section.get("dir")
+        time_limit = section.get("time_limit", Messages.time_limit)
+        max_output = section.get("max_output", Messages.max_output)
+        if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not 0 < time_limit <= 600:
+            raise ValidationError(
+                f"config: messages.time_limit is {time_limit!r}; it must be a number of seconds above 0 "
+                "and at most 600."
+            )
+        if isinstance(max_output, bool) or not isinstance(max_output, int) or not 0 < max_output <= 64 * 1024 * 1024:
+            raise ValidationError(
+                f"config: messages.max_output is {max_output!r}; it must be a whole number of bytes from 1 to "
+                f"{64 * 1024 * 1024:,}."
+            )
+        return Messages(raw if isinstance(raw, str) and raw.strip() else None, float(time_limit), max_output)
 
     def __getitem__(self, key: str) -> Any:
         return self._raw[key]

@@ -439,6 +439,18 @@ def rewrap_passphrase(keyring: Keyring, new_passphrase: str, kdf: KdfParams | No
     return Keyring(keyring.file_id, keyring.data_key, params, salt, (slot, *others))
 
 
+def slots_digest(keyring: Keyring) -> bytes:
+    """SHA-256 of the key slots and what they are bound to (KDF, salt): changes with every ``passwd``/``recover``.
+
+    A session records it, so a session made from a header that was replaced since (even
+    concurrently, by a ``passwd`` that ran between the read and the session's creation) opens nothing.
+    """
+    k = keyring.kdf
+    packed = struct.pack(">III", k.memory_kib, k.passes, k.lanes) + keyring.salt + keyring.file_id
+    packed += b"".join(_SLOT.pack(s.kind, s.nonce, s.wrapped) for s in keyring.slots)
+    return hashlib.sha256(b"refaudit key slots v1\x00" + packed).digest()
+
+
 def has_recovery(keyring: Keyring) -> bool:
     """Whether the registry has a recovery-key slot."""
     return any(s.kind == _RECOVERY for s in keyring.slots)

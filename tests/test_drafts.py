@@ -8,6 +8,7 @@ import json
 import os
 import shlex
 import stat
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -396,12 +397,16 @@ def test_messages_dir_overrides_some_templates_and_keeps_the_rest(
     ("template", "error"),
     [
         ("No subject here\n", "must start with a line 'Subject: …' and a subject."),
-        ("Subject: {{ reference.nmae }}\n", "failed: 'dict object' has no attribute 'nmae'."),
-        ("Subject: {{ ''.__class__.__mro__[1].__subclasses__() }}\n", "failed: access to attribute '__class__' of "
-         "'str' object is unsafe."),
+        ("Subject: {{ reference.nmae }}\n", "failed on line 1: 'dict object' has no attribute 'nmae'."),
+        ("Subject: {{ ''.__class__.__mro__[1].__subclasses__() }}\n", "failed on line 1: access to attribute "
+         "'__class__' of 'str' object is unsafe."),
+        ("Subject: hi\n\nDear {{ reference.name }},\n{{ 1/0 }}\n", "failed on line 4: ZeroDivisionError: "
+         "division by zero."),
+        ("Subject: hi\n{% for i in range(99999) %}{{ 'x' * 99999 }}{% endfor %}\n", "wrote more than 1,048,576 "
+         "bytes (messages.max_output); nothing was written."),
         ("Subject: {% if %}\n", "has an error on line 1: Expected an expression, got 'end of statement block'."),
     ],
-    ids=["no-subject", "misspelt", "sandbox", "syntax"],
+    ids=["no-subject", "misspelt", "sandbox", "runtime-error", "too-much-output", "syntax"],
 )  # fmt: skip
 def test_a_broken_or_hostile_template_is_an_error_naming_it(
     runner: Runner, demo: Registry, tmp_path: Path, template: str, error: str
@@ -412,6 +417,38 @@ def test_a_broken_or_hostile_template_is_an_error_naming_it(
     result = runner("--config", str(config_with(tmp_path, str(tmp_path / "mine"))), "draft", "ask", "tom")
     assert result.exit_code == 1
     assert result.stderr == f"Error: The message template {tmp_path / 'mine' / 'ask.txt.j2'} {error}\n"
+
+
+def test_a_template_that_runs_too_long_is_stopped(runner: Runner, demo: Registry, tmp_path: Path) -> None:
+    """Nested loops that would run for hours are stopped at messages.time_limit: one clean line, exit 1."""
+    (tmp_path / "mine").mkdir()
+    slow = "Subject: hi\n{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n"
+    (tmp_path / "mine" / "ask.txt.j2").write_text(slow)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"messages:\n  dir: {json.dumps(str(tmp_path / 'mine'))}\n  time_limit: 1\n", encoding="utf-8")
+    started = time.monotonic()
+    result = runner("--config", str(config), "draft", "ask", "tom")
+    assert time.monotonic() - started < 10
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: The message template {tmp_path / 'mine' / 'ask.txt.j2'} ran longer than 1 s (messages.time_limit) "
+        "and was stopped; nothing was written.\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "error"),
+    [
+        ("time_limit: 0", "messages.time_limit is 0; it must be a number of seconds above 0 and at most 600."),
+        ("time_limit: forever", "messages.time_limit must be a whole number, not 'forever'."),
+        ("max_output: -1", "messages.max_output is -1; it must be a whole number of bytes from 1 to 67,108,864."),
+    ],
+)  # fmt: skip
+def test_template_limits_are_checked(runner: Runner, demo: Registry, tmp_path: Path, setting: str, error: str) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"messages:\n  {setting}\n", encoding="utf-8")
+    result = runner("--config", str(config), "draft", "ask", "tom")
+    assert (result.exit_code, result.stderr) == (1, f"Error: Config: {error}\n")
 
 
 def test_messages_dir_must_be_a_folder(runner: Runner, demo: Registry, tmp_path: Path) -> None:

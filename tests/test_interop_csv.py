@@ -14,7 +14,8 @@ from tests.conftest import Runner
 
 def _refs(runner: Runner) -> list[dict[str, Any]]:
     data = json.loads(runner.ok("export", "--format", "json").stdout)
-    return [{k: v for k, v in r.items() if k not in ("added_on", "relationship", "status")} for r in data["references"]]
+    left_out = ("added_on", "relationship", "status", "uid")
+    return [{k: v for k, v in r.items() if k not in left_out} for r in data["references"]]
 
 
 def _write(path: Path, data: str | bytes) -> Path:
@@ -147,7 +148,7 @@ MAP_ERRORS = [
     (["--map", "Full Name=fullname"], 1,
      "Error: --map 'Full Name=fullname': 'fullname' is not a field of references; accepted: id, name, "
      "name_prefix, name_suffix, relationship, organization, title, email, emails, phone, phones, links, "
-     "known_since, consent_on, status, status_on, status_note, tags, notes, added_on.\n"),
+     "known_since, consent_on, status, status_on, status_note, tags, notes, added_on, uid.\n"),
     (["--map", "Surname=name", "--ignore-unknown"], 1,
      "Error: --map names 'Surname', but 'people.csv' has no such column; its columns: 'Full Name', 'E-Mail', "
      "'Employer', 'Shoe Size', 'Favourite Colour'.\n"),
@@ -155,7 +156,7 @@ MAP_ERRORS = [
     (["--map", "Full Name=name"], 1,
      "Error: 'people.csv' has an unknown column 'E-Mail'; accepted: id, name, name_prefix, "
      "name_suffix, relationship, organization, title, email, emails, phone, phones, links, known_since, "
-     "consent_on, status, status_on, status_note, tags, notes, added_on "
+     "consent_on, status, status_on, status_note, tags, notes, added_on, uid "
      "(or --map COLUMN=FIELD, or --ignore-unknown).\n"),
 ]  # fmt: skip
 

@@ -19,8 +19,9 @@ from refaudit.text import slugify
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 
 STRESS = os.environ.get("REFAUDIT_STRESS") == "1"
+# Format characters (Cf) in a one-line field are refused with their code point: tests/test_text.py covers that.
 names = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=20
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp")), min_size=1, max_size=20
 )
 
 

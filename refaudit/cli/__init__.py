@@ -40,6 +40,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "registry_cmd:verify",
         "Decrypt and check the registry: schema, cross-references, history chain, backup.",
     ),
+    "restore": ("registry_cmd:restore", "Swap the registry for its backup; the replaced one is kept as the backup."),
     "ref": ("ref_cmd:ref", "Add, list, show, edit and remove your references."),
     "app": ("app_cmd:app_group", "Record applications, the references you gave on them, and how they ended."),
     "feedback": ("feedback_cmd:feedback_group", "Log, list, edit and remove reports of what your references said."),
@@ -57,6 +58,15 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("session_cmd:completion", "Print the shell completion script for bash, zsh or fish."),
     "draft": ("draft_cmd:draft", "Write a message for you to send: refaudit never sends anything."),
     "calendar": ("calendar_cmd:calendar", "Write the actions that are due as a calendar file (iCalendar) to import."),
+    "merge": (
+        "merge_cmd:merge",
+        "Merge another copy of the registry (a sync-conflict copy, a backup, another machine's) into this one.",
+    ),
+    "sync": ("sync_cmd:sync", "Commit the registry, pull the other machines' changes (merged by refaudit), and push."),
+    "merge-driver": (
+        "merge_cmd:merge_driver",
+        "git's merge driver for the registry (set up by 'refaudit sync init'): writes the merge into OURS.",
+    ),
 }
 
 

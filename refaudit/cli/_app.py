@@ -91,6 +91,11 @@ class Invocation:
         st = self.store()
         for warning in st.warnings() if warn else []:
             click.echo(f"Warning: {safe(warning)}", err=True)
+        if warn:
+            from refaudit.copies import conflicts
+
+            for note in conflicts.notes(st.path):
+                click.echo(f"Note: {safe(note)}", err=True)
         return service.Access(store=st, unlock=unlock or self.secrets.unlock, now=self.now)
 
     def read(self) -> Registry:

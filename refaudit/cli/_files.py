@@ -2,6 +2,7 @@
 
 An output path is checked before anything is unlocked (never the registry, its backup or its
 lock; an existing file only with ``--force``), written ``0600``, and named as plaintext on stderr.
+Temp files that killed runs left beside it (``sweep``) are removed first, with a warning.
 """
 
 from __future__ import annotations
@@ -33,10 +34,20 @@ def open_store(registry_path: Path) -> store.Store:
 
 
 def check_output(st: store.Store, path: Path, what: str, *, force: bool) -> None:
-    """Refuse an output path before anything is unlocked (``filecheck.require_new_target``)."""
+    """Refuse an output path before anything is unlocked (``filecheck.require_new_target``);
+    remove what killed runs left beside it."""
     from refaudit import filecheck
 
     filecheck.require_new_target(path, what, force=force, protected=(st.path, st.backup_path, st.lock_path))
+    sweep_leftovers(path)
+
+
+def sweep_leftovers(*targets: Path) -> None:
+    """Remove the temp files killed refaudit runs left beside ``targets``, each with a warning."""
+    from refaudit import sweep
+
+    for left in sweep.remove(sweep.temps_beside(targets)):
+        click.echo(f"Warning: {safe(sweep.notice(left))}.", err=True)
 
 
 def write_output(path: Path, data: bytes, *, force: bool) -> None:

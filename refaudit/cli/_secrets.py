@@ -122,8 +122,10 @@ class Secrets:
         """Unlock with the live session in REFAUDIT_SESSION only; never prompts."""
         from refaudit import session, vault
 
-        file_id, data_key = session.resolve(os.environ.get("REFAUDIT_SESSION", ""), self._registry_path())
-        return vault.unlock_key(blob, file_id, data_key)
+        file_id, data_key, slots = session.resolve(os.environ.get("REFAUDIT_SESSION", ""), self._registry_path())
+        keyring = vault.unlock_key(blob, file_id, data_key)
+        session.check_slots(keyring, slots)  # a session made before passwd/recover opens nothing
+        return keyring
 
     def unlock_with_passphrase(self, blob: bytes, prompt: str = "Passphrase") -> vault.Keyring:
         """Unlock with the passphrase (never a session); a person at a terminal gets three tries."""

@@ -52,6 +52,10 @@ def calendar(app: Invocation, output: Path | None, days: int, redact: bool, forc
     due = ical.due_within(reg, app.settings(), today, days)
     data = ical.to_ical(due, reg, today, app.now(), redact=redact)
     if redact:
+        from refaudit import gate
+        from refaudit.report.redact import Privacy, identity_lexicon
+
+        gate.check(identity_lexicon(reg, Privacy.REDACT), ical.texts(data), "the redacted calendar")
         write_private(target, data, force=force)  # initials and companies only: no warning needed
     else:
         write_output(target, data, force=force)

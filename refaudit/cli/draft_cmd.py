@@ -76,7 +76,9 @@ def draft(
         check_output(app.store(), output, "a draft", force=force)
     reg, settings = app.read(), app.settings()
     message = drafts.build(reg, settings, app.today(), kind, target, ref=ref, emphasis=emphasis)
-    rendered = messages.render(message, messages.override_dir(settings.messages, app.config_path))
+    rendered = messages.render(
+        message, messages.override_dir(settings.messages, app.config_path), messages.limits(settings.messages)
+    )
     if fmt == "eml":
         data = messages.as_eml(rendered)
     elif fmt == "mailto":

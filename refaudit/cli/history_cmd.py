@@ -33,7 +33,7 @@ def history(app: Invocation, limit: int | None, as_json: bool, wide: bool) -> No
     if history_mod.problems(reg.history):
         click.echo("Warning: the history chain is broken; 'refaudit verify' says where.", err=True)
     if as_json:
-        echo_json([e.to_plain() for e in entries])
+        echo_json([{k: getattr(e, k) for k in e.FIELDS} for e in entries])
     elif not entries:
         click.echo("No changes recorded.")
     else:

@@ -11,6 +11,7 @@ import click
 
 from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._ask import stdin_is_terminal
+from refaudit.cli._files import sweep_leftovers
 from refaudit.cli._output import safe
 from refaudit.cli._params import lazy_choice
 from refaudit.errors import UsageError, ValidationError
@@ -71,6 +72,7 @@ def export(app: Invocation, fmt: str | None, output: str | None, force: bool) ->
     st = app.store()
     protected = [st.path, st.backup_path, st.lock_path]
     interop.check_target(fmt, target, force=force, protected=protected)
+    sweep_leftovers(*interop.export_paths(fmt, target))
     written = interop.export(app.read(), fmt, target, force=force, protected=protected)
     what = f"{safe(written[0])} is" if len(written) == 1 else f"{', '.join(map(safe, written))} are"
     click.echo(_UNENCRYPTED.format(what=what), err=True)

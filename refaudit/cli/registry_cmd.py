@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -54,12 +55,18 @@ def _new_passphrase(app: Invocation, command: str, unlock: Unlock, new_passphras
     metavar="N",
     help="Argon2id passes (2 to 10).",
 )
+@click.option(
+    "--discard-backup",
+    is_flag=True,
+    help="Create it even though an old backup (.bak) is beside it; that backup is deleted.",
+)
 @pass_app
-def init(app: Invocation, no_recovery_key: bool, kdf_memory: int, kdf_passes: int) -> None:
+def init(app: Invocation, no_recovery_key: bool, kdf_memory: int, kdf_passes: int, discard_backup: bool) -> None:
     """Create a new encrypted registry.
 
     Prints the recovery key once: write it down somewhere safe. It opens the
-    registry if you forget the passphrase ('refaudit recover').
+    registry if you forget the passphrase ('refaudit recover'). Refuses to overwrite
+    a registry, or an old backup (.bak) beside it unless --discard-backup.
 
     \b
     Example:
@@ -72,8 +79,9 @@ def init(app: Invocation, no_recovery_key: bool, kdf_memory: int, kdf_passes: in
     vault.check_kdf_floor(kdf)
     access = app.access()
     access.store.refuse_existing()  # before asking for a passphrase twice
+    access.store.refuse_old_backup(discard=discard_backup)
     passphrase = app.secrets.new_secret("REFAUDIT_PASSPHRASE", app.passphrase_file, "passphrase")
-    recovery = service.init(access, passphrase, kdf, recovery=not no_recovery_key)
+    recovery = service.init(access, passphrase, kdf, recovery=not no_recovery_key, discard_backup=discard_backup)
     click.echo(f"Created {safe(access.store.path)}")
     if recovery:
         click.echo("Write down this recovery key and keep it somewhere safe; it is shown only once:", err=True)
@@ -119,25 +127,71 @@ def recover(app: Invocation, new_passphrase_file: str | None) -> None:
 
 
 @click.command()
+@click.option(
+    "--accept-rollback",
+    is_flag=True,
+    help="Keep the registry as it is after a rollback (or beside a foreign backup): the backup becomes a copy of it.",
+)
 @pass_app
-def verify(app: Invocation) -> None:
+def verify(app: Invocation, accept_rollback: bool) -> None:
     """Decrypt and check the registry: schema, cross-references, history chain, backup.
 
     Exits 0 when all is well and 4 when anything is damaged, including a registry
-    rolled back to an older copy while its backup holds later changes. Files left
-    by an interrupted save are reported as warnings (the next save removes them).
+    rolled back to an older copy while its backup holds later changes (no save
+    replaces such a backup), or a backup that is not an older version of it.
+    Decide with 'refaudit restore --from-backup' (the backup wins) or
+    --accept-rollback (the registry wins; the backup's later changes are lost). Temp files
+    left by an interrupted refaudit (here or beside the registry) are removed, each
+    with a warning.
 
     \b
     Example:
       refaudit verify && echo "registry is healthy"
+      refaudit verify --accept-rollback
     """
     from refaudit import service
     from refaudit.errors import DamagedError
 
     access = app.access()
-    for leftover in service.leftovers(access):
+    if accept_rollback and service.accept_rollback(access):
+        click.echo(f"Accepted: the backup {safe(access.store.backup_path)} is now a copy of the registry.", err=True)
+    for leftover in service.leftovers(access, Path.cwd()):
         click.echo(f"Warning: {safe(leftover)}", err=True)
     problems = service.verify(access)
     if problems:
         raise DamagedError("; ".join(problems))
     click.echo("OK: the registry decrypts, its contents are valid, the history chain is intact.")
+
+
+@click.command()
+@click.option("--from-backup", is_flag=True, required=True, help="Put the backup (.bak) in the registry's place.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def restore(app: Invocation, from_backup: bool, yes: bool) -> None:
+    """Swap the registry for its backup; the replaced one is kept as the backup.
+
+    For a registry that was rolled back ('refaudit verify' says so): the backup holds
+    the later changes. Exits 1 without a backup, 4 when the backup does not open with
+    the registry's key. Running it twice swaps them back.
+
+    \b
+    Example:
+      refaudit restore --from-backup
+      refaudit restore --from-backup --yes
+    """
+    from refaudit import service
+    from refaudit.cli._ask import confirm_or_yes
+    from refaudit.errors import RefauditError
+
+    access = app.access()
+    if not access.store.backup_path.exists():
+        raise RefauditError(f"there is no backup to restore: {str(access.store.backup_path)!r} does not exist.")
+    confirm_or_yes(
+        f"Put the backup {safe(access.store.backup_path)} in the place of {safe(access.store.path)} "
+        "(the registry becomes the backup)?",
+        yes,
+    )
+    restored = service.restore_backup(access)
+    last = restored.history[-1] if restored.history else None
+    newest = f" (its newest change: {last.command}, {last.at})" if last else ""
+    click.echo(f"Restored the backup{newest}; the registry it replaced is now {safe(access.store.backup_path)}.")

@@ -39,13 +39,15 @@ def unlock(app: Invocation, timeout: str, raw: bool) -> None:
       export REFAUDIT_SESSION="$(refaudit unlock --raw --timeout 1h)"
       refaudit lock
     """
-    from refaudit import service, session
+    from refaudit import service, session, vault
 
     ttl = session.parse_duration(timeout)
     access = app.access(unlock=app.secrets.unlock_with_passphrase)
     _, keyring = service.read_with_keyring(access)
     now = app.now()
-    token = session.create(access.store.path, keyring.file_id, keyring.data_key, ttl, now)
+    token = session.create(
+        access.store.path, keyring.file_id, keyring.data_key, ttl, now, slots=vault.slots_digest(keyring)
+    )
     until = session.expiry_of(now, ttl).strftime("%Y-%m-%d %H:%M")
     click.echo(f"Session for {safe(access.store.path)} until {until}; end it with 'refaudit lock'.", err=True)
     click.echo(token if raw else f"export REFAUDIT_SESSION={token}")

@@ -156,8 +156,13 @@ def check_target(fmt: str, target: Path, *, force: bool, protected: Sequence[Pat
     (the registry's own files, even with ``force``), not a regular file, or there already without ``force``."""
     if fmt == "csv" and target.exists() and not target.is_dir():
         raise RefauditError(f"{str(target)!r} is a file; a CSV export writes three files, so name a folder with -o.")
-    for path in [target / n for n in (*CSV_NAMES.values(), META_CSV)] if fmt == "csv" else [target]:
+    for path in export_paths(fmt, target):
         filecheck.require_new_target(path, "an export", force=force, protected=protected)
+
+
+def export_paths(fmt: str, target: Path) -> list[Path]:
+    """The files an export to ``target`` writes: ``target``, or the three CSV files and ``meta.csv`` in it."""
+    return [target / n for n in (*CSV_NAMES.values(), META_CSV)] if fmt == "csv" else [target]
 
 
 def export(registry: Registry, fmt: str, target: Path, *, force: bool, protected: Sequence[Path] = ()) -> list[Path]:

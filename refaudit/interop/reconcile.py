@@ -177,7 +177,7 @@ def _keys(record: Any) -> Iterable[Hashable]:
     elif isinstance(record, Application):
         yield (fold(record.company), fold(record.role), record.applied_on)
     else:
-        yield tuple(repr(getattr(record, f)) for f in record.FIELDS if f != "id")
+        yield tuple(repr(getattr(record, f)) for f in record.FIELDS if f not in ("id", "uid"))
 
 
 class _Section:
@@ -189,6 +189,7 @@ class _Section:
         self.on_conflict = on_conflict
         self.today = today
         self.by_id = {r.id: r for r in self.records}
+        self.by_uid = {r.uid: r for r in self.records if r.uid}  # the same record on another machine
         self.by_key: dict[Hashable, Any] = {}
         self.by_name: dict[str, dict[int, Any]] = {}  # by identity: records are mutable, not hashable
         for record in self.records:
@@ -201,6 +202,8 @@ class _Section:
             self.by_name.setdefault(folded_name(record.name), {})[id(record)] = record
 
     def _find(self, entry: Item[Any]) -> Any:
+        if entry.record.uid in self.by_uid:
+            return self.by_uid[entry.record.uid]
         if not entry.new_id:
             return self.by_id.get(entry.record.id)
         new = entry.record
@@ -229,7 +232,7 @@ class _Section:
                 self._add(entry, record, outcome)
                 continue
             label = _label(record)
-            given = sorted(entry.given)
+            given = sorted(entry.given - {"uid"})
             contact = isinstance(record, Reference)
             skipped = _CONTACT_FIELDS if contact else ()  # compared as sets, below
             differing = [f for f in given if f not in skipped and getattr(existing, f) != getattr(record, f)]
@@ -268,6 +271,8 @@ class _Section:
             record.added_on = self.today
         self.ids.taken[self.section].add(record.id)
         self.by_id[record.id] = record
+        if record.uid:
+            self.by_uid[record.uid] = record
         self.records.append(record)
         self._index(record)
         outcome.actions.append(RowAction("add", self.kind, record.id, _label(record), entry.where))
