@@ -214,7 +214,7 @@ def test_export_file_is_0600_and_never_overwritten(runner: Runner, full: Path, t
         ("refaudit,owner,shoe\n2,Alex,9\n", "Error: 'meta.csv' must hold the columns refaudit, owner and one row; "
                                              "it has the unknown column 'shoe'.\n"),
         ("refaudit,owner\n99,Alex\n", "Error: In meta.csv, row 2: refaudit '99' is not a schema version this "
-                                       "refaudit reads (1 or 2).\n"),
+                                       "refaudit reads (1 or 2 or 3).\n"),
         ("refaudit,owner\n2,Alex\x1b[2J\n", "Error: In meta.csv, row 2: owner contains the control character "
                                              "U+001B; use plain text.\n"),
     ],
@@ -256,7 +256,7 @@ def test_export_csv_writes_three_private_files(runner: Runner, full: Path, tmp_p
     assert result.stdout.splitlines() == [str(out / n) for n in names]
     for name in names:
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600
-    assert (out / "meta.csv").read_bytes() == "\ufeffrefaudit,owner\r\n2,Alex Candidate\r\n".encode()
+    assert (out / "meta.csv").read_bytes() == "\ufeffrefaudit,owner\r\n3,Alex Candidate\r\n".encode()
     refused = runner("export", "--format", "csv", "-o", str(out))
     assert refused.exit_code == 1
     first = str(out / "references.csv")

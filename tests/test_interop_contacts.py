@@ -23,7 +23,7 @@ LINKEDIN_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Conne
 
 def _people(runner: Runner) -> list[dict[str, Any]]:
     data = json.loads(runner.ok("export", "--format", "json").stdout)
-    return [{k: v for k, v in r.items() if k != "added_on"} for r in data["references"]]
+    return [{k: v for k, v in r.items() if k not in ("added_on", "uid")} for r in data["references"]]
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
