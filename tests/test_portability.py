@@ -33,6 +33,7 @@ class WindowsLockStandIn:  # filelock's POSIX locks call fchmod; on Windows file
 
 
 filelock.FileLock = WindowsLockStandIn
+import platformdirs.unix, platformdirs._runtime  # on Windows platformdirs has its own module; load the POSIX one first
 for name in {WINDOWS_LACKS!r}:
     if hasattr(os, name):
         delattr(os, name)
