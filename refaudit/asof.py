@@ -8,8 +8,11 @@ On ``day``:
 - an application exists from ``applied_on``; its stage and outcome are the last ones its
   timeline records on or before ``day`` (registries without a timeline: an outcome closed
   after ``day`` is still pending, and the stage is the one recorded); what the employer said
-  when closing it (reason, kind, criticism, leads) is known only once it is closed;
+  when closing it (reason, kind, criticism, leads) is known only once it is closed, and each
+  point of criticism and each lead from the day it was given (``applications.said_on``);
 - briefings, thanks and timeline events count from their own day;
+- an application's ``references`` are those given on it and not withdrawn that day
+  (``applications.given_on``): uses and patterns after a withdrawal leave them out;
 - a reference is known from ``added_on``, or earlier when reports or applications about
   them are older (typed in later: back-filled); a status set after ``day`` was not yet
   set (``active``), and consent given after ``day`` was not yet given.
@@ -20,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from refaudit.applications import given_on, said_on
 from refaudit.model import Application, Reference, Registry
 
 
@@ -68,9 +72,9 @@ def _reference(ref: Reference, day: date) -> Reference:
 
 def _settled(app: Application, day: date) -> bool:
     """Nothing about the application happened after ``day``: the view is the record itself."""
-    if app.timeline or (app.closed_on is not None and app.closed_on > day):
+    if app.timeline or app.withdrawn or (app.closed_on is not None and app.closed_on > day):
         return False
-    dated = [b.on for b in app.briefed] + [b.on for b in app.thanked]
+    dated = [b.on for b in (*app.briefed, *app.thanked, *app.told)]
     if app.updated_on is None:
         return not dated
     return app.updated_on <= day and all(d <= app.updated_on for d in dated)
@@ -99,7 +103,10 @@ def _application(app: Application, day: date) -> Application:
         updated_on = max(dated + ([updated_on] if updated_on else []))
     changes: dict[str, object] = dict(
         timeline=timeline, briefed=briefed, thanked=thanked, stage=stage, outcome=outcome,
-        closed_on=closed_on, updated_on=updated_on,
+        closed_on=closed_on, updated_on=updated_on, references=given_on(app, day),
+        withdrawn=[w for w in app.withdrawn if w.on <= day], told=[b for b in app.told if b.on <= day],
+        criticism=[c for c in app.criticism if (said_on(app, c) or day) <= day],
+        leads=[c for c in app.leads if (said_on(app, c) or day) <= day],
     )  # fmt: skip
     if outcome == "pending" and app.outcome != "pending":
         # Not closed yet on that day: what the employer said at the end was not said yet.

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from refaudit.lexicon import Hit, Lexicon, contacts, folded
-from refaudit.model import Reference, Registry
+from refaudit.model import Reference, Registry, Said
 
 MASK = "[removed]"
 
@@ -85,8 +85,8 @@ def mask_mentions(reg: Registry, ref: Reference) -> int:
         changed += masked != value
         return masked
 
-    def many(values: list[str]) -> list[str]:
-        return [one(v) or v for v in values]
+    def many(values: list[Said]) -> list[Said]:
+        return [Said(one(v.text) or v.text, v.on) for v in values]
 
     for other in reg.references:
         if other.id != ref.id:

@@ -56,7 +56,11 @@ _SUMMARIES = {
     "reach": "Reach {ref}: confirm number, email and availability",
     "swap": "Swap {ref} on {app}, or brief them now",
     "apply-more": "Apply for more jobs: too few applications are open",
+    "withdraw": "Withdraw from {app}: you accepted an offer",
+    "tell": "Tell {ref} how your search ended",
 }
+# A swap for a dropped reference is never "brief them": its command says which it is.
+_SWAP_BY_COMMAND = {"--swap": "Swap {ref} off {app}", "--withdraw-ref": "Take {ref} off {app}"}
 
 
 def due_within(registry: Registry, settings: Settings, today: date, days: int) -> list[Action]:
@@ -140,6 +144,8 @@ def summary(action: Action, people: Mapping[str, str], jobs: Mapping[str, str], 
     if action.application is not None:
         values["app"] = jobs.get(action.application, action.application)
     pattern = _SUMMARIES.get(action.kind)
+    if action.kind == "swap":
+        pattern = next((p for flag, p in _SWAP_BY_COMMAND.items() if flag in action.command), pattern)
     if pattern is not None and all(f"{{{key}}}" not in pattern or key in values for key in ("ref", "app")):
         return pattern.format_map(values)
     what = " — ".join(values.values()) or "your job search"

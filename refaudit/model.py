@@ -40,7 +40,12 @@ REASON_KINDS = (
     "references", "none-given", "other",
 )  # fmt: skip
 # What an application's timeline records: each stage and outcome, briefings, thanks, notes, debriefs.
-TIMELINE_EVENTS = ("applied", "stage", "outcome", "briefed", "thanked", "note", "debrief")
+TIMELINE_EVENTS = (
+    "applied", "stage", "outcome", "briefed", "thanked", "note", "debrief",
+    "ref", "withdraw-ref", "told", "heard-back", "followed-up",
+)  # fmt: skip
+# Timeline events whose value is a reference id (renamed and erased with the reference).
+REFERENCE_EVENTS = ("briefed", "thanked", "ref", "withdraw-ref", "told")
 MAX_ATTEMPTS = 99
 
 # Lengths a person could plausibly type; anything longer is a paste gone wrong.
@@ -285,6 +290,7 @@ class Reference(_Record):
     relationship: str = "other"
     organization: str | None = None
     title: str | None = None
+    worked_with: str | None = None  # where you worked together, in your words (drafts say no more)
     email: str | None = None
     emails: list[str] = field(default_factory=list)  # the others, beyond the first in ``email``
     phone: str | None = None
@@ -313,6 +319,7 @@ class Reference(_Record):
             relationship=check_choice(f"{where}.relationship", d.get("relationship", "other"), RELATIONSHIPS),
             organization=check_text(f"{where}.organization", d.get("organization")),
             title=check_text(f"{where}.title", d.get("title")),
+            worked_with=check_text(f"{where}.worked_with", d.get("worked_with")),
             email=check_email(f"{where}.email", d.get("email")),
             emails=check_several(f"{where}.emails", d.get("emails"), check_email),
             phone=check_phone(f"{where}.phone", d.get("phone")),
@@ -330,6 +337,44 @@ class Reference(_Record):
 
 
 Reference.FIELDS = _field_names(Reference)
+
+
+@dataclass(slots=True)
+class Said:
+    """A point an employer made in a debrief (criticism, a job lead), and the day they made it.
+
+    Stored as the bare text when ``on`` is unknown (written before days were kept): it then
+    reads as given on the debrief's day, else the day the application closed
+    (``applications.said_on``).
+    """
+
+    text: str
+    on: date | None = None
+
+    def to_plain(self) -> Any:
+        return self.text if self.on is None else {"text": self.text, "on": self.on}
+
+    @classmethod
+    def from_plain(cls, data: Any, where: str) -> Said:
+        if isinstance(data, dict):
+            d = _only_keys(where, data, ("text", "on"))
+            return cls(
+                require_text(f"{where}.text", d.get("text"), max_len=MAX_TEXT), require_date(f"{where}.on", d.get("on"))
+            )
+        return cls(require_text(where, data, max_len=MAX_TEXT))
+
+
+def check_said(name: str, value: Any) -> list[Said]:
+    """A list of ``Said``: bare texts or ``{text, on}``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{name} must be a list of texts or {{text, on}}.")
+    if len(value) > MAX_LIST:
+        raise ValidationError(f"{name} has {len(value)} entries; at most {MAX_LIST} are accepted.")
+    return [
+        Said.from_plain(v, f"{name}[{i}]") for i, v in enumerate(value) if not (isinstance(v, str) and not v.strip())
+    ]
 
 
 @dataclass(slots=True)
@@ -385,10 +430,14 @@ class Application(_Record):
     outcome: str = "pending"
     reason: str | None = None
     reason_kind: str | None = None
-    criticism: list[str] = field(default_factory=list)
-    leads: list[str] = field(default_factory=list)
+    criticism: list[Said] = field(default_factory=list)
+    leads: list[Said] = field(default_factory=list)
     briefed: list[Briefing] = field(default_factory=list)
     thanked: list[Briefing] = field(default_factory=list)
+    # References taken off the application (``--withdraw-ref``, ``--swap``), each from its day;
+    # ``references`` keeps everyone ever given.
+    withdrawn: list[Briefing] = field(default_factory=list)
+    told: list[Briefing] = field(default_factory=list)  # told how the search ended (``--told``)
     notes: str | None = None
     updated_on: date | None = None
     closed_on: date | None = None
@@ -407,8 +456,12 @@ class Application(_Record):
     def to_json(self) -> dict[str, Any]:
         """Every field, empty ones as null or [], so that scripts can rely on the keys."""
         data = _Record.to_json(self)  # not super(): slots=True dataclasses are new classes
+        data["criticism"] = [s.to_plain() for s in self.criticism]
+        data["leads"] = [s.to_plain() for s in self.leads]
         data["briefed"] = [b.to_plain() for b in self.briefed]
         data["thanked"] = [b.to_plain() for b in self.thanked]
+        data["withdrawn"] = [b.to_plain() for b in self.withdrawn]
+        data["told"] = [b.to_plain() for b in self.told]
         data["timeline"] = [e.to_json() for e in self.timeline]
         return data
 
@@ -421,8 +474,12 @@ class Application(_Record):
             raise ValidationError(f"{where}.references must be a list of reference ids.")
         briefed = d.get("briefed") or []
         thanked = d.get("thanked") or []
-        if not isinstance(briefed, list) or not isinstance(thanked, list):
-            raise ValidationError(f"{where}.briefed and {where}.thanked must be lists.")
+        withdrawn = d.get("withdrawn") or []
+        told = d.get("told") or []
+        if not all(isinstance(x, list) for x in (briefed, thanked, withdrawn, told)):
+            raise ValidationError(
+                f"{where}.briefed, .thanked, .withdrawn and .told must be lists of {{reference, on}}."
+            )
         timeline = d.get("timeline") or []
         if not isinstance(timeline, list):
             raise ValidationError(f"{where}.timeline must be a list of {{on, event, value}}.")
@@ -439,10 +496,12 @@ class Application(_Record):
             outcome=check_choice(f"{where}.outcome", d.get("outcome", "pending"), OUTCOMES),
             reason=check_text(f"{where}.reason", d.get("reason"), max_len=MAX_TEXT, multiline=True),
             reason_kind=None if kind is None else check_choice(f"{where}.reason_kind", kind, REASON_KINDS),
-            criticism=check_list(f"{where}.criticism", d.get("criticism"), max_len=MAX_TEXT),
-            leads=check_list(f"{where}.leads", d.get("leads"), max_len=MAX_TEXT),
+            criticism=check_said(f"{where}.criticism", d.get("criticism")),
+            leads=check_said(f"{where}.leads", d.get("leads")),
             briefed=[Briefing.from_plain(b, f"{where}.briefed[{i}]") for i, b in enumerate(briefed)],
             thanked=[Briefing.from_plain(b, f"{where}.thanked[{i}]") for i, b in enumerate(thanked)],
+            withdrawn=[Briefing.from_plain(b, f"{where}.withdrawn[{i}]") for i, b in enumerate(withdrawn)],
+            told=[Briefing.from_plain(b, f"{where}.told[{i}]") for i, b in enumerate(told)],
             notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
             updated_on=parse_date(f"{where}.updated_on", d.get("updated_on")),
             closed_on=parse_date(f"{where}.closed_on", d.get("closed_on")),
@@ -651,7 +710,7 @@ class Registry:
             for ref in app.references:
                 if ref not in ref_ids:
                     raise ValidationError(f"applications[{i}] ({app.id}) names unknown reference {ref!r}.")
-            for b in (*app.briefed, *app.thanked):
+            for b in (*app.briefed, *app.thanked, *app.withdrawn, *app.told):
                 if b.reference not in ref_ids:
                     raise ValidationError(f"applications[{i}] ({app.id}) mentions unknown reference {b.reference!r}.")
         for i, fb in enumerate(self.feedback):
@@ -694,6 +753,8 @@ def future_fields(record: Reference | Application | Feedback, today: date) -> li
             found.append(f"{name} {value.isoformat()}")
         elif isinstance(value, list):
             found.extend(
-                f"{name} {b.on.isoformat()}" for b in value if isinstance(b, Briefing | Event) and b.on > today
+                f"{name} {b.on.isoformat()}"
+                for b in value
+                if isinstance(b, Briefing | Event | Said) and b.on is not None and b.on > today
             )
     return found

@@ -20,6 +20,7 @@ from refaudit.model import (
     MAX_LIST,
     MAX_NAME,
     MAX_TEXT,
+    REFERENCE_EVENTS,
     REFERENCE_STATUSES,
     RELATIONSHIPS,
     Reference,
@@ -46,6 +47,7 @@ class RefFields:
     relationship: str | None = None
     organization: str | None = None
     title: str | None = None
+    worked_with: str | None = None
     name_prefix: str | None = None
     name_suffix: str | None = None
     emails: list[str] | None = None  # None: not given; the first becomes ``email``, the rest ``emails``
@@ -66,6 +68,8 @@ def _apply(ref: Reference, f: RefFields, today: date) -> None:
         ref.organization = check_text("organization", f.organization)
     if f.title is not None:
         ref.title = check_text("title", f.title)
+    if f.worked_with is not None:
+        ref.worked_with = check_text("worked-with", f.worked_with)
     if f.name_prefix is not None:
         ref.name_prefix = check_text("name-prefix", f.name_prefix, max_len=MAX_AFFIX)
     if f.name_suffix is not None:
@@ -137,7 +141,7 @@ def edit(reg: Registry, ref: Reference, fields: RefFields, today: date, new_id: 
     if fields == RefFields() and new_id is None:
         raise ValidationError(
             "nothing to change: give --id, --name, --name-prefix, --name-suffix, --relationship, --org, "
-            "--title, --email, --phone, --link, --known-since, --consent-on, --tag or --note."
+            "--title, --worked-with, --email, --phone, --link, --known-since, --consent-on, --tag or --note."
         )
     old_id = ref.id
     if new_id is not None and new_id != ref.id:
@@ -157,11 +161,11 @@ def rename(reg: Registry, ref: Reference, new_id: str) -> None:
     old = ref.id
     for app in reg.applications:
         app.references = [new_id if r == old else r for r in app.references]
-        for b in (*app.briefed, *app.thanked):
+        for b in (*app.briefed, *app.thanked, *app.withdrawn, *app.told):
             if b.reference == old:
                 b.reference = new_id
         for e in app.timeline:
-            if e.event in ("briefed", "thanked") and e.value == old:
+            if e.event in REFERENCE_EVENTS and e.value == old:
                 e.value = new_id
     for f in reg.feedback:
         if f.reference == old:
@@ -211,12 +215,16 @@ def remove(reg: Registry, ref: Reference) -> Change[Removed]:
     reg.feedback = [f for f in reg.feedback if f.reference != ref.id]
     touched = 0
     for app in reg.applications:
-        if ref.id in app.references or any(b.reference == ref.id for b in (*app.briefed, *app.thanked)):
+        if ref.id in app.references or any(
+            b.reference == ref.id for b in (*app.briefed, *app.thanked, *app.withdrawn, *app.told)
+        ):
             touched += 1
             app.references = [r for r in app.references if r != ref.id]
             app.briefed = [b for b in app.briefed if b.reference != ref.id]
             app.thanked = [b for b in app.thanked if b.reference != ref.id]
-            app.timeline = [e for e in app.timeline if not (e.event in ("briefed", "thanked") and e.value == ref.id)]
+            app.withdrawn = [b for b in app.withdrawn if b.reference != ref.id]
+            app.told = [b for b in app.told if b.reference != ref.id]
+            app.timeline = [e for e in app.timeline if not (e.event in REFERENCE_EVENTS and e.value == ref.id)]
     reg.references = [r for r in reg.references if r.id != ref.id]
     history.erase_mentions(reg, [ref.id, ref.name, *(f.id for f in gone_feedback)])
     removed = Removed(ref.id, ref.name, len(gone_feedback), touched, erasure.mask_mentions(reg, ref))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -193,12 +193,26 @@ def build(overrides: Mapping[str, Any]) -> Settings:
 
 def load(path: str | Path | None) -> Settings:
     """The defaults, overridden by the YAML file at ``path`` when given."""
+    return load_layers([_read(Path(path))] if path else [])
+
+
+def load_layers(overrides: Sequence[Any]) -> Settings:
+    """The defaults with each override (a config file's data, lowest first) laid over them key by key."""
     data = _default_data()
-    if path:
-        override = _read(Path(path))
+    for override in overrides:
         if override is not None:
-            _merge(data, override, "")
+            _merge(data, copy.deepcopy(override), "")
     return _typed(data)
+
+
+def read_file(path: Path) -> Any:
+    """A config file's data, read as ``--config`` reads it (size, regular file, safe YAML)."""
+    return _read(path)
+
+
+def overlay(base: dict[str, Any], override: Any) -> None:
+    """Lay ``override`` over ``base`` in place, checked key by key (unknown keys, wrong types)."""
+    _merge(base, copy.deepcopy(override), "")
 
 
 def of(settings: Settings | Mapping[str, Any]) -> Settings:

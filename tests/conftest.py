@@ -30,6 +30,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("REFAUDIT_LOCK_TIMEOUT", "2")
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "runtime"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))  # the user's config file: refaudit config
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the device id (refaudit.copies.clock)
     (tmp_path / "runtime").mkdir(mode=0o700)
     yield

@@ -84,7 +84,7 @@ def test_the_acme_story_is_there(demo: Registry) -> None:
     assert acme.references == ["jane-doe", "bob-smith"]
     assert (acme.stage, acme.outcome) == ("reference-check", "rejected")
     assert acme.reason == "went with a candidate with more experience"
-    assert any("Globex" in lead for lead in acme.leads)
+    assert any("Globex" in lead.text for lead in acme.leads)
     [sam] = [f for f in demo.feedback if f.reporter == "Sam at Hays" and f.application == "acme-data-analyst"]
     assert (sam.reference, sam.sentiment, sam.source, sam.certainty) == ("jane-doe", "negative", "recruiter", "direct")
     assert sam.quote is not None and "struggled with deadlines" in sam.quote

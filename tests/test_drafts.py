@@ -212,7 +212,7 @@ def test_text_can_be_written_to_a_private_file(runner: Runner, demo: Registry, t
 def test_next_gives_a_working_draft_command_for_every_message(runner: Runner, demo: Registry) -> None:
     """Every action of next that is a message carries 'draft', and that command writes it; the others carry null."""
     actions = json.loads(runner.ok("next", "--json").stdout)["actions"]
-    messages_due = {"swap", "reach", "thank", "debrief", "follow-up", "refresh-consent"}
+    messages_due = {"reach", "thank", "debrief", "follow-up", "refresh-consent"}  # a dropped Priya's swap: none
     kinds = {a["kind"] for a in actions}
     assert messages_due <= kinds
     for action in actions:
@@ -325,7 +325,7 @@ def test_refusals_are_one_line_with_the_right_code(
     if message is None:  # Click's own usage error
         assert result.stderr.splitlines()[-1] == (
             "Error: Invalid value for 'KIND': 'eml-less' is not one of 'ask', 'brief', 'thank', 'debrief', "
-            "'follow-up', 'consent'."
+            "'follow-up', 'consent', 'tell'."
         )
     else:
         assert result.stderr == message + "\n"

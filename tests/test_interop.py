@@ -30,6 +30,7 @@ FULL: dict[str, Any] = {
             "relationship": "manager",
             "organization": "Acme Corp",
             "title": "Engineering Manager",
+            "worked_with": "the data platform team at Acme",
             "email": "jane@example.com",
             "emails": ["jane@home.example", "j.doe@acme.example"],
             "phone": "+1 555 0100",
@@ -60,9 +61,11 @@ FULL: dict[str, Any] = {
             "reason": "went with a candidate with more experience",
             "reason_kind": "experience",
             "criticism": ["Could show more SQL depth", "@mention; a semicolon"],
-            "leads": ["Globex is hiring analysts"],
+            "leads": ["Globex is hiring analysts", {"text": "Initech (ask; Bob) is hiring", "on": "2026-10-21"}],
             "briefed": [{"reference": "jane-doe", "on": "2026-10-10"}, {"reference": "bob-smith", "on": "2026-10-11"}],
             "thanked": [{"reference": "jane-doe", "on": "2026-10-25"}],
+            "withdrawn": [{"reference": "bob-smith", "on": "2026-10-12"}],
+            "told": [{"reference": "jane-doe", "on": "2026-10-26"}],
             "notes": "+44 first call went well",
             "updated_on": "2026-10-20",
             "closed_on": "2026-10-21",
@@ -419,7 +422,7 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
      "In references.csv, row 3, column known_since '2019-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-01."),
     ("csv-unknown-column", "references.csv", b"name,shoe_size\nJane,9\n",
      "'references.csv' has an unknown column 'shoe_size'; accepted: id, name, name_prefix, "
-     "name_suffix, relationship, organization, title, email, emails, phone, phones, links, known_since, "
+     "name_suffix, relationship, organization, title, worked_with, email, emails, phone, phones, links, known_since, "
      "consent_on, status, status_on, status_note, tags, notes, added_on, uid "
      "(or --map COLUMN=FIELD, or --ignore-unknown)."),
     ("csv-missing-column", "applications.csv", b"id,company\nacme,Acme\n",

@@ -147,7 +147,7 @@ def test_map_names_columns_and_ignore_unknown_lists_the_rest(runner: Runner, reg
 MAP_ERRORS = [
     (["--map", "Full Name=fullname"], 1,
      "Error: --map 'Full Name=fullname': 'fullname' is not a field of references; accepted: id, name, "
-     "name_prefix, name_suffix, relationship, organization, title, email, emails, phone, phones, links, "
+     "name_prefix, name_suffix, relationship, organization, title, worked_with, email, emails, phone, phones, links, "
      "known_since, consent_on, status, status_on, status_note, tags, notes, added_on, uid.\n"),
     (["--map", "Surname=name", "--ignore-unknown"], 1,
      "Error: --map names 'Surname', but 'people.csv' has no such column; its columns: 'Full Name', 'E-Mail', "
@@ -155,7 +155,7 @@ MAP_ERRORS = [
     (["--map", "Full Name"], 2, "Error: --map 'Full Name' is not COLUMN=FIELD, e.g. --map 'Full Name=name'.\n"),
     (["--map", "Full Name=name"], 1,
      "Error: 'people.csv' has an unknown column 'E-Mail'; accepted: id, name, name_prefix, "
-     "name_suffix, relationship, organization, title, email, emails, phone, phones, links, known_since, "
+     "name_suffix, relationship, organization, title, worked_with, email, emails, phone, phones, links, known_since, "
      "consent_on, status, status_on, status_note, tags, notes, added_on, uid "
      "(or --map COLUMN=FIELD, or --ignore-unknown).\n"),
 ]  # fmt: skip

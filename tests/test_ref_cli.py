@@ -11,6 +11,7 @@ from tests.conftest import Runner
 
 ALL_FIELDS = [
     "--relationship", "manager", "--org", "Acme Corp", "--title", "Engineering Manager",
+    "--worked-with", "the data platform team at Acme",
     "--email", "jane@example.com", "--email", "jane@home.example", "--phone", "+1 555 0100",
     "--phone", "+1 555 0101", "--link", "https://www.linkedin.com/in/jane-doe", "--name-prefix", "Dr.",
     "--name-suffix", "PhD", "--known-since", "2019-03-01",
@@ -32,6 +33,7 @@ def test_round_trip_of_every_field(runner: Runner, registry: Path) -> None:
     assert data | {"added_on": "x", "verdict": "v"} == {
         "id": "jane-doe", "name": "Jane Doe", "name_prefix": "Dr.", "name_suffix": "PhD",
         "relationship": "manager", "organization": "Acme Corp", "title": "Engineering Manager",
+        "worked_with": "the data platform team at Acme",
         "email": "jane@example.com", "emails": ["jane@home.example"], "phone": "+1 555 0100",
         "phones": ["+1 555 0101"], "links": ["https://www.linkedin.com/in/jane-doe"],
         "known_since": "2019-03-01", "consent_on": "2026-01-10", "status": "active", "status_on": None,

@@ -21,7 +21,7 @@ import pytest
 from refaudit import actions, audit, report, settings
 from refaudit.demo import build_demo
 from refaudit.errors import RefauditError
-from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.model import Application, Feedback, Reference, Registry, Said
 from refaudit.report import render
 from refaudit.text import fold
 from tests.conftest import NAUGHTY_STRINGS
@@ -311,8 +311,8 @@ def _hostile_registry() -> Registry:
         ],
         applications=[
             Application(id="a1", company=HOSTILE_COMPANY, role=HOSTILE_NAME, applied_on=date(2026, 10, 1),
-                        references=["evil"], outcome="rejected", reason=HOSTILE_QUOTE, criticism=[HOSTILE_NOTE],
-                        leads=[HOSTILE_COMPANY], closed_on=date(2026, 10, 5)),
+                        references=["evil"], outcome="rejected", reason=HOSTILE_QUOTE, criticism=[Said(HOSTILE_NOTE)],
+                        leads=[Said(HOSTILE_COMPANY)], closed_on=date(2026, 10, 5)),
         ],
         feedback=[
             Feedback(id="f1", reference="evil", application="a1", reported_on=date(2026, 10, 6), source="employer",
@@ -511,11 +511,12 @@ def test_the_cover_names_the_person_the_period_and_the_finding(demo_pdf: bytes) 
     assert "Jane Doe and Priya Natarajan are hurting your applications." in cover
 
 
-def test_the_cover_names_the_registry_file_when_there_is_no_owner(demo: Registry) -> None:
-    """No owner: the registry's file name stands in for the person."""
-    contents = _contents(Registry(references=demo.references[:1]), label="job-search.refaudit")
-    assert contents["owner"] == "job-search.refaudit"
-    assert 'The references of <span class="user">job-search.refaudit</span>' in render.render_html(contents)
+def test_the_cover_names_nobody_when_there_is_no_owner(demo: Registry) -> None:
+    """No owner: the cover and the metadata name nobody (never the registry's file name)."""
+    contents = _contents(Registry(references=demo.references[:1]))
+    assert contents["owner"] is None
+    assert contents["metadata"]["author"] is None
+    assert "The references of" not in render.render_html(contents)
 
 
 def test_the_summary_opens_with_the_story_in_words(demo_pdf: bytes) -> None:
@@ -792,3 +793,25 @@ def test_no_shell_command_line_in_a_redacted_copy(demo_pdf: bytes, redacted_pdf:
     for shared in (redacted_pdf, anonymous_pdf):
         assert "refaudit ref" not in _text(shared)
         assert "$ refaudit" not in _text(shared)
+
+
+def test_a_section_that_runs_onto_a_new_page_says_continued_in_its_header(
+    demo: Registry, demo_pdf: bytes, tmp_path: Path
+) -> None:
+    """The running header names what the top of the page belongs to: "N. Name (continued)" when a reference's
+    section began on an earlier page, the new reference's name when its section starts the page (issue 22)."""
+    names = {r.name for r in demo.references}
+    last_heading = None
+    continued = 0
+    for page in range(2, len(_reader(demo_pdf).pages) + 1):
+        lines = [line for line in _pdftotext(demo_pdf, tmp_path, "-f", str(page), "-l", str(page)).splitlines() if line]
+        header, body = lines[1], lines[2:]
+        headings = [line for line in body if line.split(". ", 1)[-1] in names and line.split(". ", 1)[0].isdigit()]
+        if body and body[0] in headings:
+            assert header == body[0], page
+        elif header.endswith(" (continued)"):
+            continued += 1
+            assert header == f"{last_heading} (continued)", page
+        if headings:
+            last_heading = headings[-1]
+    assert continued >= 2

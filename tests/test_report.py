@@ -11,7 +11,7 @@ import pytest
 
 from refaudit import report, settings
 from refaudit.errors import ValidationError
-from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.model import Application, Feedback, Reference, Registry, Said
 
 AS_OF = date(2026, 11, 25)
 
@@ -63,13 +63,13 @@ def _registry() -> Registry:
             Application(
                 id="acme", company="Acme Corp", role="Data Analyst", applied_on=date(2026, 10, 1),
                 references=["jane-doe", "bob-smith"], stage="reference-check", outcome="rejected",
-                reason="Went with a candidate with more experience", criticism=["Could show more SQL depth"],
-                leads=["Globex is hiring"], closed_on=date(2026, 10, 20),
+                reason="Went with a candidate with more experience", criticism=[Said("Could show more SQL depth")],
+                leads=[Said("Globex is hiring")], closed_on=date(2026, 10, 20),
             ),
             Application(
                 id="globex", company="Globex", role="Analyst", applied_on=date(2026, 11, 1),
                 references=["ana-ruiz"], outcome="rejected", reason="went with a candidate with MORE experience.",
-                criticism=["Could show more SQL depth"], closed_on=date(2026, 11, 10),
+                criticism=[Said("Could show more SQL depth")], closed_on=date(2026, 11, 10),
             ),
         ],
         feedback=[
@@ -333,6 +333,31 @@ def test_timeline_shows_lukewarm_and_mixed_apart_from_neutral_and_silence() -> N
     assert heights["reserved"] == pytest.approx(heights["positive"] * 2, abs=0.3)
     assert heights["other"] == pytest.approx(heights["positive"] * 3, abs=0.3)
     assert "1 positive, 2 lukewarm or mixed, 1 negative and 3 other;" in chart["alt"]
+
+
+def test_a_long_run_of_empty_months_is_drawn_as_one_marked_break() -> None:
+    """21 months with 18 empty in the middle: the empty run takes one slot, a break saying what it leaves out."""
+    days = [date(2025, 2, 10), date(2025, 3, 1), date(2026, 10, 2), date(2026, 10, 20)]
+    fbs = [Feedback(id=f"f{i}", reference="r", reported_on=d, sentiment="positive") for i, d in enumerate(days)]
+    chart = report.timeline_chart(fbs, date(2026, 11, 25))
+    assert chart["unit"] == "month"
+    slots = [("gap" if b["gap"] else b["label"], b["total"]) for b in chart["bars"]]
+    assert slots == [("Feb 25", 1), ("Mar 25", 1), ("gap", 0), ("Oct 26", 2), ("Nov 26", 0)]
+    [gap] = [b for b in chart["bars"] if b["gap"]]
+    assert (gap["label"], gap["period"]) == ("no reports", "April 2025 to September 2026")
+    assert chart["alt"] == (
+        "Bar chart of the 4 reports per month, from February 2025 to November 2026 (none from April 2025 to "
+        "September 2026, drawn as a break): 4 positive, 0 lukewarm or mixed, 0 negative and 0 other; the most, 2, "
+        "in October 2026."
+    )
+
+
+def test_six_empty_months_or_fewer_stay_as_empty_slots() -> None:
+    """A run of exactly 6 empty months is no break: every month keeps its slot."""
+    days = [date(2026, 1, 5), date(2026, 8, 5)]
+    fbs = [Feedback(id=f"f{i}", reference="r", reported_on=d, sentiment="negative") for i, d in enumerate(days)]
+    chart = report.timeline_chart(fbs, date(2026, 8, 30))
+    assert [b["gap"] for b in chart["bars"]] == [False] * 8
 
 
 def test_timeline_uses_quarters_over_a_long_span_and_is_empty_without_reports() -> None:

@@ -58,6 +58,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("session_cmd:completion", "Print the shell completion script for bash, zsh or fish."),
     "draft": ("draft_cmd:draft", "Write a message for you to send: refaudit never sends anything."),
     "calendar": ("calendar_cmd:calendar", "Write the actions that are due as a calendar file (iCalendar) to import."),
+    "owner": ("registry_cmd:owner_", "Show or set your name: it signs the drafts and heads the report."),
+    "config": ("config_cmd:config_group", "Read and change your own settings file (config.yaml)."),
     "merge": (
         "merge_cmd:merge",
         "Merge another copy of the registry (a sync-conflict copy, a backup, another machine's) into this one.",
@@ -191,8 +193,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     "--config",
     "config",
     type=click.Path(dir_okay=False),
-    envvar="REFAUDIT_CONFIG",
-    help="YAML overriding the shipped scoring/report settings [env REFAUDIT_CONFIG].",
+    help="YAML laid over REFAUDIT_CONFIG's file, your config file and the shipped settings [env REFAUDIT_CONFIG].",
 )
 @click.option(
     "--passphrase-file",

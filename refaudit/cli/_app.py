@@ -68,11 +68,18 @@ class Invocation:
     # --- settings ------------------------------------------------------------------
 
     def settings(self) -> Settings:
+        """The shipped defaults, your config file, REFAUDIT_CONFIG, --config: each laid over the last."""
         if self._settings is None:
-            from refaudit import settings
+            from refaudit import userconfig
 
-            self._settings = settings.load(self.config_path)
+            self._settings = userconfig.load(userconfig.layers(self.config_path))
         return self._settings
+
+    def config_origin(self, key: str) -> Path:
+        """The config file whose value of ``key`` is in force (relative paths in it are read from its folder)."""
+        from refaudit import userconfig
+
+        return userconfig.origin(userconfig.layers(self.config_path), key)
 
     # --- the registry --------------------------------------------------------------
 

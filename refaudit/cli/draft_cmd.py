@@ -16,7 +16,7 @@ from refaudit.errors import UsageError
 @click.command()
 @click.argument("kind", type=lazy_choice("drafts", "MESSAGE_KINDS"), metavar="KIND")
 @click.argument("target")
-@click.option("--ref", metavar="REF", help="brief, thank: the reference the message goes to.")
+@click.option("--ref", metavar="REF", help="brief, thank, tell: the reference the message goes to.")
 @click.option(
     "--emphasis",
     multiple=True,
@@ -52,6 +52,7 @@ def draft(
       thank APP --ref REF  thanks, and how it ended
       debrief APP          to the employer: the reason, criticism and job leads
       follow-up APP        to the employer: where does it stand
+      tell APP --ref REF   to a reference: you accepted APP's offer, the search is over
 
     A brief passes on your --emphasis points and the last constructive criticism
     employers gave you. No message ever includes your private notes or what a
@@ -64,6 +65,7 @@ def draft(
       refaudit draft brief globex --ref priya --emphasis "SQL depth"
       refaudit draft ask "Tom Becker" --format mailto
       refaudit draft thank relecloud --ref bob -o thanks.eml
+      refaudit draft tell relecloud --ref jane
     """
     from refaudit import drafts, messages
 
@@ -77,7 +79,9 @@ def draft(
     reg, settings = app.read(), app.settings()
     message = drafts.build(reg, settings, app.today(), kind, target, ref=ref, emphasis=emphasis)
     rendered = messages.render(
-        message, messages.override_dir(settings.messages, app.config_path), messages.limits(settings.messages)
+        message,
+        messages.override_dir(settings.messages, app.config_origin("messages.dir")),
+        messages.limits(settings.messages),
     )
     if fmt == "eml":
         data = messages.as_eml(rendered)

@@ -19,13 +19,16 @@ from refaudit.cli._term import wrap
 def next_(app: Invocation, as_of: date | None, as_json: bool) -> None:
     """The actions due, most urgent first, each with the command that records it as done.
 
-    Brief references before a reference check, swap (or brief) a watched or dropped
-    reference on a live application, reach a reference employers could not get hold
-    of, thank them after an offer, ask for a debrief after a rejection with a vague or
-    no reason, follow up or mark ghosted a quiet application, test untested or watched
-    references with a mock call, refresh old consent, rest or drop references the audit
-    warns about, and keep enough applications open. Thresholds: the next: section of
-    the config.
+    Brief references before a reference check, swap a dropped reference off an
+    application before its reference check (swap or brief a watched one on a live
+    application), reach a reference employers could not get hold of, thank them after
+    an offer, ask for a debrief after a rejection with a vague or no reason, follow up
+    or mark ghosted an application the employer has gone quiet on, test untested or
+    watched references with a mock call, refresh old consent, rest or drop references
+    the audit warns about, and keep enough applications open. Thresholds: the next:
+    section of the config.
+    After you accept an offer, only this is left: withdraw from the other
+    applications, thank your references and tell them how the search ended.
     An action that is a message also shows the 'refaudit draft' command that writes it.
 
     \b

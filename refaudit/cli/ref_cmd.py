@@ -27,6 +27,10 @@ def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--relationship", "-r", type=lazy_choice("model", "RELATIONSHIPS"), help="How you know them."),
         click.option("--org", "organization", help="Their organisation."),
         click.option("--title", help="Their job title."),
+        click.option(
+            "--worked-with",
+            help="Where you worked together, e.g. 'the data team at Acme' (drafts name no place without it).",
+        ),
         click.option("--name-prefix", help="An honorific before the name, e.g. 'Dr.' (kept apart from it)."),
         click.option("--name-suffix", help="A suffix after the name, e.g. 'Jr.' or 'PhD'."),
         click.option("--email", "emails", multiple=True, help="Email address (repeatable; the first is the main one)."),
@@ -222,11 +226,11 @@ def show(app: Invocation, ref_query: str, as_json: bool) -> None:
         return
     labels = [
         ("Name", "name"), ("Id", "id"), ("Relationship", "relationship"), ("Organization", "organization"),
-        ("Prefix", "name_prefix"), ("Suffix", "name_suffix"), ("Title", "title"), ("Email", "email"),
-        ("Other emails", "emails"), ("Phone", "phone"), ("Other phones", "phones"), ("Links", "links"),
-        ("Known since", "known_since"),
-        ("Consent on", "consent_on"), ("Status", "status"), ("Status since", "status_on"),
-        ("Status note", "status_note"), ("Tags", "tags"), ("Notes", "notes"), ("Added on", "added_on"),
+        ("Prefix", "name_prefix"), ("Suffix", "name_suffix"), ("Title", "title"), ("Worked with", "worked_with"),
+        ("Email", "email"), ("Other emails", "emails"), ("Phone", "phone"), ("Other phones", "phones"),
+        ("Links", "links"), ("Known since", "known_since"), ("Consent on", "consent_on"), ("Status", "status"),
+        ("Status since", "status_on"), ("Status note", "status_note"), ("Tags", "tags"), ("Notes", "notes"),
+        ("Added on", "added_on"),
     ]  # fmt: skip
     for label, key in labels:
         value = data.get(key)

@@ -60,8 +60,16 @@ def _new_passphrase(app: Invocation, command: str, unlock: Unlock, new_passphras
     is_flag=True,
     help="Create it even though an old backup (.bak) is beside it; that backup is deleted.",
 )
+@click.option("--owner", "owner_name", metavar="NAME", help="Your name: it signs the drafts and heads the report.")
 @pass_app
-def init(app: Invocation, no_recovery_key: bool, kdf_memory: int, kdf_passes: int, discard_backup: bool) -> None:
+def init(
+    app: Invocation,
+    no_recovery_key: bool,
+    kdf_memory: int,
+    kdf_passes: int,
+    discard_backup: bool,
+    owner_name: str | None,
+) -> None:
     """Create a new encrypted registry.
 
     Prints the recovery key once: write it down somewhere safe. It opens the
@@ -70,18 +78,22 @@ def init(app: Invocation, no_recovery_key: bool, kdf_memory: int, kdf_passes: in
 
     \b
     Example:
-      refaudit init
+      refaudit init --owner "Lena Fischer"
       REFAUDIT_PASSPHRASE='correct horse battery staple' refaudit init --kdf-memory 128
     """
-    from refaudit import service, vault
+    from refaudit import owner, service, vault
+    from refaudit.model import Registry
 
     kdf = vault.KdfParams(kdf_memory * 1024, kdf_passes, vault.DEFAULT_KDF.lanes)
     vault.check_kdf_floor(kdf)
+    start = Registry(owner=owner.checked(owner_name) if owner_name is not None else None)
     access = app.access()
     access.store.refuse_existing()  # before asking for a passphrase twice
     access.store.refuse_old_backup(discard=discard_backup)
     passphrase = app.secrets.new_secret("REFAUDIT_PASSPHRASE", app.passphrase_file, "passphrase")
-    recovery = service.init(access, passphrase, kdf, recovery=not no_recovery_key, discard_backup=discard_backup)
+    recovery = service.init(
+        access, passphrase, kdf, recovery=not no_recovery_key, discard_backup=discard_backup, registry=start
+    )
     click.echo(f"Created {safe(access.store.path)}")
     if recovery:
         click.echo("Write down this recovery key and keep it somewhere safe; it is shown only once:", err=True)
@@ -161,6 +173,34 @@ def verify(app: Invocation, accept_rollback: bool) -> None:
     if problems:
         raise DamagedError("; ".join(problems))
     click.echo("OK: the registry decrypts, its contents are valid, the history chain is intact.")
+
+
+@click.command("owner")
+@click.argument("name", required=False)
+@click.option("--unset", is_flag=True, help="Clear the name.")
+@pass_app
+def owner_(app: Invocation, name: str | None, unset: bool) -> None:
+    """Show or set your name: it signs the drafts and heads the report.
+
+    Without NAME, prints the name (or says none is set).
+
+    \b
+    Example:
+      refaudit owner "Lena Fischer"
+      refaudit owner
+      refaudit owner --unset
+    """
+    from refaudit import owner
+    from refaudit.errors import UsageError
+
+    if unset and name is not None:
+        raise UsageError("give NAME or --unset, not both.")
+    if name is None and not unset:
+        current = app.read().owner
+        click.echo(safe(current) if current else 'No name set; set yours with: refaudit owner "Your Name"')
+        return
+    result = app.update("owner", lambda reg: owner.set_owner(reg, name))
+    click.echo(f"Owner: {safe(result)}" if result else "Owner cleared.")
 
 
 @click.command()

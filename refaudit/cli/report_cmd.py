@@ -112,7 +112,6 @@ def report_(
         paper=paper,
         territory=report.territory(_locale_name()),
         with_settings=with_settings,
-        label=app.registry_path.name,
     )
     from refaudit.report import render
 

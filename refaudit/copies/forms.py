@@ -16,14 +16,13 @@ import json
 from typing import Any
 
 from refaudit import jsonio
+from refaudit.model import REFERENCE_EVENTS  # timeline events whose value is a reference id
 
 KINDS = ("references", "applications", "feedback")
 # Fields naming another record by its readable id: (kind of record, field) -> kind named.
 SCALAR_LINKS = {("feedback", "reference"): "references", ("feedback", "application"): "applications"}
 # List fields of applications whose text elements are reference ids.
 REFERENCE_LISTS = ("references", "told")
-# Timeline events whose value is a reference id.
-REFERENCE_EVENTS = ("briefed", "thanked", "ref", "withdraw-ref", "told")
 
 Record = dict[str, Any]
 Maps = dict[str, dict[str, str]]  # kind -> {readable id: uid} (or the reverse)

@@ -20,8 +20,8 @@ from refaudit.errors import ValidationError
 _TIMESTAMP_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 
 
-_SETTING_HINT = "or set dates.order (dmy or mdy) in your config."
-_IMPORT_HINT = "or say which with import --date-order dmy or mdy (or dates.order in your config)."
+_SETTING_HINT = "or say how you write dates once: refaudit config set dates.order dmy (or mdy)."
+_IMPORT_HINT = "or say which for this file: import --date-order dmy (or mdy)."
 
 
 def parse(text: str, where: str, *, order: str | None = None) -> date:

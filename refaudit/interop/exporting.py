@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,9 @@ LIST_FIELDS = {section: _fields_typed(section, "list[") for section in SECTIONS}
 BRIEFING_FIELDS = {section: _fields_typed(section, "list[Briefing]") for section in SECTIONS}
 # Lists of {on, event, value}: ``timeline``; a CSV cell reads "2026-10-15 stage reference-check; …".
 EVENT_FIELDS = {section: _fields_typed(section, "list[Event]") for section in SECTIONS}
+# Lists of texts or {text, on}: ``criticism``, ``leads``; a CSV cell reads "More SQL (on 2026-10-20); Older point".
+SAID_FIELDS = {section: _fields_typed(section, "list[Said]") for section in SECTIONS}
+_SAID_DAY = re.compile(r"^(?P<text>.*\S) \(on (?P<on>\d{4}-\d{2}-\d{2})\)$", re.DOTALL)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
@@ -92,6 +96,10 @@ def _csv_cell(section: str, column: str, value: Any) -> str:
         text = _LIST_SEP.join(
             _escape_item(" ".join(str(e[k]) for k in ("on", "event", "value") if k in e)) for e in value
         )
+    elif column in SAID_FIELDS[section]:
+        text = _LIST_SEP.join(
+            _escape_item(f"{s['text']} (on {s['on'].isoformat()})" if isinstance(s, dict) else s) for s in value
+        )
     elif isinstance(value, list):
         text = _LIST_SEP.join(_escape_item(str(v)) for v in value)
     elif isinstance(value, date):
@@ -117,6 +125,12 @@ def restore(cell: str) -> str:
 
 def _escape_item(item: str) -> str:
     return item.replace("\\", "\\\\").replace(";", "\\;")
+
+
+def said_item(item: str) -> str | dict[str, str]:
+    """A CSV list item of ``criticism``/``leads``: ``text (on YYYY-MM-DD)`` is ``{text, on}``, else the text."""
+    found = _SAID_DAY.match(item)
+    return {"text": found["text"], "on": found["on"]} if found else item
 
 
 def split_list(cell: str) -> list[str]:

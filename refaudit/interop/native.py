@@ -25,7 +25,9 @@ from refaudit.interop.exporting import (
     LIST_FIELDS,
     META_COLUMNS,
     META_CSV,
+    SAID_FIELDS,
     restore,
+    said_item,
     split_list,
 )
 from refaudit.interop.records import (
@@ -305,6 +307,8 @@ def row_dict(section: str, columns: Columns, cells: list[str], where: str) -> di
             row[column] = [_briefing(entry, f"{where}, column {column}") for entry in split_list(cell)]
         elif column in EVENT_FIELDS[section]:
             row[column] = [_event(entry) for entry in split_list(cell)]
+        elif column in SAID_FIELDS[section]:
+            row[column] = [said_item(entry) for entry in split_list(cell)]
         elif column in LIST_FIELDS[section]:
             row[column] = split_list(cell)
         elif cell.strip():

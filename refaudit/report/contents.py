@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from refaudit import __version__, asof, audit
 from refaudit.actions import Action
+from refaudit.applications import said_on
 from refaudit.audit import Pick, Verdict
 from refaudit.model import Application, Feedback, Reference, Registry
 from refaudit.report import narrative
@@ -423,12 +424,13 @@ def _group_key(text: str) -> str:
 def _debriefs(apps: Sequence[Application], red: Redactor, limit: int) -> dict[str, Any]:
     newest = sorted(apps, key=lambda a: (a.closed_on or a.last_change, a.applied_on, a.id), reverse=True)
 
-    def grouped(items: Iterable[tuple[str, Application]]) -> tuple[list[dict[str, Any]], int]:
+    def grouped(items: Iterable[tuple[str, Application, date | None]]) -> tuple[list[dict[str, Any]], int]:
         groups: dict[str, dict[str, Any]] = {}
-        for text, app in items:
+        for text, app, day in items:
             key = _group_key(text) or text
-            group = groups.setdefault(key, {"text": red.text(text), "count": 0, "companies": []})
+            group = groups.setdefault(key, {"text": red.text(text), "count": 0, "companies": [], "date": ""})
             group["count"] += 1
+            group["date"] = max(group["date"], iso(day)) if day else group["date"]
             company = red.company(app.company)
             if company not in group["companies"]:
                 group["companies"].append(company)
@@ -438,13 +440,14 @@ def _debriefs(apps: Sequence[Application], red: Redactor, limit: int) -> dict[st
             g["where"] = ", ".join(g["companies"][:4]) + (f" and {extra} more" if extra > 0 else "")
         return ordered[:limit], max(0, len(ordered) - limit)
 
-    reasons, reasons_more = grouped((a.reason, a) for a in newest if a.reason and not a.is_open)
-    criticism, criticism_more = grouped((c, a) for a in newest for c in a.criticism)
+    reasons, reasons_more = grouped((a.reason, a, a.closed_on) for a in newest if a.reason and not a.is_open)
+    criticism, criticism_more = grouped((c.text, a, said_on(a, c)) for a in newest for c in a.criticism)
     leads_all = [
-        {"text": red.text(lead), "company": red.company(a.company), "date": iso(a.closed_on or a.last_change)}
+        {"text": red.text(lead.text), "company": red.company(a.company), "date": iso(said_on(a, lead) or a.last_change)}
         for a in newest
         for lead in a.leads
     ]
+    leads_all.sort(key=lambda lead: lead["date"], reverse=True)  # stable: newest application first on a day
     return {
         "reasons": reasons,
         "reasons_more": reasons_more,
