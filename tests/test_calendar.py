@@ -105,8 +105,8 @@ def test_sequence_is_days_since_2000_to_the_newest_date_the_event_rests_on(
     assert first == sequences()
     epoch = date(2000, 1, 1)
     assert first["Stop giving Jane Doe as a reference"] == (days_ago(200) - epoch).days  # her report
-    swap = "Swap Jane Doe on Acme (Analyst), or brief them now"
-    assert first[swap] == (days_ago(30) - epoch).days  # the application is newer than her report
+    off = "Take Jane Doe off Acme (Analyst)"  # the swap action, past the reference check
+    assert first[off] == (days_ago(30) - epoch).days  # the application is newer than her report
     runner.ok("feedback", "log", "jane", "--sentiment", "negative", "--source", "recruiter", "--date",
               days_ago(1).isoformat())  # fmt: skip
     after = sequences()
