@@ -56,6 +56,8 @@ _SUMMARIES = {
     "reach": "Reach {ref}: confirm number, email and availability",
     "swap": "Swap {ref} on {app}, or brief them now",
     "apply-more": "Apply for more jobs: too few applications are open",
+    "check-reference": "Order a professional reference check on {ref}",
+    "recruit": "Find a new reference, ideally a recent manager",
     "withdraw": "Withdraw from {app}: you accepted an offer",
     "tell": "Tell {ref} how your search ended",
 }

@@ -200,6 +200,17 @@ def check_attempts(name: str, value: Any, sentiment: str) -> int | None:
     return value
 
 
+def _fatigue(name: str, value: Any) -> bool | None:
+    """A report's fatigue mark: true, or absent (false reads as absent); a spreadsheet's "true" too."""
+    if isinstance(value, str) and value.strip().casefold() in ("true", "false", ""):
+        value = value.strip().casefold() == "true"
+    if value is None or value is False:
+        return None
+    if value is not True:
+        raise ValidationError(f"{name} {value!r} is not true or false.")
+    return True
+
+
 def check_list(name: str, value: Any, *, max_len: int = MAX_SHORT) -> list[str]:
     if value is None:
         return []
@@ -527,12 +538,13 @@ class Feedback(_Record):
     topics: list[str] = field(default_factory=list)
     notes: str | None = None
     attempts: int | None = None  # with no-response: how many times the employer tried
+    fatigue: bool | None = None  # True: they were slow to answer or tired of being asked (None: not said)
 
     # Written in this order (the application beside the reference), which is not the constructor's:
     # its required fields come first. test_model_fields checks both name the same fields.
     FIELDS = (
         "id", "reference", "application", "reported_on", "source", "reporter", "sentiment",
-        "attempts", "certainty", "quote", "topics", "notes", "uid",
+        "attempts", "certainty", "quote", "topics", "notes", "fatigue", "uid",
     )  # fmt: skip
 
     @classmethod
@@ -555,6 +567,7 @@ class Feedback(_Record):
             quote=check_text(f"{where}.quote", d.get("quote"), max_len=MAX_TEXT, multiline=True),
             topics=check_list(f"{where}.topics", d.get("topics"), max_len=60),
             notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
+            fatigue=_fatigue(f"{where}.fatigue", d.get("fatigue")),
         )
 
 

@@ -135,8 +135,13 @@ def test_redact_leaves_no_name_email_phone_quote_or_command(runner: Runner, demo
     assert "Take P. N. off Globex (Data Analyst)" in [str(e["summary"]) for e in redacted]
 
 
-def test_days_looks_ahead_to_actions_that_fall_due(runner: Runner, registry_path: Path, tmp_path: Path) -> None:
+def test_days_looks_ahead_to_actions_that_fall_due(
+    runner: Runner, registry_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An application quiet for 10 days needs a follow-up in 4: --days 3 leaves it out, --days 4 puts it on its day."""
+    bench = tmp_path / "bench.yaml"
+    bench.write_text("lineup:\n  size: 1\n", encoding="utf-8")  # Jane alone is a full bench: no recruit
+    monkeypatch.setenv("REFAUDIT_CONFIG", str(bench))
     quiet = Application(id="acme", company="Acme Corp", role="Analyst", applied_on=days_ago(10), references=["jane"])
     fresh = [Application(id=f"busy-{i}", company=f"Busy {i}", role="Analyst", applied_on=TODAY) for i in range(2)]
     jane = Reference(id="jane", name="Jane Doe", relationship="manager", added_on=days_ago(30))

@@ -91,7 +91,7 @@ FULL: dict[str, Any] = {
             "notes": "-1 for punctuality",
             "uid": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         },
-        {"id": "f7", "reference": "bob-smith", "reported_on": "2026-10-22", "sentiment": "positive"},
+        {"id": "f7", "reference": "bob-smith", "reported_on": "2026-10-22", "sentiment": "positive", "fatigue": True},
         {"id": "f9", "reference": "bob-smith", "reported_on": "2026-10-23", "sentiment": "no-response", "attempts": 2},
     ],
 }
@@ -124,7 +124,7 @@ def test_full_fixture_sets_every_field() -> None:
     """The round-trip data fills every field the model has, so no field escapes the round trip."""
     assert set(FULL["references"][0]) == set(Reference.FIELDS)
     assert set(FULL["applications"][0]) == set(Application.FIELDS)
-    assert set(FULL["feedback"][0]) | set(FULL["feedback"][2]) == set(Feedback.FIELDS)
+    assert set(FULL["feedback"][0]) | set(FULL["feedback"][1]) | set(FULL["feedback"][2]) == set(Feedback.FIELDS)
     assert set(FULL) == set(Registry().to_plain(with_history=False)) | {"owner"}
 
 
