@@ -266,7 +266,8 @@ def test_generated_names_never_reach_a_shared_report(data: st.DataObject, anonym
             Application(id="a1", company=f"{mention(ref_name)} Consulting", role="Analyst", applied_on=date(2026, 9, 1),
                         via=f"{mention(reporter)} Agency", references=["r1", "r2"], stage="reference-check",
                         outcome="rejected", closed_on=date(2026, 10, 1), reason=f"{mention(ref_name)} was slow",
-                        leads=[Said(f"ask {mention(reporter)} on {phone}")], criticism=[Said(f"{mention(other)} said no")],
+                        leads=[Said(f"ask {mention(reporter)} on {phone}")],
+                        criticism=[Said(f"{mention(other)} said no")],
                         notes=f"{mention(ref_name)} and {mention(reporter)}"),
         ],
         feedback=[
