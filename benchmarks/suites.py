@@ -25,7 +25,7 @@ from benchmarks.harness import PYTHON, REFAUDIT, Row, Run, Series, Target, child
 from refaudit import store, vault, yamlio
 
 TIERS = tuple(generate.TIERS)
-SUITES = ("start", "lazy", "kdf", "store", "audit-compute", "commands", "report")
+SUITES = ("start", "lazy", "kdf", "store", "audit-compute", "commands", "scaling", "report")
 
 
 @dataclass(frozen=True)
@@ -355,6 +355,34 @@ class Bench:
                 row.baseline = Series([r.wall for r in floor]).median
                 row.baseline_label = "(start+KDF+floor)"
 
+    def scaling(self, tier: str) -> None:
+        """``next``, ``audit`` and ``lineup`` in process on ``tier`` against the tier below, alternated."""
+        log(f"scaling: next, audit and lineup in process on {tier}, alternating with the tier below")
+        generate.ensure(TIERS[TIERS.index(tier) - 1])  # the baseline, even when only this tier was asked for
+        result = self._worker("scaling", tier, max(3, self.plan.repeats[tier]), self.plan.budget[tier] * 2, min_runs=2)
+        smaller = TIERS[TIERS.index(tier) - 1]
+        step = generate.TIERS[tier].references / generate.TIERS[smaller].references
+        limit = step * 1.1
+        for name in ("next", "audit", "lineup"):
+            row = Row(
+                f"in process (CPU): {name}", tier, target=Target(f"≤ {limit:.0f}× {smaller} (linear)", max_ratio=limit)
+            )
+            self.rows.append(row)
+            if isinstance(result, str):
+                row.status = "FAILED"
+                row.notes.append(result)
+                continue
+            series, r = result
+            base = Series(series[f"{name}@{smaller}"])
+            row.series = Series(series[f"{name}@{tier}"], r.rss_kb)
+            row.baseline, row.baseline_label = base.median, f"({smaller}, same run)"
+            lines = self.info[("scaling", tier)]["lines"]
+            wall = Series(series[f"{name}@{tier}:wall"]).median / Series(series[f"{name}@{smaller}:wall"]).median
+            row.notes.append(
+                f"CPU time; {step:.0f}× the records of {smaller}; output {lines[f'{name}@{tier}']:,} lines against "
+                f"{lines[f'{name}@{smaller}']:,}; KDF excluded; wall-time ratio {wall:.2f}×"
+            )
+
     def report(self, tier: str) -> None:
         limits = {"typical": Target("< 1.5 s", max_seconds=1.5), "heavy": Target("< 5 s", max_seconds=5),
                   "stress": Target("< 30 s, < 600 MB", max_seconds=30, max_rss_mb=600)}  # fmt: skip
@@ -451,6 +479,7 @@ def run_all(plan: Plan, suites: Iterable[str], tiers: Iterable[str]) -> list[Row
             ("store", lambda t=tier: bench.store(t)),
             ("audit-compute", lambda t=tier: bench.audit_compute(t)),
             ("commands", lambda t=tier: bench.commands_for(t)),
+            *([("scaling", lambda t=tier: bench.scaling(t))] if tier == "stress" else []),
             ("report", lambda t=tier: bench.report(t)),
         ]
     try:

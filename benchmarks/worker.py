@@ -10,10 +10,17 @@ Kinds:
   excluded), each beside its floor for the same document: PyYAML's C loader (or
   dumper) plus one AES-GCM pass over the same bytes. Floor and refaudit alternate
   within each repeat so that both see the same machine.
-- ``kdf``: unlocking the passphrase slot (Argon2id at the file's parameters, which are
-  the defaults).
   Then ``audit.audit(registry, settings, as_of)`` alone on the registry just opened
   (saves opening the biggest tier once more).
+- ``kdf``: unlocking the passphrase slot (Argon2id at the file's parameters, which are
+  the defaults).
+- ``scaling``: ``next``, ``audit`` and ``lineup`` as commands, run in process through
+  Click on the tier and on the tier below it, alternately (``heavy, stress, heavy, …``),
+  so that both see the same machine. Each run reads the registry as the command does
+  (decrypt, parse, validate) and prints its whole output (captured); only the key
+  derivation is left out (the keyring is derived once per file beforehand). Timed as
+  the process's CPU time (single-threaded: its wall time on an idle machine, but not
+  swayed by other jobs on a shared one), with the wall time beside it.
 
 Repeats stop early once ``--budget`` seconds are spent (after at least ``--min-runs``), so
 that the whole of ``make bench`` stays within its ten minutes on a slow machine.
@@ -159,7 +166,47 @@ def kdf_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any]:
     return {"series": {"kdf": series}, "info": {"memory_kib": k.memory_kib, "passes": k.passes, "lanes": k.lanes}}
 
 
-KINDS = {"store": store_bench, "kdf": kdf_bench}
+SCALED_COMMANDS = {"next": ["next"], "audit": ["audit"], "lineup": ["lineup"]}
+
+
+def scaling_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any]:
+    from click.testing import CliRunner
+
+    from refaudit.cli import cli
+
+    smaller = list(generate.TIERS)[list(generate.TIERS).index(tier) - 1]
+    keyrings = {generate.path_for(t).read_bytes(): _unlock(generate.path_for(t).read_bytes()) for t in (smaller, tier)}
+    derive = vault.unlock_passphrase
+
+    def unlocked(blob: bytes, passphrase: str) -> vault.Keyring:  # the KDF, once per file, outside every timing
+        return keyrings[blob] if blob in keyrings else derive(blob, passphrase)
+
+    vault.unlock_passphrase = unlocked  # type: ignore[assignment]
+    runner = CliRunner()
+    day = generate.BENCH_DAY.isoformat()
+    series: dict[str, list[float]] = {
+        f"{name}@{t}{kind}": [] for name in SCALED_COMMANDS for t in (smaller, tier) for kind in ("", ":wall")
+    }
+    lines: dict[str, int] = {}
+    try:
+        for _ in budget.runs():
+            for t in (smaller, tier):
+                env = {"REFAUDIT_REGISTRY": str(generate.path_for(t)), "REFAUDIT_PASSPHRASE": generate.PASSPHRASE}
+                for name, argv in SCALED_COMMANDS.items():
+                    gc.collect()
+                    cpu, wall = time.process_time(), time.perf_counter()
+                    result = runner.invoke(cli, [*argv, "--as-of", day], env=env)
+                    series[f"{name}@{t}"].append(time.process_time() - cpu)
+                    series[f"{name}@{t}:wall"].append(time.perf_counter() - wall)
+                    if result.exit_code != 0:
+                        raise SystemExit(f"refaudit {name} failed on {t}: {result.output.strip()[-300:]}")
+                    lines[f"{name}@{t}"] = result.output.count("\n")
+    finally:
+        vault.unlock_passphrase = derive  # type: ignore[assignment]
+    return {"series": series, "info": {"smaller": smaller, "lines": lines}}
+
+
+KINDS = {"store": store_bench, "kdf": kdf_bench, "scaling": scaling_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

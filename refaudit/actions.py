@@ -145,12 +145,13 @@ def due_actions(
     actions: list[Action] = []
     for view in apps:
         actions.extend(_application_actions(view, refs, by_id, feedback_dates, conf.scoring, limits, as_of))
+    pattern_since = _PatternSince(apps)
     for ref in refs.values():
         if ref.status == "active":
             if ref.id in by_id:
                 tested = mock_calls.get(ref.id)
                 verdict = by_id[ref.id]
-                since = _pattern_since(ref.id, apps) if "pattern" in verdict.flags else None
+                since = pattern_since(ref.id) if "pattern" in verdict.flags else None
                 actions.extend(_verdict_actions(ref, verdict, feedback_dates, tested, limits, as_of, since))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
@@ -372,13 +373,32 @@ def _verdict_actions(
         yield Action("test", news, ref.id, None, f"The audit says watch. {WATCH_MEANS}", test)
 
 
-def _pattern_since(ref_id: str, apps: Sequence[_AppView]) -> date | None:
+class _PatternSince:
     """No earlier than the day a pattern of late rejections could first be seen: the latest
     rejection or silence they were given on, or the first offer with others, whichever is later.
-    A verdict the pattern moved is not "overdue" from the day of an older report."""
-    late = [v.ended_on for v in apps if v.app.outcome in ("rejected", "ghosted") and ref_id in v.app.references]
-    offers = [v.ended_on for v in apps if v.app.outcome in OFFER_OUTCOMES and set(v.app.references) - {ref_id}]
-    return max(max(late), min(offers)) if late and offers else None
+    A verdict the pattern moved is not "overdue" from the day of an older report.
+
+    The applications are read once, whatever the number of references asked about.
+    """
+
+    def __init__(self, apps: Sequence[_AppView]) -> None:
+        self.late: dict[str, date] = {}
+        offers: list[tuple[date, frozenset[str]]] = []
+        for v in apps:
+            if v.app.outcome in ("rejected", "ghosted"):
+                for ref_id in v.app.references:
+                    self.late[ref_id] = max(v.ended_on, self.late.get(ref_id, date.min))
+            if v.app.outcome in OFFER_OUTCOMES and v.app.references:
+                offers.append((v.ended_on, frozenset(v.app.references)))
+        self.offers = sorted(offers, key=lambda offer: offer[0])
+
+    def __call__(self, ref_id: str) -> date | None:
+        late = self.late.get(ref_id)
+        if late is None:
+            return None
+        # The earliest offer that named someone else; only offers naming nobody but them are passed over.
+        first = next((on for on, given in self.offers if given - {ref_id}), None)
+        return None if first is None else max(late, first)
 
 
 def _consent_actions(ref: Reference, limits: Next, as_of: date) -> Iterable[Action]:

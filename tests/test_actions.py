@@ -509,6 +509,26 @@ def test_a_drop_the_pattern_moved_is_due_from_the_pattern_not_the_older_report()
     assert action.due == days_ago(30)
 
 
+def test_the_pattern_starts_with_the_first_offer_that_named_someone_else() -> None:
+    """Late rejection 20 days ago; an offer 10 days ago naming only Jane herself does not count; an offer
+    8 days ago naming Jane and Bob does: the drop is due from 8 days ago, whatever order the records are in."""
+    late = app("late", company="Late", applied_on=days_ago(40), references=["jane-doe"], stage="reference-check",
+               outcome="rejected", closed_on=days_ago(20))  # fmt: skip
+    own = app("own", company="Own", applied_on=days_ago(40), references=["jane-doe"], stage="offer", outcome="offer",
+              closed_on=days_ago(10))  # fmt: skip
+    joint = app("joint", company="Joint", applied_on=days_ago(40), references=["jane-doe", "bob"], stage="offer",
+                outcome="accepted", closed_on=days_ago(8))  # fmt: skip
+    verdict = Verdict("jane-doe", recommendation="drop", flags=["pattern"], evidence=["f1"], moved=["f1"])
+    for apps in ([late, own, joint], [joint, own, late]):
+        reg = registry(
+            [ref(), ref("bob", name="Bob")],
+            apps=apps,
+            feedback=[Feedback("f1", "jane-doe", days_ago(30), "lukewarm", source="recruiter")],
+        )
+        [action] = due(reg, [verdict], kind="drop")
+        assert action.due == days_ago(8)
+
+
 def test_dropping_makes_the_drop_disappear() -> None:
     """`ref status REF dropped` clears it (resting does too: the reference is no longer given)."""
     reference = ref()
