@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -206,7 +207,73 @@ def scaling_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, A
     return {"series": series, "info": {"smaller": smaller, "lines": lines}}
 
 
-KINDS = {"store": store_bench, "kdf": kdf_bench, "scaling": scaling_bench}
+BASELINE_DEMO = Path(__file__).resolve().parent / "baseline-demo" / "report.html"
+
+
+def demo_report_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any]:
+    """``refaudit report`` on the demo registry against WeasyPrint alone on the saved demo HTML.
+
+    Both in this process and alternated: the command through Click (the KDF derived once
+    beforehand, the PDF laid out here rather than in its worker process, so that its CPU
+    time is this process's), and WeasyPrint laying out ``baseline-demo/report.html`` (the
+    demo report's HTML before the document was made cheaper) into the same PDF variant.
+    """
+    import contextlib
+
+    from click.testing import CliRunner
+
+    from refaudit import render
+    from refaudit.cli import cli
+
+    weasyprint = render._import_weasyprint()
+    work = Path(tempfile.mkdtemp(prefix="demo-", dir=generate.DATA_DIR))
+    registry, pdf = work / "demo.refaudit", work / "demo.pdf"
+    env = {"REFAUDIT_REGISTRY": str(registry), "REFAUDIT_PASSPHRASE": "demo", "REFAUDIT_TODAY": "2026-11-01",
+           "LC_ALL": "C.UTF-8", "LC_PAPER": "", "LANG": ""}  # fmt: skip
+    runner = CliRunner()
+    made = runner.invoke(cli, ["demo"], env=env)
+    if made.exit_code != 0:
+        raise SystemExit(f"refaudit demo failed: {made.output.strip()[-300:]}")
+    keyring = vault.unlock_passphrase(registry.read_bytes(), "demo")
+    derive, in_worker = vault.unlock_passphrase, render.pdf_worker
+    vault.unlock_passphrase = lambda blob, passphrase: keyring  # type: ignore[assignment]
+    render.pdf_worker = contextlib.nullcontext  # type: ignore[assignment]
+
+    def refaudit_report() -> None:
+        result = runner.invoke(cli, ["report", "-o", str(pdf), "--as-of", "2026-11-01"], env=env)
+        if result.exit_code != 0:
+            raise SystemExit(f"refaudit report failed: {result.output.strip()[-300:]}")
+
+    def weasyprint_alone() -> None:
+        document = weasyprint.HTML(filename=str(BASELINE_DEMO)).render(
+            stylesheets=[weasyprint.CSS(string="@page { size: A4; }")]
+        )
+        document.write_pdf(pdf_variant="pdf/ua-1")
+
+    series: dict[str, list[float]] = {"refaudit": [], "weasyprint": [], "refaudit:wall": [], "weasyprint:wall": []}
+    try:
+        refaudit_report()  # warm-up: imports, fonts, caches
+        weasyprint_alone()
+        for i in budget.runs():
+            order = (("weasyprint", weasyprint_alone), ("refaudit", refaudit_report))
+            for name, run in order if i % 2 == 0 else order[::-1]:
+                gc.collect()
+                cpu, wall = time.process_time(), time.perf_counter()
+                run()
+                series[name].append(time.process_time() - cpu)
+                series[f"{name}:wall"].append(time.perf_counter() - wall)
+        pages = len(
+            weasyprint.HTML(filename=str(BASELINE_DEMO))
+            .render(stylesheets=[weasyprint.CSS(string="@page { size: A4; }")])
+            .pages
+        )
+    finally:
+        vault.unlock_passphrase, render.pdf_worker = derive, in_worker  # type: ignore[assignment]
+        shutil.rmtree(work, ignore_errors=True)
+    return {"series": series, "info": {"baseline_pages": pages}}
+
+
+KINDS = {"store": store_bench, "kdf": kdf_bench, "scaling": scaling_bench, "demo-report": demo_report_bench}
 
 
 def main(argv: list[str] | None = None) -> int:
