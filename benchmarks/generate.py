@@ -25,20 +25,20 @@ from pathlib import Path
 from refaudit import history, store, vault
 from refaudit.model import (
     CERTAINTIES,
+    FEEDBACK_SOURCES,
     OUTCOMES,
+    REFERENCE_STATUSES,
     RELATIONSHIPS,
     SENTIMENTS,
-    SOURCES,
     STAGES,
-    STATUSES,
     Application,
     Briefing,
     Feedback,
     Reference,
     Registry,
-    slugify,
     unique_id,
 )
+from refaudit.text import slugify
 
 # Bump whenever the generated content changes: cached registries are rebuilt.
 GENERATOR_VERSION = 2  # 2: bodies in the JSON-flow form store.encode writes since the format note
@@ -183,7 +183,11 @@ def build(tier: str, today: date) -> Registry:
         taken.add(ref_id)
         added = day_between(start - timedelta(days=30), today - timedelta(days=30))
         org = rng.choice(_ORGS)
-        status = _cycled(STATUSES, i, rng) if i < len(STATUSES) else rng.choices(STATUSES, (8, 1, 1))[0]
+        status = (
+            _cycled(REFERENCE_STATUSES, i, rng)
+            if i < len(REFERENCE_STATUSES)
+            else rng.choices(REFERENCE_STATUSES, (8, 1, 1))[0]
+        )
         ref = Reference(
             id=ref_id,
             name=name,
@@ -257,7 +261,7 @@ def build(tier: str, today: date) -> Registry:
             reference=ref_id,
             application=app.id if app else None,
             reported_on=reported,
-            source=_cycled(SOURCES, i, rng),
+            source=_cycled(FEEDBACK_SOURCES, i, rng),
             reporter=rng.choice(_REPORTERS) if rng.random() < 0.7 else None,
             sentiment=sentiment,
             certainty=_cycled(CERTAINTIES, i, rng),

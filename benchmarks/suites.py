@@ -25,7 +25,7 @@ from benchmarks.harness import PYTHON, REFAUDIT, Row, Run, Series, Target, child
 from refaudit import store, vault, yamlio
 
 TIERS = tuple(generate.TIERS)
-SUITES = ("start", "lazy", "kdf", "store", "audit-compute", "commands", "scaling", "report", "demo")
+SUITES = ("start", "lazy", "kdf", "store", "audit-compute", "commands", "scaling", "report", "merge", "demo")
 
 
 @dataclass(frozen=True)
@@ -405,6 +405,22 @@ class Bench:
             f"wall-time ratio {wall:.2f}×"
         )
 
+    def merge(self, tier: str) -> None:
+        """Two copies of the tier, a week apart on two machines: open both, merge, save (issue 24.7)."""
+        if tier == "stress":
+            return  # the issue's target is for heavy; stress would only lengthen make bench
+        log(f"merge: two diverged copies of {tier}")
+        result = self._worker("merge", tier, self.plan.repeats[tier], self.plan.budget[tier])
+        row = Row("merge: two diverged copies (open both, merge, save)", tier, target=Target("< 1 s", max_seconds=1.0))
+        if isinstance(result, str):
+            row.status = "FAILED"
+            row.notes.append(result)
+        else:
+            series, r = result
+            row.series = Series(series["merge"], r.rss_kb)
+            row.notes.append(f"{self.info[('merge', tier)]['decisions']} decisions; the KDF (two unlocks) excluded")
+        self.rows.append(row)
+
     def report(self, tier: str) -> None:
         limits = {"typical": Target("< 1.5 s", max_seconds=1.5), "heavy": Target("< 5 s", max_seconds=5),
                   "stress": Target("< 30 s, < 600 MB", max_seconds=30, max_rss_mb=600)}  # fmt: skip
@@ -465,15 +481,16 @@ class Bench:
 
     def _report_html(self, tier: str) -> tuple[Path, str]:
         """The HTML the report command lays out for this tier, and its paper size; made once, not timed."""
-        from refaudit import render, report, service, settings
+        from refaudit import report, service, settings
         from refaudit.cli import report_cmd
+        from refaudit.report import render
 
         blob = generate.path_for(tier).read_bytes()
         registry = store.decode(vault.open_body(blob, vault.unlock_passphrase(blob, generate.PASSPHRASE)))
         # The same options as the measured command: the locale of this run, the registry's file name.
         territory = report.territory(report_cmd._locale_name())
         options = service.ReportOptions(territory=territory, label="registry.refaudit")
-        context = service.report_context(registry, settings.load(None), generate.BENCH_DAY, options)
+        context = service.report_contents(registry, settings.load(None), generate.BENCH_DAY, options)
         target = self.work / f"floor-{tier}.html"
         target.write_text(render.render_document_html(context), encoding="utf-8")
         return target, str(context["paper"])
@@ -505,6 +522,7 @@ def run_all(plan: Plan, suites: Iterable[str], tiers: Iterable[str]) -> list[Row
             ("commands", lambda t=tier: bench.commands_for(t)),
             *([("scaling", lambda t=tier: bench.scaling(t))] if tier == "stress" else []),
             ("report", lambda t=tier: bench.report(t)),
+            ("merge", lambda t=tier: bench.merge(t)),
         ]
     try:
         for tier in bench.tiers:

@@ -12,6 +12,9 @@ Kinds:
   within each repeat so that both see the same machine.
   Then ``audit.audit(registry, settings, as_of)`` alone on the registry just opened
   (saves opening the biggest tier once more).
+- ``merge``: two copies of the tier's registry, each after a week of stamped changes on its
+  own machine (notes, reports, tags, new people, an erasure): open both (keyring in hand),
+  merge (records and history), seal and save; the KDF excluded.
 - ``kdf``: unlocking the passphrase slot (Argon2id at the file's parameters, which are
   the defaults).
 - ``scaling``: ``next``, ``audit`` and ``lineup`` as commands, run in process through
@@ -222,8 +225,8 @@ def demo_report_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[st
 
     from click.testing import CliRunner
 
-    from refaudit import render
     from refaudit.cli import cli
+    from refaudit.report import render
 
     weasyprint = render._import_weasyprint()
     work = Path(tempfile.mkdtemp(prefix="demo-", dir=generate.DATA_DIR))
@@ -273,7 +276,93 @@ def demo_report_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[st
     return {"series": series, "info": {"baseline_pages": pages}}
 
 
-KINDS = {"store": store_bench, "kdf": kdf_bench, "scaling": scaling_bench, "demo-report": demo_report_bench}
+def _diverge(base: Any, device: str, seed: int, start: Any) -> Any:
+    """A copy of ``base`` after a week of work on one machine, every change saved through the stamping."""
+    import random
+    from datetime import date, timedelta
+
+    from refaudit import references
+    from refaudit.copies import forms, stamping
+    from refaudit.model import Feedback, Reference, Registry
+
+    rng = random.Random(seed)
+    reg = Registry.from_plain(forms.canonical(base.to_plain()))  # nothing shared between copies
+    at = start
+    for step in range(60):
+        before = stamping.snapshot(reg)
+        ref = reg.references[rng.randrange(len(reg.references))]
+        app = reg.applications[rng.randrange(len(reg.applications))]
+        kind = step % 6
+        if kind == 0:
+            ref.notes = f"note {seed}-{step}"
+        elif kind == 1:
+            reg.feedback.append(
+                Feedback(
+                    id=reg.new_feedback_id(),
+                    reference=ref.id,
+                    reported_on=date(2026, 3, 2),
+                    sentiment=rng.choice(("positive", "negative")),
+                    quote=f"said {step}",
+                )
+            )
+        elif kind == 2:
+            app.notes = f"stage talk {seed}-{step}"
+        elif kind == 3:
+            ref.tags = [*ref.tags, f"t{seed}-{step}"]
+        elif kind == 4:
+            reg.references.append(Reference(id=f"new-{seed}-{step}", name=f"New Person {seed} {step}"))
+        elif step == 5:
+            references.remove(reg, ref)
+        at += timedelta(minutes=7)
+        stamping.stamp(before, reg, at, device)
+    return reg
+
+
+def merge_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any]:
+    """Two copies of the tier's registry, a week apart on two machines: open both, merge, save (KDF excluded)."""
+    from datetime import UTC, datetime
+
+    from refaudit.copies import combining
+
+    path = generate.path_for(tier)
+    blob = path.read_bytes()
+    keyring = _unlock(blob)
+    base = store.decode(vault.open_body(blob, keyring), keyring.data_key)
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    blobs = [vault.seal(keyring, store.encode(_diverge(base, dev, seed, start))) for dev, seed in
+             (("aa" * 8, 1), ("bb" * 8, 2))]  # fmt: skip
+    work = tempfile.mkdtemp(prefix="merge-", dir=generate.DATA_DIR)
+    target = store.Store(os.path.join(work, "registry.refaudit"))
+    with open(target.path, "wb") as fh:
+        fh.write(blobs[0])
+
+    def merge_once() -> Any:
+        (mine, body_mine), (theirs, body_theirs) = (combining.opened(b, keyring) for b in blobs)
+        new, outcome = combining.combine(mine, theirs, datetime.now(UTC), (body_mine, body_theirs))
+        assert new is not None and outcome.changed
+        target.save(vault.seal(keyring, store.encode(new)), lambda data: vault.open_body(data, keyring),
+                    previous=blobs[0])  # fmt: skip
+        return outcome
+
+    series: dict[str, list[float]] = {"merge": []}
+    decisions = 0
+    try:
+        for _ in budget.runs():
+            t, outcome = _timed(merge_once)
+            series["merge"].append(t)
+            decisions = len(outcome.decisions)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"series": series, "info": {"decisions": decisions, "file_bytes": len(blobs[0])}}
+
+
+KINDS = {
+    "store": store_bench,
+    "kdf": kdf_bench,
+    "merge": merge_bench,
+    "scaling": scaling_bench,
+    "demo-report": demo_report_bench,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

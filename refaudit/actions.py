@@ -4,22 +4,35 @@ Each kind of action has a fixed priority, the order of ``KINDS``:
 
 1. ``brief``           an application is where the employer calls references, and a reference
                        given on it has not been told the call is coming;
-2. ``swap``            a reference the audit says watch or drop is on a live application
-                       (interview or later, no outcome): swap them, or brief them for it;
+2. ``swap``            a reference the audit says drop is on an open application: from the
+                       day they turned drop until they are withdrawn, swap them for the
+                       lineup's best free reference while it is before the reference check
+                       (too late after); one it says watch, on a live application (interview
+                       or later): swap them, or brief them for it;
 3. ``drop``            the audit says drop a reference who is still active;
 4. ``reach``           employers could not reach a reference: call them, confirm their
                        number, email and availability (never "rest" for this);
 5. ``debrief``         a rejection with a vague or no stated reason — ask for the reason,
                        constructive criticism and job leads while it is fresh;
-6. ``follow-up``       a pending application with no change for ``follow_up_after_days``;
+6. ``follow-up``       a pending application the employer has been quiet about for
+                       ``follow_up_after_days`` (and not followed up on within as many days);
 7. ``thank``           the references given on an application that ended in an offer;
 8. ``rest``            the audit flags an active reference with one of ``rest_flags``;
 9. ``test``            an untested or watched active reference: a mock call, before they are
                        given again;
 10. ``refresh-consent`` consent older than ``consent_valid_days``;
-11. ``mark-ghosted``   a pending application with no change for ``ghosted_after_days``
-                       (it replaces ``follow-up`` for that application);
+11. ``mark-ghosted``   a pending application the employer has been quiet about for
+                       ``ghosted_after_days`` (it replaces ``follow-up`` for that application);
 12. ``apply-more``     fewer than ``min_open_applications`` applications are open.
+
+An accepted offer ends the search on its day (``searches.ended``); from then on ``next``
+shows only these, until an application made later starts a new search:
+
+- ``withdraw``         each other application still open or holding an offer;
+- ``thank``            each reference given in the search, not withdrawn, not dropped, who has
+                       not been thanked since they were last given (a thank recorded before the
+                       acceptance stays done);
+- ``tell``             each such reference, until ``--told`` records that you told them how it ended.
 
 "Most urgent first" means: by that priority, then the longest overdue (earliest ``due``)
 first, then by reference and application id so that the order never depends on chance.
@@ -27,6 +40,12 @@ first, then by reference and application id so that the order never depends on c
 
 Looking back (``as_of`` in the past) reads ``asof.view(registry, as_of)`` and nothing else:
 the same view the audit reads, so the two always agree on what was known that day.
+
+The quiet clock of an application runs from the last thing the employer did: its last stage,
+outcome, ``--heard-back``, debrief, or ``--source employer`` report about it. A note, a
+briefing or a follow-up of yours never restarts it; ``--followed-up`` marks a follow-up done
+for ``follow_up_after_days``. (An application recorded before timelines counts from its
+last change.)
 
 A briefing counts for an application whenever it is recorded on that application
 (``app update APP --briefed REF``). Thanking is recorded likewise (``--thanked REF``) and
@@ -41,10 +60,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from refaudit import asof
+from refaudit import asof, searches
 from refaudit import settings as settings_mod
-from refaudit.audit import WATCH_MEANS, Verdict, reason_kind
-from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Reference, Registry
+from refaudit.applications import last_heard
+from refaudit.audit import WATCH_MEANS, Pick, Verdict, in_a_line, lineup, reason_kind
+from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Feedback, Reference, Registry
 from refaudit.settings import Next, Scoring, Settings
 
 KINDS = (
@@ -54,7 +74,9 @@ KINDS = (
     "reach",
     "debrief",
     "follow-up",
+    "withdraw",
     "thank",
+    "tell",
     "rest",
     "test",
     "refresh-consent",
@@ -72,6 +94,7 @@ _REST_WHY = {
     "pattern": "on a run of late rejections",
 }
 _LIVE_FROM = STAGES.index("interview")
+_CHECKED_FROM = STAGES.index("reference-check")
 _VAGUE = (None, "none-given")
 
 
@@ -104,15 +127,19 @@ class _AppView:
     app: Application
     briefed: Mapping[str, date]
     thanked: Mapping[str, date]
+    quiet_since: date  # the last thing the employer did (the quiet clock)
+    followed_up: date | None  # the last follow-up you recorded
 
     @classmethod
-    def of(cls, app: Application) -> _AppView:
+    def of(cls, app: Application, feedback: Sequence[Feedback] = ()) -> _AppView:
+        """``feedback``: the reports about the application (an employer's restarts the quiet clock)."""
         briefed: dict[str, date] = {}
         thanked: dict[str, date] = {}
         for records, latest in ((app.briefed, briefed), (app.thanked, thanked)):
             for b in records:
                 latest[b.reference] = max(b.on, latest.get(b.reference, date.min))
-        return cls(app, briefed, thanked)
+        followed = max((e.on for e in app.timeline if e.event == "followed-up"), default=None)
+        return cls(app, briefed, thanked, last_heard(app, feedback), followed)
 
     @property
     def is_open(self) -> bool:
@@ -136,15 +163,23 @@ def due_actions(
     reg = asof.view(registry, as_of)
     by_id = {v.id: v for v in verdicts}
     refs = {r.id: r for r in reg.references}  # the view decides who was known on as_of, as for the audit
-    apps = [_AppView.of(a) for a in reg.applications]
+    search = searches.ended(reg)
+    if search is not None:
+        return _most_urgent_first(_end_of_search(search, reg, refs, by_id))
+    about: dict[str, list[Feedback]] = {}
+    for f in reg.feedback:
+        if f.application is not None:
+            about.setdefault(f.application, []).append(f)
+    apps = [_AppView.of(a, about.get(a.id, [])) for a in reg.applications]
     feedback_dates = {f.id: f.reported_on for f in reg.feedback}
     mock_calls: dict[str, date] = {}
     for f in reg.feedback:
         if f.source == "mock-call":
             mock_calls[f.reference] = max(f.reported_on, mock_calls.get(f.reference, date.min))
+    free = _FreePick(registry, list(by_id.values()), conf, as_of)
     actions: list[Action] = []
     for view in apps:
-        actions.extend(_application_actions(view, refs, by_id, feedback_dates, conf.scoring, limits, as_of))
+        actions.extend(_application_actions(view, refs, by_id, feedback_dates, conf.scoring, limits, as_of, free))
     pattern_since = _PatternSince(apps)
     for ref in refs.values():
         if ref.status == "active":
@@ -155,6 +190,10 @@ def due_actions(
                 actions.extend(_verdict_actions(ref, verdict, feedback_dates, tested, limits, as_of, since))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
+    return _most_urgent_first(actions)
+
+
+def _most_urgent_first(actions: Iterable[Action]) -> list[Action]:
     return sorted(actions, key=lambda a: (_PRIORITY[a.kind], a.due, a.reference or "", a.application or ""))
 
 
@@ -185,9 +224,10 @@ def _application_actions(
     scoring: Scoring,
     limits: Next,
     as_of: date,
+    free: _FreePick,
 ) -> Iterable[Action]:
     if view.is_open:
-        yield from _open_actions(view, refs, verdicts, feedback_dates, limits, as_of)
+        yield from _open_actions(view, refs, verdicts, feedback_dates, limits, as_of, free)
     else:
         yield from _closed_actions(view, refs, verdicts, scoring, limits, as_of)
 
@@ -199,6 +239,7 @@ def _open_actions(
     feedback_dates: Mapping[str, date],
     limits: Next,
     as_of: date,
+    free: _FreePick,
 ) -> Iterable[Action]:
     app, q_app = view.app, shlex.quote(view.app.id)
     live = STAGES.index(app.stage) >= _LIVE_FROM
@@ -207,7 +248,9 @@ def _open_actions(
             continue
         level = _level(verdicts, ref_id)
         briefed = view.briefed.get(ref_id)
-        if live and level in ("watch", "drop"):
+        if level == "drop":
+            yield _drop_swap(view, verdicts[ref_id], feedback_dates, free, as_of)
+        elif live and level == "watch":
             # Done once they are briefed for this application after the news that moved the verdict.
             news = [feedback_dates[f] for f in verdicts[ref_id].moved if f in feedback_dates]
             if briefed is not None and briefed >= max(news, default=date.min):
@@ -220,7 +263,7 @@ def _open_actions(
                 ref_id,
                 app.id,
                 f"The audit says {level}, and this application is at {app.stage}: swap them if you still "
-                "can, or brief them now." + (f" {WATCH_MEANS}" if level == "watch" else ""),
+                f"can, or brief them now. {WATCH_MEANS}",
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
         elif app.stage in limits.brief_at_stages and briefed is None:
@@ -233,28 +276,99 @@ def _open_actions(
                 "told a call may be coming.",
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
-    idle = (as_of - view.last_change).days
-    since = view.last_change.isoformat()
+    yield from _quiet_actions(view, limits, as_of)
+
+
+def _quiet_actions(view: _AppView, limits: Next, as_of: date) -> Iterable[Action]:
+    """Follow up a quiet application (unless followed up lately); past ghosted_after_days, mark it ghosted."""
+    app, q_app = view.app, shlex.quote(view.app.id)
+    idle = (as_of - view.quiet_since).days
+    since = view.quiet_since.isoformat()
     if idle >= limits.ghosted_after_days:
         yield Action(
             "mark-ghosted",
-            view.last_change + timedelta(days=limits.ghosted_after_days),
+            view.quiet_since + timedelta(days=limits.ghosted_after_days),
             None,
             app.id,
-            f"No change for {idle} days (since {since}), past the {limits.ghosted_after_days}-day mark: "
-            "count it as ghosted.",
+            f"No word from the employer for {idle} days (since {since}), past the {limits.ghosted_after_days}-day "
+            "mark: count it as ghosted.",
             f"refaudit app update {q_app} --outcome ghosted",
         )
-    elif idle >= limits.follow_up_after_days:
+        return
+    due = view.quiet_since + timedelta(days=limits.follow_up_after_days)
+    if view.followed_up is not None:
+        due = max(due, view.followed_up + timedelta(days=limits.follow_up_after_days))
+    if due <= as_of:
         who = f"{app.via} or the employer" if app.via else "the employer"
+        asked = f"; you last followed up on {view.followed_up.isoformat()}" if view.followed_up else ""
         yield Action(
             "follow-up",
-            view.last_change + timedelta(days=limits.follow_up_after_days),
+            due,
             None,
             app.id,
-            f"No change for {idle} days (since {since}): ask {who} where it stands.",
-            f"refaudit app update {q_app} --note {shlex.quote(f'Followed up on {as_of.isoformat()}')}",
+            f"No word from the employer for {idle} days (since {since}){asked}: ask {who} where it stands.",
+            f"refaudit app update {q_app} --followed-up",
         )
+
+
+class _FreePick:
+    """The lineup's best reference not already on an application; the lineup worked out once, when first asked."""
+
+    def __init__(self, registry: Registry, verdicts: list[Verdict], settings: Settings, as_of: date) -> None:
+        self._args = (registry, verdicts, settings, as_of)
+        self._picks: list[Pick] | None = None
+
+    def __call__(self, taken: Iterable[str]) -> Pick | None:
+        if self._picks is None:
+            registry, verdicts, settings, as_of = self._args
+            self._picks = lineup(registry, verdicts, settings, size=max(1, len(verdicts)), as_of=as_of)
+        busy = set(taken)
+        return next((p for p in self._picks if p.id not in busy), None)
+
+
+def _drop_swap(
+    view: _AppView, verdict: Verdict, feedback_dates: Mapping[str, date], free: _FreePick, as_of: date
+) -> Action:
+    """A dropped reference on an open application: swap them off before the reference check; after, too late.
+
+    Due from the day they turned drop (or the application's day, if given after); never "brief them".
+    """
+    app, q_app, q_ref = view.app, shlex.quote(view.app.id), shlex.quote(verdict.id)
+    news = [feedback_dates[f] for f in verdict.moved if f in feedback_dates]
+    due = min(max([app.applied_on, *news]), as_of)
+    withdraw = f"refaudit app update {q_app} --withdraw-ref {q_ref}"
+    why = in_a_line(verdict)
+    if STAGES.index(app.stage) >= _CHECKED_FROM:
+        return Action(
+            "swap",
+            due,
+            verdict.id,
+            app.id,
+            f"The audit says drop ({why.rstrip('.')}), and this application is at {app.stage}: too late to swap "
+            "them, the employer may have called them already. Do not brief them; if the employer has not called "
+            "yet and agrees to call someone else, record it (the command below).",
+            withdraw,
+        )
+    pick = free(app.references)
+    if pick is None:
+        return Action(
+            "swap",
+            due,
+            verdict.id,
+            app.id,
+            f"The audit says drop ({why.rstrip('.')}), and this application is at {app.stage}, before its "
+            "reference check: take them off it now. The lineup has nobody free to give instead.",
+            withdraw,
+        )
+    return Action(
+        "swap",
+        due,
+        verdict.id,
+        app.id,
+        f"The audit says drop ({why.rstrip('.')}), and this application is at {app.stage}, before its "
+        f"reference check: swap them for {pick.name}, the lineup's best free reference, now.",
+        f"refaudit app update {q_app} --swap {q_ref}={shlex.quote(pick.id)}",
+    )
 
 
 def _closed_actions(
@@ -401,6 +515,57 @@ class _PatternSince:
         return None if first is None else max(late, first)
 
 
+def _end_of_search(
+    search: searches.Ended, view: Registry, refs: Mapping[str, Reference], verdicts: Mapping[str, Verdict]
+) -> Iterable[Action]:
+    """After an accepted offer: withdraw the other applications, thank and tell the references."""
+    end, day = search.accepted, search.on
+    q_end, job = shlex.quote(end.id), _app_label(end)
+    for app in view.applications:
+        if app.id != end.id and app.outcome in ("pending", "offer"):
+            holding = "holds an offer" if app.outcome == "offer" else f"is still open at {app.stage}"
+            yield Action(
+                "withdraw",
+                day,
+                None,
+                app.id,
+                f"You accepted {job} on {day.isoformat()}, and this application {holding}: withdraw it, "
+                "and thank them for their time.",
+                f"refaudit app update {shlex.quote(app.id)} --outcome withdrawn",
+            )
+    thanked: dict[str, date] = {}
+    told: dict[str, date] = {}
+    for app in view.applications:
+        for records, latest in ((app.thanked, thanked), (app.told, told)):
+            for b in records:
+                latest[b.reference] = max(b.on, latest.get(b.reference, date.min))
+    for ref_id, last in searches.given_in(search).items():
+        ref = refs.get(ref_id)
+        if ref is None or ref.status == "dropped" or _level(verdicts, ref_id) == "drop":
+            continue
+        since = searches.last_given(last, ref_id)
+        q_ref = shlex.quote(ref_id)
+        if thanked.get(ref_id, date.min) < since:
+            yield Action(
+                "thank",
+                day,
+                ref_id,
+                last.id,
+                f"You accepted {job} on {day.isoformat()}; they were your reference, last for "
+                f"{_app_label(last)} ({since.isoformat()}): thank them.",
+                f"refaudit app update {shlex.quote(last.id)} --thanked {q_ref}",
+            )
+        if told.get(ref_id, date.min) < since:
+            yield Action(
+                "tell",
+                day,
+                ref_id,
+                end.id,
+                f"You accepted {job} on {day.isoformat()}: tell them how your search ended.",
+                f"refaudit app update {q_end} --told {q_ref}",
+            )
+
+
 def _consent_actions(ref: Reference, limits: Next, as_of: date) -> Iterable[Action]:
     consent = ref.consent_on
     if consent is None:
@@ -419,7 +584,7 @@ def _consent_actions(ref: Reference, limits: Next, as_of: date) -> Iterable[Acti
 
 def _apply_more(apps: Sequence[_AppView], limits: Next, as_of: date) -> Iterable[Action]:
     # An application silent past the ghosting threshold is not a coal in the fire.
-    live = [v for v in apps if v.is_open and (as_of - v.last_change).days < limits.ghosted_after_days]
+    live = [v for v in apps if v.is_open and (as_of - v.quiet_since).days < limits.ghosted_after_days]
     if len(live) >= limits.min_open_applications:
         return
     ended = [v.ended_on for v in apps if not v.is_open]

@@ -8,8 +8,11 @@ On ``day``:
 - an application exists from ``applied_on``; its stage and outcome are the last ones its
   timeline records on or before ``day`` (registries without a timeline: an outcome closed
   after ``day`` is still pending, and the stage is the one recorded); what the employer said
-  when closing it (reason, kind, criticism, leads) is known only once it is closed;
+  when closing it (reason, kind, criticism, leads) is known only once it is closed, and each
+  point of criticism and each lead from the day it was given (``applications.said_on``);
 - briefings, thanks and timeline events count from their own day;
+- an application's ``references`` are those given on it and not withdrawn that day
+  (``applications.given_on``): uses and patterns after a withdrawal leave them out;
 - a reference is known from ``added_on``, or earlier when reports or applications about
   them are older (typed in later: back-filled); a status set after ``day`` was not yet
   set (``active``), and consent given after ``day`` was not yet given.
@@ -17,18 +20,29 @@ On ``day``:
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
+from refaudit.applications import given_on, said_on
 from refaudit.model import Application, Reference, Registry
 
 
-def view(registry: Registry, day: date) -> Registry:
-    """A new ``Registry`` holding what was known on ``day`` (history left out).
+@dataclass(slots=True)
+class View(Registry):
+    """A registry as it stood on ``day``, made by ``view``: read-only, history left out."""
+
+    day: date = date.min
+
+
+def view(registry: Registry, day: date) -> View:
+    """A new ``View`` holding what was known on ``day`` (history left out).
 
     Records that were no different on ``day`` are shared with ``registry``, not copied:
-    treat the view as read-only.
+    treat the view as read-only. A view of that same day is returned as it is: the audit,
+    the actions and the report each ask for the view, and it is worked out once.
     """
+    if isinstance(registry, View) and registry.day == day:
+        return registry
     feedback = [f for f in registry.feedback if f.reported_on <= day]
     applications = [_application(a, day) for a in registry.applications if a.applied_on <= day]
     mentioned = {f.reference for f in feedback}
@@ -37,12 +51,13 @@ def view(registry: Registry, day: date) -> Registry:
     references = [
         _reference(r, day) for r in registry.references if r.added_on is None or r.added_on <= day or r.id in mentioned
     ]
-    return Registry(
+    return View(
         owner=registry.owner,
         references=references,
         applications=applications,
         feedback=feedback,
         feedback_seq=registry.feedback_seq,
+        day=day,
     )
 
 
@@ -57,9 +72,9 @@ def _reference(ref: Reference, day: date) -> Reference:
 
 def _settled(app: Application, day: date) -> bool:
     """Nothing about the application happened after ``day``: the view is the record itself."""
-    if app.timeline or (app.closed_on is not None and app.closed_on > day):
+    if app.timeline or app.withdrawn or (app.closed_on is not None and app.closed_on > day):
         return False
-    dated = [b.on for b in app.briefed] + [b.on for b in app.thanked]
+    dated = [b.on for b in (*app.briefed, *app.thanked, *app.told)]
     if app.updated_on is None:
         return not dated
     return app.updated_on <= day and all(d <= app.updated_on for d in dated)
@@ -88,7 +103,10 @@ def _application(app: Application, day: date) -> Application:
         updated_on = max(dated + ([updated_on] if updated_on else []))
     changes: dict[str, object] = dict(
         timeline=timeline, briefed=briefed, thanked=thanked, stage=stage, outcome=outcome,
-        closed_on=closed_on, updated_on=updated_on,
+        closed_on=closed_on, updated_on=updated_on, references=given_on(app, day),
+        withdrawn=[w for w in app.withdrawn if w.on <= day], told=[b for b in app.told if b.on <= day],
+        criticism=[c for c in app.criticism if (said_on(app, c) or day) <= day],
+        leads=[c for c in app.leads if (said_on(app, c) or day) <= day],
     )  # fmt: skip
     if outcome == "pending" and app.outcome != "pending":
         # Not closed yet on that day: what the employer said at the end was not said yet.

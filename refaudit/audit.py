@@ -36,8 +36,9 @@ from typing import Any
 from refaudit import asof
 from refaudit import settings as settings_mod
 from refaudit.errors import ValidationError
-from refaudit.model import OFFER_OUTCOMES, Application, Feedback, Reference, Registry, fold
+from refaudit.model import OFFER_OUTCOMES, Application, Feedback, Reference, Registry
 from refaudit.settings import Scoring, Settings
+from refaudit.text import fold
 
 RECOMMENDATIONS = ("keep", "watch", "drop")
 FLAGS = (
@@ -231,7 +232,7 @@ def audit(registry: Registry, settings: Settings | Mapping[str, Any], as_of: dat
 
 
 def audit_json(verdicts: Iterable[Verdict], as_of: date) -> dict[str, Any]:
-    """The ``audit --json`` document of SPEC."""
+    """The ``audit --json`` document of docs/SPEC.md."""
     return {"as_of": as_of.isoformat(), "references": [v.to_json() for v in verdicts]}
 
 

@@ -89,7 +89,8 @@ def _slashed(text: str, a: int, b: int, year: int, order: str | None) -> date:
     dmy, mdy = readings["dmy"], readings["mdy"]
     raise AmbiguousDateError(
         f"{text!r} is ambiguous: {_long(dmy)} (day/month/year) or {_long(mdy)} (month/day/year). "
-        f"Type {dmy.isoformat()} or {mdy.isoformat()}, or set dates.order (dmy or mdy) in your config."
+        f"Type {dmy.isoformat()} or {mdy.isoformat()}, or say how you write dates once: "
+        "refaudit config set dates.order dmy (or mdy)."
     )
 
 

@@ -32,7 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from refaudit.model import Application, Briefing, Feedback, Reference, Registry, feedback_id, slugify, unique_id
+from refaudit.model import Application, Briefing, Feedback, Reference, Registry, Said, feedback_id, unique_id
+from refaudit.text import slugify
 
 OWNER = "Alex Candidate"
 _Ago = Callable[[int], date]  # ago(n): the day n days before the demo's today
@@ -134,8 +135,8 @@ def _applications(ago: _Ago) -> list[Application]:
             id="acme-data-analyst", company="Acme Corp", role="Data Analyst", applied_on=ago(45), via="Hays",
             references=["jane-doe", "bob-smith"], stage="reference-check", outcome="rejected",
             reason="went with a candidate with more experience",
-            criticism=["Could show more SQL depth in the take-home exercise"],
-            leads=["Globex is hiring data analysts — the interviewer suggested asking for Maria Chen"],
+            criticism=[Said("Could show more SQL depth in the take-home exercise")],
+            leads=[Said("Globex is hiring data analysts — the interviewer suggested asking for Maria Chen")],
             briefed=[Briefing("jane-doe", ago(26)), Briefing("bob-smith", ago(26))],
             updated_on=ago(20), closed_on=ago(20),
         ),
@@ -180,7 +181,7 @@ def _applications(ago: _Ago) -> list[Application]:
         Application(
             id="fourth-coffee-data-analyst", company="Fourth Coffee", role="Data Analyst", applied_on=ago(95),
             references=["priya-natarajan", "bob-smith"], stage="reference-check", outcome="rejected",
-            reason="a stronger candidate on stakeholder management", criticism=["Give more business context"],
+            reason="a stronger candidate on stakeholder management", criticism=[Said("Give more business context")],
             updated_on=ago(70), closed_on=ago(70),
         ),
         # Marcus, unreachable.
@@ -228,7 +229,7 @@ def _applications(ago: _Ago) -> list[Application]:
         Application(
             id="wide-world-importers-analyst", company="Wide World Importers", role="Supply Chain Analyst",
             applied_on=ago(80), references=["kevin-liu", "david-okafor"], stage="final", outcome="rejected",
-            reason="budget cut for the role", leads=["Their logistics partner Tailwind may be hiring"],
+            reason="budget cut for the role", leads=[Said("Their logistics partner Tailwind may be hiring")],
             updated_on=ago(58), closed_on=ago(58),
         ),
         # Gone quiet: mark it ghosted.
@@ -298,9 +299,9 @@ def _add_filler(apps: list[Application], ago: _Ago, rng: random.Random) -> None:
         if outcome == "rejected":
             app.reason = rng.choice(_REASONS)
             if stage == "interview" and rng.random() < 0.5:
-                app.criticism = [rng.choice(_CRITICISM)]
+                app.criticism = [Said(rng.choice(_CRITICISM))]
             if rng.random() < 0.25:
-                app.leads = [rng.choice(_LEADS)]
+                app.leads = [Said(rng.choice(_LEADS))]
         apps.append(app)
 
 

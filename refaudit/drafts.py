@@ -1,13 +1,15 @@
 """What a message to send says: pure ``(registry, settings, as_of, kind, target, …) -> Message``.
 
-``refaudit draft`` writes six kinds of message; none is ever sent:
+``refaudit draft`` writes seven kinds of message; none is ever sent:
 
 - ``ask`` (REF): will you be my reference; what it involves; how often they may be called;
 - ``consent`` (REF): may I still give your name (after ``next.consent_valid_days``);
 - ``brief`` (APP, ``--ref``): who may call, when, the role, what to emphasise;
 - ``thank`` (APP, ``--ref``): thanks, and how it ended;
 - ``debrief`` (APP): to the employer: the reason, constructive criticism, job leads;
-- ``follow-up`` (APP): to the employer or agency: where does it stand.
+- ``follow-up`` (APP): to the employer or agency: where does it stand;
+- ``tell`` (APP, ``--ref``): to a reference of the search, how it ended (APP is the offer
+  you accepted; they need not have been given on it).
 
 A ``Message`` holds only plain data (text, lists, ISO dates) for the templates in
 ``templates/messages/``; ``messages.py`` renders it. What it never holds: private notes
@@ -23,15 +25,20 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from refaudit import asof, resolve
+from refaudit.applications import last_heard
 from refaudit.errors import RefauditError, UsageError
-from refaudit.model import HONORIFICS, MAX_SHORT, STAGES, Application, Reference, Registry, check_text
+from refaudit.model import MAX_SHORT, Application, Feedback, Reference, Registry, check_text
+from refaudit.text import HONORIFICS
 
-KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent")
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
+
+MESSAGE_KINDS = ("ask", "brief", "thank", "debrief", "follow-up", "consent", "tell")
 REFERENCE_KINDS = ("ask", "consent")  # TARGET is a reference; the others take an application
-WITH_REF = ("brief", "thank")  # ... and --ref names the reference the message goes to
+WITH_REF = ("brief", "thank", "tell")  # ... and --ref names the reference the message goes to
 
 # The kinds of ``next`` action that are a message, and the draft that writes it.
 # ``reach`` (confirm their number, email and availability) is a consent message: it asks both.
@@ -45,6 +52,7 @@ _DRAFT_FOR_ACTION = {
     "refresh-consent": "consent",
     "reach": "consent",
     "swap": "brief",  # swap them if you still can; if not, brief them
+    "tell": "tell",
 }
 _ENDED = {
     "offer": "I was offered the job",
@@ -68,6 +76,8 @@ class _Action(Protocol):
     def reference(self) -> str | None: ...
     @property
     def application(self) -> str | None: ...
+    @property
+    def command(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -83,8 +93,8 @@ class Message:
 def draft_command(action: _Action) -> str | None:
     """The ``refaudit draft`` command that writes the message ``action`` asks for, if it is one."""
     kind = _DRAFT_FOR_ACTION.get(action.kind)
-    if kind is None:
-        return None
+    if kind is None or (action.kind == "swap" and "--briefed" not in action.command):
+        return None  # a dropped reference is swapped or withdrawn, never briefed
     if kind in REFERENCE_KINDS:
         return None if action.reference is None else f"refaudit draft {kind} {shlex.quote(action.reference)}"
     if action.application is None:
@@ -99,7 +109,7 @@ def draft_command(action: _Action) -> str | None:
 
 def build(
     registry: Registry,
-    settings: Mapping[str, Any],
+    settings: Settings,
     as_of: date,
     kind: str,
     target: str,
@@ -108,8 +118,8 @@ def build(
     emphasis: Sequence[str] = (),
 ) -> Message:
     """The message of ``kind`` about ``target`` (a REF or APP as the user typed it) on ``as_of``."""
-    if kind not in KINDS:
-        raise UsageError(f"unknown message kind {kind!r}; use one of: {', '.join(KINDS)}.")
+    if kind not in MESSAGE_KINDS:
+        raise UsageError(f"unknown message kind {kind!r}; use one of: {', '.join(MESSAGE_KINDS)}.")
     if ref is not None and kind not in WITH_REF:
         raise UsageError(f"--ref goes with brief and thank only; draft {kind} writes to {_addressee(kind)}.")
     if emphasis and kind != "brief":
@@ -119,10 +129,12 @@ def build(
     base = {"kind": kind, "owner": registry.owner, "today": long_date(as_of)}
     if kind in REFERENCE_KINDS:
         person = resolve.reference(registry, target)
-        data = _ask(registry, settings, as_of, person) if kind == "ask" else _consent(settings, as_of, person)
+        data = _ask(registry, settings, person) if kind == "ask" else _consent(registry, settings, as_of, person)
         return _to(person, kind, {**base, "reference": _person(person), **data})
     application = resolve.application(registry, target)
-    job = _job(application)
+    job = _job(application, registry.feedback)
+    if kind == "tell":
+        return _tell(registry, application, ref, {**base, "application": job})
     if kind in WITH_REF:
         person = _given_on(registry, application, ref, kind)
         data = {**base, "reference": _person(person), "application": job}
@@ -192,14 +204,17 @@ def _person(ref: Reference) -> dict[str, Any]:
         "relationship": ref.relationship,
         "organization": ref.organization,
         "title": ref.title,
+        "worked_with": ref.worked_with,
         "email": ref.email,
         "phone": ref.phone,
         "consent_on": long_date(ref.consent_on) if ref.consent_on else None,
     }
 
 
-def _job(app: Application) -> dict[str, Any]:
-    """An application (as it stood that day: ``asof.view``): no notes, no stated reason."""
+def _job(app: Application, feedback: Sequence[Feedback] = ()) -> dict[str, Any]:
+    """An application (as it stood that day: ``asof.view``): no notes, no stated reason.
+
+    ``last_heard`` is the last thing the employer did (the quiet clock), never a note of yours."""
     return {
         "id": app.id,
         "company": app.company,
@@ -210,6 +225,7 @@ def _job(app: Application) -> dict[str, Any]:
         "stage_name": app.stage.replace("-", " "),
         "outcome": app.outcome,
         "last_change": long_date(app.last_change),
+        "last_heard": long_date(last_heard(app, feedback)),
         "ended_on": long_date(app.closed_on) if not app.is_open and app.closed_on else None,
     }
 
@@ -233,34 +249,44 @@ def _given_on(registry: Registry, app: Application, query: str | None, kind: str
     return person
 
 
+def _tell(registry: Registry, app: Application, query: str | None, data: dict[str, Any]) -> Message:
+    """How the search ended, to one of its references (given on ``app`` or not)."""
+    if query is None:
+        raise UsageError("draft tell needs --ref REF, the reference it goes to.")
+    if app.outcome not in ("offer", "accepted"):
+        raise RefauditError(
+            f"{_label(app)} has outcome {app.outcome}; draft tell says how your search ended, with the offer "
+            "you accepted. Record it first: refaudit app update "
+            f"{shlex.quote(app.id)} --outcome accepted"
+        )
+    person = resolve.reference(registry, query)
+    return _to(person, "tell", {**data, "reference": _person(person), "given_here": person.id in app.references})
+
+
 def _last_criticism(registry: Registry) -> list[str]:
     """The constructive criticism of the latest application that has some (newest items)."""
     with_some = [a for a in registry.applications if a.criticism]
     if not with_some:
         return []
     latest = max(with_some, key=lambda a: (a.closed_on or a.last_change, a.applied_on, a.id))
-    return list(latest.criticism[-_CRITICISM_SHOWN:])
+    return [c.text for c in latest.criticism[-_CRITICISM_SHOWN:]]
 
 
-def _ask(registry: Registry, settings: Mapping[str, Any], as_of: date, person: Reference) -> dict[str, Any]:
-    """How often they may be called: applications of the last 90 days that reached the final stages."""
-    late = STAGES[STAGES.index("final") :]
-    recent = [a for a in registry.applications if 0 <= (as_of - a.applied_on).days < 90 and a.stage in late]
-    scoring = settings.get("scoring", {})
-    cap, window = scoring.get("overuse_count"), scoring.get("overuse_window_days")
+def _ask(registry: Registry, settings: Settings, person: Reference) -> dict[str, Any]:
+    """How often they may be called, at most: a promise about their name, never numbers about your search."""
     return {
-        "late_stage_recently": len(recent),
-        "cap": cap if isinstance(cap, int) else None,
-        "cap_days": window if isinstance(window, int) else None,
+        "cap": settings.scoring.overuse_count,
+        "cap_days": settings.scoring.overuse_window_days,
         "already_given": any(person.id in a.references for a in registry.applications),
     }
 
 
-def _consent(settings: Mapping[str, Any], as_of: date, person: Reference) -> dict[str, Any]:
-    valid = settings.get("next", {}).get("consent_valid_days")
+def _consent(registry: Registry, settings: Settings, as_of: date, person: Reference) -> dict[str, Any]:
+    valid = settings.next.consent_valid_days
     age = (as_of - person.consent_on).days if person.consent_on is not None else None
     return {
+        "already_given": any(person.id in a.references for a in registry.applications),
         "consent_age_days": age,
-        "consent_valid_days": valid if isinstance(valid, int) else None,
-        "consent_expired": age is not None and isinstance(valid, int) and age > valid,
+        "consent_valid_days": valid,
+        "consent_expired": age is not None and age > valid,
     }

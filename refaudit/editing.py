@@ -28,8 +28,9 @@ from typing import Any
 
 from refaudit import fileio, history, interop, sweep, yamlio
 from refaudit.change import Change
+from refaudit.copies import stamping
 from refaudit.errors import RefauditError, ValidationError
-from refaudit.model import Registry, feedback_number, future_fields
+from refaudit.model import COPIES_KEYS, Registry, feedback_number, future_fields
 
 SHM = Path("/dev/shm")
 FILE_NAME = "registry.yaml"
@@ -144,7 +145,7 @@ def parse(text: str, current: Registry, today: date) -> Registry:
     data = interop.typed_registry(yamlio.load_text(text, "the edited file"))
     if not isinstance(data, dict):
         raise ValidationError("the edited file must be a mapping starting with 'refaudit: 1'.")
-    kept = [k for k in ("history", "feedback_seq") if k in data]
+    kept = [k for k in ("history", "feedback_seq", *COPIES_KEYS) if k in data]
     if kept:
         raise ValidationError(f"{' and '.join(kept)} are kept by refaudit and cannot be edited; remove them.")
     data = {**data, "feedback_seq": current.feedback_seq, "history": [h.to_plain() for h in current.history]}
@@ -156,6 +157,7 @@ def parse(text: str, current: Registry, today: date) -> Registry:
                 raise ValidationError(f"{section}[{i}] ({record.id}): {future[0]} is in the future.")
     numbers = [n for f in new.feedback if (n := feedback_number(f.id)) is not None]
     new.feedback_seq = max([new.feedback_seq, *numbers])
+    stamping.inherit_uids(current, new)  # a uid deleted in the editor comes back: it never changes
     return new
 
 

@@ -6,84 +6,68 @@ is what the user wrote elsewhere: "Jane said she would call", "ask Jane Doe
 reference's note, another report's quote, note or reporter. ``mask_mentions``
 replaces each of these mentions with ``[removed]`` and counts the fields it changed.
 
-What counts as a mention:
-
-- every word of the name of two letters or more, honorifics aside, compared without
-  case or accents (``Jose`` finds ``José``), when written with a capital (or in a
-  script without case): a name is a proper noun, and ``will`` is not ``Will Smith``;
-- the whole name in any case;
-
-but never inside another reference's full name: removing Jane Doe leaves "Jane Smith"
-alone.
-- the email address, in any case;
-- a phone number with the same digits, however spaced or punctuated, or its last
-  seven or more digits (a number written without its country code).
+What counts as a mention is the person's identity lexicon (``refaudit.lexicon``, the one the
+report's redaction uses): every part of the name (split at spaces, hyphens and apostrophes),
+its transliteration (``Li Na`` for ``李娜``), the id, each email and its local part, each
+phone with at most two separators between its digits (``555–010–7788``), and links. Because
+erasure rewrites other people's records and cannot be undone, it keeps a proper-noun rule: a
+single part of the name counts only when written with a capital (or in a script without
+case), and ``will`` is not ``Will Smith``; the whole name counts in any case. Particles and
+role words are never entries alone, and a single character never matches without boundaries.
+A mention inside another reference's full name is left alone: removing Jane Doe leaves
+"Jane Smith".
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
-from refaudit.model import HONORIFICS, Reference, Registry, fold
+from refaudit.lexicon import Hit, Lexicon, contacts, folded
+from refaudit.model import Reference, Registry, Said
 
 MASK = "[removed]"
-_WORD = re.compile(r"\w+")
-_PHONE = re.compile(r"\+?\d[\d\s().\-/]{4,}\d")
-_MIN_PHONE_DIGITS = 7
 
 
-def name_words(name: str) -> set[str]:
-    """The folded words of ``name`` that identify the person (no initials, no honorifics)."""
-    return {w for w in (fold(m) for m in _WORD.findall(name)) if len(w) >= 2 and w not in HONORIFICS}
+def lexicon(ref: Reference) -> Lexicon:
+    """What identifies ``ref``, each entry replaced by ``[removed]``."""
+    lex = Lexicon()
+    lex.person(ref.name, MASK)
+    lex.phrase(ref.id, MASK, kind="id")
+    phones, emails, links = contacts(ref)
+    for phone in phones:
+        lex.phone(phone, MASK)
+    for email in emails:
+        lex.email(email, MASK)
+    for link in links:
+        lex.link(link, MASK)
+    return lex
 
 
-def _digits(text: str) -> str:
-    return "".join(c for c in text if c.isdigit())
-
-
-def _name_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
-    parts = [re.escape(" ".join(n.split())).replace(r"\ ", r"\s+") for n in names if n.strip()]
-    return re.compile("|".join(sorted(parts, key=len, reverse=True)), re.IGNORECASE) if parts else None
+def _proper(text: str, hit: Hit) -> bool:
+    """A single part of a name is a mention only as a proper noun: a capital, or a script without case."""
+    if not hit.entry.part:
+        return True
+    first = next((c for c in text[hit.start : hit.end] if c.isalnum()), "")
+    return bool(first) and not first.islower()
 
 
 def masker(ref: Reference, keep: Sequence[str] = ()) -> Callable[[str], str]:
-    """A function that masks ``ref``'s name, email and phone in a text, leaving the full names in ``keep``."""
-    words = name_words(ref.name)
-    whole = _name_pattern([ref.name])
-    kept = _name_pattern([n for n in keep if fold(" ".join(n.split())) != fold(" ".join(ref.name.split()))])
-    email = re.compile(re.escape(ref.email), re.IGNORECASE) if ref.email else None
-    phone = _digits(ref.phone or "")
-
-    def word(match: re.Match[str]) -> str:
-        token = match.group()
-        proper = token[0].isupper() or not token[0].islower()
-        return MASK if proper and fold(token) in words else token
-
-    def number(match: re.Match[str]) -> str:
-        found = _digits(match.group())
-        same = found == phone or (
-            min(len(found), len(phone)) >= _MIN_PHONE_DIGITS and (phone.endswith(found) or found.endswith(phone))
-        )
-        return MASK if same else match.group()
-
-    def mask_part(text: str) -> str:
-        if email is not None:
-            text = email.sub(MASK, text)
-        if len(phone) >= _MIN_PHONE_DIGITS:
-            text = _PHONE.sub(number, text)
-        if whole is not None:
-            text = whole.sub(MASK, text)
-        return _WORD.sub(word, text) if words else text
+    """A function that masks ``ref``'s mentions in a text, leaving the full names in ``keep``."""
+    lex = lexicon(ref)
+    kept = Lexicon()
+    for name in keep:
+        if folded(" ".join(name.split())) != folded(" ".join(ref.name.split())):
+            kept.phrase(name, name, kind="name")
 
     def mask(text: str) -> str:
-        if kept is None:
-            return mask_part(text)
-        out, start = [], 0
-        for match in kept.finditer(text):
-            out += [mask_part(text[start : match.start()]), match.group()]
-            start = match.end()
-        return "".join([*out, mask_part(text[start:])])
+        spared = [(h.start, h.end) for h in kept.find(text)]
+        out, at = [], 0
+        for hit in lex.find(text):
+            if not _proper(text, hit) or any(s <= hit.start and hit.end <= e for s, e in spared):
+                continue
+            out += [text[at : hit.start], MASK]
+            at = hit.end
+        return "".join([*out, text[at:]])
 
     return mask
 
@@ -101,8 +85,8 @@ def mask_mentions(reg: Registry, ref: Reference) -> int:
         changed += masked != value
         return masked
 
-    def many(values: list[str]) -> list[str]:
-        return [one(v) or v for v in values]
+    def many(values: list[Said]) -> list[Said]:
+        return [Said(one(v.text) or v.text, v.on) for v in values]
 
     for other in reg.references:
         if other.id != ref.id:

@@ -1,4 +1,4 @@
-"""Every error refaudit reports, each carrying the exit code SPEC gives it.
+"""Every error refaudit reports, each carrying the exit code docs/SPEC.md gives it.
 
 This module imports nothing so that every other module may import it.
 """

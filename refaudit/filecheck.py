@@ -16,7 +16,7 @@ from pathlib import Path
 
 from refaudit.errors import RefauditError
 
-SECRET_LIMIT = 4096  # SPEC: a passphrase file is read up to 4 KiB
+SECRET_LIMIT = 4096  # docs/SPEC.md: a passphrase file is read up to 4 KiB
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),

@@ -11,10 +11,42 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from pathlib import Path
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+# Every temporary file refaudit writes is named by ``temp_name``: ``.<target>.refaudit-<pid>-<hex>.tmp``.
+# The pid says whose it is (a sweep removes only those of processes that are gone), the hex
+# makes it unique. The pattern that finds them is built from ``temp_name`` itself, so the
+# writer and the sweep cannot drift apart again (they once did: 12 hex written, 8 looked for).
+_TEMP_HEX_BYTES = 6
+
+
+def temp_name(target: str, pid: str | None = None, unique: str | None = None) -> str:
+    """The name of a temporary file for ``target`` (a file name, no folder): this process's, random."""
+    pid = str(os.getpid()) if pid is None else pid
+    unique = secrets.token_hex(_TEMP_HEX_BYTES) if unique is None else unique
+    return f".{target}.refaudit-{pid}-{unique}.tmp"
+
+
+def _temp_pattern() -> re.Pattern[str]:
+    marks = ("\x00T", "\x00P", "\x00H")
+    text = re.escape(temp_name(*marks))
+    groups = ("(?P<target>.+)", r"(?P<pid>\d+)", f"(?P<hex>[0-9a-f]{{{2 * _TEMP_HEX_BYTES}}})")
+    for mark, group in zip(marks, groups, strict=True):
+        text = text.replace(re.escape(mark), group)
+    return re.compile(f"^{text}$", re.DOTALL)
+
+
+_TEMP_RE = _temp_pattern()
+
+
+def parse_temp_name(name: str) -> tuple[str, int] | None:
+    """``(target, pid)`` when ``name`` is one of ``temp_name``'s names, else ``None``."""
+    match = _TEMP_RE.match(name)
+    return (match["target"], int(match["pid"])) if match else None
 
 
 def unlink_quietly(path: Path) -> None:
@@ -56,7 +88,7 @@ def create_private(path: Path, data: bytes) -> None:
 
 def write_temp(beside: Path, data: bytes) -> Path:
     """A new private temporary file in ``beside``'s folder holding ``data``, fsynced; returns its path."""
-    tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(6)}.tmp")
+    tmp = beside.with_name(temp_name(beside.name))
     create_private(tmp, data)
     return tmp
 
@@ -78,4 +110,12 @@ def replace_private(path: Path, data: bytes, *, mtime: float | None = None) -> N
     fsync_dir(path.parent)
 
 
-__all__ = ["create_private", "fsync_dir", "replace_private", "unlink_quietly", "write_temp"]
+__all__ = [
+    "create_private",
+    "fsync_dir",
+    "parse_temp_name",
+    "replace_private",
+    "temp_name",
+    "unlink_quietly",
+    "write_temp",
+]

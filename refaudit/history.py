@@ -9,6 +9,11 @@ An erased entry must not keep the SHA-256 of its old summary either: anyone who 
 read the registry could hash a guess ("removed reference jane-doe") and confirm it. So
 erasing gives the entry a random digest instead and re-links the chain from there on:
 every entry still chains to the one before, and nothing left can confirm a guess.
+
+Since two copies can be merged (``refaudit.copies``), the history is a DAG: an entry's
+``parents`` (when given) name the entries it follows instead of the one before it; a merge
+entry has two. The link then covers the parents' hashes joined by commas (one parent: its
+hash, as before), and ``problems`` checks that every parent is an earlier entry.
 """
 
 from __future__ import annotations
@@ -32,37 +37,41 @@ def _link(prev: str, at: str, command: str, summary_digest: str) -> str:
     return _digest("\n".join((prev, at, command, summary_digest)))
 
 
-def append(registry: Registry, at: datetime, command: str, summary: str) -> HistoryEntry:
-    prev = registry.history[-1].hash if registry.history else GENESIS
+def append(
+    registry: Registry, at: datetime, command: str, summary: str, parents: list[str] | None = None
+) -> HistoryEntry:
+    prev = ",".join(parents) if parents else registry.history[-1].hash if registry.history else GENESIS
     stamp = at.isoformat(timespec="seconds")
     digest = _digest(summary)
     entry = HistoryEntry(
         at=stamp, command=command, summary=summary, summary_digest=digest, hash=_link(prev, stamp, command, digest)
     )
+    entry.parents = list(parents) if parents else None
     registry.history.append(entry)
     return entry
 
 
+def link_of(parents: list[str], entry: HistoryEntry) -> str:
+    """The hash ``entry`` must have after ``parents``."""
+    return _link(",".join(parents), entry.at, entry.command, entry.summary_digest)
+
+
 def problems(entries: list[HistoryEntry]) -> list[str]:
-    """What is wrong with the chain, as sentences; empty when it is intact."""
+    """What is wrong with the chain (or, after a merge, the DAG), as sentences; empty when it is intact."""
     found = []
     prev = GENESIS
+    seen = {GENESIS}
     for i, e in enumerate(entries, start=1):
         if e.summary != ERASED and _digest(e.summary) != e.summary_digest:
             found.append(f"history entry {i} ({e.at}) was altered: its summary does not match its digest.")
-        if _link(prev, e.at, e.command, e.summary_digest) != e.hash:
+        parents = e.parents if e.parents is not None else [prev]
+        if not parents or not set(parents) <= seen or link_of(parents, e) != e.hash:
             found.append(
                 f"history entry {i} ({e.at}) does not chain to the one before: an entry was altered or removed."
             )
         prev = e.hash
+        seen.add(e.hash)
     return found
-
-
-def extends(longer: list[HistoryEntry], shorter: list[HistoryEntry]) -> int:
-    """How many entries ``longer`` has past the end of ``shorter``, when it continues the same chain; else 0."""
-    if not shorter or len(longer) <= len(shorter) or longer[len(shorter) - 1].hash != shorter[-1].hash:
-        return 0
-    return len(longer) - len(shorter)
 
 
 def erase_mentions(registry: Registry, needles: list[str]) -> int:
@@ -82,16 +91,27 @@ def erase_mentions(registry: Registry, needles: list[str]) -> int:
 
 
 def _forget_erased(entries: list[HistoryEntry]) -> None:
-    first = next((i for i, e in enumerate(entries) if e.summary == ERASED), None)
-    if first is None:
-        return
-    old_prev = new_prev = entries[first - 1].hash if first else GENESIS
-    for entry in entries[first:]:
+    relink(entries, {i for i, e in enumerate(entries) if e.summary == ERASED})
+
+
+def relink(entries: list[HistoryEntry], forget: set[int]) -> dict[str, str]:
+    """Give the entries at ``forget`` a random digest, re-link what follows; returns old hash -> new hash."""
+    renamed: dict[str, str] = {}
+    if not forget:
+        return renamed
+    first = min(forget)
+    old_prev = entries[first - 1].hash if first else GENESIS
+    for i, entry in enumerate(entries[first:], start=first):
+        old_parents = entry.parents if entry.parents is not None else [old_prev]
         # A link that was already broken stays broken: erasure must not launder tampering.
-        intact = _link(old_prev, entry.at, entry.command, entry.summary_digest) == entry.hash
-        old_prev = entry.hash
-        if entry.summary == ERASED:
+        intact = link_of(old_parents, entry) == entry.hash
+        old_prev = old_hash = entry.hash
+        if entry.parents is not None:
+            entry.parents = [renamed.get(p, p) for p in entry.parents]
+        if i in forget:
             entry.summary_digest = secrets.token_hex(32)
         if intact:
-            entry.hash = _link(new_prev, entry.at, entry.command, entry.summary_digest)
-        new_prev = entry.hash
+            new_parents = entry.parents if entry.parents is not None else [renamed.get(p, p) for p in old_parents]
+            entry.hash = link_of(new_parents, entry)
+        renamed[old_hash] = entry.hash
+    return renamed

@@ -9,8 +9,10 @@ Each event's UID is an HMAC of the action's kind, reference and application ids,
 with the registry's first history hash (a value that never leaves the encrypted file):
 the same action keeps its UID from one run to the next, so re-importing the file updates
 the event instead of adding a second one, and nothing in the UID can be traced back to a
-person's name. ``redact`` keeps people to their initials, and leaves the reason (which may
-quote what a reference said) and every command out of the descriptions.
+person's name. ``redact`` keeps people to their initials, passes companies and roles through
+the report's redactor (the identity lexicon), and leaves the reason (which may quote what a
+reference said) and every command out of the descriptions; ``texts`` gives what the gate
+checks before the file is written.
 
 Time is a parameter: ``now`` is the DTSTAMP, ``as_of`` the day the calendar starts.
 """
@@ -21,11 +23,14 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from refaudit.actions import Action
 from refaudit.drafts import draft_command
 from refaudit.model import Registry
+
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
 
 MAX_DAYS = 366
 ALARM_AT = timedelta(hours=9)  # after the start of the all-day event: 09:00 on the day
@@ -46,19 +51,28 @@ _SUMMARIES = {
     "reach": "Reach {ref}: confirm number, email and availability",
     "swap": "Swap {ref} on {app}, or brief them now",
     "apply-more": "Apply for more jobs: too few applications are open",
+    "withdraw": "Withdraw from {app}: you accepted an offer",
+    "tell": "Tell {ref} how your search ended",
 }
+# A swap for a dropped reference is never "brief them": its command says which it is.
+_SWAP_BY_COMMAND = {"--swap": "Swap {ref} off {app}", "--withdraw-ref": "Take {ref} off {app}"}
 
 
-def due_within(registry: Registry, settings: Mapping[str, Any], today: date, days: int) -> list[Action]:
+def due_within(registry: Registry, settings: Settings, today: date, days: int) -> list[Action]:
     """The actions ``next`` gives on each day from ``today`` to ``today + days``, each once (overdue ones too).
 
-    One audit, as of today: its advice does not move by itself within weeks (reports age over
-    a year), and auditing every day of the window would cost up to a year of audits.
+    One judgement, as of today: its advice does not move by itself within weeks (reports age
+    over a year), and auditing every day of the window would cost up to a year of audits.
+    Later days weigh today's verdicts against the registry as it will stand then.
     """
-    from refaudit import actions, audit
+    from refaudit import actions, judgement
 
-    verdicts = audit.audit(registry, settings, today)
-    return upcoming(lambda day: actions.due_actions(registry, verdicts, settings, day), today, days)
+    judged = judgement.judge(registry, settings, today)
+
+    def due_on(day: date) -> list[Action]:
+        return judged.due if day == today else actions.due_actions(registry, judged.verdicts, settings, day)
+
+    return upcoming(due_on, today, days)
 
 
 def upcoming(actions_on: Callable[[date], Iterable[Action]], as_of: date, days: int) -> list[Action]:
@@ -96,6 +110,8 @@ def summary(action: Action, people: Mapping[str, str], jobs: Mapping[str, str], 
     if action.application is not None:
         values["app"] = jobs.get(action.application, action.application)
     pattern = _SUMMARIES.get(action.kind)
+    if action.kind == "swap":
+        pattern = next((p for flag, p in _SWAP_BY_COMMAND.items() if flag in action.command), pattern)
     if pattern is not None and all(f"{{{key}}}" not in pattern or key in values for key in ("ref", "app")):
         return pattern.format_map(values)
     what = " — ".join(values.values()) or "your job search"
@@ -126,6 +142,12 @@ def to_ical(actions: Iterable[Action], registry: Registry, as_of: date, now: dat
     cal.add("x-wr-calname", "refaudit: what is due")
     people = {r.id: r.name for r in registry.references}
     jobs = {a.id: f"{a.company} ({a.role})" for a in registry.applications}
+    if redact:  # a company or a role can carry a name ("Anna Lee Consulting"): through the redactor too
+        from refaudit.report.redact import Privacy, Redactor
+
+        red = Redactor(registry, Privacy.REDACT)
+        people = {r.id: red.name(r.id) for r in registry.references}
+        jobs = {a.id: red.application(a) for a in registry.applications}
     for action in actions:
         day = max(action.due, as_of)
         title = summary(action, people, jobs, redact=redact)
@@ -145,3 +167,15 @@ def to_ical(actions: Iterable[Action], registry: Registry, as_of: date, now: dat
         cal.add_component(event)
     data: bytes = cal.to_ical()
     return data
+
+
+def texts(data: bytes) -> list[tuple[str, str]]:
+    """Every text value of a calendar, unfolded, with its property name (for the gate)."""
+    import icalendar
+
+    found = []
+    for component in icalendar.Calendar.from_ical(data).walk():
+        for name, value in component.property_items(recursive=False):
+            if isinstance(value, str) and name not in ("BEGIN", "END"):
+                found.append((f"the calendar's {name.lower()}", str(value)))
+    return found

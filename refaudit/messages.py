@@ -1,7 +1,7 @@
 """Render a ``drafts.Message`` with its plain-text Jinja template, as text, ``.eml`` or ``mailto:``.
 
 The only module that imports Jinja for messages, inside the function that renders (as
-``render.py`` does for the report), so that ``refaudit --help`` stays fast.
+``report/render.py`` does for the report), so that ``refaudit --help`` stays fast.
 
 A template is ``templates/messages/<kind>.txt.j2``; a folder named by the setting
 ``messages.dir`` may hold any of them to use instead (the rest come from the shipped
@@ -13,25 +13,44 @@ line. What keeps hostile text harmless:
 - a ``SandboxedEnvironment`` renders them (a template from the user's folder cannot reach
   Python's internals), with ``StrictUndefined`` so that a misspelt variable is an error;
 - autoescape is off (this is plain text, not HTML); the ``.eml`` headers are built by the
-  ``email`` package, which encodes them, and the ``mailto:`` URL is percent-encoded.
+  ``email`` package, which encodes them, and the ``mailto:`` URL is percent-encoded;
+- a template from ``messages.dir`` runs in a child process (``python -m refaudit.messages``)
+  that is killed after ``messages.time_limit`` seconds (5) and may write at most
+  ``messages.max_output`` bytes (1 MiB), so nested loops cannot run for hours or fill memory;
+- an error in a template, at compile time or at run time (``{{ 1/0 }}``), is one line naming
+  the template and the line, never a traceback.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from refaudit import assets
-from refaudit.drafts import KINDS, Message
+from refaudit.drafts import MESSAGE_KINDS, Message
 from refaudit.errors import RefauditError, ValidationError
 
-FORMATS = ("text", "eml", "mailto")
+if TYPE_CHECKING:
+    from refaudit.settings import Messages
+
+MESSAGE_FORMATS = ("text", "eml", "mailto")
 _SUBJECT_RE = re.compile(r"^subject:[ \t]*(.*?)\s*$", re.IGNORECASE)
+DEFAULT_TIME_LIMIT = 5.0  # seconds; messages.time_limit
+DEFAULT_MAX_OUTPUT = 1024 * 1024  # bytes; messages.max_output
+_CHILD_MEMORY = 1024 * 1024 * 1024  # address space of the child that runs a user template
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a user template may run and how much it may write."""
+
+    time_limit: float = DEFAULT_TIME_LIMIT
+    max_output: int = DEFAULT_MAX_OUTPUT
 
 
 @dataclass(frozen=True)
@@ -53,11 +72,10 @@ def template_name(kind: str) -> str:
     return f"{kind}.txt.j2"
 
 
-def override_dir(settings: Mapping[str, Any], config_path: str | Path | None) -> Path | None:
+def override_dir(section: Messages, config_path: str | Path | None) -> Path | None:
     """The folder ``messages.dir`` names (relative to the config file that set it), or None."""
-    section = settings.get("messages")
-    raw = section.get("dir") if isinstance(section, Mapping) else None
-    if not isinstance(raw, str) or not raw.strip():
+    raw = section.dir
+    if raw is None:
         return None
     path = Path(raw).expanduser()
     if not path.is_absolute() and config_path:
@@ -65,25 +83,128 @@ def override_dir(settings: Mapping[str, Any], config_path: str | Path | None) ->
     if not path.is_dir():
         raise ValidationError(
             f"config: messages.dir {raw!r} is not a folder; name a folder of message templates "
-            f"({', '.join(template_name(k) for k in KINDS[:2])}, …) or leave it empty for the shipped ones."
+            f"({', '.join(template_name(k) for k in MESSAGE_KINDS[:2])}, …) or leave it empty for the shipped ones."
         )
     return path
 
 
-def render(message: Message, override_dir: Path | None = None) -> Draft:
-    """Fill the template for ``message.kind`` (from ``override_dir`` when it has one) with its data."""
+def limits(section: Messages) -> Limits:
+    """``messages.time_limit`` and ``messages.max_output`` (checked when the settings were read)."""
+    return Limits(section.time_limit, section.max_output)
+
+
+def render(message: Message, override_dir: Path | None = None, limit: Limits | None = None) -> Draft:
+    """Fill the template for ``message.kind`` (from ``override_dir`` when it has one) with its data.
+
+    With ``override_dir`` the template runs in a child process under ``limit``.
+    """
+    limit = limit or Limits()
+    override = str(override_dir) if override_dir is not None else None
+    env = _environment(override)
+    name = template_name(message.kind)
+    where = _where(env, name)
+    if override is None:
+        text = _fill(message.kind, dict(message.data), override, limit.max_output)
+    else:
+        text = _fill_in_child(message.kind, dict(message.data), override, limit, where)
+    return _split(text, where, message)
+
+
+def _fill(kind: str, data: dict[str, Any], override: str | None, max_output: int) -> str:
+    """The template's text, streamed and cut off past ``max_output`` bytes; errors are one clean line."""
     import jinja2
 
-    env = _environment(str(override_dir) if override_dir is not None else None)
-    name = template_name(message.kind)
+    env = _environment(override)
+    name = template_name(kind)
     try:
-        text = env.get_template(name).render(dict(message.data))
+        template = env.get_template(name)
+        chunks, size = [], 0
+        for chunk in template.generate(data):
+            size += len(chunk.encode("utf-8", "surrogatepass"))
+            if size > max_output:
+                raise RefauditError(
+                    f"the message template {_where(env, name)} wrote more than {max_output:,} bytes "
+                    "(messages.max_output); nothing was written."
+                )
+            chunks.append(chunk)
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or name
         raise RefauditError(f"the message template {where} has an error on line {exc.lineno}: {exc}.") from None
-    except jinja2.TemplateError as exc:
-        raise RefauditError(f"the message template {_where(env, name)} failed: {str(exc).rstrip('.')}.") from None
-    return _split(text, _where(env, name), message)
+    except RefauditError:
+        raise
+    except Exception as exc:  # a runtime error inside the template ({{ 1/0 }}), the sandbox, a missing variable
+        where = _where(env, name)
+        line = _template_line(exc, where)
+        detail = str(exc).rstrip(".") if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        on = f" on line {line}" if line else ""
+        raise RefauditError(f"the message template {where} failed{on}: {detail}.") from None
+    return "".join(chunks)
+
+
+def _template_line(exc: BaseException, where: str) -> int | None:
+    """The template's line the error happened on (Jinja points traceback frames at the template)."""
+    import traceback
+
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == where:
+            line = lineno
+    return line
+
+
+def _fill_in_child(kind: str, data: dict[str, Any], override: str, limit: Limits, where: str) -> str:
+    """``_fill`` in a child process, killed past ``limit.time_limit`` seconds."""
+    import pickle
+    import subprocess
+
+    # -P: `-m` would otherwise put the current folder first on sys.path (a planted refaudit.py would run).
+    child = subprocess.Popen(
+        [sys.executable, "-P", "-m", "refaudit.messages"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    request = pickle.dumps((kind, data, override, limit.max_output))
+    try:
+        out, _ = child.communicate(request, timeout=limit.time_limit)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        raise RefauditError(
+            f"the message template {where} ran longer than {limit.time_limit:g} s (messages.time_limit) "
+            "and was stopped; nothing was written."
+        ) from None
+    status, _, body = out.partition(b"\n")
+    if status == b"ok":
+        return body.decode("utf-8", "surrogatepass")
+    if status == b"error":
+        raise RefauditError(body.decode("utf-8", "replace"))
+    raise RefauditError(
+        f"the message template {where} could not be run (it used more than "
+        f"{_CHILD_MEMORY // 2**20:,} MiB of memory, or its process ended with code {child.returncode})."
+    )
+
+
+def _child() -> None:
+    """``python -m refaudit.messages``: fill one template read from stdin, under a memory limit."""
+    import pickle
+
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (_CHILD_MEMORY, _CHILD_MEMORY))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform: the time limit still holds
+    kind, data, override, max_output = pickle.loads(sys.stdin.buffer.read())  # from the parent, over its own pipe
+    try:
+        text = _fill(kind, data, override, max_output)
+    except RefauditError as exc:
+        sys.stdout.buffer.write(b"error\n" + str(exc).encode("utf-8", "replace"))
+    except MemoryError:
+        sys.exit(3)
+    else:
+        sys.stdout.buffer.write(b"ok\n" + text.encode("utf-8", "surrogatepass"))
+    sys.stdout.flush()
 
 
 @cache
@@ -158,3 +279,7 @@ def as_mailto(draft: Draft) -> str:
     to = quote(draft.to_email, safe="@") if draft.to_email else ""
     body = draft.body.replace("\n", "\r\n")  # RFC 6068: line breaks in a body are CRLF
     return f"mailto:{to}?subject={quote(draft.subject, safe='')}&body={quote(body, safe='')}"
+
+
+if __name__ == "__main__":
+    _child()

@@ -8,7 +8,6 @@ naming the field (``references[3].email``); the store turns that into "damaged".
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -16,19 +15,23 @@ from datetime import date
 from typing import Any, ClassVar
 
 from refaudit.errors import ValidationError
+from refaudit.text import refuse_hidden, unify_line_breaks
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Versions this refaudit reads. In version 1, ``neutral`` meant lukewarm: such reports are
-# read as ``lukewarm`` (see ``Registry.from_plain``), and saving writes version 2.
-READABLE_VERSIONS = (1, 2)
+# read as ``lukewarm`` (see ``Registry.from_plain``). Version 3 added each record's ``uid`` and
+# the merge's bookkeeping (``refaudit/copies``); saving writes version 3.
+READABLE_VERSIONS = (1, 2, 3)
+# The body's keys kept for merging copies (``refaudit.copies``): opaque here, checked there.
+COPIES_KEYS = ("merge_key", "clock", "stamps", "tombstones")
 
 RELATIONSHIPS = ("manager", "colleague", "report", "client", "mentor", "academic", "personal", "other")
-STATUSES = ("active", "resting", "dropped")
+REFERENCE_STATUSES = ("active", "resting", "dropped")
 STAGES = ("applied", "screening", "interview", "final", "reference-check", "offer")
 OUTCOMES = ("pending", "offer", "accepted", "rejected", "ghosted", "withdrawn", "eliminated")
 OFFER_OUTCOMES = ("offer", "accepted")  # the outcomes that mean an offer was made
 SENTIMENTS = ("positive", "neutral", "lukewarm", "mixed", "negative", "no-response", "declined")
-SOURCES = ("employer", "recruiter", "reference-service", "mock-call", "reference", "contact", "other")
+FEEDBACK_SOURCES = ("employer", "recruiter", "reference-service", "mock-call", "reference", "contact", "other")
 CERTAINTIES = ("verbatim", "direct", "hearsay", "inferred")
 # Why an employer said no, as far as they said. Only ``references`` and ``none-given`` (or no
 # recorded reason at all) can count towards the audit's ``pattern`` flag.
@@ -37,7 +40,12 @@ REASON_KINDS = (
     "references", "none-given", "other",
 )  # fmt: skip
 # What an application's timeline records: each stage and outcome, briefings, thanks, notes, debriefs.
-TIMELINE_EVENTS = ("applied", "stage", "outcome", "briefed", "thanked", "note", "debrief")
+TIMELINE_EVENTS = (
+    "applied", "stage", "outcome", "briefed", "thanked", "note", "debrief",
+    "ref", "withdraw-ref", "told", "heard-back", "followed-up",
+)  # fmt: skip
+# Timeline events whose value is a reference id (renamed and erased with the reference).
+REFERENCE_EVENTS = ("briefed", "thanked", "ref", "withdraw-ref", "told")
 MAX_ATTEMPTS = 99
 
 # Lengths a person could plausibly type; anything longer is a paste gone wrong.
@@ -46,63 +54,17 @@ MAX_SHORT = 300
 MAX_TEXT = 5000
 MAX_LIST = 100
 
+_UID_RE = re.compile(r"^[0-9a-f]{32}$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _FEEDBACK_ID_RE = re.compile(r"f([0-9]{1,9})")
 _EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
 # As people write them: (555) 010-0200, +44 (0)20 7946 0958, 0049 30 1234567, 555.010.0200 x12.
 _PHONE_RE = re.compile(r"^(?P<main>\+?[0-9(][0-9 ().\-/]{2,40})(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
-# What the first round accepted: registries holding such a number must keep opening (SPEC).
+# What the first round accepted: registries holding such a number must keep opening (docs/SPEC.md).
 _PHONE_BEFORE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
-# C0/C1 controls, DEL, and the bidi overrides that can disguise text on a terminal.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_INLINE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # --- validation of single values -------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text`` for matching (``José`` -> ``jose``)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-# Titles before a name, folded: never part of an id, never taken for an initial, never masked
-# as a name word, kept in a greeting ("Dr Park"). The one list: drafts, erasure and redaction use it.
-HONORIFICS = ("dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame")
-
-
-def transliterate(text: str) -> str:
-    """``text`` in ASCII: accents dropped, other scripts romanised (anyascii), ``李娜`` -> ``Li Na``.
-
-    anyascii runs CJK and hangul syllables together, capitalised (``LiNa``): inside
-    romanised text each capital starts a word. Text that was ASCII already is kept as it is.
-    """
-    from anyascii import anyascii  # ISC-licensed; unidecode is GPL
-
-    parts = []
-    for run in re.split(r"([^\x00-\x7f]+)", text):
-        parts.append(run if run.isascii() else re.sub(r"(?<=[a-z])(?=[A-Z])", " ", anyascii(run)))
-    return "".join(parts)
-
-
-def without_honorifics(name: str) -> str:
-    """``Dr. Ingrid Olsen`` -> ``Ingrid Olsen``; a name that is only a title is kept."""
-    words = name.split()
-    while len(words) > 1 and words[0].rstrip(".").casefold() in HONORIFICS:
-        words.pop(0)
-    return " ".join(words)
-
-
-def slugify(text: str) -> str:
-    """An id-shaped form of ``text``: ``José Ñúñez`` -> ``jose-nunez``, ``李娜`` -> ``li-na``; may be empty."""
-    slug = re.sub(r"[^a-z0-9]+", "-", transliterate(unicodedata.normalize("NFKC", text)).lower())
-    return slug.strip("-")[:48].strip("-")
-
-
-def name_slug(name: str) -> str:
-    """The id a person's name suggests: honorifics left out (``Dr. Ingrid Olsen`` -> ``ingrid-olsen``)."""
-    return slugify(without_honorifics(name))
 
 
 def check_text(
@@ -116,21 +78,15 @@ def check_text(
     if not isinstance(value, str):
         raise ValidationError(f"{name} must be text, not {type(value).__name__}.")
     text = value.strip()
-    if multiline:  # Windows (CRLF) and old Mac (CR) line breaks are line breaks
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if multiline:
+        text = unify_line_breaks(text)
     if not text:
         if required:
             raise ValidationError(f"{name} must not be empty.")
         return None
     if len(text) > max_len:
         raise ValidationError(f"{name} is {len(text):,} characters long; at most {max_len:,} are accepted.")
-    bad = (_CONTROL_RE if multiline else _CONTROL_INLINE_RE).search(text)
-    if bad:
-        raise ValidationError(
-            f"{name} contains the control character U+{ord(bad.group()):04X}; "
-            "use plain text" + (" (line breaks and tabs are fine)." if multiline else ".")
-        )
-    return text
+    return refuse_hidden(name, text, multiline=multiline)
 
 
 def require_text(name: str, value: Any, *, max_len: int = MAX_SHORT, multiline: bool = False) -> str:
@@ -152,6 +108,15 @@ def check_id(name: str, value: Any) -> str:
             f"{name} {value!r} is not a valid id: use 1-64 lowercase letters, digits, '.', '_' or '-', "
             "starting with a letter or digit."
         )
+    return value
+
+
+def check_uid(name: str, value: Any) -> str | None:
+    """A record's ``uid``: 32 lowercase hex digits (128 bits), or None until it is given one."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _UID_RE.match(value):
+        raise ValidationError(f"{name} {value!r} is not a uid: 32 lowercase hexadecimal digits.")
     return value
 
 
@@ -264,8 +229,9 @@ def feedback_number(record_id: str) -> int | None:
 
 
 def _field_names(record_type: type) -> tuple[str, ...]:
-    """What a record stores, in the order it is written: its dataclass fields."""
-    return tuple(f.name for f in dataclass_fields(record_type))
+    """What a record stores, in the order it is written: its dataclass fields, the ``uid`` last."""
+    names = tuple(f.name for f in dataclass_fields(record_type))
+    return tuple(n for n in names if n != "uid") + (("uid",) if "uid" in names else ())
 
 
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
@@ -288,21 +254,25 @@ class _Record:
     FIELDS: ClassVar[tuple[str, ...]]  # the fields in the order they are written
 
     def to_plain(self) -> dict[str, Any]:
-        """The fields that hold something, as the registry file stores them."""
-        return _drop_empty(self.to_json())
+        """The fields that hold something, as the registry file stores them (and export writes them)."""
+        data = self.to_json()
+        data["uid"] = getattr(self, "uid", None)
+        return _drop_empty(data)
 
     def to_json(self) -> dict[str, Any]:
-        """Every field, empty ones as null or [], so that scripts can rely on the keys."""
-        return {k: getattr(self, k) for k in self.FIELDS}
+        """Every field, empty ones as null or [], so that scripts can rely on the keys (the uid aside)."""
+        return {k: getattr(self, k) for k in self.FIELDS if k != "uid"}
 
 
 @dataclass(slots=True)
 class Reference(_Record):
     id: str
     name: str
+    uid: str | None = None  # immutable, 128 random bits: who the record is across copies
     relationship: str = "other"
     organization: str | None = None
     title: str | None = None
+    worked_with: str | None = None  # where you worked together, in your words (drafts say no more)
     email: str | None = None
     phone: str | None = None
     known_since: date | None = None
@@ -322,14 +292,16 @@ class Reference(_Record):
         return cls(
             id=check_id(f"{where}.id", d.get("id")),
             name=require_text(f"{where}.name", d.get("name"), max_len=MAX_NAME),
+            uid=check_uid(f"{where}.uid", d.get("uid")),
             relationship=check_choice(f"{where}.relationship", d.get("relationship", "other"), RELATIONSHIPS),
             organization=check_text(f"{where}.organization", d.get("organization")),
             title=check_text(f"{where}.title", d.get("title")),
+            worked_with=check_text(f"{where}.worked_with", d.get("worked_with")),
             email=check_email(f"{where}.email", d.get("email")),
             phone=check_phone(f"{where}.phone", d.get("phone")),
             known_since=parse_date(f"{where}.known_since", d.get("known_since")),
             consent_on=parse_date(f"{where}.consent_on", d.get("consent_on")),
-            status=check_choice(f"{where}.status", d.get("status", "active"), STATUSES),
+            status=check_choice(f"{where}.status", d.get("status", "active"), REFERENCE_STATUSES),
             status_on=parse_date(f"{where}.status_on", d.get("status_on")),
             status_note=check_text(f"{where}.status_note", d.get("status_note"), max_len=MAX_TEXT, multiline=True),
             tags=[check_tag(f"{where}.tags", t) for t in check_list(f"{where}.tags", d.get("tags"))],
@@ -339,6 +311,44 @@ class Reference(_Record):
 
 
 Reference.FIELDS = _field_names(Reference)
+
+
+@dataclass(slots=True)
+class Said:
+    """A point an employer made in a debrief (criticism, a job lead), and the day they made it.
+
+    Stored as the bare text when ``on`` is unknown (written before days were kept): it then
+    reads as given on the debrief's day, else the day the application closed
+    (``applications.said_on``).
+    """
+
+    text: str
+    on: date | None = None
+
+    def to_plain(self) -> Any:
+        return self.text if self.on is None else {"text": self.text, "on": self.on}
+
+    @classmethod
+    def from_plain(cls, data: Any, where: str) -> Said:
+        if isinstance(data, dict):
+            d = _only_keys(where, data, ("text", "on"))
+            return cls(
+                require_text(f"{where}.text", d.get("text"), max_len=MAX_TEXT), require_date(f"{where}.on", d.get("on"))
+            )
+        return cls(require_text(where, data, max_len=MAX_TEXT))
+
+
+def check_said(name: str, value: Any) -> list[Said]:
+    """A list of ``Said``: bare texts or ``{text, on}``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{name} must be a list of texts or {{text, on}}.")
+    if len(value) > MAX_LIST:
+        raise ValidationError(f"{name} has {len(value)} entries; at most {MAX_LIST} are accepted.")
+    return [
+        Said.from_plain(v, f"{name}[{i}]") for i, v in enumerate(value) if not (isinstance(v, str) and not v.strip())
+    ]
 
 
 @dataclass(slots=True)
@@ -387,16 +397,21 @@ class Application(_Record):
     company: str
     role: str
     applied_on: date
+    uid: str | None = None  # immutable, 128 random bits: who the record is across copies
     via: str | None = None
     references: list[str] = field(default_factory=list)
     stage: str = "applied"
     outcome: str = "pending"
     reason: str | None = None
     reason_kind: str | None = None
-    criticism: list[str] = field(default_factory=list)
-    leads: list[str] = field(default_factory=list)
+    criticism: list[Said] = field(default_factory=list)
+    leads: list[Said] = field(default_factory=list)
     briefed: list[Briefing] = field(default_factory=list)
     thanked: list[Briefing] = field(default_factory=list)
+    # References taken off the application (``--withdraw-ref``, ``--swap``), each from its day;
+    # ``references`` keeps everyone ever given.
+    withdrawn: list[Briefing] = field(default_factory=list)
+    told: list[Briefing] = field(default_factory=list)  # told how the search ended (``--told``)
     notes: str | None = None
     updated_on: date | None = None
     closed_on: date | None = None
@@ -415,8 +430,12 @@ class Application(_Record):
     def to_json(self) -> dict[str, Any]:
         """Every field, empty ones as null or [], so that scripts can rely on the keys."""
         data = _Record.to_json(self)  # not super(): slots=True dataclasses are new classes
+        data["criticism"] = [s.to_plain() for s in self.criticism]
+        data["leads"] = [s.to_plain() for s in self.leads]
         data["briefed"] = [b.to_plain() for b in self.briefed]
         data["thanked"] = [b.to_plain() for b in self.thanked]
+        data["withdrawn"] = [b.to_plain() for b in self.withdrawn]
+        data["told"] = [b.to_plain() for b in self.told]
         data["timeline"] = [e.to_json() for e in self.timeline]
         return data
 
@@ -429,8 +448,12 @@ class Application(_Record):
             raise ValidationError(f"{where}.references must be a list of reference ids.")
         briefed = d.get("briefed") or []
         thanked = d.get("thanked") or []
-        if not isinstance(briefed, list) or not isinstance(thanked, list):
-            raise ValidationError(f"{where}.briefed and {where}.thanked must be lists.")
+        withdrawn = d.get("withdrawn") or []
+        told = d.get("told") or []
+        if not all(isinstance(x, list) for x in (briefed, thanked, withdrawn, told)):
+            raise ValidationError(
+                f"{where}.briefed, .thanked, .withdrawn and .told must be lists of {{reference, on}}."
+            )
         timeline = d.get("timeline") or []
         if not isinstance(timeline, list):
             raise ValidationError(f"{where}.timeline must be a list of {{on, event, value}}.")
@@ -440,16 +463,19 @@ class Application(_Record):
             company=require_text(f"{where}.company", d.get("company")),
             role=require_text(f"{where}.role", d.get("role")),
             applied_on=applied,
+            uid=check_uid(f"{where}.uid", d.get("uid")),
             via=check_text(f"{where}.via", d.get("via")),
             references=[check_id(f"{where}.references[{i}]", r) for i, r in enumerate(refs)],
             stage=check_choice(f"{where}.stage", d.get("stage", "applied"), STAGES),
             outcome=check_choice(f"{where}.outcome", d.get("outcome", "pending"), OUTCOMES),
             reason=check_text(f"{where}.reason", d.get("reason"), max_len=MAX_TEXT, multiline=True),
             reason_kind=None if kind is None else check_choice(f"{where}.reason_kind", kind, REASON_KINDS),
-            criticism=check_list(f"{where}.criticism", d.get("criticism"), max_len=MAX_TEXT),
-            leads=check_list(f"{where}.leads", d.get("leads"), max_len=MAX_TEXT),
+            criticism=check_said(f"{where}.criticism", d.get("criticism")),
+            leads=check_said(f"{where}.leads", d.get("leads")),
             briefed=[Briefing.from_plain(b, f"{where}.briefed[{i}]") for i, b in enumerate(briefed)],
             thanked=[Briefing.from_plain(b, f"{where}.thanked[{i}]") for i, b in enumerate(thanked)],
+            withdrawn=[Briefing.from_plain(b, f"{where}.withdrawn[{i}]") for i, b in enumerate(withdrawn)],
+            told=[Briefing.from_plain(b, f"{where}.told[{i}]") for i, b in enumerate(told)],
             notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
             updated_on=parse_date(f"{where}.updated_on", d.get("updated_on")),
             closed_on=parse_date(f"{where}.closed_on", d.get("closed_on")),
@@ -466,6 +492,7 @@ class Feedback(_Record):
     reference: str
     reported_on: date
     sentiment: str
+    uid: str | None = None  # immutable, 128 random bits: who the record is across copies
     application: str | None = None
     source: str = "other"
     reporter: str | None = None
@@ -479,7 +506,7 @@ class Feedback(_Record):
     # its required fields come first. test_model_fields checks both name the same fields.
     FIELDS = (
         "id", "reference", "application", "reported_on", "source", "reporter", "sentiment",
-        "attempts", "certainty", "quote", "topics", "notes",
+        "attempts", "certainty", "quote", "topics", "notes", "uid",
     )  # fmt: skip
 
     @classmethod
@@ -490,10 +517,11 @@ class Feedback(_Record):
         sentiment = check_choice(f"{where}.sentiment", d.get("sentiment"), SENTIMENTS)
         return cls(
             id=check_id(f"{where}.id", d.get("id")),
+            uid=check_uid(f"{where}.uid", d.get("uid")),
             reference=check_id(f"{where}.reference", d.get("reference")),
             application=None if app is None else check_id(f"{where}.application", app),
             reported_on=reported,
-            source=check_choice(f"{where}.source", d.get("source", "other"), SOURCES),
+            source=check_choice(f"{where}.source", d.get("source", "other"), FEEDBACK_SOURCES),
             reporter=check_text(f"{where}.reporter", d.get("reporter")),
             sentiment=sentiment,
             attempts=check_attempts(f"{where}.attempts", d.get("attempts"), sentiment),
@@ -513,25 +541,39 @@ class HistoryEntry:
     summary: str
     summary_digest: str
     hash: str
+    # Since version 3: the entries it follows when not the one before it (a merge has two),
+    # and the uids of the records the change touched (a merge blanks what the other side erased).
+    parents: list[str] | None = None
+    uids: list[str] = field(default_factory=list)
 
-    FIELDS: ClassVar[tuple[str, ...]]  # its dataclass fields in order, set below the class
+    FIELDS: ClassVar[tuple[str, ...]]  # its text fields in order, set below the class
+    DAG_FIELDS: ClassVar[tuple[str, ...]] = ("parents", "uids")  # written only when they hold something
 
     def to_plain(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.FIELDS}
+        data: dict[str, Any] = {k: getattr(self, k) for k in self.FIELDS}
+        if self.parents is not None:
+            data["parents"] = list(self.parents)
+        if self.uids:
+            data["uids"] = list(self.uids)
+        return data
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "history") -> HistoryEntry:
-        d = _only_keys(where, data, cls.FIELDS)
+        d = _only_keys(where, data, (*cls.FIELDS, *cls.DAG_FIELDS))
         values = {}
         for key in cls.FIELDS:
             v = d.get(key)
             if not isinstance(v, str):
                 raise ValidationError(f"{where}.{key} must be text.")
             values[key] = v
-        return cls(**values)
+        parents = d.get("parents")
+        if parents is not None and (not isinstance(parents, list) or not all(isinstance(p, str) for p in parents)):
+            raise ValidationError(f"{where}.parents must be a list of entry hashes.")
+        uids = [check_uid(f"{where}.uids", u) or "" for u in (d.get("uids") or [])]
+        return cls(**values, parents=parents, uids=uids)
 
 
-HistoryEntry.FIELDS = _field_names(HistoryEntry)
+HistoryEntry.FIELDS = ("at", "command", "summary", "summary_digest", "hash")
 
 
 @dataclass(slots=True)
@@ -542,6 +584,7 @@ class Registry:
     feedback: list[Feedback] = field(default_factory=list)
     feedback_seq: int = 0
     history: list[HistoryEntry] = field(default_factory=list)
+    copies: dict[str, Any] = field(default_factory=dict)  # merge_key, clock, stamps, tombstones
     # Where each id sat in its list when last looked for: see ``_find``. Not data.
     _positions: dict[str, tuple[list[Any], dict[str, int]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -604,20 +647,23 @@ class Registry:
         if with_history:
             data["feedback_seq"] = self.feedback_seq
             data["history"] = [h.to_plain() for h in self.history]
+            data.update((k, self.copies[k]) for k in COPIES_KEYS if k in self.copies)
         return data
 
     @classmethod
     def from_plain(cls, data: Any) -> Registry:
         d = _only_keys(
             "registry", data,
-            ("refaudit", "owner", "references", "applications", "feedback", "feedback_seq", "history"),
+            ("refaudit", "owner", "references", "applications", "feedback", "feedback_seq", "history", *COPIES_KEYS),
         )  # fmt: skip
         version = d.get("refaudit")
         if isinstance(version, bool):  # True == 1 in Python, but a bool is no version number
             raise ValidationError(f"schema version {version!r} is not a number (write 'refaudit: {SCHEMA_VERSION}').")
         if type(version) is not int or version not in READABLE_VERSIONS:
+            newer = type(version) is int and version > SCHEMA_VERSION
             raise ValidationError(
-                f"schema version {version!r} is not supported (this refaudit reads versions 1 and 2)."
+                f"schema version {version!r} is not supported (this refaudit reads versions 1, 2 and 3)"
+                + ("; it was written by a newer refaudit: upgrade refaudit." if newer else ".")
             )
         sections = {}
         for key in ("references", "applications", "feedback", "history"):
@@ -637,6 +683,7 @@ class Registry:
             feedback=[Feedback.from_plain(f, f"feedback[{i}]") for i, f in enumerate(sections["feedback"])],
             feedback_seq=seq,
             history=[HistoryEntry.from_plain(h, f"history[{i}]") for i, h in enumerate(sections["history"])],
+            copies={k: d[k] for k in COPIES_KEYS if k in d},
         )
         if version == 1:
             # Version 1 had no "lukewarm": its "neutral" was documented as lukewarm.
@@ -648,6 +695,8 @@ class Registry:
 
     def check_integrity(self) -> None:
         """Ids unique, and every cross-reference points at a record that exists."""
+        records: list[Reference | Application | Feedback] = [*self.references, *self.applications, *self.feedback]
+        _unique("uids", (r.uid for r in records if r.uid))
         ref_ids = _unique("references", (r.id for r in self.references))
         app_ids = _unique("applications", (a.id for a in self.applications))
         _unique("feedback", (f.id for f in self.feedback))
@@ -655,7 +704,7 @@ class Registry:
             for ref in app.references:
                 if ref not in ref_ids:
                     raise ValidationError(f"applications[{i}] ({app.id}) names unknown reference {ref!r}.")
-            for b in (*app.briefed, *app.thanked):
+            for b in (*app.briefed, *app.thanked, *app.withdrawn, *app.told):
                 if b.reference not in ref_ids:
                     raise ValidationError(f"applications[{i}] ({app.id}) mentions unknown reference {b.reference!r}.")
         for i, fb in enumerate(self.feedback):
@@ -698,6 +747,8 @@ def future_fields(record: Reference | Application | Feedback, today: date) -> li
             found.append(f"{name} {value.isoformat()}")
         elif isinstance(value, list):
             found.extend(
-                f"{name} {b.on.isoformat()}" for b in value if isinstance(b, Briefing | Event) and b.on > today
+                f"{name} {b.on.isoformat()}"
+                for b in value
+                if isinstance(b, Briefing | Event | Said) and b.on is not None and b.on > today
             )
     return found

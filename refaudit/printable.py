@@ -5,6 +5,7 @@ what came before it, a bidi override that shows ``gpj.exe`` as ``exe.jpg``, or, 
 Linux, bytes that are not UTF-8 at all (Python keeps them as lone surrogates, which a
 UTF-8 terminal stream refuses with a traceback). ``safe`` shows each of these as a
 visible escape, the way ``repr`` would, and leaves every other character alone.
+Which characters: ``refaudit.text.DANGEROUS``, the same list input validation refuses.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from __future__ import annotations
 import os
 import re
 
-# C0 controls and DEL, C1 controls, the bidi embeddings, overrides and isolates
-# (U+202A-202E, U+2066-2069) and the Arabic letter mark, and lone surrogates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+from refaudit.text import DANGEROUS_RE  # the one list: what output escapes here, input refuses
+
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -35,8 +35,8 @@ def safe(value: str | os.PathLike[str], *, keep_newlines: bool = False) -> str:
     """
     text = os.fspath(value)
     if keep_newlines:
-        return "\n".join(_UNSAFE.sub(_escape, line) for line in text.split("\n"))
-    return _UNSAFE.sub(_escape, text)
+        return "\n".join(DANGEROUS_RE.sub(_escape, line) for line in text.split("\n"))
+    return DANGEROUS_RE.sub(_escape, text)
 
 
 def has_undecodable(text: str) -> bool:

@@ -17,8 +17,9 @@ from refaudit.errors import ValidationError
 from refaudit.model import (
     MAX_NAME,
     MAX_TEXT,
+    REFERENCE_EVENTS,
+    REFERENCE_STATUSES,
     RELATIONSHIPS,
-    STATUSES,
     Reference,
     Registry,
     check_choice,
@@ -27,12 +28,11 @@ from refaudit.model import (
     check_phone,
     check_tag,
     check_text,
-    fold,
-    name_slug,
     parse_date,
     require_text,
     unique_id,
 )
+from refaudit.text import fold, name_slug
 
 
 @dataclass
@@ -43,6 +43,7 @@ class RefFields:
     relationship: str | None = None
     organization: str | None = None
     title: str | None = None
+    worked_with: str | None = None
     email: str | None = None
     phone: str | None = None
     known_since: str | date | None = None
@@ -60,6 +61,8 @@ def _apply(ref: Reference, f: RefFields, today: date) -> None:
         ref.organization = check_text("organization", f.organization)
     if f.title is not None:
         ref.title = check_text("title", f.title)
+    if f.worked_with is not None:
+        ref.worked_with = check_text("worked-with", f.worked_with)
     if f.email is not None:
         ref.email = check_email("email", f.email)
     if f.phone is not None:
@@ -101,7 +104,7 @@ def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None
 def edit(reg: Registry, ref: Reference, fields: RefFields, today: date, new_id: str | None = None) -> Change[str]:
     if fields == RefFields() and new_id is None:
         raise ValidationError(
-            "nothing to change: give --id, --name, --relationship, --org, --title, --email, --phone, "
+            "nothing to change: give --id, --name, --relationship, --org, --title, --worked-with, --email, --phone, "
             "--known-since, --consent-on, --tag or --note."
         )
     old_id = ref.id
@@ -122,11 +125,11 @@ def rename(reg: Registry, ref: Reference, new_id: str) -> None:
     old = ref.id
     for app in reg.applications:
         app.references = [new_id if r == old else r for r in app.references]
-        for b in (*app.briefed, *app.thanked):
+        for b in (*app.briefed, *app.thanked, *app.withdrawn, *app.told):
             if b.reference == old:
                 b.reference = new_id
         for e in app.timeline:
-            if e.event in ("briefed", "thanked") and e.value == old:
+            if e.event in REFERENCE_EVENTS and e.value == old:
                 e.value = new_id
     for f in reg.feedback:
         if f.reference == old:
@@ -154,7 +157,7 @@ def set_status(
 ) -> Change[str]:
     """The user's own decision about ``ref``, dated ``on`` (default today; never in the future)."""
     day = parse_date("--on", on, today=today) or today
-    ref.status = check_choice("status", status, STATUSES)
+    ref.status = check_choice("status", status, REFERENCE_STATUSES)
     ref.status_on = day
     ref.status_note = check_text("note", note, max_len=MAX_TEXT, multiline=True)
     return Change(f"set reference {ref.id} to {status}", ref.id)
@@ -176,12 +179,16 @@ def remove(reg: Registry, ref: Reference) -> Change[Removed]:
     reg.feedback = [f for f in reg.feedback if f.reference != ref.id]
     touched = 0
     for app in reg.applications:
-        if ref.id in app.references or any(b.reference == ref.id for b in (*app.briefed, *app.thanked)):
+        if ref.id in app.references or any(
+            b.reference == ref.id for b in (*app.briefed, *app.thanked, *app.withdrawn, *app.told)
+        ):
             touched += 1
             app.references = [r for r in app.references if r != ref.id]
             app.briefed = [b for b in app.briefed if b.reference != ref.id]
             app.thanked = [b for b in app.thanked if b.reference != ref.id]
-            app.timeline = [e for e in app.timeline if not (e.event in ("briefed", "thanked") and e.value == ref.id)]
+            app.withdrawn = [b for b in app.withdrawn if b.reference != ref.id]
+            app.told = [b for b in app.told if b.reference != ref.id]
+            app.timeline = [e for e in app.timeline if not (e.event in REFERENCE_EVENTS and e.value == ref.id)]
     reg.references = [r for r in reg.references if r.id != ref.id]
     history.erase_mentions(reg, [ref.id, ref.name, *(f.id for f in gone_feedback)])
     removed = Removed(ref.id, ref.name, len(gone_feedback), touched, erasure.mask_mentions(reg, ref))

@@ -22,7 +22,8 @@ import re
 from collections.abc import Callable, Iterable
 
 from refaudit.errors import NotFoundError
-from refaudit.model import Application, Reference, Registry, fold, transliterate, without_honorifics
+from refaudit.model import Application, Reference, Registry
+from refaudit.text import fold, transliterate, without_honorifics
 
 
 def _norm(text: str) -> str:

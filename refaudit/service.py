@@ -1,6 +1,6 @@
 """Use cases: unlock, then lock, re-read, change, record history, save.
 
-The CLI hands in a ``Context`` saying where the registry is, how to unlock it and what
+The CLI hands in an ``Access`` saying where the registry is, how to unlock it and what
 time it is; everything here is the same whichever edge calls it.
 
 Nobody waits on another person's prompt: a change asks for the passphrase (and runs
@@ -15,12 +15,14 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from refaudit import history, store, sweep, vault
 from refaudit.change import Change
-from refaudit.errors import AuthError, RefauditError
-from refaudit.model import Registry
+from refaudit.copies import combining, stamping, uids
+from refaudit.errors import AuthError, DamagedError, RefauditError, ValidationError
+from refaudit.model import HistoryEntry, Registry
 
 if TYPE_CHECKING:
     from refaudit.settings import Settings
@@ -31,50 +33,56 @@ Unlock = Callable[[bytes], vault.Keyring]
 
 
 @dataclass
-class Context:
+class Access:
+    """What a use case needs from its edge: where the registry is, how to unlock it, what time it is."""
+
     store: store.Store
     unlock: Unlock
     now: Callable[[], datetime]
 
 
 def init(
-    ctx: Context,
+    access: Access,
     passphrase: str,
     kdf: vault.KdfParams,
     *,
     recovery: bool,
     registry: Registry | None = None,
     command: str = "init",
+    discard_backup: bool = False,
 ) -> str | None:
-    """Create a new registry (refusing to overwrite one); returns the recovery key, if any."""
+    """Create a new registry (refusing to overwrite one, or an old backup unless ``discard_backup``);
+    returns the recovery key, if any."""
     vault.check_kdf_floor(kdf)
     reg = registry or Registry()
     keyring, recovery_key = vault.create(passphrase, kdf, recovery=recovery)  # Argon2id before the lock
-    with ctx.store.locked():
-        ctx.store.refuse_existing()
-        history.append(reg, ctx.now(), command, "created the registry")
+    with access.store.locked():
+        access.store.refuse_existing()
+        reg.copies.setdefault("merge_key", uids.new_merge_key())
+        stamping.stamp(stamping.Snapshot(), reg, access.now())
+        history.append(reg, access.now(), command, "created the registry")
         blob = vault.seal(keyring, store.encode(reg))
-        ctx.store.create(blob, _verifier(keyring))
+        access.store.create(blob, _verifier(keyring), discard_backup=discard_backup)
     return recovery_key
 
 
-def read(ctx: Context) -> Registry:
+def read(access: Access) -> Registry:
     """The registry as it is now, for commands that only look (no lock, nothing written)."""
-    reg, _ = store.open_blob(ctx.store.read(), ctx.unlock)
+    reg, _ = store.open_blob(access.store.read(), access.unlock)
     return reg
 
 
-def read_with_keyring(ctx: Context) -> tuple[Registry, vault.Keyring]:
-    return store.open_blob(ctx.store.read(), ctx.unlock)
+def read_with_keyring(access: Access) -> tuple[Registry, vault.Keyring]:
+    return store.open_blob(access.store.read(), access.unlock)
 
 
-def unlock(ctx: Context) -> vault.Keyring:
+def unlock(access: Access) -> vault.Keyring:
     """Ask for the key (prompt, Argon2id) without taking the lock; pass the result as ``keyring=``."""
-    return ctx.unlock(ctx.store.read())
+    return access.unlock(access.store.read())
 
 
 def update(
-    ctx: Context,
+    access: Access,
     command: str,
     change: Callable[[Registry], Change[T]],
     *,
@@ -88,23 +96,27 @@ def update(
     ``scrub_backup`` (or the change's ``erase_backup``) writes the new contents over the
     backup as well (erasure).
     """
-    held = keyring or unlock(ctx)
-    with _opened(ctx, held) as (blob, reg, current):
+    held = keyring or unlock(access)
+    with _opened(access, held, guard=True) as (blob, reg, current):
+        before = stamping.snapshot(reg)
         done = change(reg)
         if done.summary is None:
             return done.result
         new = done.registry if done.registry is not None else reg
+        if done.registry is not None:
+            new.copies = reg.copies
+        touched = stamping.stamp(before, new, access.now())  # uids, stamps and tombstones (refaudit.copies)
         # Re-validate the whole registry so that a change can never save what reading refuses.
         Registry.from_plain(new.to_plain())
-        history.append(new, ctx.now(), command, done.summary)
+        history.append(new, access.now(), command, done.summary).uids = touched
         new_blob = vault.seal(current, store.encode(new))
         scrub = scrub_backup or done.erase_backup
-        ctx.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
+        access.store.save(new_blob, _verifier(current), previous=new_blob if scrub else blob)
     return done.result
 
 
 def rekey(
-    ctx: Context,
+    access: Access,
     command: str,
     rewrap: Callable[[vault.Keyring], vault.Keyring],
     *,
@@ -116,58 +128,161 @@ def rekey(
     The backup is overwritten with the new file too: after a passphrase change the old
     passphrase must open nothing left on disk.
     """
-    held = keyring or unlock(ctx)
+    held = keyring or unlock(access)
     new_keyring = rewrap(held)
-    with _opened(ctx, held) as (_, reg, _current):
-        history.append(reg, ctx.now(), command, "changed the passphrase")
+    with _opened(access, held, guard=True) as (_, reg, _current):
+        stamping.stamp_keys(reg, access.now())
+        history.append(reg, access.now(), command, "changed the passphrase")
         new_blob = vault.seal(new_keyring, store.encode(reg))
-        ctx.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
+        access.store.save(new_blob, _verifier(new_keyring), previous=new_blob)
 
 
-def verify(ctx: Context) -> list[str]:
+def merge_copy(access: Access, other_blob: bytes, unlock_other: Unlock, *, dry_run: bool) -> combining.Merged:
+    """``refaudit merge OTHER`` (``refaudit.copies``): keys first, then one locked save (none to dry-run or
+    when no record changes). An erasure the merge brings is written over the backup too."""
+    held = unlock(access)
+    theirs_keyring = combining.other_keyring(other_blob, held, unlock_other)
+    other, theirs = combining.opened(other_blob, theirs_keyring)
+    with _opened(access, held) as (blob, _, current):
+        reg, mine = combining.opened(blob, current)
+        new, outcome = combining.combine(reg, other, access.now(), (mine, theirs))
+        result = combining.Merged(outcome, mentions=combining.mentions(outcome, other))
+        if dry_run or new is None:
+            return result
+        # A rollback blocks this save too, unless the merge brings the backup's later changes in.
+        if (problem := backup_problem(access.store, new, current, blob)) is not None:
+            raise DamagedError(f"{problem}. Nothing was written.")
+        newer = outcome.keys_from_other and theirs_keyring.file_id == current.file_id
+        keyring = theirs_keyring if newer else current
+        new_blob = vault.seal(keyring, store.encode(new))
+        erased = any(d.action == "erased" and d.id for d in outcome.decisions)
+        access.store.save(new_blob, _verifier(keyring), previous=new_blob if erased else blob)
+        result.written = True
+    return result
+
+
+def verify(access: Access) -> list[str]:
     """Decrypt, validate, check the history chain and the backup; returns the problems found."""
-    reg, keyring = read_with_keyring(ctx)
+    reg, keyring = read_with_keyring(access)
     problems = history.problems(reg.history)
-    backup = ctx.store.backup_path
-    if backup.exists():
-        try:
-            bak = ctx.store.read(backup)
-            older = store.decode(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
-        except RefauditError as exc:
-            problems.append(f"the backup {str(backup)!r} does not open: {exc}")
-        else:
-            problems.extend(_rollback(reg, older, backup))
+    found = backup_problem(access.store, reg, keyring)
+    if found is not None:
+        problems.append(found)
     return problems
 
 
-def _rollback(reg: Registry, backup: Registry, path: object) -> list[str]:
-    """The backup is the version before the last save: a history longer than the registry's means a rollback."""
-    later = history.extends(backup.history, reg.history)
-    if not later:
-        return []
-    newest = backup.history[-1]
-    return [
-        f"the registry was rolled back: its backup {str(path)!r} holds {later} later change"
-        f"{'' if later == 1 else 's'} (the newest: {newest.command}, {newest.at}), so an older copy "
-        "was put in the registry's place; to undo that, copy the backup over the registry"
-    ]
+_DECIDE = (
+    "'refaudit restore --from-backup' puts the backup back; 'refaudit verify --accept-rollback' keeps the "
+    "registry as it is and lets the next save replace the backup"
+)
 
 
-def leftovers(ctx: Context) -> list[str]:
-    """Files killed saves left beside the registry (a save removes them, under the lock)."""
-    return [
-        f"{str(path)!r} is left from a save that was interrupted: an older encrypted copy, removed at the next save"
-        for path in sweep.stale_temps(ctx.store.path)
-    ]
+def backup_problem(st: store.Store, reg: Registry, keyring: vault.Keyring, blob: bytes | None = None) -> str | None:
+    """Why the backup may not be replaced by a save, or None (no backup, or an older version of ``reg``).
+
+    A save replaces the backup with the registry as it was; that is safe only when the backup
+    is an older version of this registry. It is not when its history holds entries the
+    registry's lacks (an older copy was put back: the backup holds the later changes), when
+    it does not open with the registry's key, or when the two share no history.
+    """
+    path = st.backup_path
+    if not path.exists():
+        return None
+    try:
+        bak = st.read(path)
+        if bak == blob:  # after an erasure or a new passphrase the backup is the registry itself
+            return None
+        older = _history_of(vault.open_body(bak, vault.unlock_key(bak, keyring.file_id, keyring.data_key)))
+    except RefauditError as exc:
+        return (
+            f"the backup {str(path)!r} does not open with this registry's key ({exc}): it is not an older "
+            f"version of this registry, so no save replaces it until you decide: {_DECIDE}"
+        )
+    mine = {e.hash for e in reg.history}
+    theirs = [e for e in older if e.hash not in mine]
+    if not theirs:
+        return None
+    if len(theirs) == len(older) and reg.history:
+        return (
+            f"the backup {str(path)!r} shares no history with the registry: it is not an older version of it, "
+            f"so no save replaces it until you decide: {_DECIDE}"
+        )
+    newest = theirs[-1]
+    return (
+        f"the registry was rolled back: its backup {str(path)!r} holds {len(theirs)} later change"
+        f"{'' if len(theirs) == 1 else 's'} (the newest: {newest.command}, {newest.at}), so an older copy "
+        f"was put in the registry's place; no save replaces the backup until you decide: {_DECIDE}"
+    )
+
+
+def _history_of(body: bytes) -> list[HistoryEntry]:
+    """The history of a decrypted body, without building the whole registry (every save reads the backup's)."""
+    if body[:1] != b"{":
+        return store.decode(body).history  # block-style YAML of an older refaudit: the history needs no uids
+    from refaudit import jsonio
+
+    try:
+        plain = jsonio.loads(body, "the backup")
+        entries = (plain.get("history") if isinstance(plain, dict) else None) or []
+        return [HistoryEntry.from_plain(e, f"history[{i}]") for i, e in enumerate(entries)]
+    except (ValidationError, AttributeError, TypeError) as exc:
+        raise DamagedError(f"the backup's history is invalid: {exc}") from None
+
+
+def accept_rollback(access: Access) -> bool:
+    """Keep the registry as it is: its backup becomes a copy of it. Returns whether there was anything to accept."""
+    held = unlock(access)
+    with _opened(access, held) as (blob, reg, current):
+        if backup_problem(access.store, reg, current) is None:
+            return False
+        access.store.replace_backup(blob)
+    return True
+
+
+def restore_backup(access: Access) -> Registry:
+    """Swap the registry for its backup; the replaced registry becomes the backup. Returns the restored registry.
+
+    Exit 1 without a backup, 4 when the backup does not open with the registry's key.
+    """
+    held = unlock(access)
+    with _opened(access, held) as (blob, _reg, current):
+        path = access.store.backup_path
+        if not path.exists():
+            raise RefauditError(f"there is no backup to restore: {str(path)!r} does not exist.")
+        bak = access.store.read(path)
+        try:
+            opened = vault.open_body(bak, vault.unlock_key(bak, current.file_id, current.data_key))
+            restored = store.decode(opened, current.data_key)
+        except RefauditError as exc:
+            raise DamagedError(f"the backup {str(path)!r} does not open with this registry's key ({exc}).") from None
+        access.store.swap_backup(bak, blob, _verifier(current))
+    return restored
+
+
+def leftovers(access: Access, cwd: Path | None = None) -> list[str]:
+    """Remove the temp files killed refaudit processes left in the registry's folder and ``cwd``; say what each was.
+
+    Only those whose process is gone: a save or an export running now keeps its own.
+    """
+    folders = [access.store.path.parent, *([cwd] if cwd is not None else [])]
+    return [sweep.notice(left) for left in sweep.remove(sweep.temps_in(folders))]
 
 
 @contextlib.contextmanager
-def _opened(ctx: Context, keyring: vault.Keyring) -> Iterator[tuple[bytes, Registry, vault.Keyring]]:
-    """Hold the lock; yield the file as it is now, its registry and its keyring (from the key in hand)."""
-    with ctx.store.locked():
-        blob = ctx.store.read()
-        current = _reopen(blob, keyring, ctx.store.path)
-        yield blob, store.decode(vault.open_body(blob, current)), current
+def _opened(
+    access: Access, keyring: vault.Keyring, *, guard: bool = False
+) -> Iterator[tuple[bytes, Registry, vault.Keyring]]:
+    """Hold the lock; yield the file as it is now, its registry and its keyring (from the key in hand).
+
+    ``guard``: refuse (exit 4, nothing written) when a save would lose the backup (``backup_problem``).
+    """
+    with access.store.locked():
+        blob = access.store.read()
+        current = _reopen(blob, keyring, access.store.path)
+        reg = store.decode(vault.open_body(blob, current), current.data_key)
+        if guard and (problem := backup_problem(access.store, reg, current, blob)) is not None:
+            raise DamagedError(f"{problem}. Nothing was written.")
+        yield blob, reg, current
 
 
 def _reopen(blob: bytes, keyring: vault.Keyring, path: object) -> vault.Keyring:
@@ -221,43 +336,62 @@ def render_report(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes."""
-    from refaudit import render
+    """Audit the registry as it stood on ``as_of``, gather what is due, and render: the report's bytes.
 
-    context = report_context(registry, settings, as_of, options)
+    A ``redact`` or ``anonymous`` report passes the gate (``refaudit.gate``) before a byte is
+    returned: its HTML and PDF metadata are searched for every identity; a survivor is exit 1.
+    """
+    from refaudit.report import render
+
+    contents = report_contents(registry, settings, as_of, options)
     if options.fmt == "html":
-        return render.render_html(context).encode("utf-8")
-    return render.render_pdf(context, options.variant, progress)
+        html = render.render_html(contents)
+        if options.redact:
+            _gate(registry, as_of, options, html, contents)
+        return html.encode("utf-8")
+    if options.redact:  # the HTML WeasyPrint is handed, and the metadata it writes
+        _gate(registry, as_of, options, render.render_document_html(contents), contents)
+    return render.render_pdf(contents, options.variant, progress)
 
 
-def report_context(registry: Registry, settings: Settings, as_of: date, options: ReportOptions) -> dict[str, Any]:
+def _gate(registry: Registry, as_of: date, options: ReportOptions, html: str, contents: dict[str, Any]) -> None:
+    """Exit 1, nothing written, when an identity survived the redaction (``refaudit.gate``)."""
+    from refaudit import asof, gate
+    from refaudit.report.redact import Privacy, identity_lexicon
+
+    privacy = Privacy.ANONYMOUS if options.anonymous else Privacy.REDACT
+    lexicon = identity_lexicon(asof.view(registry, as_of), privacy)  # the registry the report was made from
+    what = "the anonymous report" if options.anonymous else "the redacted report"
+    gate.check(lexicon, [*gate.html_texts(html), *gate.metadata_texts(contents["metadata"])], what)
+
+
+def report_contents(registry: Registry, settings: Settings, as_of: date, options: ReportOptions) -> dict[str, Any]:
     """What the report prints: the audit, the actions due and the lineup of the registry as it stood on ``as_of``."""
-    from refaudit import actions, asof, audit, report
+    from refaudit import judgement, report
 
-    cfg = report.ReportSettings.from_settings(settings, territory=options.territory, paper=options.paper)
-    # The one as-of view: the audit, the actions and the report see the same registry.
-    seen = asof.view(registry, as_of)
-    verdicts = audit.audit(seen, settings, as_of)
-    due = actions.due_actions(seen, verdicts, settings, as_of)
-    picks = audit.lineup(seen, verdicts, settings, as_of=as_of)
-    return report.build_context(
-        seen, verdicts, due, settings, as_of,
-        redact=options.redact, anonymous=options.anonymous, lineup=picks, cfg=cfg,
+    cfg = settings.report.settled(territory=options.territory, paper=options.paper)
+    # The one judgement of the day: the audit, the actions and the report see the same registry.
+    judged = judgement.judge(registry, settings, as_of)
+    return report.build_contents(
+        judged.seen, judged.verdicts, judged.due, settings, as_of,
+        redact=options.redact, anonymous=options.anonymous, lineup=judged.lineup, cfg=cfg,
         label=options.label, with_settings=options.with_settings,
     )  # fmt: skip
 
 
 __all__ = [
+    "Access",
     "Change",
-    "Context",
     "ReportOptions",
     "Unlock",
     "init",
+    "leftovers",
+    "merge_copy",
     "read",
     "read_with_keyring",
     "rekey",
     "render_report",
-    "report_context",
+    "report_contents",
     "unlock",
     "update",
     "verify",

@@ -3,11 +3,14 @@
 The token alone opens nothing. It names and decrypts a small session file in the user's
 runtime directory (``platformdirs.user_runtime_dir("refaudit")``, i.e. under
 ``$XDG_RUNTIME_DIR``: tmpfs, private to the user, gone at logout). That file holds the
-registry's file id and data key, sealed with AES-GCM under a key derived from the token
+registry's file id and data key (and a digest of the key slots it was unlocked from),
+sealed with AES-GCM under a key derived from the token
 (HKDF), its expiry inside the authenticated plaintext. The file lives in a folder keyed
 by the registry's real path, and that path is also the AAD, so a token for one registry
 never opens another; ``end_all`` (``lock``, ``passwd``, ``recover``) deletes the folder's
-files, after which every token for that registry is worthless.
+files, after which every token for that registry is worthless. A session made
+concurrently with such a change (its file written after ``end_all`` ran) is bound to the
+key slots it was unlocked from: once they are replaced it opens nothing either.
 
 Layout: ``<runtime>/refaudit/sessions/<registry key>/<session name>``, folders ``0700``,
 files ``0600``. A file's mtime is set to its expiry so expired ones can be swept without
@@ -147,9 +150,18 @@ def _aad(real: str) -> bytes:
 
 
 def create(
-    registry_path: str | os.PathLike[str], file_id: bytes, data_key: bytes, ttl_seconds: int, now: datetime
+    registry_path: str | os.PathLike[str],
+    file_id: bytes,
+    data_key: bytes,
+    ttl_seconds: int,
+    now: datetime,
+    *,
+    slots: bytes,
 ) -> str:
-    """Seal the registry's key into a new session file; return the token that opens it."""
+    """Seal the registry's key into a new session file; return the token that opens it.
+
+    ``slots`` is ``vault.slots_digest`` of the keyring the key came from: the session dies with those slots.
+    """
     if not MIN_TTL <= ttl_seconds <= MAX_TTL:
         raise ValidationError(f"a session lasts from 1s to {MAX_TTL // 3600}h, not {ttl_seconds}s.")
     real = _real(registry_path)
@@ -164,6 +176,7 @@ def create(
             "registry": real,
             "file_id": file_id.hex(),
             "data_key": data_key.hex(),
+            "slots": slots.hex(),
             "created": int(now_ts),
             "expires": expires,
         }
@@ -173,8 +186,13 @@ def create(
     return _encode_token(secret)
 
 
-def resolve(token: str, registry_path: str | os.PathLike[str], *, now: datetime | None = None) -> tuple[bytes, bytes]:
-    """The ``(file_id, data_key)`` a live session holds for this registry; AuthError otherwise."""
+def resolve(
+    token: str, registry_path: str | os.PathLike[str], *, now: datetime | None = None
+) -> tuple[bytes, bytes, bytes]:
+    """The ``(file_id, data_key, slots digest)`` a live session holds for this registry; AuthError otherwise.
+
+    The caller checks the digest against the file it opens (``check_slots``).
+    """
     secret = _decode_token(token)
     real = _real(registry_path)
     folder = _registry_dir(real, create=False)
@@ -191,6 +209,7 @@ def resolve(token: str, registry_path: str | os.PathLike[str], *, now: datetime 
         data = jsonio.loads(plaintext, "the session")
         file_id = bytes.fromhex(data["file_id"])
         data_key = bytes.fromhex(data["data_key"])
+        slots = bytes.fromhex(data["slots"])
         expires = int(data["expires"])
         bound = data["registry"]
     except (AuthError, ValidationError, ValueError, KeyError, TypeError):
@@ -201,7 +220,18 @@ def resolve(token: str, registry_path: str | os.PathLike[str], *, now: datetime 
         fileio.unlink_quietly(folder / name)
         at = datetime.fromtimestamp(expires, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
         raise AuthError(f"the session in REFAUDIT_SESSION expired at {at}; {_RENEW}.")
-    return file_id, data_key
+    return file_id, data_key, slots
+
+
+def check_slots(keyring: vault.Keyring, slots: bytes) -> None:
+    """AuthError when the registry's key slots are not those the session was made from (passwd, recover)."""
+    import hmac
+
+    if not hmac.compare_digest(vault.slots_digest(keyring), slots):
+        raise AuthError(
+            "the session in REFAUDIT_SESSION was made before the passphrase changed (passwd or recover) "
+            f"and no longer opens the registry; {_RENEW}."
+        )
 
 
 def end_all(registry_path: str | os.PathLike[str]) -> int:
@@ -222,6 +252,12 @@ def end_all(registry_path: str | os.PathLike[str]) -> int:
     with contextlib.suppress(OSError):
         folder.rmdir()
     return ended
+
+
+def end(token: str, registry_path: str | os.PathLike[str]) -> None:
+    """Delete the one session ``token`` opens (a session made for a single use, e.g. git's merge driver)."""
+    folder = _registry_dir(_real(registry_path), create=False)
+    fileio.unlink_quietly(folder / _session_name(_decode_token(token)))
 
 
 def expiry_of(now: datetime, ttl_seconds: int) -> datetime:

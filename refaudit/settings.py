@@ -3,23 +3,30 @@
 An override may only name keys the defaults have, with a value of the same type
 (an int is accepted where a float is expected). Anything else is refused, naming the key.
 
-``load`` returns a frozen :class:`Settings`: the ``scoring``, ``next`` and ``lineup``
-sections typed and checked for sense once, here (NaN and infinite numbers refused), so
-that the audit and ``next`` never re-validate a dict.
+``load`` returns a frozen :class:`Settings`, the one typed form of every section: ``scoring``,
+``next`` and ``lineup`` checked for sense once, here (NaN and infinite numbers refused), so that
+the audit and ``next`` never re-validate a dict; ``report``, ``dates`` and ``messages`` typed here
+too, each checked when first read, so that a slip in the report's settings stops only ``report``
+and a bad ``dates.order`` only the date it would settle.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refaudit import assets, filecheck, yamlio
 from refaudit.errors import RefauditError, ValidationError
-from refaudit.model import CERTAINTIES, RELATIONSHIPS, SENTIMENTS, SOURCES, STAGES, fold
+from refaudit.model import CERTAINTIES, FEEDBACK_SOURCES, RELATIONSHIPS, SENTIMENTS, STAGES
+from refaudit.text import fold
+
+if TYPE_CHECKING:
+    from refaudit.report.settings import ReportSettings
 
 MAX_CONFIG_SIZE = 1024 * 1024  # a settings file is a few KB; /dev/zero is not one
 
@@ -74,23 +81,75 @@ class Lineup:
     lead_relationship: str
 
 
+@dataclass(frozen=True)
+class Dates:
+    """``dates:``: how a slashed date both ways could mean (12/03/2026) is read."""
+
+    order: str | None  # dmy, mdy, or None: refuse it, naming both readings
+
+
+@dataclass(frozen=True)
+class Messages:
+    """``messages:``: the user's own message templates for ``draft``."""
+
+    dir: str | None  # as written in the config (relative to its file); None: the shipped templates
+    time_limit: float = 5.0  # seconds a template of ``dir`` may run (in a child process)
+    max_output: int = 1024 * 1024  # bytes a template may write
+
+
 @dataclass(frozen=True, eq=False)
 class Settings(Mapping[str, Any]):
-    """The settings in use: typed sections, and the merged raw data as a read-only Mapping.
+    """The settings in use: one typed value per section, and the merged raw data as a read-only Mapping.
 
-    ``scoring``, ``next`` and ``lineup`` are validated once, when the settings are made.
-    For code written against the older plain dict, a ``Settings`` is also a read-only
-    Mapping of the merged raw data (``settings["report"]``, ``settings.get("dates")``,
-    iteration), read-only at the top level as ``types.MappingProxyType`` is: the sections
-    it returns are the raw dicts. The audit and ``next`` read only the typed sections, so
-    editing ``settings["scoring"]`` changes nothing they do; build new settings with
-    ``build(overrides)`` instead. The remaining sections are to become typed the same way.
+    ``scoring``, ``next`` and ``lineup`` are validated when the settings are made; ``report``,
+    ``dates`` and ``messages`` when first read. Code reads the typed sections. The Mapping of
+    the merged raw data (``settings["scoring"]``, iteration) is what the report's settings
+    appendix prints, read-only at the top level as ``types.MappingProxyType`` is; editing a raw
+    section changes nothing already read; build new settings with ``build(overrides)`` instead.
     """
 
     scoring: Scoring
     next: Next
     lineup: Lineup
     _raw: Mapping[str, Any] = field(repr=False)
+
+    @cached_property
+    def report(self) -> ReportSettings:
+        """``report:``, checked when first read; its ``paper`` is as configured until ``settled``."""
+        from refaudit.report.settings import ReportSettings
+
+        return ReportSettings.from_section(self._raw.get("report"), self.scoring)
+
+    @cached_property
+    def dates(self) -> Dates:
+        """``dates:``, checked when first read (a bad order is refused naming it, exit 1)."""
+        from refaudit.dates import ORDERS
+
+        section = self._raw.get("dates")
+        order = (section.get("order") if isinstance(section, Mapping) else None) or None
+        if order is not None and order not in ORDERS:
+            raise ValidationError(f"config: dates.order {order!r} is not one of: dmy, mdy (or empty: ask).")
+        return Dates(order)
+
+    @cached_property
+    def messages(self) -> Messages:
+        """``messages:``; whether ``dir`` names a folder is checked where it is used (``messages.override_dir``)."""
+        section = self._raw.get("messages")
+        section = section if isinstance(section, Mapping) else {}
+        raw = section.get("dir")
+        time_limit = section.get("time_limit", Messages.time_limit)
+        max_output = section.get("max_output", Messages.max_output)
+        if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not 0 < time_limit <= 600:
+            raise ValidationError(
+                f"config: messages.time_limit is {time_limit!r}; it must be a number of seconds above 0 "
+                "and at most 600."
+            )
+        if isinstance(max_output, bool) or not isinstance(max_output, int) or not 0 < max_output <= 64 * 1024 * 1024:
+            raise ValidationError(
+                f"config: messages.max_output is {max_output!r}; it must be a whole number of bytes from 1 to "
+                f"{64 * 1024 * 1024:,}."
+            )
+        return Messages(raw if isinstance(raw, str) and raw.strip() else None, float(time_limit), max_output)
 
     def __getitem__(self, key: str) -> Any:
         return self._raw[key]
@@ -134,12 +193,26 @@ def build(overrides: Mapping[str, Any]) -> Settings:
 
 def load(path: str | Path | None) -> Settings:
     """The defaults, overridden by the YAML file at ``path`` when given."""
+    return load_layers([_read(Path(path))] if path else [])
+
+
+def load_layers(overrides: Sequence[Any]) -> Settings:
+    """The defaults with each override (a config file's data, lowest first) laid over them key by key."""
     data = _default_data()
-    if path:
-        override = _read(Path(path))
+    for override in overrides:
         if override is not None:
-            _merge(data, override, "")
+            _merge(data, copy.deepcopy(override), "")
     return _typed(data)
+
+
+def read_file(path: Path) -> Any:
+    """A config file's data, read as ``--config`` reads it (size, regular file, safe YAML)."""
+    return _read(path)
+
+
+def overlay(base: dict[str, Any], override: Any) -> None:
+    """Lay ``override`` over ``base`` in place, checked key by key (unknown keys, wrong types)."""
+    _merge(base, copy.deepcopy(override), "")
 
 
 def of(settings: Settings | Mapping[str, Any]) -> Settings:
@@ -265,7 +338,7 @@ def _scoring(s: Mapping[str, Any]) -> Scoring:
     return Scoring(
         prior_helps=prior_helps,
         prior_hurts=prior_hurts,
-        source_weight={k: _number(s["source_weight"], k, f"{w}.source_weight", low=0) for k in SOURCES},
+        source_weight={k: _number(s["source_weight"], k, f"{w}.source_weight", low=0) for k in FEEDBACK_SOURCES},
         certainty_weight={k: _number(s["certainty_weight"], k, f"{w}.certainty_weight", low=0) for k in CERTAINTIES},
         hurts=share["hurts"],
         helps=share["helps"],

@@ -109,10 +109,8 @@ class Store:
         Each is a whole encrypted copy: after ``ref remove`` or ``passwd`` it would still
         hold the removed person and open with the old passphrase.
         """
-        stale = sweep.stale_temps(self.path)
-        for path in stale:
-            fileio.unlink_quietly(path)
-        return stale
+        # Under the lock no other save is under way, so every temp file of the registry is a leftover.
+        return [left.path for left in sweep.remove(sweep.temps_beside([self.path, self.backup_path], any_pid=True))]
 
     def refuse_existing(self) -> None:
         """Exit 1 when a registry is already there: nothing ever overwrites one by accident."""
@@ -122,11 +120,26 @@ class Store:
                 "(choose another --registry, or remove it yourself if you really mean to)."
             )
 
-    def create(self, blob: bytes, verify: Callable[[bytes], None]) -> None:
-        """Write a new registry; refuses when one exists (exit 1)."""
+    def refuse_old_backup(self, *, discard: bool) -> None:
+        """Exit 1 when a backup is where a new registry's would go, unless ``discard``: it may be the only copy left."""
+        if not discard and (self.backup_path.exists() or self.backup_path.is_symlink()):
+            raise RefauditError(
+                f"an old backup {str(self.backup_path)!r} is where the new registry's backup would go, and the first "
+                "save would destroy it (it may be the only copy of an earlier registry); move it away, or pass "
+                "--discard-backup if you mean to lose it."
+            )
+
+    def create(self, blob: bytes, verify: Callable[[bytes], None], *, discard_backup: bool = False) -> None:
+        """Write a new registry; refuses when one exists or an old backup is in the way (exit 1).
+
+        ``discard_backup`` removes an old backup once the new registry is written.
+        """
         self.refuse_existing()
+        self.refuse_old_backup(discard=discard_backup)
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._replace(blob, verify, backup=None)
+        if discard_backup:
+            fileio.unlink_quietly(self.backup_path)
 
     def save(self, blob: bytes, verify: Callable[[bytes], None], *, previous: bytes | None) -> None:
         """Replace the registry with ``blob``; the backup becomes ``previous``.
@@ -135,6 +148,19 @@ class Store:
         (erasure: the removed person must not survive in the backup).
         """
         self._replace(blob, verify, backup=previous)
+
+    def replace_backup(self, blob: bytes) -> None:
+        """Make the backup a copy of ``blob`` (``verify --accept-rollback``); under the lock."""
+        try:
+            fileio.replace_private(self.backup_path, blob)
+        except OSError as exc:
+            raise RefauditError(
+                f"could not write {str(self.backup_path)!r}: {exc.strerror or exc}; nothing was changed."
+            ) from None
+
+    def swap_backup(self, backup: bytes, current: bytes, verify: Callable[[bytes], None]) -> None:
+        """Put ``backup`` in the registry's place and keep ``current`` as the backup (``restore --from-backup``)."""
+        self._replace(backup, verify, backup=current)
 
     def _replace(self, blob: bytes, verify: Callable[[bytes], None], *, backup: bytes | None) -> None:
         try:
@@ -202,7 +228,8 @@ def encode(registry: Registry) -> bytes:
     return jsonio.dumps(registry.to_plain()).encode("utf-8")
 
 
-def decode(body: bytes) -> Registry:
+def decode(body: bytes, data_key: bytes | None = None) -> Registry:
+    """The registry in ``body``; with the data key, records of older versions get their derived uids."""
     # Parsing makes an object for every field of every record, all of them alive until the
     # command ends: the cycle collector would walk the growing heap again and again while
     # they are made (a big registry's decode took a quarter longer) and find nothing, for
@@ -211,6 +238,10 @@ def decode(body: bytes) -> Registry:
     gc.disable()
     try:
         plain = jsonio.loads(body, "the body") if body[:1] == b"{" else yamlio.load_trusted(body)
+        if data_key is not None:
+            from refaudit.copies import uids
+
+            uids.fill_plain(plain, data_key)
         return Registry.from_plain(plain)
     except ValidationError as exc:
         raise DamagedError(f"the registry's contents are invalid: {exc}") from None
@@ -221,4 +252,4 @@ def decode(body: bytes) -> Registry:
 
 def open_blob(blob: bytes, unlock: Callable[[bytes], vault.Keyring]) -> tuple[Registry, vault.Keyring]:
     keyring = unlock(blob)
-    return decode(vault.open_body(blob, keyring)), keyring
+    return decode(vault.open_body(blob, keyring), keyring.data_key), keyring

@@ -2,10 +2,13 @@
 
 SIGKILL (or a power cut) cannot be caught, so two things can outlive a process:
 
-- ``.<registry>.<random>.tmp`` beside the registry: a whole encrypted copy from a save
-  that never finished. After ``ref remove`` or ``passwd`` such a copy still holds the
-  removed person and still opens with the old passphrase. A save removes them while it
-  holds the registry's lock (``stale_temps`` finds them; ``store`` removes them).
+- ``.<target>.refaudit-<pid>-<hex>.tmp`` (``fileio.temp_name``) beside a file refaudit
+  writes: beside the registry a whole encrypted copy from a save that never finished
+  (after ``ref remove`` or ``passwd`` it still holds the removed person and still opens
+  with the old passphrase); beside an export, report, draft or calendar, plaintext. A
+  save removes the registry's while it holds the lock; every other command removes those
+  beside its own target whose process is gone (``remove_stale``); ``verify`` reports and
+  removes those of gone processes in the registry's folder and the current folder.
 - ``refaudit-edit-<pid>-<random>/`` on tmpfs: the plaintext of an ``edit`` whose process
   is gone. ``sweep_edit_folders`` shreds this user's folders whose owner process no
   longer runs; every command that opens the registry calls it first.
@@ -17,11 +20,15 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+from refaudit import fileio
 
 EDIT_PREFIX = "refaudit-edit-"
 _EDIT_NAME = re.compile(rf"^{re.escape(EDIT_PREFIX)}(\d+)-[A-Za-z0-9_]+$")
+_SEALED = b"REFAUDIT"  # vault.MAGIC: an encrypted registry (spelled here so the sweep loads no cryptography)
 
 
 def edit_prefix() -> str:
@@ -29,19 +36,87 @@ def edit_prefix() -> str:
     return f"{EDIT_PREFIX}{os.getpid()}-"
 
 
-def temp_pattern(registry_name: str) -> re.Pattern[str]:
-    """The names ``store`` gives its temporary files for this registry and its backup."""
-    return re.compile(rf"^\.{re.escape(registry_name)}(?:\.bak)?\.[A-Za-z0-9_]{{8}}\.tmp$")
+@dataclass(frozen=True)
+class Leftover:
+    """A temporary file a killed refaudit process left: where, and whether it is plaintext."""
+
+    path: Path
+    plaintext: bool
 
 
-def stale_temps(registry: Path) -> list[Path]:
-    """Temporary files of unfinished saves beside ``registry`` (leftovers, unless a save runs now)."""
-    pattern = temp_pattern(registry.name)
+def temps_beside(targets: Sequence[Path], *, any_pid: bool = False) -> list[Leftover]:
+    """The temp files (``fileio.temp_name``) of ``targets``, in their folders, whose process is gone.
+
+    ``any_pid`` takes those of live processes too: only for the registry, under its lock,
+    where no other save can be under way.
+    """
+    found: list[Leftover] = []
+    for folder, names in _by_folder(targets).items():
+
+        def ours(target: str, pid: int, names: set[str] = names) -> bool:
+            return target in names and (any_pid or not _alive(pid))
+
+        found += _temps_in(folder, ours)
+    return sorted(found, key=lambda f: str(f.path))
+
+
+def temps_in(folders: Sequence[Path]) -> list[Leftover]:
+    """Every refaudit temp file in ``folders`` whose process is gone, whatever its target."""
+    found: list[Leftover] = []
+    for folder in dict.fromkeys(Path(os.path.realpath(f)) for f in folders):
+        found += _temps_in(folder, lambda _target, pid: not _alive(pid))
+    return sorted(found, key=lambda f: str(f.path))
+
+
+def remove(leftovers: Sequence[Leftover]) -> list[Leftover]:
+    """Delete ``leftovers``; returns those that are gone now."""
+    for leftover in leftovers:
+        fileio.unlink_quietly(leftover.path)
+    return [leftover for leftover in leftovers if not leftover.path.exists()]
+
+
+def remove_stale(target: Path) -> list[Leftover]:
+    """Delete the temp files that killed processes left beside ``target``; returns them."""
+    return remove(temps_beside([target]))
+
+
+def notice(left: Leftover) -> str:
+    """One line saying what a removed leftover was; a plaintext one says it held names in the clear."""
+    if left.plaintext:
+        return (
+            f"removed {str(left.path)!r}, left by a refaudit command that was interrupted: it was NOT encrypted "
+            "(an export, report, draft or calendar being written) and may have named your references"
+        )
+    return f"removed {str(left.path)!r}, left from a save that was interrupted: an older encrypted copy"
+
+
+def _by_folder(targets: Sequence[Path]) -> dict[Path, set[str]]:
+    folders: dict[Path, set[str]] = {}
+    for target in targets:
+        folders.setdefault(target.parent, set()).add(target.name)
+    return folders
+
+
+def _temps_in(folder: Path, wanted: Callable[[str, int], bool]) -> list[Leftover]:
     try:
-        names = os.listdir(registry.parent)
+        names = os.listdir(folder)
     except OSError:
         return []
-    return sorted(registry.parent / n for n in names if pattern.match(n))
+    found = []
+    for name in names:
+        parsed = fileio.parse_temp_name(name)
+        if parsed is None or not wanted(*parsed):
+            continue
+        path = folder / name
+        try:
+            if not stat.S_ISREG(path.lstat().st_mode):
+                continue
+            with path.open("rb") as fh:
+                head = fh.read(len(_SEALED))
+        except OSError:
+            continue
+        found.append(Leftover(path, plaintext=head != _SEALED))
+    return found
 
 
 def _alive(pid: int) -> bool:

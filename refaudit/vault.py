@@ -44,7 +44,7 @@ DEFAULT_KDF = KdfParams(65536, 3, 4)
 # OWASP's Argon2id floor (19 MiB, 2 passes, 1 lane); `init` and `passwd` refuse less.
 MIN_KDF = KdfParams(19456, 2, 1)
 
-# What `init` accepts and a reader accepts before deriving anything (SPEC, "KDF limits"):
+# What `init` accepts and a reader accepts before deriving anything (docs/SPEC.md, "The registry and its keys"):
 # a crafted header must cost seconds and at most 1 GiB per attempt, never minutes
 # (age caps its scrypt work factor the same way).
 MAX_MEMORY_KIB = 1024 * 1024
@@ -437,6 +437,18 @@ def rewrap_passphrase(keyring: Keyring, new_passphrase: str, kdf: KdfParams | No
     slot = _wrap(_PASSPHRASE, kek, keyring.data_key, keyring.file_id, params, salt)
     others = tuple(s for s in keyring.slots if s.kind != _PASSPHRASE)
     return Keyring(keyring.file_id, keyring.data_key, params, salt, (slot, *others))
+
+
+def slots_digest(keyring: Keyring) -> bytes:
+    """SHA-256 of the key slots and what they are bound to (KDF, salt): changes with every ``passwd``/``recover``.
+
+    A session records it, so a session made from a header that was replaced since (even
+    concurrently, by a ``passwd`` that ran between the read and the session's creation) opens nothing.
+    """
+    k = keyring.kdf
+    packed = struct.pack(">III", k.memory_kib, k.passes, k.lanes) + keyring.salt + keyring.file_id
+    packed += b"".join(_SLOT.pack(s.kind, s.nonce, s.wrapped) for s in keyring.slots)
+    return hashlib.sha256(b"refaudit key slots v1\x00" + packed).digest()
 
 
 def has_recovery(keyring: Keyring) -> bool:

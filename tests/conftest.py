@@ -15,7 +15,8 @@ from refaudit.cli import cli
 PASSPHRASE = "correct horse battery staple"
 # The OWASP floor refaudit accepts: cheap enough for hundreds of tests, still real Argon2id.
 CHEAP_KDF = ["--kdf-memory", "19", "--kdf-passes", "2"]
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# The Big List of Naughty Strings (MIT, see its LICENSE), vendored so every test runs on a fresh clone.
+NAUGHTY_STRINGS = Path(__file__).resolve().parent / "data" / "naughty-strings" / "blns.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +30,8 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("REFAUDIT_LOCK_TIMEOUT", "2")
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "runtime"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))  # the user's config file: refaudit config
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the device id (refaudit.copies.clock)
     (tmp_path / "runtime").mkdir(mode=0o700)
     yield
 
@@ -67,11 +70,8 @@ def registry(runner: Runner, registry_path: Path) -> Path:
 
 @pytest.fixture
 def blns() -> list[str]:
-    """The Big List of Naughty Strings from shared/data (skips when it is not beside the repo)."""
-    path = SHARED_DATA / "naughty-strings" / "blns.txt"
-    if not path.exists():
-        pytest.skip("shared/data/naughty-strings/blns.txt is not beside this checkout")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    """The Big List of Naughty Strings (tests/data/naughty-strings), comments and blank lines left out."""
+    lines = NAUGHTY_STRINGS.read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 

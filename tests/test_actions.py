@@ -12,8 +12,9 @@ import pytest
 from refaudit import settings as settings_mod
 from refaudit.actions import KINDS, Action, due_actions, subject
 from refaudit.audit import WATCH_MEANS
+from refaudit.drafts import draft_command
 from refaudit.errors import ValidationError
-from refaudit.model import Application, Briefing, Feedback, Reference, Registry
+from refaudit.model import Application, Briefing, Event, Feedback, Reference, Registry
 
 TODAY = date(2026, 11, 25)
 SETTINGS = settings_mod.defaults()
@@ -296,15 +297,14 @@ def test_a_concrete_reason_kind_needs_no_debrief() -> None:
     ("stage", "level", "kinds"),
     [
         ("interview", "watch", ["swap"]),
-        ("final", "drop", ["swap"]),
+        ("screening", "watch", []),
         ("reference-check", "keep", ["brief"]),
-        ("screening", "drop", []),
     ],
 )
-def test_a_watched_or_dropped_reference_on_a_live_application_is_swapped(
+def test_a_watched_reference_on_a_live_application_is_swapped_or_briefed(
     stage: str, level: str, kinds: list[str]
 ) -> None:
-    """From interview on, a reference the audit warns about gets swap (or brief them) for that application."""
+    """From interview on, a reference the audit says watch gets swap (or brief them) for that application."""
     reg = registry(apps=[app(stage=stage, updated_on=days_ago(1), references=["jane-doe"])])
     actions = due(reg, [Verdict("jane-doe", recommendation=level)])
     assert [a.kind for a in actions if a.application == "acme-data-analyst"] == kinds
@@ -315,6 +315,55 @@ def test_a_watched_or_dropped_reference_on_a_live_application_is_swapped(
             "or brief them now."
         )
         assert swap.command == "refaudit app update acme-data-analyst --briefed jane-doe"
+
+
+@pytest.mark.parametrize("stage", ["applied", "screening", "interview", "final"])
+def test_a_dropped_reference_is_swapped_for_the_lineups_free_pick_before_the_check(stage: str) -> None:
+    """Before the reference check, a drop is swapped for the lineup's best reference not on it; never briefed."""
+    people = [ref(), ref("bob-smith", "Bob Smith"), ref("cara-lee", "Cara Lee", relationship="mentor")]
+    reg = registry(people, apps=[app(stage=stage, updated_on=days_ago(1), references=["jane-doe", "bob-smith"])])
+    verdicts = [
+        Verdict("jane-doe", recommendation="drop"), Verdict("bob-smith", "Bob Smith"), Verdict("cara-lee", "Cara Lee")
+    ]  # fmt: skip
+    [swap] = [a for a in due(reg, verdicts) if a.application == "acme-data-analyst" and a.reference == "jane-doe"]
+    assert (swap.kind, swap.reference) == ("swap", "jane-doe")
+    assert swap.command == "refaudit app update acme-data-analyst --swap jane-doe=cara-lee"
+    assert swap.reason.endswith(
+        f"this application is at {stage}, before its reference check: swap them for Cara Lee, the lineup's best "
+        "free reference, now."
+    )
+    assert "brief" not in swap.reason
+
+
+def test_a_dropped_reference_with_nobody_free_is_withdrawn() -> None:
+    """No free reference in the lineup: the command takes them off (--withdraw-ref)."""
+    people = [ref(), ref("bob-smith", "Bob Smith")]
+    reg = registry(people, apps=[app(stage="interview", updated_on=days_ago(1), references=["jane-doe", "bob-smith"])])
+    [swap] = due(reg, [Verdict("jane-doe", recommendation="drop"), Verdict("bob-smith", "Bob Smith")], kind="swap")
+    assert swap.command == "refaudit app update acme-data-analyst --withdraw-ref jane-doe"
+    assert swap.reason.endswith("take them off it now. The lineup has nobody free to give instead.")
+
+
+def test_at_the_reference_check_it_is_too_late_to_swap_and_never_brief() -> None:
+    """At reference-check a dropped reference is too late to swap: said so, no brief, no brief draft."""
+    reg = registry(apps=[app(stage="reference-check", updated_on=days_ago(1), references=["jane-doe"])])
+    actions = due(reg, [Verdict("jane-doe", recommendation="drop")])
+    [swap] = [a for a in actions if a.application == "acme-data-analyst"]
+    assert swap.kind == "swap"
+    assert "too late to swap them" in swap.reason
+    assert "Do not brief them" in swap.reason
+    assert swap.command == "refaudit app update acme-data-analyst --withdraw-ref jane-doe"
+    assert draft_command(swap) is None
+
+
+def test_a_withdrawn_reference_is_swapped_no_more() -> None:
+    """Once withdrawn from the application, the swap is done."""
+    application = app(stage="interview", updated_on=days_ago(3), references=["jane-doe"])
+    reg = registry(apps=[application])
+    dropped = [Verdict("jane-doe", recommendation="drop")]
+    assert [a.kind for a in due(reg, dropped) if a.application == "acme-data-analyst"] == ["swap"]
+    application.withdrawn.append(Briefing("jane-doe", days_ago(2)))
+    assert [a.kind for a in due(reg, dropped) if a.application == "acme-data-analyst"] == []
 
 
 def test_briefing_after_the_news_clears_the_swap() -> None:
@@ -377,18 +426,63 @@ def test_follow_up_counts_from_the_application_when_never_updated() -> None:
     [action] = due(reg, kind="follow-up")
     assert action.due == days_ago(2)
     assert action.reason == (
-        f"No change for {n + 2} days (since {days_ago(n + 2).isoformat()}): ask Hays or the employer where it stands."
+        f"No word from the employer for {n + 2} days (since {days_ago(n + 2).isoformat()}): ask Hays or the "
+        "employer where it stands."
     )
-    assert action.command == f"refaudit app update acme-data-analyst --note 'Followed up on {TODAY.isoformat()}'"
+    assert action.command == "refaudit app update acme-data-analyst --followed-up"
 
 
-def test_following_up_makes_it_disappear() -> None:
-    """`app update --note` records a change, which restarts the count."""
-    application = app(applied_on=days_ago(NEXT["follow_up_after_days"]))
+def test_following_up_makes_it_disappear_for_follow_up_after_days() -> None:
+    """`app update --followed-up` marks the follow-up done for follow_up_after_days; then it is due again."""
+    n = NEXT["follow_up_after_days"]
+    application = app(applied_on=days_ago(n + 1), timeline=[Event(days_ago(n + 1), "applied")])
     reg = registry(apps=[application])
     assert len(due(reg, kind="follow-up")) == 1
-    application.updated_on = TODAY
+    application.timeline.append(Event(days_ago(1), "followed-up"))
     assert due(reg, kind="follow-up") == []
+    [again] = due(reg, kind="follow-up", as_of=TODAY + timedelta(days=n - 1))
+    assert again.due == TODAY + timedelta(days=n - 1)
+    assert f"you last followed up on {days_ago(1).isoformat()}" in again.reason
+
+
+@pytest.mark.parametrize(
+    ("event", "resets"),
+    [
+        (Event(days_ago(3), "note", "called HR"), False),
+        (Event(days_ago(3), "followed-up"), False),
+        (Event(days_ago(3), "briefed", "jane-doe"), False),
+        (Event(days_ago(3), "heard-back"), True),
+        (Event(days_ago(3), "stage", "final"), True),
+        (Event(days_ago(3), "debrief"), True),
+    ],
+    ids=["note", "followed-up", "briefed", "heard-back", "stage", "debrief"],
+)
+def test_only_the_employer_restarts_the_quiet_clock(event: Event, resets: bool) -> None:
+    """42 days after the reference check, only a stage, outcome, heard-back or debrief keeps it from ghosted."""
+    check = days_ago(NEXT["ghosted_after_days"])
+    application = app(
+        applied_on=days_ago(60),
+        stage="reference-check",
+        references=["jane-doe"],
+        briefed=[Briefing("jane-doe", check)],
+        timeline=[Event(days_ago(60), "applied"), Event(check, "stage", "reference-check"), event],
+    )
+    application.updated_on = days_ago(3)
+    kinds = [a.kind for a in due(registry(apps=[application])) if a.application == "acme-data-analyst"]
+    assert kinds == ([] if resets else ["mark-ghosted"])
+
+
+def test_employer_feedback_about_the_application_restarts_the_quiet_clock() -> None:
+    """A --source employer report on the application is word from the employer; a recruiter's is not."""
+    application = app(applied_on=days_ago(50), timeline=[Event(days_ago(50), "applied")])
+    for source, kinds in (("recruiter", ["mark-ghosted"]), ("employer", [])):
+        said = Feedback(
+            id="f1", reference="jane-doe", application="acme-data-analyst", reported_on=days_ago(2),
+            sentiment="positive", source=source,
+        )  # fmt: skip
+        application.references = ["jane-doe"]
+        reg = registry(apps=[application], feedback=[said])
+        assert [a.kind for a in due(reg) if a.application == "acme-data-analyst"] == kinds, source
 
 
 def test_marking_ghosted_makes_it_disappear() -> None:
@@ -739,8 +833,7 @@ def test_commands_split_into_the_intended_arguments() -> None:
         "app",
         "update",
         "acme.data_analyst-2",
-        "--note",
-        f"Followed up on {TODAY.isoformat()}",
+        "--followed-up",
     ]
 
 

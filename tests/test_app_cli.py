@@ -132,8 +132,8 @@ def test_add_unsluggable_name_falls_back(runner: Runner, people: Path) -> None:
         (["--applied", TOMORROW], 1, f"Error: --applied {TOMORROW} is in the future; today is {TODAY}.\n"),
         (["--applied", "01/10/2026"], 2,
          "Error: Invalid value for '--applied': '01/10/2026' is ambiguous: 1 October 2026 (day/month/year) or "
-         "10 January 2026 (month/day/year). Type 2026-10-01 or 2026-01-10, or set dates.order (dmy or mdy) in your "
-         "config.\n"),
+         "10 January 2026 (month/day/year). Type 2026-10-01 or 2026-01-10, or say how you write dates once: "
+         "refaudit config set dates.order dmy (or mdy).\n"),
         (["--ref", "nobody"], 1, "Error: No reference matches 'nobody'."),
         (["--ref", "smyth"], 1, "Did you mean: bob-smith (Bob Smith)?"),
         (["--id", "Acme!"], 1, "Error: Id 'Acme!' is not a valid id"),
@@ -263,10 +263,10 @@ def test_show_is_readable(runner: Runner, acme: Path) -> None:
         "  Bob Smith (bob-smith)  not briefed\n"
         "\n"
         "Criticism:\n"
-        "  - More SQL\n"
+        f"  - More SQL ({TODAY})\n"
         "\n"
         "Leads:\n"
-        "  - Globex\n"
+        f"  - Globex ({TODAY})\n"
         "\n"
         "Timeline:\n"
         "  2026-10-01  applied\n"
@@ -315,7 +315,7 @@ def test_update_stage_outcome_reason_note(runner: Runner, acme: Path) -> None:
         runner.ok(
             "app", "update", "acme", "--stage", "Final", "--outcome", "rejected", "--reason", "budget", "--note", "meh"
         ).stdout
-        == "Updated acme-data-analyst.\n"
+        == "acme-data-analyst\n"
     )
     data = show(runner)
     assert (data["stage"], data["outcome"], data["reason"], data["notes"]) == (
@@ -371,8 +371,8 @@ def test_update_briefed_not_on_application_is_refused(runner: Runner, acme: Path
         (
             [],
             1,
-            "Error: Nothing to change: give --stage, --outcome, --reason, --reason-kind, --ref, --briefed, --thanked "
-            "or --note.\n",
+            "Error: Nothing to change: give --stage, --outcome, --reason, --reason-kind, --ref, --withdraw-ref, "
+            "--swap, --briefed, --thanked, --told, --heard-back, --followed-up or --note.\n",
         ),
         (["--stage", "hired"], 2, "'hired' is not one of 'applied', 'screening', 'interview'"),
         (["--outcome", "lost"], 2, "'lost' is not one of 'pending', 'offer', 'accepted'"),
@@ -400,7 +400,7 @@ def test_update_unknown_application(runner: Runner, acme: Path) -> None:
 
 
 def test_debrief_sets_reason_and_appends(runner: Runner, acme: Path) -> None:
-    """--reason replaces; --criticism and --lead (repeatable) add to what is there."""
+    """--reason replaces; --criticism and --lead (repeatable) add to what is there, each with its day."""
     assert runner.ok(
         "app", "debrief", "acme", "--reason", "first", "--criticism", "More SQL", "--criticism", "Slow answers",
         "--lead", "Globex is hiring",
@@ -408,8 +408,8 @@ def test_debrief_sets_reason_and_appends(runner: Runner, acme: Path) -> None:
     runner.ok("app", "debrief", "acme", "--reason", "went with more experience", "--lead", "Initech too")
     data = show(runner)
     assert data["reason"] == "went with more experience"
-    assert data["criticism"] == ["More SQL", "Slow answers"]
-    assert data["leads"] == ["Globex is hiring", "Initech too"]
+    assert data["criticism"] == [{"text": "More SQL", "on": TODAY}, {"text": "Slow answers", "on": TODAY}]
+    assert data["leads"] == [{"text": "Globex is hiring", "on": TODAY}, {"text": "Initech too", "on": TODAY}]
     assert data["updated_on"] == TODAY
 
 

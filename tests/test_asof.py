@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from refaudit.asof import view
-from refaudit.model import Application, Briefing, Event, Feedback, Reference, Registry
+from refaudit.model import Application, Briefing, Event, Feedback, Reference, Registry, Said
 
 
 def _registry() -> Registry:
     app = Application(
         id="acme", company="Acme", role="Analyst", applied_on=date(2026, 9, 1), references=["jane"],
         stage="reference-check", outcome="rejected", reason="went with someone else", reason_kind="none-given",
-        criticism=["more SQL"], closed_on=date(2026, 10, 1),
+        criticism=[Said("more SQL")], closed_on=date(2026, 10, 1),
         briefed=[Briefing("jane", date(2026, 9, 20))],
         timeline=[
             Event(date(2026, 9, 10), "stage", "interview"),

@@ -76,13 +76,13 @@ def test_the_report_agrees_with_the_audit_and_next(day: date) -> None:
     view = asof.view(DEMO, day)
     verdicts = audit(view, CONF, day)
     due = due_actions(view, verdicts, CONF, day)
-    ctx = report.build_context(view, verdicts, due, CONF, day, lineup=lineup(view, verdicts, CONF, as_of=day))
+    contents = report.build_contents(view, verdicts, due, CONF, day, lineup=lineup(view, verdicts, CONF, as_of=day))
     by_id = {v.name: v.recommendation for v in verdicts}
-    assert {row["name"]: row["recommendation"] for row in ctx["references"]} == by_id
-    assert ctx["counts"] == {
+    assert {row["name"]: row["recommendation"] for row in contents["references"]} == by_id
+    assert contents["counts"] == {
         rec: sum(1 for v in verdicts if v.recommendation == rec) for rec in ("drop", "watch", "keep")
     }
-    assert ctx["totals"]["open_applications"] == sum(1 for a in view.applications if a.outcome == "pending")
-    assert ctx["actions_total"] == len(due)
-    later = sorted({d for d in _ISO.findall(json.dumps(ctx, default=str)) if d > day.isoformat()})
+    assert contents["totals"]["open_applications"] == sum(1 for a in view.applications if a.outcome == "pending")
+    assert contents["actions_total"] == len(due)
+    later = sorted({d for d in _ISO.findall(json.dumps(contents, default=str)) if d > day.isoformat()})
     assert later == [], f"dates after {day} in the report of that day: {later}"

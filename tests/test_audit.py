@@ -549,7 +549,7 @@ def test_ordering_is_drop_watch_keep_then_risk_then_name(settings: dict[str, Any
 
 
 def test_json_has_exactly_the_keys_of_spec(settings: dict[str, Any]) -> None:
-    """audit_json gives as_of and one object per reference with SPEC's keys, dates as ISO text."""
+    """audit_json gives as_of and one object per reference with docs/SPEC.md's keys, dates as ISO text."""
     reg = registry([ref("jane")], [report("f1", "jane", "positive")], [app("acme-analyst", ["jane"])])
     data = audit_json(audit(reg, settings, AS_OF), AS_OF)
     assert data == {

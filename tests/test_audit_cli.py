@@ -17,7 +17,7 @@ from tests.test_audit import AS_OF, _lineup_registry, _pattern_registry, app, re
 
 def seed(path: Path, reg: Registry) -> None:
     """Put ``reg``'s records into the (already initialised) registry at ``path``."""
-    ctx = service.Context(
+    access = service.Access(
         store=store.Store(path, lock_timeout=2),
         unlock=lambda blob: vault.unlock_passphrase(blob, PASSPHRASE),
         now=lambda: datetime(2026, 11, 25, 12, tzinfo=UTC),
@@ -29,7 +29,7 @@ def seed(path: Path, reg: Registry) -> None:
         target.feedback.extend(reg.feedback)
         return service.Change("seeded for a test")
 
-    service.update(ctx, "test", change)
+    service.update(access, "test", change)
 
 
 def audit_json(runner: Runner, *extra: str, as_of: date = AS_OF) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def test_each_behaviour_through_the_cli(
 
 
 def test_json_shape_is_spec(runner: Runner, registry: Path) -> None:
-    """audit --json has as_of and references with exactly SPEC's keys, dates as ISO text."""
+    """audit --json has as_of and references with exactly docs/SPEC.md's keys, dates as ISO text."""
     seed(registry, single([ref("jane")], [report("f1", "jane", "positive")], [app("acme-analyst", ["jane"])]))
     data = audit_json(runner)
     assert data["as_of"] == "2026-11-25"

@@ -18,10 +18,10 @@ from refaudit import settings as settings_mod
 from refaudit.audit import RECOMMENDATIONS, audit
 from refaudit.model import (
     CERTAINTIES,
+    FEEDBACK_SOURCES,
     OUTCOMES,
     REASON_KINDS,
     SENTIMENTS,
-    SOURCES,
     STAGES,
     Application,
     Feedback,
@@ -76,7 +76,7 @@ def reports(draw: Any, apps: list[str], *, n: int = 8) -> list[Feedback]:
                 reported_on=AS_OF - timedelta(days=draw(days)),
                 sentiment=sentiment,
                 application=draw(st.none() | st.sampled_from(apps)) if apps else None,
-                source=draw(st.sampled_from(SOURCES)),
+                source=draw(st.sampled_from(FEEDBACK_SOURCES)),
                 certainty=draw(st.sampled_from(CERTAINTIES)),
                 reporter=draw(reporters),
                 attempts=draw(st.none() | st.integers(1, 4)) if sentiment == "no-response" else None,

@@ -55,7 +55,7 @@ def test_one_all_day_event_with_a_reminder_per_action_due_today(runner: Runner, 
         assert alarm["action"] == "DISPLAY"
         assert alarm.decoded("trigger") == timedelta(hours=9)
     summaries = sorted(str(e["summary"]) for e in found)
-    assert "Swap Priya Natarajan on Globex (Data Analyst), or brief them now" in summaries
+    assert "Take Priya Natarajan off Globex (Data Analyst)" in summaries  # dropped, at the reference check
     assert "Stop giving Jane Doe as a reference" in summaries
     assert "Ask Dr Helen Park again: may I still give your name?" in summaries
 
@@ -63,14 +63,13 @@ def test_one_all_day_event_with_a_reminder_per_action_due_today(runner: Runner, 
 def test_the_description_says_why_and_gives_both_commands(runner: Runner, demo: Registry, tmp_path: Path) -> None:
     """The reason, the day it fell due, the draft command and the command that records it done."""
     found = make(runner, tmp_path / "next.ics", "--days", "0")
-    [swap] = [e for e in found if str(e["summary"]).startswith("Swap ")]
+    [swap] = [e for e in found if str(e["summary"]).startswith("Take ")]
     due = json.loads(runner.ok("next", "--json").stdout)["actions"][0]
     assert due["kind"] == "swap"
     overdue = " (overdue)." if due["due"] < TODAY.isoformat() else "."
     assert str(swap["description"]) == (
         f"{due['reason']}\n\nDue on {due['due']}{overdue}\n"
-        "Write the message: refaudit draft brief globex-data-analyst --ref priya-natarajan\n"
-        "When done: refaudit app update globex-data-analyst --briefed priya-natarajan"
+        "When done: refaudit app update globex-data-analyst --withdraw-ref priya-natarajan"
     )
 
 
@@ -99,7 +98,7 @@ def test_redact_leaves_no_name_email_phone_quote_or_command(runner: Runner, demo
     redacted = events(path)
     assert [str(e["description"]) for e in redacted if "refaudit " in str(e["description"])] == []
     assert [str(e["uid"]) for e in redacted] == [str(e["uid"]) for e in plain]
-    assert "Swap P. N. on Globex (Data Analyst), or brief them now" in [str(e["summary"]) for e in redacted]
+    assert "Take P. N. off Globex (Data Analyst)" in [str(e["summary"]) for e in redacted]
 
 
 def test_days_looks_ahead_to_actions_that_fall_due(runner: Runner, registry_path: Path, tmp_path: Path) -> None:
@@ -121,7 +120,7 @@ def test_days_looks_ahead_to_actions_that_fall_due(runner: Runner, registry_path
     assert str(event["description"]).endswith(
         f"Due on {(TODAY + timedelta(days=4)).isoformat()}.\n"
         "Write the message: refaudit draft follow-up acme\n"
-        f"When done: refaudit app update acme --note 'Followed up on {(TODAY + timedelta(days=4)).isoformat()}'"
+        "When done: refaudit app update acme --followed-up"
     )
 
 

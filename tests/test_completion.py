@@ -61,7 +61,8 @@ def people(runner: Runner, registry: Path) -> Path:
 def _live_session(registry: Path, monkeypatch: pytest.MonkeyPatch, *, ttl: int = 900, ago: int = 0) -> None:
     keyring = vault.unlock_passphrase(registry.read_bytes(), PASSPHRASE)
     now = datetime.now(UTC) - timedelta(seconds=ago)
-    monkeypatch.setenv("REFAUDIT_SESSION", session.create(registry, keyring.file_id, keyring.data_key, ttl, now))
+    token = session.create(registry, keyring.file_id, keyring.data_key, ttl, now, slots=vault.slots_digest(keyring))
+    monkeypatch.setenv("REFAUDIT_SESSION", token)
 
 
 def test_ids_complete_with_a_live_session(people: Path, monkeypatch: pytest.MonkeyPatch) -> None:

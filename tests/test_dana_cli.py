@@ -31,6 +31,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -359,9 +360,13 @@ def test_next_coaches_as_the_story_unfolds(dana: Runner) -> None:
     )
 
 
-def test_briefing_grace_after_the_news_clears_the_swap(dana: Runner) -> None:
-    """Dana tells Grace the Adatum call is coming: the swap is done (the drop stays)."""
+def test_swapping_grace_off_adatum_clears_the_swap(dana: Runner) -> None:
+    """Briefing a dropped Grace is no answer; Dana runs the swap's own command and the swap is done (the drop stays)."""
     dana.ok("app", "update", "adatum", "--briefed", "grace", "--on", "today")
+    [swap] = [a for a in actions(dana) if a["kind"] == "swap" and a["reference"] == "grace-liu"]
+    assert swap["command"].startswith("refaudit app update adatum-head-of-operations --swap grace-liu=")
+    assert swap["draft"] is None  # never "brief them" for a drop
+    dana.ok(*shlex.split(swap["command"])[1:])
     assert [k for k in kinds(dana) if k[1] == "grace-liu"] == [("drop", "grace-liu", None)]
 
 

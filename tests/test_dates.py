@@ -62,7 +62,8 @@ def test_every_form_people_type(typed: str, today: date, expected: date) -> None
     [
         ("12/03/2026",
          "'12/03/2026' is ambiguous: 12 March 2026 (day/month/year) or 3 December 2026 (month/day/year). "
-         "Type 2026-03-12 or 2026-12-03, or set dates.order (dmy or mdy) in your config."),
+         "Type 2026-03-12 or 2026-12-03, or say how you write dates once: refaudit config set dates.order dmy "
+         "(or mdy)."),
         ("2026-02-30", "'2026-02-30' is not a date: day 30 of February 2026 does not exist."),
         ("2026-13-01", "'2026-13-01' is not a date: month 13 does not exist."),
         ("31.02.2026", "'31.02.2026' is not a date: day 31 of February 2026 does not exist."),
@@ -152,8 +153,8 @@ def test_cli_refuses_an_ambiguous_date_naming_both_readings(runner: Runner, regi
     assert result.exit_code == 2
     assert result.stderr.endswith(
         "Error: Invalid value for '--applied': '12/03/2026' is ambiguous: 12 March 2026 (day/month/year) or "
-        "3 December 2026 (month/day/year). Type 2026-03-12 or 2026-12-03, or set dates.order (dmy or mdy) in "
-        "your config.\n"
+        "3 December 2026 (month/day/year). Type 2026-03-12 or 2026-12-03, or say how you write dates once: "
+        "refaudit config set dates.order dmy (or mdy).\n"
     )
     assert registry.read_bytes() == before
 
@@ -191,7 +192,8 @@ def test_naughty_strings_are_dates_or_refusals(blns: list[str]) -> None:
     from refaudit import resolve
     from refaudit.cli._term import table, width
     from refaudit.errors import RefauditError
-    from refaudit.model import Reference, Registry, name_slug
+    from refaudit.model import Reference, Registry
+    from refaudit.text import name_slug
 
     reg = Registry(references=[Reference(id=f"r{i}", name=s[:200]) for i, s in enumerate(blns[:200])])
     for text in blns:

@@ -9,7 +9,7 @@ import pytest
 from refaudit import settings
 from refaudit.actions import due_actions
 from refaudit.demo import build_demo
-from refaudit.model import CERTAINTIES, RELATIONSHIPS, SENTIMENTS, SOURCES, STAGES, Registry
+from refaudit.model import CERTAINTIES, FEEDBACK_SOURCES, RELATIONSHIPS, SENTIMENTS, STAGES, Registry
 
 TODAY = date(2026, 11, 25)
 
@@ -64,7 +64,7 @@ def test_nothing_is_dated_after_today(demo: Registry) -> None:
 def test_every_sentiment_source_and_certainty_is_present(demo: Registry) -> None:
     """The reports cover every sentiment, source and certainty."""
     assert {f.sentiment for f in demo.feedback} == set(SENTIMENTS)
-    assert {f.source for f in demo.feedback} == set(SOURCES)
+    assert {f.source for f in demo.feedback} == set(FEEDBACK_SOURCES)
     assert {f.certainty for f in demo.feedback} == set(CERTAINTIES)
 
 
@@ -84,7 +84,7 @@ def test_the_acme_story_is_there(demo: Registry) -> None:
     assert acme.references == ["jane-doe", "bob-smith"]
     assert (acme.stage, acme.outcome) == ("reference-check", "rejected")
     assert acme.reason == "went with a candidate with more experience"
-    assert any("Globex" in lead for lead in acme.leads)
+    assert any("Globex" in lead.text for lead in acme.leads)
     [sam] = [f for f in demo.feedback if f.reporter == "Sam at Hays" and f.application == "acme-data-analyst"]
     assert (sam.reference, sam.sentiment, sam.source, sam.certainty) == ("jane-doe", "negative", "recruiter", "direct")
     assert sam.quote is not None and "struggled with deadlines" in sam.quote

@@ -8,6 +8,7 @@ import json
 import os
 import shlex
 import stat
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -19,25 +20,20 @@ from refaudit.demo import build_demo
 from refaudit.errors import RefauditError, UsageError
 from refaudit.model import Application, Reference, Registry
 from refaudit.report import long_date
-from tests.conftest import PASSPHRASE, Runner
+from tests.conftest import NAUGHTY_STRINGS, PASSPHRASE, Runner
 
 TODAY = date.today()
 STRESS = os.environ.get("REFAUDIT_STRESS") == "1"  # make stress: every naughty string, not every fourth
-NAUGHTY = next(
-    (p / "shared" / "data" / "naughty-strings" / "blns.txt" for p in Path(__file__).resolve().parents
-     if (p / "shared" / "data" / "naughty-strings" / "blns.txt").is_file()),
-    None,
-)  # fmt: skip
 
 
 def write(path: Path, reg: Registry) -> Path:
     """Save ``reg`` as a new registry at ``path`` (cheap KDF, no recovery key)."""
-    ctx = service.Context(
+    access = service.Access(
         store=store.Store(path),
         unlock=lambda blob: vault.unlock_passphrase(blob, PASSPHRASE),
         now=lambda: datetime.now(UTC),
     )
-    service.init(ctx, PASSPHRASE, vault.MIN_KDF, recovery=False, registry=reg)
+    service.init(access, PASSPHRASE, vault.MIN_KDF, recovery=False, registry=reg)
     return path
 
 
@@ -50,9 +46,7 @@ def demo(registry_path: Path) -> Registry:
 
 
 def naughty() -> list[str]:
-    if NAUGHTY is None:
-        pytest.skip("shared/data/naughty-strings/blns.txt is not beside this checkout")
-    lines = NAUGHTY.read_text(encoding="utf-8").splitlines()
+    lines = NAUGHTY_STRINGS.read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -193,7 +187,7 @@ def test_text_can_be_written_to_a_private_file(runner: Runner, demo: Registry, t
 def test_next_gives_a_working_draft_command_for_every_message(runner: Runner, demo: Registry) -> None:
     """Every action of next that is a message carries 'draft', and that command writes it; the others carry null."""
     actions = json.loads(runner.ok("next", "--json").stdout)["actions"]
-    messages_due = {"swap", "reach", "thank", "debrief", "follow-up", "refresh-consent"}
+    messages_due = {"reach", "thank", "debrief", "follow-up", "refresh-consent"}  # a dropped Priya's swap: none
     kinds = {a["kind"] for a in actions}
     assert messages_due <= kinds
     for action in actions:
@@ -306,7 +300,7 @@ def test_refusals_are_one_line_with_the_right_code(
     if message is None:  # Click's own usage error
         assert result.stderr.splitlines()[-1] == (
             "Error: Invalid value for 'KIND': 'eml-less' is not one of 'ask', 'brief', 'thank', 'debrief', "
-            "'follow-up', 'consent'."
+            "'follow-up', 'consent', 'tell'."
         )
     else:
         assert result.stderr == message + "\n"
@@ -378,12 +372,16 @@ def test_messages_dir_overrides_some_templates_and_keeps_the_rest(
     ("template", "error"),
     [
         ("No subject here\n", "must start with a line 'Subject: …' and a subject."),
-        ("Subject: {{ reference.nmae }}\n", "failed: 'dict object' has no attribute 'nmae'."),
-        ("Subject: {{ ''.__class__.__mro__[1].__subclasses__() }}\n", "failed: access to attribute '__class__' of "
-         "'str' object is unsafe."),
+        ("Subject: {{ reference.nmae }}\n", "failed on line 1: 'dict object' has no attribute 'nmae'."),
+        ("Subject: {{ ''.__class__.__mro__[1].__subclasses__() }}\n", "failed on line 1: access to attribute "
+         "'__class__' of 'str' object is unsafe."),
+        ("Subject: hi\n\nDear {{ reference.name }},\n{{ 1/0 }}\n", "failed on line 4: ZeroDivisionError: "
+         "division by zero."),
+        ("Subject: hi\n{% for i in range(99999) %}{{ 'x' * 99999 }}{% endfor %}\n", "wrote more than 1,048,576 "
+         "bytes (messages.max_output); nothing was written."),
         ("Subject: {% if %}\n", "has an error on line 1: Expected an expression, got 'end of statement block'."),
     ],
-    ids=["no-subject", "misspelt", "sandbox", "syntax"],
+    ids=["no-subject", "misspelt", "sandbox", "runtime-error", "too-much-output", "syntax"],
 )  # fmt: skip
 def test_a_broken_or_hostile_template_is_an_error_naming_it(
     runner: Runner, demo: Registry, tmp_path: Path, template: str, error: str
@@ -394,6 +392,38 @@ def test_a_broken_or_hostile_template_is_an_error_naming_it(
     result = runner("--config", str(config_with(tmp_path, str(tmp_path / "mine"))), "draft", "ask", "tom")
     assert result.exit_code == 1
     assert result.stderr == f"Error: The message template {tmp_path / 'mine' / 'ask.txt.j2'} {error}\n"
+
+
+def test_a_template_that_runs_too_long_is_stopped(runner: Runner, demo: Registry, tmp_path: Path) -> None:
+    """Nested loops that would run for hours are stopped at messages.time_limit: one clean line, exit 1."""
+    (tmp_path / "mine").mkdir()
+    slow = "Subject: hi\n{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n"
+    (tmp_path / "mine" / "ask.txt.j2").write_text(slow)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"messages:\n  dir: {json.dumps(str(tmp_path / 'mine'))}\n  time_limit: 1\n", encoding="utf-8")
+    started = time.monotonic()
+    result = runner("--config", str(config), "draft", "ask", "tom")
+    assert time.monotonic() - started < 10
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: The message template {tmp_path / 'mine' / 'ask.txt.j2'} ran longer than 1 s (messages.time_limit) "
+        "and was stopped; nothing was written.\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "error"),
+    [
+        ("time_limit: 0", "messages.time_limit is 0; it must be a number of seconds above 0 and at most 600."),
+        ("time_limit: forever", "messages.time_limit must be a whole number, not 'forever'."),
+        ("max_output: -1", "messages.max_output is -1; it must be a whole number of bytes from 1 to 67,108,864."),
+    ],
+)  # fmt: skip
+def test_template_limits_are_checked(runner: Runner, demo: Registry, tmp_path: Path, setting: str, error: str) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"messages:\n  {setting}\n", encoding="utf-8")
+    result = runner("--config", str(config), "draft", "ask", "tom")
+    assert (result.exit_code, result.stderr) == (1, f"Error: Config: {error}\n")
 
 
 def test_messages_dir_must_be_a_folder(runner: Runner, demo: Registry, tmp_path: Path) -> None:

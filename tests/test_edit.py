@@ -280,7 +280,7 @@ def test_without_tmpfs_it_warns_and_still_cleans_up(
 
 def test_history_cannot_be_edited(runner: Runner, jane: Path, editor: Editor) -> None:
     """Adding a history key in the editor is refused: refaudit keeps the history itself."""
-    editor.plan({"do": "replace", "old": "refaudit: 2\n", "new": "refaudit: 2\nhistory: []\n"})
+    editor.plan({"do": "replace", "old": "refaudit: 3\n", "new": "refaudit: 3\nhistory: []\n"})
     before = jane.read_bytes()
     result = runner("edit")
     assert result.exit_code == 1

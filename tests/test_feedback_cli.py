@@ -310,7 +310,7 @@ def test_remove_asks_on_a_terminal(
 ) -> None:
     """On a terminal, remove asks; only 'y' deletes."""
     runner.ok("feedback", "log", "jane", "-s", "negative")
-    monkeypatch.setattr("refaudit.cli._common.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("refaudit.cli._ask.stdin_is_terminal", lambda: True)
     result = runner("feedback", "remove", "f1", input=answer)
     assert result.exit_code == (0 if answer == "y\n" else 1)
     assert [f["id"] for f in listing(runner)] == remaining

@@ -19,7 +19,7 @@ from tests.conftest import CHEAP_KDF, Runner
 
 # Every field of every record, so that a round trip that drops one shows.
 FULL: dict[str, Any] = {
-    "refaudit": 2,
+    "refaudit": 3,
     "owner": "Alex Candidate",
     "references": [
         {
@@ -28,6 +28,7 @@ FULL: dict[str, Any] = {
             "relationship": "manager",
             "organization": "Acme Corp",
             "title": "Engineering Manager",
+            "worked_with": "the data platform team at Acme",
             "email": "jane@example.com",
             "phone": "+1 555 0100",
             "known_since": "2019-03-01",
@@ -38,6 +39,7 @@ FULL: dict[str, Any] = {
             "tags": ["technical", "semi;colon", "back\\slash"],
             "notes": "=SUM(A1:A9) led the data platform team",
             "added_on": "2026-01-05",
+            "uid": "00112233445566778899aabbccddeeff",
         },
         {"id": "bob-smith", "name": "Bob Smith", "title": "-- the quiet one", "added_on": "2026-02-01"},
     ],
@@ -54,9 +56,11 @@ FULL: dict[str, Any] = {
             "reason": "went with a candidate with more experience",
             "reason_kind": "experience",
             "criticism": ["Could show more SQL depth", "@mention; a semicolon"],
-            "leads": ["Globex is hiring analysts"],
+            "leads": ["Globex is hiring analysts", {"text": "Initech (ask; Bob) is hiring", "on": "2026-10-21"}],
             "briefed": [{"reference": "jane-doe", "on": "2026-10-10"}, {"reference": "bob-smith", "on": "2026-10-11"}],
             "thanked": [{"reference": "jane-doe", "on": "2026-10-25"}],
+            "withdrawn": [{"reference": "bob-smith", "on": "2026-10-12"}],
+            "told": [{"reference": "jane-doe", "on": "2026-10-26"}],
             "notes": "+44 first call went well",
             "updated_on": "2026-10-20",
             "closed_on": "2026-10-21",
@@ -64,6 +68,7 @@ FULL: dict[str, Any] = {
                 {"on": "2026-10-15", "event": "stage", "value": "reference-check"},
                 {"on": "2026-10-21", "event": "outcome", "value": "rejected"},
             ],
+            "uid": "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf",
         }
     ],
     "feedback": [
@@ -79,6 +84,7 @@ FULL: dict[str, Any] = {
             "quote": "'=said I struggled with deadlines.",
             "topics": ["reliability", "deadlines"],
             "notes": "-1 for punctuality",
+            "uid": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         },
         {"id": "f7", "reference": "bob-smith", "reported_on": "2026-10-22", "sentiment": "positive"},
         {"id": "f9", "reference": "bob-smith", "reported_on": "2026-10-23", "sentiment": "no-response", "attempts": 2},
@@ -198,7 +204,7 @@ def test_export_file_is_0600_and_never_overwritten(runner: Runner, full: Path, t
     assert again.stderr == f"Error: {str(out)!r} already exists; refusing to overwrite it (use --force).\n"
     assert out.read_text() == "mine"
     runner.ok("export", "-o", str(out), "--force")
-    assert out.read_text().startswith("refaudit: 2\n")
+    assert out.read_text().startswith("refaudit: 3\n")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
@@ -371,7 +377,8 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
      "In references.csv, row 3, column known_since '2019-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-01."),
     ("csv-unknown-column", "references.csv", b"name,shoe_size\nJane,9\n",
      "'references.csv' has an unknown column 'shoe_size'; accepted: id, name, relationship, organization, title, "
-     "email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on "
+     "worked_with, email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on, "
+     "uid "
      "(or --map COLUMN=FIELD, or --ignore-unknown)."),
     ("csv-missing-column", "applications.csv", b"id,company\nacme,Acme\n",
      "'applications.csv' has no 'role', 'applied_on' column; it is required "

@@ -14,7 +14,8 @@ from tests.conftest import Runner
 
 def _refs(runner: Runner) -> list[dict[str, Any]]:
     data = json.loads(runner.ok("export", "--format", "json").stdout)
-    return [{k: v for k, v in r.items() if k not in ("added_on", "relationship", "status")} for r in data["references"]]
+    left_out = ("added_on", "relationship", "status", "uid")
+    return [{k: v for k, v in r.items() if k not in left_out} for r in data["references"]]
 
 
 def _write(path: Path, data: str | bytes) -> Path:
@@ -143,15 +144,16 @@ def test_map_names_columns_and_ignore_unknown_lists_the_rest(runner: Runner, reg
 MAP_ERRORS = [
     (["--map", "Full Name=fullname"], 1,
      "Error: --map 'Full Name=fullname': 'fullname' is not a field of references; accepted: id, name, relationship, "
-     "organization, title, email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, "
-     "added_on.\n"),
+     "organization, title, worked_with, email, phone, known_since, consent_on, status, status_on, status_note, tags, "
+     "notes, added_on, uid.\n"),
     (["--map", "Surname=name", "--ignore-unknown"], 1,
      "Error: --map names 'Surname', but 'people.csv' has no such column; its columns: 'Full Name', 'E-Mail', "
      "'Employer', 'Shoe Size', 'Favourite Colour'.\n"),
     (["--map", "Full Name"], 2, "Error: --map 'Full Name' is not COLUMN=FIELD, e.g. --map 'Full Name=name'.\n"),
     (["--map", "Full Name=name"], 1,
      "Error: 'people.csv' has an unknown column 'E-Mail'; accepted: id, name, relationship, organization, title, "
-     "email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on "
+     "worked_with, email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on, "
+     "uid "
      "(or --map COLUMN=FIELD, or --ignore-unknown).\n"),
 ]  # fmt: skip
 

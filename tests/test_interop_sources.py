@@ -14,7 +14,11 @@ FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
 
 def _export(runner: Runner) -> dict[str, Any]:
+    """The export, each record's random uid left out."""
     data: dict[str, Any] = json.loads(runner.ok("export", "--format", "json").stdout)
+    for kind in ("references", "applications", "feedback"):
+        for record in data[kind]:
+            record.pop("uid", None)
     return data
 
 
@@ -177,8 +181,8 @@ LINKEDIN_HEADER = 'Notes:\n"Some notes"\n\nFirst Name,Last Name,URL,Email Addres
 MALFORMED = [
     ("linkedin-ambiguous-date", "Connections.csv", LINKEDIN_HEADER + "Ann,Lee,,,,,03/04/2024\n",
      "Error: In Connections.csv, row 5, column Connected On: '03/04/2024' is ambiguous: 3 April 2024 "
-     "(day/month/year) or 4 March 2024 (month/day/year). Type 2024-04-03 or 2024-03-04, or set dates.order "
-     "(dmy or mdy) in your config.\n"),
+     "(day/month/year) or 4 March 2024 (month/day/year). Type 2024-04-03 or 2024-03-04, or say how you "
+     "write dates once: refaudit config set dates.order dmy (or mdy).\n"),
     ("linkedin-bad-date", "Connections.csv", LINKEDIN_HEADER + "Ann,Lee,,,,,yesterday-ish\n",
      "Error: In Connections.csv, row 5, column Connected On: 'yesterday-ish' is not a date; use YYYY-MM-DD, "
      "15.09.2026, 15 Sep 2026, Sep 15 2026 or 2026/09/15.\n"),
@@ -187,8 +191,8 @@ MALFORMED = [
      "15.09.2026, 15 Sep 2026, Sep 15 2026 or 2026/09/15.\n"),
     ("tracker-ambiguous-date", "tracker.csv", TRACKER_HEADER + "Acme,Analyst,Applied,01/02/2026\n",
      "Error: In tracker.csv, row 2, column Date Applied: '01/02/2026' is ambiguous: 1 February 2026 "
-     "(day/month/year) or 2 January 2026 (month/day/year). Type 2026-02-01 or 2026-01-02, or set dates.order "
-     "(dmy or mdy) in your config.\n"),
+     "(day/month/year) or 2 January 2026 (month/day/year). Type 2026-02-01 or 2026-01-02, or say how you "
+     "write dates once: refaudit config set dates.order dmy (or mdy).\n"),
     ("tracker-impossible-date", "tracker.csv", TRACKER_HEADER + "Acme,Analyst,Applied,2026-02-30\n",
      "Error: In tracker.csv, row 2, column Date Applied: '2026-02-30' is not a date: day 30 of February 2026 does "
      "not exist.\n"),

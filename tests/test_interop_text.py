@@ -168,17 +168,19 @@ VERSIONS = [
     ("refaudit: 1", None),
     ("refaudit: 2", None),
     ("refaudit: '1'", None),
-    ("refaudit: 3", "Error: In v.yaml: refaudit 3 is not a schema version this refaudit reads (1 or 2).\n"),
-    ("refaudit: true", "Error: In v.yaml: refaudit 'true' is not a schema version this refaudit reads (1 or 2).\n"),
-    ("refaudit: 1.0", "Error: In v.yaml: refaudit '1.0' is not a schema version this refaudit reads (1 or 2).\n"),
-]
+    ("refaudit: 3", None),
+    ("refaudit: 4", "Error: In v.yaml: refaudit 4 is not a schema version this refaudit reads (1 or 2 or 3).\n"),
+    ("refaudit: true",
+     "Error: In v.yaml: refaudit 'true' is not a schema version this refaudit reads (1 or 2 or 3).\n"),
+    ("refaudit: 1.0", "Error: In v.yaml: refaudit '1.0' is not a schema version this refaudit reads (1 or 2 or 3).\n"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("line", "error"), VERSIONS, ids=[v[0] for v in VERSIONS])
 def test_schema_versions_1_and_2_are_read(
     runner: Runner, registry: Path, tmp_path: Path, line: str, error: str | None
 ) -> None:
-    """Import reads schema 1 and 2; anything else (3, true, 1.0) is refused naming the value."""
+    """Import reads schema 1, 2 and 3; anything else (4, true, 1.0) is refused naming the value."""
     source = tmp_path / "v.yaml"
     source.write_text(f"{line}\nreferences:\n- id: r1\n  name: Jo\n", encoding="utf-8")
     result = runner("import", str(source))

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from refaudit import history, interop, jsonio, store, vault
+from refaudit.copies import uids
 from refaudit.model import SCHEMA_VERSION, Registry
 from tests.conftest import Runner
 from tests.testdata.make_known_answer import CONTENT, HISTORY, PASSPHRASE
@@ -30,17 +31,20 @@ FILE_ID = "8ebcdd187ccb0ad6c1e65f0d4d9475e6"
 def as_read_now(written: dict[str, Any]) -> dict[str, Any]:
     """What this version of refaudit reads from the version-1 content: the one place to update.
 
-    Schema 2 (SPEC "Clarifications (second round)") reads a v1 ``neutral`` report as
-    ``lukewarm`` (version 1 documented neutral as lukewarm) and exports ``refaudit: 2``.
+    Schema 2 (docs/SPEC.md, "What the registry holds") reads a v1 ``neutral`` report as
+    ``lukewarm`` (version 1 documented neutral as lukewarm). Schema 3 (docs/SPEC.md, "Two machines")
+    gives each record the uid derived from the data key, its kind and its id, and exports ``refaudit: 3``.
     """
     expected = copy.deepcopy(written)
     expected["refaudit"] = SCHEMA_VERSION
     for report in expected["feedback"]:
         if report["sentiment"] == "neutral":
             report["sentiment"] = "lukewarm"
+    uids.fill_plain(expected, DATA_KEY)
     return expected
 
 
+DATA_KEY = vault.unlock_recovery(KNOWN.read_bytes(), RECOVERY_KEY).data_key
 EXPECTED = as_read_now(CONTENT)
 
 
@@ -75,7 +79,7 @@ def test_it_opens_to_the_same_content(how: str) -> None:
     keyring = (
         vault.unlock_passphrase(blob, PASSPHRASE) if how == "passphrase" else vault.unlock_recovery(blob, RECOVERY_KEY)
     )
-    reg = store.decode(vault.open_body(blob, keyring))
+    reg = store.decode(vault.open_body(blob, keyring), keyring.data_key)
     assert _content(reg) == EXPECTED
     assert reg.feedback_seq == 3
     assert [(h.at, h.command, h.summary) for h in reg.history] == [
@@ -111,7 +115,7 @@ def test_it_can_be_changed_and_keeps_its_keys(runner: Runner, tmp_path: Path) ->
     runner.ok("ref", "add", "Bob Smith", "--id", "bob-smith", env=env)
     blob = copy_path.read_bytes()
     assert vault.inspect(blob)["file_id"] == FILE_ID
-    reg = store.decode(vault.open_body(blob, vault.unlock_recovery(blob, RECOVERY_KEY)))
+    reg = store.decode(vault.open_body(blob, vault.unlock_recovery(blob, RECOVERY_KEY)), DATA_KEY)
     content = _content(reg)
     assert [r["id"] for r in content["references"]] == ["jane-doe", "jose-nunez", "ref-3", "bob-smith"]
     content["references"].pop()

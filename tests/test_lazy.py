@@ -41,14 +41,14 @@ def _complete(words: str) -> tuple[str, set[str]]:
 def test_help_imports_no_command_module_and_no_core() -> None:
     """``refaudit --help`` lists every command from the mapping alone."""
     out, modules = _imported(["--help"])
-    assert "  verify      Decrypt and check the registry" in out
+    assert "  verify        Decrypt and check the registry" in out  # the column fits merge-driver
     assert modules == {"refaudit", "refaudit.cli", "refaudit.errors"}
 
 
 def test_completing_a_command_name_imports_no_command_module() -> None:
-    """TAB after ``refaudit re`` offers recover, ref and report without importing them."""
+    """TAB after ``refaudit re`` offers recover, ref, report and restore without importing them."""
     out, modules = _complete("re")
-    assert out.split() == ["plain,recover", "plain,ref", "plain,report"]
+    assert out.split() == ["plain,recover", "plain,ref", "plain,report", "plain,restore"]
     assert modules == {"refaudit", "refaudit.cli", "refaudit.errors"}
 
 
@@ -99,7 +99,7 @@ def test_a_command_added_the_old_way_still_works() -> None:
     group.add_command(extra)
     ctx = click.Context(group)
     assert "extra" in group.list_commands(ctx) and group.get_command(ctx, "extra") is extra
-    assert "  extra       Do an extra thing." in group.get_help(ctx)
+    assert "  extra         Do an extra thing." in group.get_help(ctx)
 
 
 def test_init_defaults_are_the_vaults() -> None:

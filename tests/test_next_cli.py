@@ -23,12 +23,12 @@ def days_ago(n: int) -> date:
 
 def write(path: Path, reg: Registry) -> Path:
     """Save ``reg`` as a new registry at ``path`` (cheap KDF, no recovery key)."""
-    ctx = service.Context(
+    access = service.Access(
         store=store.Store(path),
         unlock=lambda blob: vault.unlock_passphrase(blob, PASSPHRASE),
         now=lambda: datetime.now(UTC),
     )
-    service.init(ctx, PASSPHRASE, vault.MIN_KDF, recovery=False, registry=reg)
+    service.init(access, PASSPHRASE, vault.MIN_KDF, recovery=False, registry=reg)
     return path
 
 

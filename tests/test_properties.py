@@ -12,13 +12,13 @@ from refaudit import store, vault
 from refaudit.errors import AuthError, DamagedError, ValidationError
 from refaudit.model import (
     CERTAINTIES,
+    FEEDBACK_SOURCES,
     MAX_NAME,
     OUTCOMES,
+    REFERENCE_STATUSES,
     RELATIONSHIPS,
     SENTIMENTS,
-    SOURCES,
     STAGES,
-    STATUSES,
     Application,
     Feedback,
     Reference,
@@ -47,7 +47,7 @@ def registries(draw: st.DrawFn) -> Registry:
             "id": f"r{i}", "name": draw(text), "relationship": draw(st.sampled_from(RELATIONSHIPS)),
             "organization": draw(maybe_text), "email": draw(st.none() | st.just("jane@example.com")),
             "phone": draw(st.none() | st.sampled_from(["+1 555 0100", "020 7946 0018", "12345"])),
-            "known_since": draw(st.none() | dates), "status": draw(st.sampled_from(STATUSES)),
+            "known_since": draw(st.none() | dates), "status": draw(st.sampled_from(REFERENCE_STATUSES)),
             "tags": draw(st.lists(text, max_size=3)), "notes": draw(maybe_text), "added_on": draw(dates),
         }  # fmt: skip
         refs.append(valid(Reference.from_plain, {k: v for k, v in data.items() if v is not None}))
@@ -66,7 +66,7 @@ def registries(draw: st.DrawFn) -> Registry:
     for i in range(draw(st.integers(0, 4)) if ids else 0):
         data = {
             "id": f"f{i + 1}", "reference": draw(st.sampled_from(ids)), "reported_on": draw(dates),
-            "sentiment": draw(st.sampled_from(SENTIMENTS)), "source": draw(st.sampled_from(SOURCES)),
+            "sentiment": draw(st.sampled_from(SENTIMENTS)), "source": draw(st.sampled_from(FEEDBACK_SOURCES)),
             "certainty": draw(st.sampled_from(CERTAINTIES)), "quote": draw(maybe_text),
             "topics": draw(st.lists(text, max_size=2)),
         }  # fmt: skip

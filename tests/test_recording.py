@@ -93,7 +93,7 @@ def test_the_as_of_view_follows_the_recorded_days(runner: Runner, acme: Path, re
 
     assert state(date(2026, 9, 20)) == ("applied", "pending")
     assert state(date(2026, 10, 5)) == ("final", "pending")
-    assert state(date(2026, 10, 15)) == ("final", "offer")
+    assert state(date(2026, 10, 15)) == ("offer", "offer")  # an offer moves the stage to offer
 
 
 def _unlock(blob: bytes) -> Any:
@@ -249,12 +249,13 @@ def test_force_records_it_anyway(runner: Runner, rejected: Path) -> None:
     runner.ok("app", "update", "acme", "--stage", "interview", "--force", "--on", "2026-10-25")
     runner.ok("app", "update", "acme", "--outcome", "offer", "--force", "--on", "2026-10-26")
     data = app_json(runner)
-    assert (data["stage"], data["outcome"], data["closed_on"]) == ("interview", "offer", "2026-10-26")
+    assert (data["stage"], data["outcome"], data["closed_on"]) == ("offer", "offer", "2026-10-26")
     runner.ok("app", "update", "acme", "--outcome", "pending", "--force")
     data = app_json(runner)
     assert (data["outcome"], data["closed_on"]) == ("pending", None)
-    assert [e[1:] for e in events(runner)][-3:] == [
+    assert [e[1:] for e in events(runner)][-4:] == [
         ("stage", "interview"),
+        ("stage", "offer"),
         ("outcome", "offer"),
         ("outcome", "pending"),
     ]

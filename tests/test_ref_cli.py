@@ -11,6 +11,7 @@ from tests.conftest import Runner
 
 ALL_FIELDS = [
     "--relationship", "manager", "--org", "Acme Corp", "--title", "Engineering Manager",
+    "--worked-with", "the data platform team at Acme",
     "--email", "jane@example.com", "--phone", "+1 555 0100", "--known-since", "2019-03-01",
     "--consent-on", "2026-01-10", "--tag", "technical", "--tag", "leadership",
     "--note", "Led the data platform team I was on.",
@@ -29,9 +30,9 @@ def test_round_trip_of_every_field(runner: Runner, registry: Path) -> None:
     assert data["verdict"]["recommendation"] == "keep"  # the audit's entry: see test_audit_cli
     assert data | {"added_on": "x", "verdict": "v"} == {
         "id": "jane-doe", "name": "Jane Doe", "relationship": "manager", "organization": "Acme Corp",
-        "title": "Engineering Manager", "email": "jane@example.com", "phone": "+1 555 0100",
-        "known_since": "2019-03-01", "consent_on": "2026-01-10", "status": "active", "status_on": None,
-        "status_note": None,
+        "title": "Engineering Manager", "worked_with": "the data platform team at Acme",
+        "email": "jane@example.com", "phone": "+1 555 0100", "known_since": "2019-03-01", "consent_on": "2026-01-10",
+        "status": "active", "status_on": None, "status_note": None,
         "tags": ["technical", "leadership"], "notes": "Led the data platform team I was on.",
         "added_on": "x", "applications": [], "feedback": [], "verdict": "v",
     }  # fmt: skip

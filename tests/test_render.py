@@ -17,19 +17,16 @@ from typing import Any
 import pypdf
 import pytest
 
-from refaudit import actions, audit, model, render, report, settings
+from refaudit import actions, audit, report, settings
 from refaudit.demo import build_demo
 from refaudit.errors import RefauditError
-from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.model import Application, Feedback, Reference, Registry, Said
+from refaudit.report import render
+from refaudit.text import fold
+from tests.conftest import NAUGHTY_STRINGS
 
 AS_OF = date(2026, 11, 25)
 REPO = Path(__file__).resolve().parents[1]
-# The shared test data sits beside the main checkout (../shared) or above a worktree (../../shared).
-BLNS = next(
-    (p / "shared/data/naughty-strings/blns.txt" for p in Path(__file__).resolve().parents[1:4]
-     if (p / "shared/data/naughty-strings/blns.txt").is_file()),
-    Path(__file__).resolve().parents[2] / "shared/data/naughty-strings/blns.txt",
-)  # fmt: skip
 
 HOSTILE_NAME = '<img src="file:///etc/passwd">'
 HOSTILE_NOTE = '<link rel="attachment" href="file:///etc/passwd">'
@@ -37,19 +34,19 @@ HOSTILE_QUOTE = "<style>@import url(file:///etc/passwd)</style>"
 HOSTILE_COMPANY = '<a href="http://127.0.0.1:9/">x</a>'
 
 
-def _context(
+def _contents(
     registry: Registry, *, redact: bool = False, conf: dict[str, Any] | None = None, **kw: Any
 ) -> dict[str, Any]:
     conf = conf or settings.load(None)
     verdicts = audit.audit(registry, conf, AS_OF)
     due = actions.due_actions(registry, verdicts, conf, AS_OF)
     picks = audit.lineup(registry, verdicts, conf)
-    return report.build_context(registry, verdicts, due, conf, AS_OF, redact=redact, lineup=picks, **kw)
+    return report.build_contents(registry, verdicts, due, conf, AS_OF, redact=redact, lineup=picks, **kw)
 
 
 def _pdf(registry: Registry, variant: str = "pdf/ua-1", **kw: Any) -> bytes:
     conf = kw.pop("conf", None) or settings.load(None)
-    return render.render_pdf(_context(registry, conf=conf, **kw), variant)
+    return render.render_pdf(_contents(registry, conf=conf, **kw), variant)
 
 
 def _reader(pdf: bytes) -> pypdf.PdfReader:
@@ -205,12 +202,13 @@ def test_the_fonts_are_the_bundled_ones(demo_pdf: bytes) -> None:
 def test_same_registry_and_as_of_give_the_same_bytes(demo_pdf: bytes) -> None:
     """Byte-reproducible, even from another process with another hash seed."""
     script = (
-        "import sys; from datetime import date; from refaudit import actions, audit, render, report, settings\n"
+        "import sys; from datetime import date; from refaudit import actions, audit, report, settings\n"
+        "from refaudit.report import render\n"
         "from refaudit.demo import build_demo\n"
         "d = date(2026, 11, 25); reg = build_demo(d); conf = settings.load(None)\n"
         "v = audit.audit(reg, conf, d); a = actions.due_actions(reg, v, conf, d)\n"
-        "ctx = report.build_context(reg, v, a, conf, d, redact=False, lineup=audit.lineup(reg, v, conf))\n"
-        "sys.stdout.buffer.write(render.render_pdf(ctx))\n"
+        "contents = report.build_contents(reg, v, a, conf, d, redact=False, lineup=audit.lineup(reg, v, conf))\n"
+        "sys.stdout.buffer.write(render.render_pdf(contents))\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     env.pop("SOURCE_DATE_EPOCH", None)
@@ -256,7 +254,7 @@ def _pgm_pixels(data: bytes) -> bytes:
 
 def test_html_is_one_self_contained_file(demo: Registry) -> None:
     """--format html: the same document, CSS inlined, nothing fetched from anywhere."""
-    html = render.render_html(_context(demo))
+    html = render.render_html(_contents(demo))
     assert html.startswith("<!DOCTYPE html>")
     assert "<style>" in html and "<link" not in html
     assert not re.search(r"\b(src|href)=\"(?!#)", html)
@@ -266,8 +264,8 @@ def test_html_is_one_self_contained_file(demo: Registry) -> None:
 
 
 def test_render_imports_its_libraries_only_when_rendering() -> None:
-    """Importing refaudit.render leaves jinja2 and weasyprint unloaded (refaudit --help stays fast)."""
-    script = "import sys, refaudit.render; print('jinja2' in sys.modules, 'weasyprint' in sys.modules)"
+    """Importing refaudit.report.render leaves jinja2 and weasyprint unloaded (refaudit --help stays fast)."""
+    script = "import sys, refaudit.report.render; print('jinja2' in sys.modules, 'weasyprint' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.split() == ["False", "False"]
 
@@ -312,8 +310,8 @@ def _hostile_registry() -> Registry:
         ],
         applications=[
             Application(id="a1", company=HOSTILE_COMPANY, role=HOSTILE_NAME, applied_on=date(2026, 10, 1),
-                        references=["evil"], outcome="rejected", reason=HOSTILE_QUOTE, criticism=[HOSTILE_NOTE],
-                        leads=[HOSTILE_COMPANY], closed_on=date(2026, 10, 5)),
+                        references=["evil"], outcome="rejected", reason=HOSTILE_QUOTE, criticism=[Said(HOSTILE_NOTE)],
+                        leads=[Said(HOSTILE_COMPANY)], closed_on=date(2026, 10, 5)),
         ],
         feedback=[
             Feedback(id="f1", reference="evil", application="a1", reported_on=date(2026, 10, 6), source="employer",
@@ -354,15 +352,13 @@ def test_markup_in_user_text_fetches_and_attaches_nothing(hostile_pdf: bytes) ->
 
 def test_autoescape_is_on_in_the_html(tmp_path: Path) -> None:
     """The HTML output escapes what the user typed."""
-    html = render.render_html(_context(_hostile_registry()))
+    html = render.render_html(_contents(_hostile_registry()))
     assert HOSTILE_NAME not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
 
 
 def _blns() -> list[str]:
-    if not BLNS.exists():
-        pytest.skip("shared/data/naughty-strings/blns.txt is not beside this checkout")
-    lines = BLNS.read_text(encoding="utf-8").splitlines()
+    lines = NAUGHTY_STRINGS.read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -459,7 +455,7 @@ def test_the_worker_process_gives_the_same_bytes_and_reports_pages(demo: Registr
     pages: list[int] = []
     with render.pdf_worker() as worker:
         assert worker is not None
-        pdf = render.render_pdf(_context(demo, conf=conf), "pdf/ua-1", pages.append)
+        pdf = render.render_pdf(_contents(demo, conf=conf), "pdf/ua-1", pages.append)
     assert pdf == demo_pdf
     count = len(_reader(pdf).pages)
     assert pages[:count] == list(range(1, count + 1))  # then again for any page laid out anew
@@ -476,7 +472,7 @@ def test_a_worker_that_is_not_used_is_ended() -> None:
 
 def test_a_failure_in_the_worker_is_raised_in_the_parent(demo: Registry) -> None:
     conf = settings.load(None)
-    context = {**_context(demo, conf=conf), "metadata": {}}  # no "created": the child's render fails
+    context = {**_contents(demo, conf=conf), "metadata": {}}  # no "created": the child's render fails
     with render.pdf_worker(), pytest.raises(RefauditError, match="the PDF renderer failed"):
         render.render_pdf(context)
 
@@ -492,7 +488,7 @@ def test_a_worker_that_cannot_start_falls_back_to_rendering_in_process(
     conf = settings.load(None)
     with render.pdf_worker() as worker:
         assert worker is not None
-        assert render.render_pdf(_context(demo, conf=conf)) == demo_pdf
+        assert render.render_pdf(_contents(demo, conf=conf)) == demo_pdf
 
 
 # --- what a coach reads first (issue 16) -------------------------------------------------
@@ -514,11 +510,12 @@ def test_the_cover_names_the_person_the_period_and_the_finding(demo_pdf: bytes) 
     assert "Jane Doe and Priya Natarajan are hurting your applications." in cover
 
 
-def test_the_cover_names_the_registry_file_when_there_is_no_owner(demo: Registry) -> None:
-    """No owner: the registry's file name stands in for the person."""
-    ctx = _context(Registry(references=demo.references[:1]), label="job-search.refaudit")
-    assert ctx["owner"] == "job-search.refaudit"
-    assert 'The references of <span class="user">job-search.refaudit</span>' in render.render_html(ctx)
+def test_the_cover_names_nobody_when_there_is_no_owner(demo: Registry) -> None:
+    """No owner: the cover and the metadata name nobody (never the registry's file name)."""
+    contents = _contents(Registry(references=demo.references[:1]))
+    assert contents["owner"] is None
+    assert contents["metadata"]["author"] is None
+    assert "The references of" not in render.render_html(contents)
 
 
 def test_the_summary_opens_with_the_story_in_words(demo_pdf: bytes) -> None:
@@ -547,8 +544,8 @@ def test_every_evidence_row_says_who_relayed_it_and_on_which_application(demo_pd
 
 def test_one_row_per_application_with_what_was_reported_about_whom(demo: Registry, demo_pdf: bytes) -> None:
     """References given, stage reached, outcome and reason kind, and the reports about whom."""
-    ctx = _context(demo)
-    rows = {r["company"]: r for r in ctx["applications"]["rows"]}
+    contents = _contents(demo)
+    rows = {r["company"]: r for r in contents["applications"]["rows"]}
     assert len(rows) == len([a for a in demo.applications if a.applied_on <= AS_OF])
     acme = rows["Acme Corp"]
     assert (acme["references"], acme["stage"], acme["outcome"]) == (
@@ -571,7 +568,7 @@ def test_scoring_settings_appear_only_when_asked_for(demo: Registry, demo_pdf: b
     """No settings appendix by default; --with-settings adds it."""
     assert "Scoring settings" not in _text(demo_pdf)
     assert "watch_risk" not in _text(demo_pdf)
-    html = render.render_html(_context(demo, with_settings=True))
+    html = render.render_html(_contents(demo, with_settings=True))
     assert "Appendix: Scoring settings" in html and "watch_risk" in html
 
 
@@ -606,10 +603,10 @@ def test_the_diamond_legend_is_only_under_a_table_with_a_diamond(demo: Registry)
     moved = [fid for fid in jane.evidence][:1] or [next(f.id for f in demo.feedback if f.reference == "jane-doe")]
     verdicts = [dataclasses.replace(v, moved=moved) if v.id == "jane-doe" else dataclasses.replace(v, moved=[])
                 for v in verdicts]  # fmt: skip
-    ctx = report.build_context(demo, verdicts, [], conf, AS_OF)
-    html = render.render_html(ctx)
+    contents = report.build_contents(demo, verdicts, [], conf, AS_OF)
+    html = render.render_html(contents)
     assert html.count("◆ moved the recommendation") == 1
-    assert [r["name"] for r in ctx["sections"] if r["has_key"]] == ["Jane Doe"]
+    assert [r["name"] for r in contents["sections"] if r["has_key"]] == ["Jane Doe"]
 
 
 def test_a_report_past_its_limits_says_where_it_summarises() -> None:
@@ -627,7 +624,7 @@ def test_a_report_past_its_limits_says_where_it_summarises() -> None:
                  for i in range(1, 6)]  # fmt: skip
     conf = settings.load(None)
     conf["report"].update(compact_above=2, references_listed=4, applications_listed=10, evidence_total=6)
-    html = render.render_html(report.build_context(Registry(references=refs, applications=apps, feedback=fbs),
+    html = render.render_html(report.build_contents(Registry(references=refs, applications=apps, feedback=fbs),
                                                    verdicts, [], conf, AS_OF))  # fmt: skip
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
     assert "the 4 most urgent of 6, the rest summarised by advice below the table" in text
@@ -696,13 +693,13 @@ def test_every_variant_is_byte_reproducible(variant: str) -> None:
 
 def test_an_unknown_variant_or_paper_is_refused(demo: Registry) -> None:
     """The renderer takes only the variants and papers it knows (never free text into CSS)."""
-    ctx = _context(demo)
+    contents = _contents(demo)
     with pytest.raises(
         RefauditError, match=re.escape("PDF variant 'pdf/x-4' is not one of: pdf/ua-1, pdf/a-3u, plain.")
     ):
-        render.render_pdf(ctx, "pdf/x-4")
+        render.render_pdf(contents, "pdf/x-4")
     with pytest.raises(RefauditError, match=re.escape("paper size '} body { color: red' is not one of")):
-        render.render_html({**ctx, "paper": "} body { color: red"})
+        render.render_html({**contents, "paper": "} body { color: red"})
 
 
 # --- anonymity ----------------------------------------------------------------------------
@@ -742,9 +739,9 @@ def test_an_anonymous_copy_names_nobody(demo: Registry, anonymous_pdf: bytes, tm
         path.write_bytes(anonymous_pdf)
         qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(path), "-"], capture_output=True)
         haystacks["qpdf"] = qdf.stdout.decode("latin-1")
-    folded = {k: model.fold(" ".join(v.split())) for k, v in haystacks.items()}
+    folded = {k: fold(" ".join(v.split())) for k, v in haystacks.items()}
     for secret in sorted(_identifying(demo)):
-        pattern = re.compile(rf"(?<!\w){re.escape(model.fold(secret))}(?!\w)")
+        pattern = re.compile(rf"(?<!\w){re.escape(fold(secret))}(?!\w)")
         for where, text in folded.items():
             match = pattern.search(text)
             assert match is None, f"{secret!r} in {where}: …{text[max(0, match.start() - 60) : match.end() + 60]}…"
@@ -775,3 +772,25 @@ def test_no_shell_command_line_in_a_redacted_copy(demo_pdf: bytes, redacted_pdf:
     for shared in (redacted_pdf, anonymous_pdf):
         assert "refaudit ref" not in _text(shared)
         assert "$ refaudit" not in _text(shared)
+
+
+def test_a_section_that_runs_onto_a_new_page_says_continued_in_its_header(
+    demo: Registry, demo_pdf: bytes, tmp_path: Path
+) -> None:
+    """The running header names what the top of the page belongs to: "N. Name (continued)" when a reference's
+    section began on an earlier page, the new reference's name when its section starts the page (issue 22)."""
+    names = {r.name for r in demo.references}
+    last_heading = None
+    continued = 0
+    for page in range(2, len(_reader(demo_pdf).pages) + 1):
+        lines = [line for line in _pdftotext(demo_pdf, tmp_path, "-f", str(page), "-l", str(page)).splitlines() if line]
+        header, body = lines[1], lines[2:]
+        headings = [line for line in body if line.split(". ", 1)[-1] in names and line.split(". ", 1)[0].isdigit()]
+        if body and body[0] in headings:
+            assert header == body[0], page
+        elif header.endswith(" (continued)"):
+            continued += 1
+            assert header == f"{last_heading} (continued)", page
+        if headings:
+            last_heading = headings[-1]
+    assert continued >= 2

@@ -11,7 +11,7 @@ import pytest
 
 from refaudit import report, settings
 from refaudit.errors import ValidationError
-from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.model import Application, Feedback, Reference, Registry, Said
 
 AS_OF = date(2026, 11, 25)
 
@@ -63,13 +63,13 @@ def _registry() -> Registry:
             Application(
                 id="acme", company="Acme Corp", role="Data Analyst", applied_on=date(2026, 10, 1),
                 references=["jane-doe", "bob-smith"], stage="reference-check", outcome="rejected",
-                reason="Went with a candidate with more experience", criticism=["Could show more SQL depth"],
-                leads=["Globex is hiring"], closed_on=date(2026, 10, 20),
+                reason="Went with a candidate with more experience", criticism=[Said("Could show more SQL depth")],
+                leads=[Said("Globex is hiring")], closed_on=date(2026, 10, 20),
             ),
             Application(
                 id="globex", company="Globex", role="Analyst", applied_on=date(2026, 11, 1),
                 references=["ana-ruiz"], outcome="rejected", reason="went with a candidate with MORE experience.",
-                criticism=["Could show more SQL depth"], closed_on=date(2026, 11, 10),
+                criticism=[Said("Could show more SQL depth")], closed_on=date(2026, 11, 10),
             ),
         ],
         feedback=[
@@ -102,10 +102,10 @@ def _actions() -> list[A]:
     ]  # fmt: skip
 
 
-def _context(redact: bool = False, cfg: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+def _contents(redact: bool = False, cfg: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
     conf = settings.load(None)
     conf["report"].update(cfg or {})
-    return report.build_context(
+    return report.build_contents(
         kw.get("registry", _registry()), kw.get("verdicts", _verdicts()), kw.get("actions", _actions()),
         conf, AS_OF, redact=redact, lineup=kw.get("lineup", [P("bob-smith", "A colleague who speaks well of you.")]),
         with_settings=kw.get("with_settings", False), anonymous=kw.get("anonymous", False),
@@ -127,23 +127,23 @@ def _strings(value: Any) -> Iterator[str]:
 
 def test_references_are_ordered_drop_watch_keep_and_counted() -> None:
     """The summary lists the most urgent reference first and the cover counts each advice."""
-    ctx = _context()
-    assert [r["name"] for r in ctx["references"]] == ["Jane Doe", "Ana María Ruiz", "Bob Smith"]
-    assert [r["badge"] for r in ctx["references"]] == ["DROP", "WATCH", "KEEP"]
-    assert ctx["counts"] == {"drop": 1, "watch": 1, "keep": 1}
-    assert [r["anchor"] for r in ctx["references"]] == ["ref-1", "ref-2", "ref-3"]
+    contents = _contents()
+    assert [r["name"] for r in contents["references"]] == ["Jane Doe", "Ana María Ruiz", "Bob Smith"]
+    assert [r["badge"] for r in contents["references"]] == ["DROP", "WATCH", "KEEP"]
+    assert contents["counts"] == {"drop": 1, "watch": 1, "keep": 1}
+    assert [r["anchor"] for r in contents["references"]] == ["ref-1", "ref-2", "ref-3"]
 
 
 def test_reports_after_as_of_are_left_out() -> None:
     """Looking back ignores what was reported later."""
-    jane = _context()["references"][0]
+    jane = _contents()["references"][0]
     assert [e["id"] for e in jane["evidence"]] == ["f1"]
     assert (jane["positive"], jane["negative"], jane["other"]) == (0, 1, 0)
 
 
 def test_metadata_names_the_owner_and_the_as_of_date() -> None:
     """PDF metadata: title and author carry the owner; the creation date is the as-of date."""
-    meta = _context()["metadata"]
+    meta = _contents()["metadata"]
     assert meta["title"] == "Reference audit — Alex Candidate"
     assert meta["author"] == "Alex Candidate"
     assert meta["created"] == "2026-11-25"
@@ -152,7 +152,7 @@ def test_metadata_names_the_owner_and_the_as_of_date() -> None:
 
 def test_headline_says_what_to_do_in_three_lines() -> None:
     """Drop, watch, next: one line each."""
-    lines = _context()["headline"]
+    lines = _contents()["headline"]
     assert [line["label"] for line in lines] == ["Drop", "Watch", "Next"]
     assert "Jane Doe" in lines[0]["text"]
     assert "Ana María Ruiz" in lines[1]["text"]
@@ -161,34 +161,34 @@ def test_headline_says_what_to_do_in_three_lines() -> None:
 
 def test_actions_are_attached_to_their_reference() -> None:
     """What is due for a person appears in that person's section too."""
-    ctx = _context()
-    jane = ctx["references"][0]
+    contents = _contents()
+    jane = contents["references"][0]
     assert [a["kind"] for a in jane["actions"]] == ["drop"]
-    assert [a["kind"] for a in ctx["top_actions"]] == ["drop", "apply-more"]
-    assert ctx["top_actions"][0]["anchor"] == "ref-1"
+    assert [a["kind"] for a in contents["top_actions"]] == ["drop", "apply-more"]
+    assert contents["top_actions"][0]["anchor"] == "ref-1"
 
 
 def test_redacted_context_holds_no_email_phone_note_or_full_name() -> None:
     """Nothing redacted reaches the templates: not in names, quotes, reasons, actions or metadata."""
-    ctx = _context(redact=True)
-    everything = "\n".join(_strings(ctx))
+    contents = _contents(redact=True)
+    everything = "\n".join(_strings(contents))
     for secret in (
         "jane@example.com", "+1 555 0100", "+44 20 7946 0958", "7946", "Led the data team",
         "Resting for now", "Sam told me", "Jane Doe", "Bob Smith", "Ana María Ruiz",
         "Alex Candidate", "jane-doe", "bob-smith",
     ):  # fmt: skip
         assert secret not in everything, secret
-    names = [r["name"] for r in ctx["references"]]
+    names = [r["name"] for r in contents["references"]]
     assert names == ["J. D.", "A. R.", "B. S."]
-    jane = ctx["references"][0]
+    jane = contents["references"][0]
     assert jane["evidence"][0]["quote"] == "J. D. said I struggled with deadlines; call [email]."
-    assert ctx["metadata"]["author"] == "A. C."
-    assert all(a["command"] is None for a in ctx["top_actions"])
+    assert contents["metadata"]["author"] == "A. C."
+    assert all(a["command"] is None for a in contents["top_actions"])
 
 
 def test_quotes_are_kept_when_redacting() -> None:
     """Only names, emails and phone numbers are taken out of a quote; the rest stays."""
-    bob = _context(redact=True)["references"][2]
+    bob = _contents(redact=True)["references"][2]
     assert bob["evidence"][0]["quote"] == "B. S. (B. S.) was glowing; ring him on [phone]."
 
 
@@ -213,7 +213,7 @@ def test_evidence_is_newest_first_capped_and_counted() -> None:
             for i in range(1, 41)
         ],
     )
-    row = _context(registry=reg, verdicts=[V("r", evidence=["f2"], moved=["f2"])], actions=[], lineup=[])
+    row = _contents(registry=reg, verdicts=[V("r", evidence=["f2"], moved=["f2"])], actions=[], lineup=[])
     row = row["references"][0]
     ids = [e["id"] for e in row["evidence"]]
     assert len(ids) == 25
@@ -235,14 +235,14 @@ def test_a_big_registry_prints_fewer_rows_per_reference() -> None:
         V(f"r{i}", "watch" if i % 2 else "keep", evidence=[f"f{i}", f"f{i + 200}"], moved=[f"f{i}"]) for i in range(200)
     ]
     every = {"sections_max": 200}  # every reference gets a section here; see the test below
-    ctx = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
+    contents = _contents(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
                    cfg=every)  # fmt: skip
-    assert ctx["compact"] is True
-    shown = {r["recommendation"]: len(r["evidence"]) for r in ctx["references"]}
+    assert contents["compact"] is True
+    shown = {r["recommendation"]: len(r["evidence"]) for r in contents["references"]}
     assert shown == {"watch": 2, "keep": 2}  # every report the reasons cite, however small the share
-    assert all(r["has_key"] for r in ctx["references"])
-    assert all(r["evidence_more"] == 8 for r in ctx["references"])
-    roomy = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
+    assert all(r["has_key"] for r in contents["references"])
+    assert all(r["evidence_more"] == 8 for r in contents["references"])
+    roomy = _contents(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
                      cfg={"evidence_total": 600, **every})  # fmt: skip
     assert {len(r["evidence"]) for r in roomy["references"]} == {3}
 
@@ -252,20 +252,20 @@ def test_a_huge_registry_gives_a_section_to_those_that_matter_and_lists_all_in_t
     refs = [Reference(id=f"r{i}", name=f"Person {i}") for i in range(300)]
     recs = ["drop"] * 20 + ["watch"] * 30 + ["keep"] * 250
     verdicts = [V(f"r{i}", rec, risk=0.9 - i / 1000, flags=["stale"] if i == 299 else []) for i, rec in enumerate(recs)]
-    ctx = _context(registry=Registry(references=refs), verdicts=verdicts, actions=[], lineup=[P("r150", "Good.")])
-    assert len(ctx["references"]) == 300  # the table lists every reference
-    assert ctx["light_table"] is True
-    sectioned = [r["name"] for r in ctx["sections"]]
+    contents = _contents(registry=Registry(references=refs), verdicts=verdicts, actions=[], lineup=[P("r150", "Good.")])
+    assert len(contents["references"]) == 300  # the table lists every reference
+    assert contents["light_table"] is True
+    sectioned = [r["name"] for r in contents["sections"]]
     assert len(sectioned) == 60
-    assert sectioned == [r["name"] for r in ctx["references"] if r["section"]]  # in table order
+    assert sectioned == [r["name"] for r in contents["references"] if r["section"]]  # in table order
     # The lineup, every drop and watch, the flagged keep, then the keeps most at risk.
     assert set(sectioned) == {f"Person {i}" for i in [150, *range(50), 299, *range(50, 58)]}
-    assert ctx["attention"] == {"total": 51, "shown": 51, "filler": 8}
-    left_out = next(r for r in ctx["references"] if not r["section"])
+    assert contents["attention"] == {"total": 51, "shown": 51, "filler": 8}
+    left_out = next(r for r in contents["references"] if not r["section"])
     assert {"badge", "relationship", "organization", "uses", "last_used", "positive", "negative", "other",
             "flags"} <= left_out.keys()  # fmt: skip
     assert "evidence" not in left_out
-    small = _context(registry=Registry(references=refs[:60]), verdicts=verdicts[:60], actions=[], lineup=[])
+    small = _contents(registry=Registry(references=refs[:60]), verdicts=verdicts[:60], actions=[], lineup=[])
     assert all(r["section"] for r in small["references"])
 
 
@@ -274,10 +274,10 @@ def test_a_big_registry_prints_the_two_main_reasons_and_counts_the_rest() -> Non
     refs = [Reference(id=f"r{i}", name=f"Person {i}") for i in range(3)]
     verdicts = [V(f"r{i}", reasons=["First.", "Second.", "Third."]) for i in range(3)]
     reg = Registry(references=refs)
-    ctx = _context(registry=reg, verdicts=verdicts, actions=[], lineup=[], cfg={"compact_above": 2})
-    assert ctx["compact"] is True
-    assert [(r["reasons"], r["reasons_more"]) for r in ctx["references"]] == [(["First.", "Second."], 1)] * 3
-    full = _context(registry=reg, verdicts=verdicts, actions=[], lineup=[])
+    contents = _contents(registry=reg, verdicts=verdicts, actions=[], lineup=[], cfg={"compact_above": 2})
+    assert contents["compact"] is True
+    assert [(r["reasons"], r["reasons_more"]) for r in contents["references"]] == [(["First.", "Second."], 1)] * 3
+    full = _contents(registry=reg, verdicts=verdicts, actions=[], lineup=[])
     assert full["compact"] is False
     assert full["references"][0]["reasons"] == ["First.", "Second.", "Third."]
 
@@ -289,8 +289,8 @@ def test_applications_appendix_summarises_a_long_history() -> None:
                     outcome="rejected" if i % 2 else "pending")
         for i in range(700)
     ]  # fmt: skip
-    ctx = _context(registry=Registry(applications=apps), verdicts=[], actions=[], lineup=[])
-    appendix = ctx["applications"]
+    contents = _contents(registry=Registry(applications=apps), verdicts=[], actions=[], lineup=[])
+    appendix = contents["applications"]
     assert appendix["total"] == 700
     assert len(appendix["rows"]) == 200
     assert appendix["rows"][0]["company"] == "Co 699"
@@ -306,7 +306,7 @@ def test_months_past_the_window_say_how_many_applications_they_hold() -> None:
         Application(id=f"a{i}", company=f"Co {i}", role="Analyst", applied_on=date(2024, 1, 1) + timedelta(days=i))
         for i in range(700)
     ]  # fmt: skip
-    appendix = _context(registry=Registry(applications=apps), verdicts=[], actions=[], lineup=[],
+    appendix = _contents(registry=Registry(applications=apps), verdicts=[], actions=[], lineup=[],
                         cfg={"months_listed": 12})["applications"]  # fmt: skip
     assert [len(appendix["months"]), appendix["months_hidden"]] == [12, 11]
     assert appendix["months_hidden_applications"] == 700 - sum(m["total"] for m in appendix["months"])
@@ -332,7 +332,7 @@ def test_a_compact_section_prints_at_most_its_share_of_cited_reports_and_summari
     compact = {"compact_above": 1}  # two references: compact sections, two of them sharing evidence_total
 
     def section(**cfg: int) -> dict[str, Any]:
-        ctx = _context(registry=reg, verdicts=[verdict, V("s")], actions=[], lineup=[], cfg={**compact, **cfg})
+        ctx = _contents(registry=reg, verdicts=[verdict, V("s")], actions=[], lineup=[], cfg={**compact, **cfg})
         assert ctx["compact"] is True
         return next(r for r in ctx["references"] if r["name"] == "R")
 
@@ -351,7 +351,7 @@ def test_a_full_section_prints_up_to_evidence_per_reference_cited_reports() -> N
     reg, verdict = _many_cited(30)
 
     def section(**cfg: int) -> dict[str, Any]:
-        ctx = _context(registry=reg, verdicts=[verdict, V("s")], actions=[], lineup=[], cfg=cfg)
+        ctx = _contents(registry=reg, verdicts=[verdict, V("s")], actions=[], lineup=[], cfg=cfg)
         assert ctx["compact"] is False
         return next(r for r in ctx["references"] if r["name"] == "R")
 
@@ -371,7 +371,7 @@ def test_the_table_lists_the_most_urgent_and_summarises_the_rest_by_advice() -> 
            for i in range(10)]  # fmt: skip
     recs = ["drop"] * 3 + ["watch"] * 3 + ["keep"] * 4
     verdicts = [V(f"r{i}", rec, 0.9 - i / 100, flags=["stale"] if i in (5, 8, 9) else []) for i, rec in enumerate(recs)]
-    ctx = _context(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
+    ctx = _contents(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
                    cfg={"references_listed": 4})  # fmt: skip
     assert len(ctx["references"]) == 10
     assert [r["name"] for r in ctx["listed"]] == ["Person 0", "Person 1", "Person 2", "Person 3"]
@@ -381,12 +381,12 @@ def test_the_table_lists_the_most_urgent_and_summarises_the_rest_by_advice() -> 
         {"recommendation": "keep", "badge": "KEEP", "count": 4, "active": 3, "positive": 0, "negative": 4,
          "other": 0, "flags": "stale 2"},
     ]  # fmt: skip
-    assert _context()["unlisted"] == []
+    assert _contents()["unlisted"] == []
 
 
 def test_debriefs_group_the_same_reason_said_twice() -> None:
     """Reasons and criticism that differ only in case and punctuation are counted together."""
-    debriefs = _context()["debriefs"]
+    debriefs = _contents()["debriefs"]
     assert [(g["count"], g["where"]) for g in debriefs["reasons"]] == [(2, "Globex, Acme Corp")]
     assert [(g["text"], g["count"]) for g in debriefs["criticism"]] == [("Could show more SQL depth", 2)]
     assert [lead["text"] for lead in debriefs["leads"]] == ["Globex is hiring"]
@@ -394,12 +394,36 @@ def test_debriefs_group_the_same_reason_said_twice() -> None:
 
 def test_timeline_counts_reports_per_month_by_sentiment() -> None:
     """One bar per month, stacked positive / other / negative."""
-    chart = _context()["timeline"]
+    chart = _contents()["timeline"]
     assert chart["unit"] == "month"
     assert [b["total"] for b in chart["bars"]] == [1, 1, 0]  # Sep, Oct, Nov
     assert [s["group"] for s in chart["bars"][0]["segments"]] == ["positive"]
     assert [s["group"] for s in chart["bars"][1]["segments"]] == ["negative"]
     assert chart["bars"][0]["label"] == "Sep 26"
+
+
+def test_a_long_run_of_empty_months_is_drawn_as_one_marked_break() -> None:
+    """21 months with 18 empty in the middle: the empty run takes one slot, a break saying what it leaves out."""
+    days = [date(2025, 2, 10), date(2025, 3, 1), date(2026, 10, 2), date(2026, 10, 20)]
+    fbs = [Feedback(id=f"f{i}", reference="r", reported_on=d, sentiment="positive") for i, d in enumerate(days)]
+    chart = report.timeline_chart(fbs, date(2026, 11, 25))
+    assert chart["unit"] == "month"
+    slots = [("gap" if b["gap"] else b["label"], b["total"]) for b in chart["bars"]]
+    assert slots == [("Feb 25", 1), ("Mar 25", 1), ("gap", 0), ("Oct 26", 2), ("Nov 26", 0)]
+    [gap] = [b for b in chart["bars"] if b["gap"]]
+    assert (gap["label"], gap["period"]) == ("no reports", "April 2025 to September 2026")
+    assert chart["alt"] == (
+        "Bar chart of the 4 reports per month, from February 2025 to November 2026 (none from April 2025 to "
+        "September 2026, drawn as a break): 4 positive, 0 negative and 0 other; the most, 2, in October 2026."
+    )
+
+
+def test_six_empty_months_or_fewer_stay_as_empty_slots() -> None:
+    """A run of exactly 6 empty months is no break: every month keeps its slot."""
+    days = [date(2026, 1, 5), date(2026, 8, 5)]
+    fbs = [Feedback(id=f"f{i}", reference="r", reported_on=d, sentiment="negative") for i, d in enumerate(days)]
+    chart = report.timeline_chart(fbs, date(2026, 8, 30))
+    assert [b["gap"] for b in chart["bars"]] == [False] * 8
 
 
 def test_timeline_uses_quarters_over_a_long_span_and_is_empty_without_reports() -> None:
@@ -412,19 +436,19 @@ def test_timeline_uses_quarters_over_a_long_span_and_is_empty_without_reports() 
 
 def test_risk_chart_draws_the_riskiest_against_the_configured_thresholds() -> None:
     """Thresholds come from scoring.watch_risk and scoring.drop_risk."""
-    ctx = _context()
-    chart = ctx["risk_chart"]
-    assert ctx["thresholds"] == {"watch": 0.30, "drop": 0.50}
+    contents = _contents()
+    chart = contents["risk_chart"]
+    assert contents["thresholds"] == {"watch": 0.30, "drop": 0.50}
     assert [b["value"] for b in chart["bars"]] == ["DROP 0.80", "WATCH 0.35", "KEEP 0.10"]
     assert [line["label"] for line in chart["lines"]] == ["watch 0.30", "drop 0.50"]
-    small = report.risk_chart(ctx["references"], ctx["thresholds"], limit=1)
+    small = report.risk_chart(contents["references"], contents["thresholds"], limit=1)
     assert (len(small["bars"]), small["hidden"]) == (1, 2)
 
 
 def test_control_characters_never_reach_the_template() -> None:
     """Text the registry would refuse anyway is cleaned rather than crashing the renderer."""
     reg = Registry(references=[Reference(id="r", name="Nul\x00 Bell\x07 \ud800Surrogate\ufffe")])
-    row = _context(registry=reg, verdicts=[V("r")], actions=[], lineup=[])["references"][0]
+    row = _contents(registry=reg, verdicts=[V("r")], actions=[], lineup=[])["references"][0]
     assert row["name"] == "Nul Bell Surrogate"
 
 
@@ -447,7 +471,7 @@ def test_control_characters_never_reach_the_template() -> None:
 def test_report_settings_are_checked(override: dict[str, Any], message: str) -> None:
     """A report setting the renderer cannot use is refused, naming the key."""
     with pytest.raises(ValidationError) as info:
-        _context(cfg=override)
+        _contents(cfg=override)
     assert str(info.value) == message
 
 
@@ -455,13 +479,13 @@ def test_paper_size_is_case_insensitive() -> None:
     """``letter`` in a config file means Letter."""
     conf = settings.load(None)
     conf["report"]["paper"] = "letter"
-    assert report.ReportSettings.from_settings(conf).paper == "Letter"
+    assert conf.report.settled().paper == "Letter"
 
 
 def test_settings_appendix_lists_the_scoring_knobs_only_when_asked() -> None:
     """With --with-settings the settings used are printed, nested keys flattened; by default not at all."""
-    assert _context()["settings_sections"] == []
-    sections = {s["name"]: s for s in _context(with_settings=True)["settings_sections"]}
+    assert _contents()["settings_sections"] == []
+    sections = {s["name"]: s for s in _contents(with_settings=True)["settings_sections"]}
     keys = {row["key"]: row["value"] for row in sections["scoring"]["rows"]}
     assert keys["watch_risk"] == "0.3"
     assert keys["source_weight.employer"] == "1.0"
@@ -474,14 +498,14 @@ def test_as_of_reads_the_registry_as_it_stood_that_day() -> None:
     """A reference dropped later is not "dropped since" that later day; open applications are counted as then."""
     reg = _registry()
     reg.references[0].status, reg.references[0].status_on = "dropped", date(2026, 12, 20)
-    ctx = _context(registry=reg)
-    jane = next(r for r in ctx["references"] if r["name"] == "Jane Doe")
+    contents = _contents(registry=reg)
+    jane = next(r for r in contents["references"] if r["name"] == "Jane Doe")
     assert "dropped" not in " ".join(jane["details"])
     assert "active" in jane["details"]
     # Globex closed on 2026-11-10: open the day before, closed on AS_OF.
-    before = report.build_context(reg, _verdicts(), [], settings.load(None), date(2026, 11, 9))
+    before = report.build_contents(reg, _verdicts(), [], settings.load(None), date(2026, 11, 9))
     assert before["totals"]["open_applications"] == 1
-    assert ctx["totals"]["open_applications"] == 0
+    assert contents["totals"]["open_applications"] == 0
     assert [r["outcome"] for r in before["applications"]["rows"]] == ["pending", "rejected"]
 
 
@@ -489,13 +513,13 @@ def test_a_verdict_set_by_a_rule_is_marked_and_explained() -> None:
     """ "WATCH 0.24" left of the 0.30 line carries † and the rule in words, in the chart and the section."""
     rule = "One credible lukewarm report means at least watch."
     verdicts = [V("bob-smith"), V("jane-doe", "drop", 0.8), V("ana-ruiz", "watch", 0.24, rule=rule)]
-    ctx = _context(verdicts=verdicts)
-    bars = {b["label"]: b["value"] for b in ctx["risk_chart"]["bars"]}
+    contents = _contents(verdicts=verdicts)
+    bars = {b["label"]: b["value"] for b in contents["risk_chart"]["bars"]}
     assert bars == {"Jane Doe": "DROP 0.80", "Ana María Ruiz": "WATCH 0.24 †", "Bob Smith": "KEEP 0.10"}
-    assert ctx["risk_chart"]["ruled"] == [{"name": "Ana María Ruiz", "rule": rule}]
-    ana = next(r for r in ctx["references"] if r["name"] == "Ana María Ruiz")
+    assert contents["risk_chart"]["ruled"] == [{"name": "Ana María Ruiz", "rule": rule}]
+    ana = next(r for r in contents["references"] if r["name"] == "Ana María Ruiz")
     assert ana["rule"] == rule
-    assert ctx["risk_chart"]["alt"] == (
+    assert contents["risk_chart"]["alt"] == (
         "Horizontal bars of the risk that each of 3 references hurts you, highest first, against the thresholds "
         "watch at 0.30 and drop at 0.50: 1 drop, 1 watch, 1 keep; highest Jane Doe, 0.80."
     )
@@ -508,7 +532,7 @@ def test_every_cited_report_is_shown_and_only_moved_ones_get_a_diamond() -> None
                         source="employer", reporter="Kim at Globex", quote="She was fine, I guess.")  # fmt: skip
     reg.feedback.append(lukewarm)
     verdicts = [V("jane-doe", "drop", 0.8, evidence=["f1", "f4"], moved=["f1"]), V("bob-smith"), V("ana-ruiz")]
-    jane = _context(registry=reg, verdicts=verdicts)["references"][0]
+    jane = _contents(registry=reg, verdicts=verdicts)["references"][0]
     assert [(e["id"], e["key"], e["reporter"]) for e in jane["evidence"]] == [
         ("f4", False, "Kim at Globex"), ("f1", True, ""),
     ]  # fmt: skip
@@ -517,15 +541,15 @@ def test_every_cited_report_is_shown_and_only_moved_ones_get_a_diamond() -> None
 
 def test_watch_means_one_thing_everywhere() -> None:
     """The summary says what watch means in the one sentence, never "hold back until more is known"."""
-    ctx = _context(verdicts=[V("bob-smith"), V("jane-doe"), V("ana-ruiz", "watch", 0.35)])
-    words = " ".join(ctx["narrative"]) + " ".join(line["text"] for line in ctx["headline"])
+    contents = _contents(verdicts=[V("bob-smith"), V("jane-doe"), V("ana-ruiz", "watch", 0.35)])
+    words = " ".join(contents["narrative"]) + " ".join(line["text"] for line in contents["headline"])
     assert report.WATCH_MEANS == "give them only alongside a strong reference, and test them soon with a mock call"
-    assert ctx["narrative"] == [
+    assert contents["narrative"] == [
         "No reference is clearly hurting you, but Ana María Ruiz needs watching.",
         "The one thing to do: for Ana María Ruiz, give them only alongside a strong reference, "
         "and test them soon with a mock call.",
     ]
-    assert ctx["headline"][1] == {"label": "Watch", "text": f"Ana María Ruiz: {report.WATCH_MEANS}."}
+    assert contents["headline"][1] == {"label": "Watch", "text": f"Ana María Ruiz: {report.WATCH_MEANS}."}
     assert "hold back" not in words
 
 
@@ -539,14 +563,14 @@ def test_an_unreachable_reference_on_watch_is_to_be_called_first() -> None:
     verdicts = [
         V("bob-smith"), V("jane-doe"), V("ana-ruiz", "watch", 0.22, ["unreachable"], evidence=["f4"], moved=["f4"]),
     ]  # fmt: skip
-    ctx = _context(registry=reg, verdicts=verdicts)
-    assert ctx["narrative"] == [
+    contents = _contents(registry=reg, verdicts=verdicts)
+    assert contents["narrative"] == [
         "No reference is clearly hurting you, but Ana María Ruiz needs watching.",
         "On 2026-11-12 Globex HR said they could not reach them after 3 attempts.",
         "The one thing to do: call Ana María Ruiz: employers could not reach them, so confirm their number, email "
         f"and availability. For Ana María Ruiz, {report.WATCH_MEANS}.",
     ]
-    assert ctx["headline"][1] == {
+    assert contents["headline"][1] == {
         "label": "Watch",
         "text": "Call Ana María Ruiz: employers could not reach them, so confirm their number, email and "
         f"availability. Ana María Ruiz: {report.WATCH_MEANS}.",
@@ -557,8 +581,8 @@ def test_the_narrative_names_who_hurts_the_evidence_and_the_one_thing_to_do() ->
     """Built from the verdicts: finding, the report against them with who relayed it, the late rejection, the action."""
     reg = _registry()
     reg.feedback[0].reporter = "Sam at Hays"
-    ctx = _context(registry=reg)
-    assert ctx["narrative"] == [
+    contents = _contents(registry=reg)
+    assert contents["narrative"] == [
         "Jane Doe is hurting your applications.",
         "On 2026-10-20 Sam at Hays relayed a negative report: “Jane Doe said I struggled with deadlines; "
         "call jane@example.com.”",
@@ -578,5 +602,5 @@ def test_paper_auto_follows_the_locale(locale_name: str | None, paper: str) -> N
     conf = settings.load(None)
     assert conf["report"]["paper"] == "auto"
     territory = report.territory(locale_name)
-    assert report.ReportSettings.from_settings(conf, territory=territory).paper == paper
-    assert report.ReportSettings.from_settings(conf, territory=territory, paper="A4").paper == "A4"
+    assert conf.report.settled(territory=territory).paper == paper
+    assert conf.report.settled(territory=territory, paper="A4").paper == "A4"

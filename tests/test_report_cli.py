@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from refaudit import render
+from refaudit.report import render
 from tests.conftest import Runner
 
 # The records are added today, so the report is as of today (an earlier day would not know them).
@@ -123,11 +123,72 @@ def test_a_wrong_passphrase_writes_nothing(runner: Runner, filled: Path) -> None
 
 
 def test_an_existing_report_is_replaced(runner: Runner, filled: Path) -> None:
-    """Reports are regenerated often: an older file of the same name is replaced whole."""
-    (filled / "r.pdf").write_bytes(b"old")
+    """Reports are regenerated often: an earlier report refaudit wrote (its Creator says so) is replaced whole."""
     runner.ok("report", "--as-of", AS_OF, "-o", "r.pdf")
-    assert (filled / "r.pdf").read_bytes().startswith(b"%PDF-")
+    runner.ok("report", "--as-of", AS_OF, "--redact", "-o", "r.pdf")
+    assert "Jane Doe" not in _text((filled / "r.pdf").read_bytes())
     assert sorted(p.name for p in filled.iterdir()) == ["r.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("thesis.pdf", b"%PDF-1.7\n/Creator (LibreOffice) my thesis"),
+        ("notes.html", b'<!DOCTYPE html><meta name="generator" content="Hugo">my notes'),
+        ("r.html", b"old"),
+    ],
+    ids=["another-pdf", "another-html", "not-a-report"],
+)
+def test_a_file_refaudit_did_not_write_as_a_report_needs_force(
+    runner: Runner, filled: Path, name: str, content: bytes
+) -> None:
+    """-o over someone's own document is refused (exit 1, untouched) unless --force."""
+    (filled / name).write_bytes(content)
+    result = runner("report", "--as-of", AS_OF, "--format", "html", "-o", name)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: '{name}' already exists and is not a report refaudit wrote; refusing to overwrite it (use --force).\n",
+    )
+    assert (filled / name).read_bytes() == content
+    runner.ok("report", "--as-of", AS_OF, "--format", "html", "-o", name, "--force")
+    assert b'<meta name="generator" content="refaudit' in (filled / name).read_bytes()
+
+
+def test_an_html_report_is_replaced_without_force(runner: Runner, filled: Path) -> None:
+    runner.ok("report", "--as-of", AS_OF, "-o", "r.html")
+    runner.ok("report", "--as-of", AS_OF, "--redact", "-o", "r.html")
+    assert "Jane Doe" not in (filled / "r.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("which", ["backup", "another"])
+def test_never_over_a_registry_even_with_force(runner: Runner, filled: Path, registry: Path, which: str) -> None:
+    """The registry's backup, or any other registry, is refused even with --force, and stays byte for byte."""
+    runner.ok("ref", "add", "Ann Lee")  # makes the backup
+    target = registry.with_name("registry.refaudit.bak") if which == "backup" else filled / "old.refaudit"
+    if which == "another":
+        target.write_bytes(registry.read_bytes())
+    before = target.read_bytes()
+    result = runner("report", "--as-of", AS_OF, "--format", "html", "-o", str(target), "--force")
+    assert result.exit_code == 1
+    if which == "backup":
+        own = f"Error: Refusing to write over the registry's own file '{target}'; name another file.\n"
+        assert result.stderr == own
+    else:
+        assert result.stderr == (
+            f"Error: '{target}' is a refaudit registry; refusing to write a report over it, even with --force.\n"
+        )
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_dash_writes_only_the_document_to_stdout(runner: Runner, filled: Path, fmt: str) -> None:
+    """-o - : the document alone on stdout, no file written, no path printed."""
+    result = runner.ok("report", "--as-of", AS_OF, "--format", fmt, "-o", "-")
+    assert list(filled.iterdir()) == []
+    if fmt == "pdf":
+        assert result.stdout_bytes.startswith(b"%PDF-") and "Jane Doe" in _text(result.stdout_bytes)
+    else:
+        assert result.stdout.startswith("<!DOCTYPE html>") and result.stdout.rstrip().endswith("</html>")
 
 
 def test_an_unknown_format_is_a_usage_error(runner: Runner, filled: Path) -> None:
@@ -173,7 +234,8 @@ def test_nothing_planted_in_the_current_folder_runs(filled: Path, tmp_path: Path
     (filled / "refaudit.py").write_text(_PLANTED.format(marker=str(marker)))
     package = filled / "refaudit"
     package.mkdir()
-    for name in ("__init__.py", "render.py", "__main__.py"):
+    (package / "report").mkdir()
+    for name in ("__init__.py", "render.py", "__main__.py", "report/__init__.py", "report/render.py"):
         (package / name).write_text(_PLANTED.format(marker=str(marker)))
     env = dict(os.environ)
     if passphrase == "wrong":

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from refaudit.model import Application, Feedback, Reference, Registry
 from refaudit.report.redact import Privacy, Redactor, initials, letter
+from tests.conftest import NAUGHTY_STRINGS
 
 DAY = date(2026, 3, 1)
 
@@ -161,12 +161,8 @@ def test_hostile_text_in_names_and_quotes_is_masked_or_left_as_text() -> None:
 
 
 def _blns() -> list[str]:
-    here = Path(__file__).resolve()
-    for folder in here.parents[1:4]:
-        path = folder / "shared/data/naughty-strings/blns.txt"
-        if path.is_file():
-            return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    pytest.skip("shared/data/naughty-strings/blns.txt is not beside this checkout")
+    lines = NAUGHTY_STRINGS.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 @pytest.mark.parametrize("privacy", [Privacy.REDACT, Privacy.ANONYMOUS], ids=["redact", "anonymous"])

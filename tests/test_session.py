@@ -30,9 +30,9 @@ def _session_files() -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
 
-def _keys(registry: Path) -> tuple[bytes, bytes]:
+def _keys(registry: Path) -> tuple[bytes, bytes, bytes]:
     keyring = vault.unlock_passphrase(registry.read_bytes(), PASSPHRASE)
-    return keyring.file_id, keyring.data_key
+    return keyring.file_id, keyring.data_key, vault.slots_digest(keyring)
 
 
 def test_unlock_prints_an_export_line_for_the_shell(runner: Runner, registry: Path) -> None:
@@ -65,7 +65,7 @@ def test_session_file_is_private_and_sealed(runner: Runner, registry: Path) -> N
     for folder in (path.parent, path.parent.parent, path.parent.parent.parent):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     content = path.read_bytes()
-    _, data_key = _keys(registry)
+    _, data_key, _ = _keys(registry)
     for secret in (data_key, data_key.hex().encode(), str(registry).encode(), token.encode()):
         assert secret not in content
 
@@ -79,8 +79,8 @@ def test_unlock_with_a_wrong_passphrase_makes_no_session(runner: Runner, registr
 
 def test_expired_session_is_refused(runner: Runner, registry: Path) -> None:
     """A session past its expiry is exit 3 saying it expired, and its file is removed."""
-    file_id, data_key = _keys(registry)
-    token = session.create(registry, file_id, data_key, 60, datetime.now(UTC) - timedelta(hours=1))
+    file_id, data_key, slots = _keys(registry)
+    token = session.create(registry, file_id, data_key, 60, datetime.now(UTC) - timedelta(hours=1), slots=slots)
     result = runner("ref", "list", env=_with(token))
     assert result.exit_code == 3
     assert result.stderr.startswith("Error: The session in REFAUDIT_SESSION expired at ")
@@ -90,10 +90,10 @@ def test_expired_session_is_refused(runner: Runner, registry: Path) -> None:
 
 def test_resolve_takes_the_time_as_a_parameter(registry: Path) -> None:
     """resolve honours the expiry sealed in the file: live one second before, refused at the instant."""
-    file_id, data_key = _keys(registry)
+    file_id, data_key, slots = _keys(registry)
     start = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-    token = session.create(registry, file_id, data_key, 900, start)
-    assert session.resolve(token, registry, now=start + timedelta(seconds=899)) == (file_id, data_key)
+    token = session.create(registry, file_id, data_key, 900, start, slots=slots)
+    assert session.resolve(token, registry, now=start + timedelta(seconds=899)) == (file_id, data_key, slots)
     with pytest.raises(AuthError, match="expired"):
         session.resolve(token, registry, now=start + timedelta(seconds=900))
 
@@ -136,6 +136,30 @@ def test_new_passphrase_ends_sessions(runner: Runner, tmp_path: Path, change: li
     token = _unlock(runner)
     runner.ok(*change, env={"REFAUDIT_NEW_PASSPHRASE": "a new passphrase", "REFAUDIT_RECOVERY_KEY": recovery})
     assert runner("ref", "list", env=_with(token)).exit_code == 3
+
+
+def test_a_session_made_concurrently_with_passwd_is_dead(runner: Runner, registry: Path) -> None:
+    """An unlock that read the file before passwd writes its session after passwd ended every session:
+    the session is bound to the old key slots and opens nothing."""
+    before = vault.unlock_passphrase(registry.read_bytes(), PASSPHRASE)  # unlock has read and derived
+    runner.ok("passwd", env={"REFAUDIT_NEW_PASSPHRASE": "a new passphrase"})  # ends every session there is
+    token = session.create(  # ...and only now does unlock write its session file
+        registry, before.file_id, before.data_key, 900, datetime.now(UTC), slots=vault.slots_digest(before)
+    )
+    result = runner("ref", "list", env=_with(token))
+    assert (result.exit_code, result.stderr) == (
+        3,
+        "Error: The session in REFAUDIT_SESSION was made before the passphrase changed (passwd or recover) "
+        "and no longer opens the registry; run 'refaudit unlock' for a new one.\n",
+    )
+    assert runner("ref", "add", "Jane Doe", env=_with(token)).exit_code == 3
+
+
+def test_slots_digest_changes_with_every_new_passphrase(registry: Path) -> None:
+    """The digest a session is bound to is the same for the same header and changes with a rewrap."""
+    keyring = vault.unlock_passphrase(registry.read_bytes(), PASSPHRASE)
+    assert vault.slots_digest(keyring) == vault.slots_digest(vault.unlock_passphrase(registry.read_bytes(), PASSPHRASE))
+    assert vault.slots_digest(vault.rewrap_passphrase(keyring, PASSPHRASE)) != vault.slots_digest(keyring)
 
 
 def test_tampered_token_is_refused(runner: Runner, registry: Path) -> None:

@@ -90,7 +90,7 @@ def test_alex_and_the_acme_rejection(runner: Runner, registry: Path) -> None:
     assert acme["outcome"] == "rejected"
     assert acme["closed_on"] == TODAY.isoformat()
     assert acme["reason"] == "went with a candidate with more experience"
-    assert acme["leads"] == ["Globex is hiring"]
+    assert acme["leads"] == [{"text": "Globex is hiring", "on": TODAY.isoformat()}]
     assert [b["reference"] for b in acme["briefed"]] == ["jane-doe", "bob-smith"]
     assert runner.ok("app", "list", "--open", "--json").stdout == "[]\n"
 

@@ -40,6 +40,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "registry_cmd:verify",
         "Decrypt and check the registry: schema, cross-references, history chain, backup.",
     ),
+    "restore": ("registry_cmd:restore", "Swap the registry for its backup; the replaced one is kept as the backup."),
     "ref": ("ref_cmd:ref", "Add, list, show, edit and remove your references."),
     "app": ("app_cmd:app_group", "Record applications, the references you gave on them, and how they ended."),
     "feedback": ("feedback_cmd:feedback_group", "Log, list, edit and remove reports of what your references said."),
@@ -57,6 +58,17 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("session_cmd:completion", "Print the shell completion script for bash, zsh or fish."),
     "draft": ("draft_cmd:draft", "Write a message for you to send: refaudit never sends anything."),
     "calendar": ("calendar_cmd:calendar", "Write the actions that are due as a calendar file (iCalendar) to import."),
+    "owner": ("registry_cmd:owner_", "Show or set your name: it signs the drafts and heads the report."),
+    "config": ("config_cmd:config_group", "Read and change your own settings file (config.yaml)."),
+    "merge": (
+        "merge_cmd:merge",
+        "Merge another copy of the registry (a sync-conflict copy, a backup, another machine's) into this one.",
+    ),
+    "sync": ("sync_cmd:sync", "Commit the registry, pull the other machines' changes (merged by refaudit), and push."),
+    "merge-driver": (
+        "merge_cmd:merge_driver",
+        "git's merge driver for the registry (set up by 'refaudit sync init'): writes the merge into OURS.",
+    ),
 }
 
 
@@ -152,9 +164,9 @@ class RefauditGroup(click.Group):
 
 
 def _traceback_when_debugging(ctx: click.Context) -> None:
-    from refaudit.cli._common import AppContext
+    from refaudit.cli._app import Invocation
 
-    app = ctx.find_object(AppContext)
+    app = ctx.find_object(Invocation)
     if (app and app.debug) or os.environ.get("REFAUDIT_DEBUG") == "1":
         import traceback
 
@@ -181,8 +193,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     "--config",
     "config",
     type=click.Path(dir_okay=False),
-    envvar="REFAUDIT_CONFIG",
-    help="YAML overriding the shipped scoring/report settings [env REFAUDIT_CONFIG].",
+    help="YAML laid over REFAUDIT_CONFIG's file, your config file and the shipped settings [env REFAUDIT_CONFIG].",
 )
 @click.option(
     "--passphrase-file",
@@ -218,11 +229,12 @@ def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase
     from pathlib import Path
 
     from refaudit.cli import _term
-    from refaudit.cli._common import AppContext, default_registry_path
+    from refaudit.cli._app import Invocation
+    from refaudit.cli._params import default_registry_path
 
     if _term.no_colour():
         ctx.color = False  # NO_COLOR or TERM=dumb: every command's output, inherited by subcommands
-    ctx.obj = AppContext(
+    ctx.obj = Invocation(
         registry_path=Path(registry) if registry else default_registry_path(),
         config_path=config,
         passphrase_file=passphrase_file,

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import click
 from click.shell_completion import CompletionItem
 
-from refaudit.cli._common import AppContext, default_registry_path
+from refaudit.cli._app import Invocation
+from refaudit.cli._params import default_registry_path
 from refaudit.errors import RefauditError
 
 if TYPE_CHECKING:
@@ -28,15 +29,15 @@ def _session_registry(ctx: click.Context) -> Registry | None:
     from refaudit import service
 
     given = ctx.find_root().params.get("registry") or os.environ.get("REFAUDIT_REGISTRY")
-    app = AppContext(Path(given) if given else default_registry_path(), None, None, debug=False)
+    app = Invocation(Path(given) if given else default_registry_path(), None, None, debug=False)
     try:
-        return service.read(app.context(unlock=app.unlock_with_session, warn=False))
+        return service.read(app.access(unlock=app.secrets.unlock_with_session, warn=False))
     except (RefauditError, OSError, ValueError):
         return None
 
 
 def _matches(incomplete: str, pairs: list[tuple[str, str]]) -> list[CompletionItem]:
-    from refaudit.model import fold
+    from refaudit.text import fold
 
     query = fold(incomplete)
     return [

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, echo_json, lazy_choice, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._complete import complete_app, complete_ref
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE, lazy_choice
 from refaudit.cli._term import Column, echo_table, wide_option, wrap
 
 if TYPE_CHECKING:
     from refaudit.change import Change
-    from refaudit.model import Application, Event, Registry
+    from refaudit.model import Application, Event, Reference, Registry
 
 
 @click.group("app")
@@ -53,7 +55,7 @@ def _refs_option(flag: str, dest: str | None, help_text: str) -> Callable[[F], F
 @click.option("--id", "app_id", help="Choose the id yourself (default: made from company and role).")
 @pass_app
 def add(
-    app: AppContext,
+    app: Invocation,
     company: str,
     role: str,
     applied: date | None,
@@ -73,14 +75,27 @@ def add(
     from refaudit import applications, resolve
 
     today = app.today()
+    warned: list[str] = []
 
     def change(reg: Registry) -> Change[str]:
         given = [resolve.reference(reg, r) for r in refs]
+        warned[:] = _warnings(app, reg, applied or today, given)
         return applications.add(
             reg, company, role, today, applied=applied, via=via, refs=given, notes=note, app_id=app_id
         )
 
     click.echo(app.update("app add", change))
+    for line in warned:
+        click.echo(line, err=True)
+
+
+def _warnings(
+    app: Invocation, reg: Registry, day: date, given: list[Reference], already: Sequence[str] = ()
+) -> list[str]:
+    """What the audit says that day of the references about to be given (never blocks)."""
+    from refaudit import giving
+
+    return giving.warnings(reg, app.settings(), day, given, already) if given else []
 
 
 # The id and the company say which application it is; the role and its references go first.
@@ -102,7 +117,7 @@ def _rows(apps: list[Application]) -> list[list[str]]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @wide_option()
 @pass_app
-def list_(app: AppContext, only_open: bool, as_json: bool, wide: bool) -> None:
+def list_(app: Invocation, only_open: bool, as_json: bool, wide: bool) -> None:
     """List your applications, most recent first, fitted to the terminal.
 
     \b
@@ -135,6 +150,11 @@ def show_data(reg: Registry, a: Application) -> dict[str, Any]:
 
 
 def _event_text(e: Event, names: dict[str, str]) -> str:
+    if e.event in ("briefed", "thanked", "told") and e.value:
+        return f"{e.event} {names.get(e.value, e.value)} ({e.value})"
+    if e.event in ("ref", "withdraw-ref") and e.value:
+        verb = "gave" if e.event == "ref" else "withdrew"
+        return f"{verb} {names.get(e.value, e.value)} ({e.value})"
     if e.event in ("briefed", "thanked") and e.value:
         return f"{e.event} {names.get(e.value, e.value)} ({e.value})"
     if e.event == "note":
@@ -145,6 +165,8 @@ def _event_text(e: Event, names: dict[str, str]) -> str:
 
 
 def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
+    from refaudit import applications
+
     names = {r.id: r.name for r in reg.references}
     briefed: dict[str, list[str]] = {}
     for b in a.briefed:
@@ -160,14 +182,18 @@ def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
         if value:
             click.echo(wrap(value, f"{label + ':':<13}", " " * 13))
     click.echo(f"\nReferences ({len(a.references)}):")
+    withdrawn = {w.reference: w.on.isoformat() for w in a.withdrawn}
     for ref_id in a.references:
         told = f"  briefed {', '.join(briefed[ref_id])}" if ref_id in briefed else "  not briefed"
+        if ref_id in withdrawn and ref_id not in applications.given_on(a, date.max):
+            told += f"  withdrawn {withdrawn[ref_id]}"
         click.echo(f"  {names.get(ref_id, ref_id)} ({ref_id}){told}")
     for title, items in (("Criticism", a.criticism), ("Leads", a.leads)):
         if items:
             click.echo(f"\n{title}:")
             for item in items:
-                click.echo(f"  - {item}")
+                day = applications.said_on(a, item)
+                click.echo(wrap(f"{item.text}" + (f" ({day.isoformat()})" if day else ""), "  - ", "    "))
     if a.timeline:
         click.echo("\nTimeline:")
         for e in a.timeline:
@@ -189,7 +215,7 @@ def _echo_show(reg: Registry, a: Application, data: dict[str, Any]) -> None:
 @click.argument("app_query", metavar="APP", shell_complete=complete_app)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def show(app: AppContext, app_query: str, as_json: bool) -> None:
+def show(app: Invocation, app_query: str, as_json: bool) -> None:
     """Show one application: its timeline, references, briefings, outcome, debrief and reports.
 
     \b
@@ -224,14 +250,24 @@ _ON_HELP = "The day it happened (default today; not in the future nor before you
 @_refs_option("--ref", "refs", "Add a reference you gave (repeatable).")
 @_refs_option("--briefed", None, "You told this reference the call is coming (repeatable).")
 @_refs_option("--thanked", None, "You thanked this reference and told them how it went (repeatable).")
-@click.option("--note", help="A private note, added as a dated line.")
+@_refs_option("--withdraw-ref", "withdraw", "Take this reference off the application from --on (repeatable).")
+@click.option(
+    "--swap", "swaps", multiple=True, metavar="OLD=NEW", shell_complete=complete_ref,
+    help="Withdraw reference OLD and give NEW instead, one event (repeatable).",
+)  # fmt: skip
+@_refs_option("--told", None, "You told this reference how your search ended (repeatable).")
+@click.option("--heard-back", is_flag=True, help="The employer replied (restarts the quiet-days clock).")
+@click.option(
+    "--followed-up", is_flag=True, help="You asked where it stands (the follow-up is done; the quiet clock runs on)."
+)
+@click.option("--note", help="A private note, added as a dated line (it does not restart the quiet-days clock).")
 @click.option("--on", "on", type=DATE, help=_ON_HELP)
 @click.option(
     "--force", is_flag=True, help="Let the stage move backwards, or change after an outcome or a final outcome."
 )
 @pass_app
 def update(
-    app: AppContext,
+    app: Invocation,
     app_query: str,
     stage: str | None,
     outcome: str | None,
@@ -240,6 +276,11 @@ def update(
     refs: tuple[str, ...],
     briefed: tuple[str, ...],
     thanked: tuple[str, ...],
+    withdraw: tuple[str, ...],
+    swaps: tuple[str, ...],
+    told: tuple[str, ...],
+    heard_back: bool,
+    followed_up: bool,
     note: str | None,
     on: date | None,
     force: bool,
@@ -250,7 +291,17 @@ def update(
     timeline: the stage, the outcome, the briefing, the thanks, the note. A stage
     never moves backwards (applied, screening, interview, final, reference-check,
     offer) nor changes after an outcome, and a final outcome is not changed,
-    unless --force.
+    unless --force. An offer moves the stage to offer, and may then become
+    accepted or withdrawn without --force.
+
+    --withdraw-ref takes a reference off the application from --on; --swap
+    OLD=NEW withdraws OLD and gives NEW in one step. The application keeps
+    everyone ever given; the audit leaves a withdrawn reference out from that day.
+    Giving a reference the audit warns about prints a warning on stderr.
+
+    Only the employer restarts the quiet-days clock (a stage, an outcome,
+    --heard-back, a debrief, employer feedback); --followed-up and --note do not.
+    Prints the application's id.
 
     --reason-kind: experience, skills, fit, compensation, internal-candidate,
     position-filled, references, none-given, other. Only references and none-given
@@ -264,13 +315,23 @@ def update(
       refaudit app update acme --outcome rejected --reason "more experience" --reason-kind experience
       refaudit app update globex --outcome offer --thanked jane --note "Start date 1 March"
       refaudit app update acme --stage interview --force
+      refaudit app update globex --swap bob=jane --on 2026-10-09
+      refaudit app update globex --outcome accepted --told jane --told bob
     """
     from refaudit import applications, resolve
 
     today = app.today()
+    warned: list[str] = []
+    pairs = [_swap_pair(s) for s in swaps]
 
     def change(reg: Registry) -> Change[str]:
         target = resolve.application(reg, app_query)
+        day = applications.event_day(target, on, today)
+        swapped = [(resolve.reference(reg, old), resolve.reference(reg, new)) for old, new in pairs]
+        given = [resolve.reference(reg, r) for r in refs]
+        already = applications.given_on(target, day)
+        fresh = [r for r in [*(new for _, new in swapped), *given] if r.id not in already]
+        warned[:] = _warnings(app, reg, day, fresh, already)
         up = applications.AppUpdate(
             stage=stage,
             outcome=outcome,
@@ -280,12 +341,29 @@ def update(
             refs=[resolve.reference(reg, r) for r in refs],
             briefed=[resolve.reference(reg, r) for r in briefed],
             thanked=[resolve.reference(reg, r) for r in thanked],
+            withdraw=[resolve.reference(reg, r) for r in withdraw],
+            swaps=swapped,
+            told=[resolve.reference(reg, r) for r in told],
+            heard_back=heard_back,
+            followed_up=followed_up,
             on=on,
             force=force,
         )
         return applications.update(reg, target, up, today)
 
-    click.echo(f"Updated {app.update('app update', change)}.")
+    click.echo(app.update("app update", change))
+    for line in warned:
+        click.echo(line, err=True)
+
+
+def _swap_pair(text: str) -> tuple[str, str]:
+    old, sep, new = text.partition("=")
+    if not sep or not old.strip() or not new.strip():
+        raise click.BadParameter(
+            f"{text!r} is not OLD=NEW; give the reference to take off and the one to give, e.g. --swap bob=jane.",
+            param_hint="'--swap'",
+        )
+    return old.strip(), new.strip()
 
 
 @app_group.command("debrief")
@@ -301,7 +379,7 @@ def update(
 @click.option("--on", "on", type=DATE, help="The day they told you (default today; not before you applied).")
 @pass_app
 def debrief(
-    app: AppContext,
+    app: Invocation,
     app_query: str,
     reason: str | None,
     reason_kind: str | None,

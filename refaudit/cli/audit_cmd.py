@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, echo_json, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._complete import complete_ref
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE
 from refaudit.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -26,7 +28,7 @@ _INDENT = " " * 7
 @click.option("--as-of", type=DATE, help="The audit as it stood on this day, ignoring later records.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def audit_(app: AppContext, ref_query: str | None, as_of: date | None, as_json: bool) -> None:
+def audit_(app: Invocation, ref_query: str | None, as_of: date | None, as_json: bool) -> None:
     """Recommend keep, watch or drop for every reference (or one), with the reasons.
 
     Each report is weighed by who relayed it, how directly and how long ago; a
@@ -40,12 +42,11 @@ def audit_(app: AppContext, ref_query: str | None, as_of: date | None, as_json: 
       refaudit audit grace --json
       refaudit audit --as-of 2026-06-30 --json
     """
-    from refaudit import audit, resolve
+    from refaudit import audit, judgement, resolve
 
-    settings = app.settings()
     day = as_of or app.today()
     reg = app.read()
-    verdicts = audit.audit(reg, settings, day)
+    verdicts = judgement.judge(reg, app.settings(), day).verdicts
     if ref_query is not None:
         verdicts = [verdict_of(verdicts, resolve.reference(reg, ref_query).id, day)]
     if as_json:
@@ -79,7 +80,7 @@ def verdict_text(v: audit.Verdict) -> str:
 @click.option("--as-of", type=DATE, help="The lineup as it stood on this day.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def lineup(app: AppContext, size: int | None, as_of: date | None, as_json: bool) -> None:
+def lineup(app: Invocation, size: int | None, as_of: date | None, as_json: bool) -> None:
     """Propose the references to give on your next application, and why each.
 
     Only references the audit says keep, active and not overused. First the one whose
@@ -92,13 +93,11 @@ def lineup(app: AppContext, size: int | None, as_of: date | None, as_json: bool)
       refaudit lineup
       refaudit lineup --size 4 --json
     """
-    from refaudit import audit
+    from refaudit import judgement
 
-    settings = app.settings()
     day = as_of or app.today()
-    reg = app.read()
-    verdicts = audit.audit(reg, settings, day)
-    picks, held = audit.lineup_and_held_back(reg, verdicts, settings, size, as_of=day)
+    judged = judgement.judge(app.read(), app.settings(), day, lineup_size=size)
+    picks, held = judged.lineup, judged.held_back
     if as_json:
         echo_json(
             {"as_of": day.isoformat(), "lineup": [p.to_json() for p in picks], "held_back": [p.to_json() for p in held]}

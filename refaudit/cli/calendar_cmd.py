@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import AppContext, check_output, pass_app, write_output
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._files import check_output, write_output
 from refaudit.cli._output import safe
 
 DEFAULT_FILE = "refaudit-next.ics"
@@ -28,7 +29,7 @@ MAX_DAYS = 366  # ical.MAX_DAYS, spelled here so that listing commands imports n
 @click.option("--redact", is_flag=True, help="Initials only; no reasons, emails, phones, quotes or commands.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @pass_app
-def calendar(app: AppContext, output: Path | None, days: int, redact: bool, force: bool) -> None:
+def calendar(app: Invocation, output: Path | None, days: int, redact: bool, force: bool) -> None:
     """Write the actions that are due as a calendar file (iCalendar) to import.
 
     One all-day event per action, with a reminder at 09:00: overdue ones today, the
@@ -46,11 +47,15 @@ def calendar(app: AppContext, output: Path | None, days: int, redact: bool, forc
     from refaudit.interop import write_private
 
     target = output or Path(DEFAULT_FILE)
-    check_output(app, target, "a calendar", force=force)
+    check_output(app.store(), target, "a calendar", force=force)
     reg, today = app.read(), app.today()
     due = ical.due_within(reg, app.settings(), today, days)
     data = ical.to_ical(due, reg, today, app.now(), redact=redact)
     if redact:
+        from refaudit import gate
+        from refaudit.report.redact import Privacy, identity_lexicon
+
+        gate.check(identity_lexicon(reg, Privacy.REDACT), ical.texts(data), "the redacted calendar")
         write_private(target, data, force=force)  # initials and companies only: no warning needed
     else:
         write_output(target, data, force=force)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._app import Invocation, pass_app
 
 DEMO_PASSPHRASE = "demo"
 
@@ -20,14 +20,20 @@ DEMO_PASSPHRASE = "demo"
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to create it (default: the global --registry or REFAUDIT_REGISTRY).",
 )
+@click.option(
+    "--discard-backup",
+    is_flag=True,
+    help="Create it even though an old backup (.bak) is beside it; that backup is deleted.",
+)
 @pass_app
-def demo(app: AppContext, path: Path | None) -> None:
+def demo(app: Invocation, path: Path | None, discard_backup: bool) -> None:
     """Create a realistic sample registry to try refaudit on.
 
     Alex Candidate's year of job hunting: ten references, forty applications and
     thirty reports, with a reference who is hurting, one who never answers, and
     actions due. The passphrase comes from the usual sources, else it is 'demo'.
-    Refuses to overwrite an existing registry, like init.
+    Refuses to overwrite an existing registry, or an old backup without
+    --discard-backup, like init.
 
     \b
     Example:
@@ -41,18 +47,27 @@ def demo(app: AppContext, path: Path | None) -> None:
 
     if path is not None:
         app.registry_path = path
-    ctx = app.context()
-    ctx.store.refuse_existing()
+    access = app.access()
+    access.store.refuse_existing()
+    access.store.refuse_old_backup(discard=discard_backup)
     default = app.passphrase_file is None and "REFAUDIT_PASSPHRASE" not in os.environ
-    passphrase = DEMO_PASSPHRASE if default else app.passphrase()
+    passphrase = DEMO_PASSPHRASE if default else app.secrets.passphrase()
     reg = build_demo(app.today())
     counts = f"{len(reg.references)} references, {len(reg.applications)} applications, {len(reg.feedback)} reports"
-    recovery = service.init(ctx, passphrase, vault.DEFAULT_KDF, recovery=True, registry=reg, command="demo")
-    click.echo(f"Created a demo registry for {reg.owner} at {ctx.store.path} ({counts}).")
+    recovery = service.init(
+        access,
+        passphrase,
+        vault.DEFAULT_KDF,
+        recovery=True,
+        registry=reg,
+        command="demo",
+        discard_backup=discard_backup,
+    )
+    click.echo(f"Created a demo registry for {reg.owner} at {access.store.path} ({counts}).")
     if recovery:
         click.echo(f"Recovery key: {recovery}")
     secret = f" REFAUDIT_PASSPHRASE={DEMO_PASSPHRASE}" if default else ""
     if default:
         click.echo(f"The passphrase is '{DEMO_PASSPHRASE}'.")
-    click.echo(f"Try:\n  export REFAUDIT_REGISTRY={shlex.quote(str(ctx.store.path))}{secret}")
+    click.echo(f"Try:\n  export REFAUDIT_REGISTRY={shlex.quote(str(access.store.path))}{secret}")
     click.echo("  refaudit audit\n  refaudit next")

@@ -6,15 +6,17 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import AppContext, check_output, lazy_choice, pass_app, write_output
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._files import check_output, write_output
 from refaudit.cli._output import safe
+from refaudit.cli._params import lazy_choice
 from refaudit.errors import UsageError
 
 
 @click.command()
-@click.argument("kind", type=lazy_choice("drafts", "KINDS"), metavar="KIND")
+@click.argument("kind", type=lazy_choice("drafts", "MESSAGE_KINDS"), metavar="KIND")
 @click.argument("target")
-@click.option("--ref", metavar="REF", help="brief, thank: the reference the message goes to.")
+@click.option("--ref", metavar="REF", help="brief, thank, tell: the reference the message goes to.")
 @click.option(
     "--emphasis",
     multiple=True,
@@ -24,14 +26,14 @@ from refaudit.errors import UsageError
 @click.option(
     "--format",
     "fmt",
-    type=lazy_choice("messages", "FORMATS"),
+    type=lazy_choice("messages", "MESSAGE_FORMATS"),
     help="text, eml (a mail client's draft; needs -o) or mailto (one URL) [default: eml for -o *.eml, else text].",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file, created 0600.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @pass_app
 def draft(
-    app: AppContext,
+    app: Invocation,
     kind: str,
     target: str,
     ref: str | None,
@@ -50,6 +52,7 @@ def draft(
       thank APP --ref REF  thanks, and how it ended
       debrief APP          to the employer: the reason, criticism and job leads
       follow-up APP        to the employer: where does it stand
+      tell APP --ref REF   to a reference: you accepted APP's offer, the search is over
 
     A brief passes on your --emphasis points and the last constructive criticism
     employers gave you. No message ever includes your private notes or what a
@@ -62,6 +65,7 @@ def draft(
       refaudit draft brief globex --ref priya --emphasis "SQL depth"
       refaudit draft ask "Tom Becker" --format mailto
       refaudit draft thank relecloud --ref bob -o thanks.eml
+      refaudit draft tell relecloud --ref jane
     """
     from refaudit import drafts, messages
 
@@ -71,10 +75,14 @@ def draft(
     elif fmt == "eml" and output is None:
         raise UsageError("--format eml writes a file for your mail client; name it with -o, e.g. -o message.eml.")
     if output is not None:
-        check_output(app, output, "a draft", force=force)
+        check_output(app.store(), output, "a draft", force=force)
     reg, settings = app.read(), app.settings()
     message = drafts.build(reg, settings, app.today(), kind, target, ref=ref, emphasis=emphasis)
-    rendered = messages.render(message, messages.override_dir(settings, app.config_path))
+    rendered = messages.render(
+        message,
+        messages.override_dir(settings.messages, app.config_origin("messages.dir")),
+        messages.limits(settings.messages),
+    )
     if fmt == "eml":
         data = messages.as_eml(rendered)
     elif fmt == "mailto":

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._ask import confirm_or_yes
 from refaudit.cli._complete import complete_app, complete_ref
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE, lazy_choice
 from refaudit.cli._term import Column, echo_table, wide_option
 from refaudit.errors import UsageError
 
@@ -57,7 +60,9 @@ SENTIMENT_GUIDE = "\b\n" + "\n".join(
 def _report_options(func: F) -> F:
     """The options a report has, shared by ``log`` and ``edit``."""
     options = [
-        click.option("--source", type=lazy_choice("model", "SOURCES"), help="Who told you (log: default other)."),
+        click.option(
+            "--source", type=lazy_choice("model", "FEEDBACK_SOURCES"), help="Who told you (log: default other)."
+        ),
         click.option(
             "--certainty",
             type=lazy_choice("model", "CERTAINTIES"),
@@ -103,7 +108,7 @@ def _check_attempts(attempts: int | None, sentiment: str | None) -> None:
 @_report_options
 @pass_app
 def log(
-    app: AppContext,
+    app: Invocation,
     ref_query: str,
     sentiment: str,
     source: str | None,
@@ -167,7 +172,7 @@ def log(
 @click.option("--no-app", is_flag=True, help="It was not about any one application.")
 @pass_app
 def edit(
-    app: AppContext,
+    app: Invocation,
     feedback_id: str,
     ref_query: str | None,
     sentiment: str | None,
@@ -241,7 +246,7 @@ _COLUMNS = [
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @wide_option()
 @pass_app
-def list_(app: AppContext, ref_query: str | None, app_query: str | None, as_json: bool, wide: bool) -> None:
+def list_(app: Invocation, ref_query: str | None, app_query: str | None, as_json: bool, wide: bool) -> None:
     """List reports, newest first: all, or about one reference, or on one application.
 
     The table fits the terminal: long cells are cut with …, and on a narrow one the
@@ -284,7 +289,7 @@ def list_(app: AppContext, ref_query: str | None, app_query: str | None, as_json
 @click.argument("feedback_id", metavar="ID")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
-def remove(app: AppContext, feedback_id: str, yes: bool) -> None:
+def remove(app: Invocation, feedback_id: str, yes: bool) -> None:
     """Delete one report (its id is never reused). Asks first unless --yes.
 
     \b

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from refaudit.cli._common import AppContext, echo_json, pass_app
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._output import echo_json
 from refaudit.cli._term import Column, echo_table, wide_option
 
 
@@ -13,7 +14,7 @@ from refaudit.cli._term import Column, echo_table, wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with each entry's digest and chain hash).")
 @wide_option()
 @pass_app
-def history(app: AppContext, limit: int | None, as_json: bool, wide: bool) -> None:
+def history(app: Invocation, limit: int | None, as_json: bool, wide: bool) -> None:
     """Show the registry's change log, newest first.
 
     Each entry is chained to the one before by a hash, so that altering or
@@ -32,7 +33,7 @@ def history(app: AppContext, limit: int | None, as_json: bool, wide: bool) -> No
     if history_mod.problems(reg.history):
         click.echo("Warning: the history chain is broken; 'refaudit verify' says where.", err=True)
     if as_json:
-        echo_json([e.to_plain() for e in entries])
+        echo_json([{k: getattr(e, k) for k in e.FIELDS} for e in entries])
     elif not entries:
         click.echo("No changes recorded.")
     else:

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refaudit.cli._common import AppContext, lazy_choice, pass_app, stdin_is_terminal
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._ask import stdin_is_terminal
+from refaudit.cli._files import sweep_leftovers
 from refaudit.cli._output import safe
+from refaudit.cli._params import lazy_choice
 from refaudit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -26,7 +29,10 @@ _UNENCRYPTED = (
 
 @click.command()
 @click.option(
-    "--format", "fmt", type=lazy_choice("interop", "FORMATS"), help="yaml, json or csv [default: from -o, else yaml]."
+    "--format",
+    "fmt",
+    type=lazy_choice("interop", "EXPORT_FORMATS"),
+    help="yaml, json or csv [default: from -o, else yaml].",
 )
 @click.option(
     "-o",
@@ -36,7 +42,7 @@ _UNENCRYPTED = (
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @pass_app
-def export(app: AppContext, fmt: str | None, output: str | None, force: bool) -> None:
+def export(app: Invocation, fmt: str | None, output: str | None, force: bool) -> None:
     """Write a plaintext copy of the registry (YAML, JSON or CSV), created 0600.
 
     YAML and JSON go to standard output unless -o is given; CSV writes
@@ -65,6 +71,7 @@ def export(app: AppContext, fmt: str | None, output: str | None, force: bool) ->
     st = app.store()
     protected = [st.path, st.backup_path, st.lock_path]
     interop.check_target(fmt, target, force=force, protected=protected)
+    sweep_leftovers(*interop.export_paths(fmt, target))
     written = interop.export(app.read(), fmt, target, force=force, protected=protected)
     what = f"{safe(written[0])} is" if len(written) == 1 else f"{', '.join(map(safe, written))} are"
     click.echo(_UNENCRYPTED.format(what=what), err=True)
@@ -87,12 +94,14 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--from",
     "source",
-    type=lazy_choice("interop", "SOURCES"),
+    type=lazy_choice("interop", "IMPORT_SOURCES"),
     default="auto",
     show_default=True,
     help="Where the file comes from; auto recognises each by its header.",
 )
-@click.option("--format", "fmt", type=lazy_choice("interop", "FORMATS"), help="yaml, json or csv [default: from PATH].")
+@click.option(
+    "--format", "fmt", type=lazy_choice("interop", "EXPORT_FORMATS"), help="yaml, json or csv [default: from PATH]."
+)
 @click.option(
     "--map",
     "mapping",
@@ -117,7 +126,7 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
 )
 @pass_app
 def import_(
-    app: AppContext,
+    app: Invocation,
     path: str,
     source: str,
     fmt: str | None,
@@ -195,7 +204,7 @@ def import_(
 
 @click.command()
 @pass_app
-def edit(app: AppContext) -> None:
+def edit(app: Invocation) -> None:
     """Edit the registry as YAML in $VISUAL or $EDITOR, checked when you save.
 
     An invalid file is reported and, on a terminal, offered back to you to fix

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, confirm_or_yes, echo_json, lazy_choice, pass_app
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._ask import confirm_or_yes
 from refaudit.cli._complete import complete_ref
+from refaudit.cli._output import echo_json
+from refaudit.cli._params import DATE, lazy_choice
 from refaudit.cli._term import Column, echo_table, wide_option
 
 if TYPE_CHECKING:
@@ -24,6 +27,10 @@ def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--relationship", "-r", type=lazy_choice("model", "RELATIONSHIPS"), help="How you know them."),
         click.option("--org", "organization", help="Their organisation."),
         click.option("--title", help="Their job title."),
+        click.option(
+            "--worked-with",
+            help="Where you worked together, e.g. 'the data team at Acme' (drafts name no place without it).",
+        ),
         click.option("--email", help="Email address."),
         click.option("--phone", help="Phone number, e.g. '+1 555 0100'."),
         click.option(
@@ -92,7 +99,7 @@ def ref() -> None:
 @_field_options
 @click.option("--id", "ref_id", help="Choose the id yourself (default: made from the name).")
 @pass_app
-def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> None:
+def add(app: Invocation, /, name: str, ref_id: str | None, **fields: Any) -> None:
     """Add a reference; prints its id.
 
     \b
@@ -111,7 +118,7 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
 
     new_id = app.update("ref add", change)
     click.echo(new_id)
-    from refaudit.model import fold
+    from refaudit.text import fold
 
     if ref_id is None and not fold(name).isascii():
         # Romanised by rule (a Japanese name may come out in its Chinese reading): say how to choose.
@@ -130,12 +137,14 @@ def add(app: AppContext, /, name: str, ref_id: str | None, **fields: Any) -> Non
 
 @ref.command("list")
 @click.option(
-    "--status", type=lazy_choice("model", "STATUSES", "all"), help="Which references (default: all but dropped)."
+    "--status",
+    type=lazy_choice("model", "REFERENCE_STATUSES", "all"),
+    help="Which references (default: all but dropped).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @wide_option()
 @pass_app
-def list_(app: AppContext, status: str | None, as_json: bool, wide: bool) -> None:
+def list_(app: Invocation, status: str | None, as_json: bool, wide: bool) -> None:
     """List your references (by default all but the dropped ones), fitted to the terminal.
 
     \b
@@ -182,7 +191,7 @@ def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def show(app: AppContext, ref_query: str, as_json: bool) -> None:
+def show(app: Invocation, ref_query: str, as_json: bool) -> None:
     """Show one reference with every application and report about them, newest first,
     and today's verdict on them (the reasons of `refaudit audit REF`).
 
@@ -191,22 +200,24 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
       refaudit ref show jane
       refaudit ref show jane-doe --json
     """
-    from refaudit import audit, resolve
+    from refaudit import judgement, resolve
     from refaudit.cli.audit_cmd import verdict_text
 
     reg = app.read()
     reference = resolve.reference(reg, ref_query)
     data = show_data(reg, reference)
-    verdict = next((v for v in audit.audit(reg, app.settings(), app.today()) if v.id == reference.id), None)
+    verdicts = judgement.judge(reg, app.settings(), app.today()).verdicts
+    verdict = next((v for v in verdicts if v.id == reference.id), None)
     if as_json:
         data["verdict"] = verdict.to_json() if verdict else None
         echo_json(data)
         return
     labels = [
         ("Name", "name"), ("Id", "id"), ("Relationship", "relationship"), ("Organization", "organization"),
-        ("Title", "title"), ("Email", "email"), ("Phone", "phone"), ("Known since", "known_since"),
-        ("Consent on", "consent_on"), ("Status", "status"), ("Status since", "status_on"),
-        ("Status note", "status_note"), ("Tags", "tags"), ("Notes", "notes"), ("Added on", "added_on"),
+        ("Title", "title"), ("Worked with", "worked_with"), ("Email", "email"), ("Phone", "phone"),
+        ("Known since", "known_since"), ("Consent on", "consent_on"), ("Status", "status"),
+        ("Status since", "status_on"), ("Status note", "status_note"), ("Tags", "tags"), ("Notes", "notes"),
+        ("Added on", "added_on"),
     ]  # fmt: skip
     for label, key in labels:
         value = data.get(key)
@@ -233,7 +244,7 @@ def show(app: AppContext, ref_query: str, as_json: bool) -> None:
 @click.option("--id", "new_id", help="A new id: renamed everywhere it is named (applications, briefings, reports).")
 @_field_options
 @pass_app
-def edit(app: AppContext, /, ref_query: str, new_id: str | None, **fields: Any) -> None:
+def edit(app: Invocation, /, ref_query: str, new_id: str | None, **fields: Any) -> None:
     """Change a reference's fields (only the options you give), or its id.
 
     --id renames the reference on every application, briefing, thank-you and report
@@ -256,11 +267,11 @@ def edit(app: AppContext, /, ref_query: str, new_id: str | None, **fields: Any) 
 
 @ref.command("status")
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
-@click.argument("status", type=lazy_choice("model", "STATUSES"))
+@click.argument("status", type=lazy_choice("model", "REFERENCE_STATUSES"))
 @click.option("--note", help="Why (kept with the date).")
 @click.option("--on", "on", type=DATE, help="The day you decided (default today; not in the future).")
 @pass_app
-def status(app: AppContext, ref_query: str, status: str, note: str | None, on: date | None) -> None:
+def status(app: Invocation, ref_query: str, status: str, note: str | None, on: date | None) -> None:
     """Record your own decision about a reference: active, resting or dropped.
 
     \b
@@ -282,7 +293,7 @@ def status(app: AppContext, ref_query: str, status: str, note: str | None, on: d
 @click.argument("ref_query", metavar="REF", shell_complete=complete_ref)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
-def remove(app: AppContext, ref_query: str, yes: bool) -> None:
+def remove(app: Invocation, ref_query: str, yes: bool) -> None:
     """Erase a reference and every report about them (right to erasure).
 
     Their name, contact details and reports are removed from the registry, its

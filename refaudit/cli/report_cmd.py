@@ -10,8 +10,11 @@ from pathlib import Path
 
 import click
 
-from refaudit.cli._common import DATE, AppContext, check_output, choice, is_terminal, pass_app
+from refaudit.cli._app import Invocation, pass_app
+from refaudit.cli._ask import is_terminal
+from refaudit.cli._files import sweep_leftovers
 from refaudit.cli._output import safe
+from refaudit.cli._params import DATE, choice
 
 # Above this many references, say on a terminal that rendering is under way.
 _PROGRESS_ABOVE = 100
@@ -21,8 +24,13 @@ _PROGRESS_ABOVE = 100
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="File to write [default: refaudit-report-YYYY-MM-DD.pdf (or .html) here].",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="File to write, or - for standard output [default: refaudit-report-YYYY-MM-DD.pdf (or .html) here].",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite an existing file that is not a report refaudit wrote (never a registry).",
 )
 @click.option(
     "--format",
@@ -57,8 +65,9 @@ _PROGRESS_ABOVE = 100
 @click.option("--with-settings", is_flag=True, help="Add an appendix with the scoring settings used.")
 @pass_app
 def report_(
-    app: AppContext,
+    app: Invocation,
     output: Path | None,
+    force: bool,
     fmt: str | None,
     redact: bool,
     anonymous: bool,
@@ -73,6 +82,8 @@ def report_(
     says in words who is hurting you and what to do; then every reference with its
     evidence and who relayed it, each application, and what employers told you.
     The same registry, settings, locale and --as-of always give the same bytes.
+    An earlier report is replaced; any other existing file needs --force, and a
+    registry is never overwritten. With -o - the document alone goes to stdout.
 
     \b
     Example:
@@ -80,13 +91,19 @@ def report_(
       refaudit report --redact -o for-my-coach.pdf
       refaudit report --anonymous --paper Letter -o workshop.pdf
       refaudit report --format html --as-of 2026-06-30
+      refaudit report --redact --format html -o - > share.html
     """
     from refaudit import interop, report, service
+    from refaudit.report.target import require_report_target
 
     day = as_of or app.today()
     fmt = fmt or ("html" if output and output.suffix.lower() in (".html", ".htm") else "pdf")
+    to_stdout = output is not None and str(output) == "-"
     target = output or Path(f"refaudit-report-{day.isoformat()}.{fmt}")
-    check_output(app, target, "a report", force=True)  # a report is written again each time: no --force
+    if not to_stdout:
+        st = app.store()
+        require_report_target(target, force=force, protected=(st.path, st.backup_path, st.lock_path))
+        sweep_leftovers(target)
     options = service.ReportOptions(
         fmt=fmt,
         redact=redact or anonymous,
@@ -95,13 +112,12 @@ def report_(
         paper=paper,
         territory=report.territory(_locale_name()),
         with_settings=with_settings,
-        label=app.registry_path.name,
     )
-    from refaudit import render
+    from refaudit.report import render
 
     # The PDF is laid out in a child process, started now so that it imports WeasyPrint
     # while the registry is unlocked and audited here; its memory is returned when it ends
-    # and does not add up with the registry's (see refaudit.render).
+    # and does not add up with the registry's (see refaudit.report.render).
     with render.pdf_worker() if fmt == "pdf" else contextlib.nullcontext():
         registry = app.read()
         progress = None
@@ -113,6 +129,9 @@ def report_(
         finally:
             if progress is not None:
                 click.echo("\r\033[K", nl=False, err=True)  # the progress line is done
+    if to_stdout:
+        click.echo(data, nl=False)  # bytes go to the binary stream as they are
+        return
     interop.write_private(target, data, force=True)
     click.echo(safe(target))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 from click.shell_completion import get_completion_class
 
-from refaudit.cli._common import AppContext, pass_app
+from refaudit.cli._app import Invocation, pass_app
 from refaudit.cli._output import safe
 
 PROG_NAME = "refaudit"
@@ -26,7 +26,7 @@ SHELLS = ("bash", "zsh", "fish")
 )
 @click.option("--raw", is_flag=True, help="Print only the token.")
 @pass_app
-def unlock(app: AppContext, timeout: str, raw: bool) -> None:
+def unlock(app: Invocation, timeout: str, raw: bool) -> None:
     """Ask the passphrase once and start a session for this registry.
 
     Prints a line for your shell to run; while REFAUDIT_SESSION is set, commands
@@ -39,21 +39,23 @@ def unlock(app: AppContext, timeout: str, raw: bool) -> None:
       export REFAUDIT_SESSION="$(refaudit unlock --raw --timeout 1h)"
       refaudit lock
     """
-    from refaudit import service, session
+    from refaudit import service, session, vault
 
     ttl = session.parse_duration(timeout)
-    ctx = app.context(unlock=app.unlock_with_passphrase)
-    _, keyring = service.read_with_keyring(ctx)
+    access = app.access(unlock=app.secrets.unlock_with_passphrase)
+    _, keyring = service.read_with_keyring(access)
     now = app.now()
-    token = session.create(ctx.store.path, keyring.file_id, keyring.data_key, ttl, now)
+    token = session.create(
+        access.store.path, keyring.file_id, keyring.data_key, ttl, now, slots=vault.slots_digest(keyring)
+    )
     until = session.expiry_of(now, ttl).strftime("%Y-%m-%d %H:%M")
-    click.echo(f"Session for {safe(ctx.store.path)} until {until}; end it with 'refaudit lock'.", err=True)
+    click.echo(f"Session for {safe(access.store.path)} until {until}; end it with 'refaudit lock'.", err=True)
     click.echo(token if raw else f"export REFAUDIT_SESSION={token}")
 
 
 @click.command()
 @pass_app
-def lock(app: AppContext) -> None:
+def lock(app: Invocation) -> None:
     """End every session of this registry; their tokens stop working at once.
 
     Needs no passphrase. 'refaudit passwd' and 'refaudit recover' do this too.

@@ -21,10 +21,11 @@ from refaudit.errors import ValidationError
 from refaudit.interop import google, linkedin, native, source, tracker, vcard
 from refaudit.interop.exporting import (
     CSV_NAMES,
-    FORMATS,
+    EXPORT_FORMATS,
     check_target,
     defuse,
     export,
+    export_paths,
     guess_format,
     plain,
     restore,
@@ -41,10 +42,10 @@ from refaudit.interop.source import MAX_IMPORT_SIZE
 __all__ = [
     "CONFLICT_POLICIES",
     "CSV_NAMES",
-    "FORMATS",
+    "EXPORT_FORMATS",
+    "IMPORT_SOURCES",
     "MAX_IMPORT_ROWS",
     "MAX_IMPORT_SIZE",
-    "SOURCES",
     "Incoming",
     "Options",
     "Outcome",
@@ -52,6 +53,7 @@ __all__ = [
     "check_target",
     "defuse",
     "export",
+    "export_paths",
     "guess_format",
     "merge",
     "plain",
@@ -65,7 +67,7 @@ __all__ = [
     "write_private",
 ]
 
-SOURCES = ("auto", "refaudit", "linkedin", "google", "vcard", "tracker")
+IMPORT_SOURCES = ("auto", "refaudit", "linkedin", "google", "vcard", "tracker")
 _CONTACTS = ("linkedin", "google", "vcard")
 
 
@@ -84,8 +86,8 @@ class Options:
 
 def read(path: Path | None, options: Options, stdin: BinaryIO | None = None) -> Incoming:
     """Parse and validate an import: a file, a folder of refaudit CSVs, or standard input (``path`` None)."""
-    if options.source not in SOURCES:
-        raise ValidationError(f"--from {options.source!r} is not one of: {', '.join(SOURCES)}.")
+    if options.source not in IMPORT_SOURCES:
+        raise ValidationError(f"--from {options.source!r} is not one of: {', '.join(IMPORT_SOURCES)}.")
     _check_options(options)
     if path is not None and path.is_dir():
         if options.source not in ("auto", "refaudit") or options.fmt not in (None, "csv"):

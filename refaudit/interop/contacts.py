@@ -12,7 +12,8 @@ from typing import Any
 
 from refaudit.errors import ValidationError
 from refaudit.interop.records import ROW, Incoming, Item, item
-from refaudit.model import STATUSES, fold
+from refaudit.model import REFERENCE_STATUSES
+from refaudit.text import fold
 
 
 def person(fields: dict[str, Any], where: str) -> Item[Any]:
@@ -23,8 +24,8 @@ def person(fields: dict[str, Any], where: str) -> Item[Any]:
 
 def finish(people: list[Item[Any]], name: str, *, status: str, only: Sequence[str], into: Incoming) -> None:
     """Give new people ``status`` and keep those ``only`` names (all when empty)."""
-    if status not in STATUSES:
-        raise ValidationError(f"--status {status!r} is not one of: {', '.join(STATUSES)}.")
+    if status not in REFERENCE_STATUSES:
+        raise ValidationError(f"--status {status!r} is not one of: {', '.join(REFERENCE_STATUSES)}.")
     if only:
         wanted = {fold(o.strip()) for o in only}
         kept = [p for p in people if fold(p.record.name) in wanted or fold(p.record.email or "") in wanted]

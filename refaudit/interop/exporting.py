@@ -1,6 +1,6 @@
 """Export: the registry as YAML, JSON or three CSV files (which ``native`` reads back).
 
-Export is the registry exactly as SPEC shows it (no history, no counters). Files are
+Export is the registry exactly as docs/SPEC.md shows it (no history, no counters). Files are
 created ``0600`` and never overwrite without ``force``. CSV cells that a spreadsheet
 would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) are prefixed
 with ``'``, as OWASP advises; so is a cell that already starts with ``'`` followed by
@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -23,7 +24,7 @@ from refaudit.errors import RefauditError, ValidationError
 from refaudit.interop.records import RECORDS, SECTIONS
 from refaudit.model import Registry
 
-FORMATS = ("yaml", "json", "csv")
+EXPORT_FORMATS = ("yaml", "json", "csv")
 CSV_NAMES = {section: f"{section}.csv" for section in SECTIONS}
 
 
@@ -37,6 +38,9 @@ LIST_FIELDS = {section: _fields_typed(section, "list[") for section in SECTIONS}
 BRIEFING_FIELDS = {section: _fields_typed(section, "list[Briefing]") for section in SECTIONS}
 # Lists of {on, event, value}: ``timeline``; a CSV cell reads "2026-10-15 stage reference-check; …".
 EVENT_FIELDS = {section: _fields_typed(section, "list[Event]") for section in SECTIONS}
+# Lists of texts or {text, on}: ``criticism``, ``leads``; a CSV cell reads "More SQL (on 2026-10-20); Older point".
+SAID_FIELDS = {section: _fields_typed(section, "list[Said]") for section in SECTIONS}
+_SAID_DAY = re.compile(r"^(?P<text>.*\S) \(on (?P<on>\d{4}-\d{2}-\d{2})\)$", re.DOTALL)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
@@ -47,7 +51,7 @@ _LIST_SEP = "; "
 
 
 def plain(registry: Registry) -> dict[str, Any]:
-    """The registry as SPEC shows it: no history, no feedback counter."""
+    """The registry as docs/SPEC.md shows it: no history, no feedback counter."""
     return registry.to_plain(with_history=False)
 
 
@@ -83,6 +87,10 @@ def _csv_cell(section: str, column: str, value: Any) -> str:
         text = _LIST_SEP.join(
             _escape_item(" ".join(str(e[k]) for k in ("on", "event", "value") if k in e)) for e in value
         )
+    elif column in SAID_FIELDS[section]:
+        text = _LIST_SEP.join(
+            _escape_item(f"{s['text']} (on {s['on'].isoformat()})" if isinstance(s, dict) else s) for s in value
+        )
     elif isinstance(value, list):
         text = _LIST_SEP.join(_escape_item(str(v)) for v in value)
     elif isinstance(value, date):
@@ -108,6 +116,12 @@ def restore(cell: str) -> str:
 
 def _escape_item(item: str) -> str:
     return item.replace("\\", "\\\\").replace(";", "\\;")
+
+
+def said_item(item: str) -> str | dict[str, str]:
+    """A CSV list item of ``criticism``/``leads``: ``text (on YYYY-MM-DD)`` is ``{text, on}``, else the text."""
+    found = _SAID_DAY.match(item)
+    return {"text": found["text"], "on": found["on"]} if found else item
 
 
 def split_list(cell: str) -> list[str]:
@@ -147,8 +161,13 @@ def check_target(fmt: str, target: Path, *, force: bool, protected: Sequence[Pat
     (the registry's own files, even with ``force``), not a regular file, or there already without ``force``."""
     if fmt == "csv" and target.exists() and not target.is_dir():
         raise RefauditError(f"{str(target)!r} is a file; a CSV export writes three files, so name a folder with -o.")
-    for path in [target / n for n in CSV_NAMES.values()] if fmt == "csv" else [target]:
+    for path in export_paths(fmt, target):
         filecheck.require_new_target(path, "an export", force=force, protected=protected)
+
+
+def export_paths(fmt: str, target: Path) -> list[Path]:
+    """The files an export to ``target`` writes: ``target``, or the three CSV files in it."""
+    return [target / n for n in CSV_NAMES.values()] if fmt == "csv" else [target]
 
 
 def export(registry: Registry, fmt: str, target: Path, *, force: bool, protected: Sequence[Path] = ()) -> list[Path]:

@@ -23,7 +23,7 @@ from typing import Any
 from refaudit.change import Change
 from refaudit.errors import ValidationError
 from refaudit.interop.exporting import BRIEFING_FIELDS
-from refaudit.interop.records import KINDS, SECTIONS, Incoming, Item, Skip
+from refaudit.interop.records import RECORD_KINDS, SECTIONS, Incoming, Item, Skip
 from refaudit.model import (
     Application,
     Feedback,
@@ -31,10 +31,9 @@ from refaudit.model import (
     Registry,
     feedback_id,
     feedback_number,
-    fold,
     future_fields,
-    slugify,
 )
+from refaudit.text import fold, slugify
 
 CONFLICT_POLICIES = ("fail", "skip", "replace")
 
@@ -149,18 +148,19 @@ def _keys(record: Any) -> Iterable[Hashable]:
     elif isinstance(record, Application):
         yield (fold(record.company), fold(record.role), record.applied_on)
     else:
-        yield tuple(repr(getattr(record, f)) for f in record.FIELDS if f != "id")
+        yield tuple(repr(getattr(record, f)) for f in record.FIELDS if f not in ("id", "uid"))
 
 
 class _Section:
     def __init__(self, registry: Registry, section: str, ids: _Ids, on_conflict: str, today: date) -> None:
         self.records: list[Any] = getattr(registry, section)
         self.section = section
-        self.kind = KINDS[section]
+        self.kind = RECORD_KINDS[section]
         self.ids = ids
         self.on_conflict = on_conflict
         self.today = today
         self.by_id = {r.id: r for r in self.records}
+        self.by_uid = {r.uid: r for r in self.records if r.uid}  # the same record on another machine
         self.by_key: dict[Hashable, Any] = {}
         self.by_name: dict[str, dict[int, Any]] = {}  # by identity: records are mutable, not hashable
         for record in self.records:
@@ -173,6 +173,8 @@ class _Section:
             self.by_name.setdefault(fold(record.name), {})[id(record)] = record
 
     def _find(self, entry: Item[Any]) -> Any:
+        if entry.record.uid in self.by_uid:
+            return self.by_uid[entry.record.uid]
         if not entry.new_id:
             return self.by_id.get(entry.record.id)
         new = entry.record
@@ -201,7 +203,7 @@ class _Section:
                 self._add(entry, record, outcome)
                 continue
             label = _label(record)
-            differing = [f for f in sorted(entry.given) if getattr(existing, f) != getattr(record, f)]
+            differing = [f for f in sorted(entry.given - {"uid"}) if getattr(existing, f) != getattr(record, f)]
             if not differing:
                 outcome.actions.append(RowAction("match", self.kind, existing.id, label, entry.where))
             elif all(_empty(getattr(existing, f)) for f in differing):
@@ -227,6 +229,8 @@ class _Section:
             record.added_on = self.today
         self.ids.taken[self.section].add(record.id)
         self.by_id[record.id] = record
+        if record.uid:
+            self.by_uid[record.uid] = record
         self.records.append(record)
         self._index(record)
         outcome.actions.append(RowAction("add", self.kind, record.id, _label(record), entry.where))

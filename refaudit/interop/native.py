@@ -18,7 +18,16 @@ from typing import Any
 from refaudit import jsonio, yamlio
 from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, source
-from refaudit.interop.exporting import BRIEFING_FIELDS, CSV_NAMES, EVENT_FIELDS, LIST_FIELDS, restore, split_list
+from refaudit.interop.exporting import (
+    BRIEFING_FIELDS,
+    CSV_NAMES,
+    EVENT_FIELDS,
+    LIST_FIELDS,
+    SAID_FIELDS,
+    restore,
+    said_item,
+    split_list,
+)
 from refaudit.interop.records import (
     RECORDS,
     ROW,
@@ -92,7 +101,7 @@ def from_plain(data: Any, name: str) -> Incoming:
 
 
 def _old_meanings(row: Any, declared: int) -> Any:
-    """SPEC: before schema 2, ``neutral`` meant what ``lukewarm`` means now (once the model knows it).
+    """docs/SPEC.md: before schema 2, ``neutral`` meant what ``lukewarm`` means now (once the model knows it).
 
     Registry.from_plain reads a version 1 registry the same way; import reads records one by one.
     """
@@ -224,6 +233,8 @@ def row_dict(section: str, columns: Columns, cells: list[str], where: str) -> di
             row[column] = [_briefing(entry, f"{where}, column {column}") for entry in split_list(cell)]
         elif column in EVENT_FIELDS[section]:
             row[column] = [_event(entry) for entry in split_list(cell)]
+        elif column in SAID_FIELDS[section]:
+            row[column] = [said_item(entry) for entry in split_list(cell)]
         elif column in LIST_FIELDS[section]:
             row[column] = split_list(cell)
         elif cell.strip():

@@ -21,7 +21,7 @@ from refaudit.model import Application, Feedback, Reference
 
 SECTIONS = ("references", "applications", "feedback")
 RECORDS: dict[str, Any] = {"references": Reference, "applications": Application, "feedback": Feedback}
-KINDS = {"references": "reference", "applications": "application", "feedback": "feedback"}
+RECORD_KINDS = {"references": "reference", "applications": "application", "feedback": "feedback"}
 # Far above anyone's contacts or applications; it bounds how long an import holds the lock.
 MAX_IMPORT_ROWS = 50_000
 ROW = "\x00row\x00"  # stands for "file, row N" inside the model's messages; replaced before showing them

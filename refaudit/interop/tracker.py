@@ -41,7 +41,7 @@ ALIASES_TRACKER = {
     "agency": "via",
 }
 # What trackers call a state, as (stage, outcome); None: not applied yet, so not imported.
-STATUSES: dict[str, tuple[str, str] | None] = {
+TRACKER_STATUSES: dict[str, tuple[str, str] | None] = {
     "wishlist": None,
     "saved": None,
     "bookmarked": None,
@@ -86,12 +86,12 @@ def read(text: Text, mapping: Mapping[str, str], *, order: str | None = None) ->
         where = f"{text.name}, row {number}"
         row = row_dict("applications", columns, cells, where)
         status = " ".join(str(row.pop("status", "applied")).lower().replace("-", " ").split())
-        if status not in STATUSES:
+        if status not in TRACKER_STATUSES:
             raise ValidationError(
                 f"in {where}, column {header.get('status', 'status')}: {status!r} is not a status refaudit knows; "
-                f"accepted: {', '.join(STATUSES)}."
+                f"accepted: {', '.join(TRACKER_STATUSES)}."
             )
-        state = STATUSES[status]
+        state = TRACKER_STATUSES[status]
         if state is None:
             incoming.skipped.append(
                 Skip("applications", len(incoming.applications), where, f"status {status!r}: not applied yet")

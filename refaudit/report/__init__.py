@@ -1,16 +1,17 @@
-"""The printable report, as data: registry, verdicts and actions -> the context the templates print.
+"""The printable report, as data: registry, verdicts and actions -> the contents the templates print.
 
-Pure: no I/O, no clock, no Jinja (``refaudit.render`` renders). One module per reason to change:
+Pure: no I/O, no clock, no Jinja, except ``render``, imported only to render. One module per reason to change:
 
-- ``context``: ``build_context``, the context built in steps from the as-of view;
+- ``contents``: ``build_contents``, what the report prints, built in steps from the as-of view;
 - ``narrative``: the summary's paragraph in words, and what to do now;
 - ``charts``: the charts' geometry, and what each shows in words;
 - ``redact``: what a shared copy may say about people (``--redact``, ``--anonymous``);
-- ``settings``: the ``report:`` settings, checked once, with the paper size settled.
+- ``settings``: the ``report:`` settings, checked once, with the paper size settled;
+- ``render``: the contents to PDF or HTML (Jinja2 and WeasyPrint, imported inside its functions).
 """
 
 from refaudit.report.charts import SENTIMENT_GROUP, risk_chart, timeline_chart
-from refaudit.report.context import ACTION_LABELS, RECOMMENDATIONS, build_context, iso, long_date
+from refaudit.report.contents import ACTION_LABELS, RECOMMENDATIONS, build_contents, iso, long_date
 from refaudit.report.narrative import WATCH_MEANS
 from refaudit.report.redact import Privacy, Redactor, clean, initials
 from refaudit.report.settings import PAPERS, ReportSettings, paper_for, territory
@@ -24,7 +25,7 @@ __all__ = [
     "Privacy",
     "Redactor",
     "ReportSettings",
-    "build_context",
+    "build_contents",
     "clean",
     "initials",
     "iso",

@@ -52,8 +52,16 @@ def _nice_ceiling(value: int) -> int:
         scale *= 10
 
 
+# A run of empty months longer than this is drawn as one marked break, not as empty slots.
+MAX_EMPTY_MONTHS = 6
+
+
 def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
-    """Reports per month (per quarter or year when the span is long), stacked by sentiment group."""
+    """Reports per month (per quarter or year when the span is long), stacked by sentiment group.
+
+    A run of empty periods covering more than ``MAX_EMPTY_MONTHS`` months takes one slot, drawn
+    as a break (``gap``) that says which periods it leaves out.
+    """
     if not feedback:
         return {"empty": True, "alt": "No reports yet.", "width": CHART_W, "height": TIMELINE_H}
     first = month_index(min(fb.reported_on for fb in feedback))
@@ -65,26 +73,36 @@ def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
     bins = [Counter[str]() for _ in range(n)]
     for fb in feedback:
         bins[(month_index(fb.reported_on) - first) // months_per_bar][SENTIMENT_GROUP.get(fb.sentiment, "other")] += 1
+    slots = _slots(bins, months_per_bar)
     top = _nice_ceiling(max(sum(b.values()) for b in bins))
     plot_w = CHART_W - _PLOT["left"] - _PLOT["right"]
     plot_h = TIMELINE_H - _PLOT["top"] - _PLOT["bottom"]
-    slot = plot_w / n
-    label_every = max(1, -(-n // 12))
+    slot = plot_w / len(slots)
+    label_every = max(1, -(-len(slots) // 12))
+
+    def when(i: int) -> tuple[int, int]:
+        return divmod(first + i * months_per_bar, 12)
+
     bars = []
-    for i, counts in enumerate(bins):
-        bar = _bar(counts, _PLOT["left"] + i * slot, slot, plot_h, top)
-        year, month = divmod(first + i * months_per_bar, 12)
+    for k, (start, stop) in enumerate(slots):
+        left = _PLOT["left"] + k * slot
+        if stop > start + 1:
+            bars.append(_gap(left, slot, plot_h, _period_name(unit, *when(start)), _period_name(unit, *when(stop - 1))))
+            continue
+        bar = _bar(bins[start], left, slot, plot_h, top)
+        year, month = when(start)
         label = (
             f"{MONTHS[month]} {year % 100:02d}" if unit == "month"
             else f"Q{month // 3 + 1} {year % 100:02d}" if unit == "quarter"
             else str(year)
         )  # fmt: skip
-        bar["label"] = label if i % label_every == 0 or (i == n - 1 and n <= 12) else ""
+        bar["label"] = label if k % label_every == 0 or (k == len(slots) - 1 and len(slots) <= 12) else ""
         bar["period"] = _period_name(unit, year, month)
         bars.append(bar)
+    busiest = max(range(n), key=lambda i: (sum(bins[i].values()), -i))
     return {
         "empty": False,
-        "alt": _timeline_alt(len(feedback), bins, bars, unit),
+        "alt": _timeline_alt(len(feedback), bins, bars, unit, _period_name(unit, *when(busiest))),
         "width": CHART_W,
         "height": TIMELINE_H,
         "left": _PLOT["left"],
@@ -94,6 +112,41 @@ def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
         "bars": bars,
         "grid": _grid(top, plot_h),
         "unit": unit,
+    }
+
+
+def _slots(bins: Sequence[Counter[str]], months_per_bar: int) -> list[tuple[int, int]]:
+    """The chart's slots as ``[start, stop)`` ranges of bins: one per bin, or one per long empty run."""
+    slots: list[tuple[int, int]] = []
+    i = 0
+    while i < len(bins):
+        j = i
+        while j < len(bins) and not bins[j]:
+            j += 1
+        if (j - i) * months_per_bar > MAX_EMPTY_MONTHS:
+            slots.append((i, j))
+            i = j
+        else:
+            slots.append((i, i + 1))
+            i += 1
+    return slots
+
+
+def _gap(left: float, slot: float, plot_h: float, since: str, until: str) -> dict[str, Any]:
+    """A break in the time axis: no reports from ``since`` to ``until``."""
+    cx = left + slot / 2
+    base = _PLOT["top"] + plot_h
+    return {
+        "gap": True,
+        "cx": f"{cx:.1f}",
+        "x1": f"{cx - 4:.1f}",
+        "x2": f"{cx + 4:.1f}",
+        "y1": f"{base + 5:.1f}",
+        "y2": f"{base - 5:.1f}",
+        "label": "no reports",
+        "period": f"{since} to {until}",
+        "segments": [],
+        "total": 0,
     }
 
 
@@ -109,6 +162,7 @@ def _bar(counts: Counter[str], left: float, slot: float, plot_h: float, top: int
             base -= h
             segments.append({"group": group, "y": f"{base:.1f}", "h": f"{h:.1f}"})
     return {
+        "gap": False,
         "x": f"{x:.1f}",
         "w": f"{bar_w:.1f}",
         "cx": f"{x + bar_w / 2:.1f}",
@@ -129,17 +183,22 @@ def _grid(top: int, plot_h: float) -> list[dict[str, str]]:
     return grid
 
 
-def _timeline_alt(reports: int, bins: Sequence[Counter[str]], bars: Sequence[dict[str, Any]], unit: str) -> str:
+def _timeline_alt(
+    reports: int, bins: Sequence[Counter[str]], bars: Sequence[dict[str, Any]], unit: str, busiest: str
+) -> str:
     """What the chart shows, in one sentence, for a screen reader."""
     totals = Counter[str]()
     for counts in bins:
         totals.update(counts)
-    busiest = max(range(len(bins)), key=lambda i: (sum(bins[i].values()), -i))
+    gaps = [b["period"] for b in bars if b["gap"]]
+    skipped = f" (none from {', nor from '.join(gaps)}, drawn as a break)" if gaps else ""
+    start = bars[0]["period"].split(" to ")[0]
+    end = bars[-1]["period"].split(" to ")[-1]
     return (
         f"Bar chart of the {reports:,} report{'' if reports == 1 else 's'} per {unit}, "
-        f"from {bars[0]['period']} to {bars[-1]['period']}: {totals['positive']:,} positive, "
+        f"from {start} to {end}{skipped}: {totals['positive']:,} positive, "
         f"{totals['negative']:,} negative and {totals['other']:,} other; the most, "
-        f"{sum(bins[busiest].values()):,}, in {bars[busiest]['period']}."
+        f"{max(sum(b.values()) for b in bins):,}, in {busiest}."
     )
 
 

@@ -1,6 +1,6 @@
 """What a shared copy of the report may say about people: redaction and anonymity.
 
-Security-relevant and pure. The context builder asks a ``Redactor`` for every name it
+Security-relevant and pure. The contents builder asks a ``Redactor`` for every name it
 prints and passes every piece of free text through ``Redactor.text``; nothing about a
 person reaches the templates any other way, so no template can leak one by mistake.
 
@@ -18,22 +18,26 @@ Three levels (``Privacy``):
   role ("a recruiter"), employers ``Employer 1``, ``2``…, and organisations, titles and
   agencies named in free text ``[organisation]``, ``[title]``, ``[agency]``.
 
-Matching is done on a case- and accent-folded copy of the text, mapped back to the
-original characters, and all names are replaced in one pass (longest match first), so a
-replacement is never matched again. Every word of a name is masked wherever it appears as
-a word, whatever its case: a first name that is also an English word ("Will", "Grace") is
-masked in ordinary sentences too. Over-masking is the price of not leaking.
+What names a person is the identity lexicon (``refaudit.lexicon``): every part of a name,
+its transliteration, emails and their local parts, phones however separated, reporters'
+words whatever their case or script, and under ``anonymous`` organisations, companies and
+agencies. ``identity_lexicon`` builds it; the redactor replaces what it finds and the gate
+(``report.gate``) checks the rendered report against the same lexicon. All entries are
+replaced in one pass (longest match first), so a replacement is never matched again. Every
+word of a name is masked wherever it appears as a word, whatever its case: a first name that
+is also an English word ("Will", "Grace") is masked in ordinary sentences too. Over-masking
+is the price of not leaking.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
 
-from refaudit.model import HONORIFICS, Application, Feedback, Reference, Registry, fold
+from refaudit.lexicon import NOT_ALONE, PARTICLES, Lexicon, contacts
+from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.text import HONORIFICS, fold, transliterate
 
 
 class Privacy(Enum):
@@ -42,19 +46,10 @@ class Privacy(Enum):
     ANONYMOUS = "anonymous"
 
 
-# Lowercase particles of a name ("Jane van Doe"): not masked on their own, not initials.
-_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "al"})
 # Dropped from an organisation's name to find it written short ("Acme" for "Acme Corp").
 _ORG_SUFFIXES = frozenset(
     {"inc", "ltd", "llc", "llp", "plc", "gmbh", "ag", "sa", "se", "bv", "nv", "corp", "co", "company", "group"}
 )
-# Words in a reporter's description that say what they are, not who ("a former colleague",
-# "Acme hiring manager"): not masked on their own.
-_ROLE_WORDS = frozenset(
-    {"a", "an", "the", "my", "our", "his", "her", "their", "former", "ex", "hr", "hiring", "manager", "recruiter",
-     "interviewer", "friend", "colleague", "mutual", "himself", "herself", "themself", "themselves", "who", "did",
-     "mock", "call", "team", "lead", "head", "of", "and", "at", "from", "boss", "agency", "someone"}
-)  # fmt: skip
 ROLES = {
     "employer": "the employer",
     "recruiter": "a recruiter",
@@ -69,11 +64,12 @@ ROLES = {
 # a PDF string; the registry refuses most of them already, this is the belt to its braces.
 _UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _WORD_RE = re.compile(r"\w+")
+_NO_SPACE_SCRIPT_RE = re.compile("[\u0e00-\u0eff\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _EMAIL_RE = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[A-Za-z]{2,63}")
-_PHONE_LIKE_RE = re.compile(r"\+?\d[\d ().\-/]{4,}\d")
+_PHONE_LIKE_RE = re.compile(r"\+?\d[\d ().\-/\u00a0\u2000-\u200b\u2010-\u2015\u202f\u2060]{4,}\d")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HONORIFIC_BEFORE_RE = re.compile(r"(?<!\w)(?:" + "|".join(HONORIFICS) + r")\.?\s*$", re.IGNORECASE)
 _REPORTER_PERSON_RE = re.compile(r"\s+(?:at|from|of|@)\s+|\s*[(,/]", re.IGNORECASE)
-_HONORIFIC_PREFIX = r"(?:(?:" + "|".join(sorted(HONORIFICS)) + r")\W{0,2}\s*)?"
 
 
 def clean(text: str) -> str:
@@ -88,8 +84,14 @@ def name_words(name: str) -> list[str]:
 
 
 def initials(name: str) -> str:
-    """``Jane van Doe`` -> ``J. D.``, ``Anna Lee-Smith`` -> ``A. L.-S.``, ``Dr. Ingrid Olsen`` -> ``I. O.``."""
-    words = [w for w in name_words(name) if w not in _PARTICLES]
+    """``Jane van Doe`` -> ``J. D.``, ``Anna Lee-Smith`` -> ``A. L.-S.``, ``Dr. Ingrid Olsen`` -> ``I. O.``.
+
+    A name in a script without spaces is romanised first (``李娜`` -> ``L. N.``): its first
+    character alone would be half the name.
+    """
+    if _NO_SPACE_SCRIPT_RE.search(name):
+        name = transliterate(name)
+    words = [w for w in name_words(name) if fold(w) not in PARTICLES]
     if not words:
         return "?"
     picked = words if len(words) <= 2 else [words[0], words[-1]]
@@ -111,23 +113,6 @@ def reporter_person(reporter: str) -> str:
     return _REPORTER_PERSON_RE.split(reporter, maxsplit=1)[0].strip() or reporter
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
-    """``text`` folded character by character, with the index in ``text`` of each folded character."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, char in enumerate(text):
-        folded = char if char.isascii() and not char.isupper() else fold(char)
-        out.append(folded)
-        where.extend([i] * len(folded))
-    return "".join(out), where
-
-
-@dataclass(frozen=True)
-class _Target:
-    pattern: re.Pattern[str]
-    replacement: str
-
-
 class Redactor:
     """Display names, and free text with people taken out, at one ``Privacy`` level."""
 
@@ -144,15 +129,14 @@ class Redactor:
             self._display = {r.id: initials(r.name) for r in refs}
         else:
             self._display = {r.id: clean(r.name) for r in refs}
-        self._employers: dict[str, str] = {}
-        for app in sorted(registry.applications, key=lambda a: (a.applied_on, a.id)):
-            self._employers.setdefault(fold(app.company), f"Employer {len(self._employers) + 1}")
-        self._company_words = {w for a in registry.applications for w in _WORD_RE.findall(fold(a.company))}
+        self._employers = employers(registry)
+        self._company_words = company_words(registry)
         self._owner = registry.owner
-        self._by_word: dict[str, list[_Target]] = defaultdict(list)
-        self._phones: set[str] = set()
-        if self.enabled:
-            self._learn(registry, refs)
+        self.lexicon = (
+            identity_lexicon(registry, privacy, display=self._display, jobs=self._employers)
+            if self.enabled
+            else Lexicon()
+        )
 
     # --- what the report prints instead of a person ---------------------------------
 
@@ -188,17 +172,10 @@ class Redactor:
             return clean(fb.reporter)
         person = reporter_person(fb.reporter)
         rest = fb.reporter[len(person) :] if fb.reporter.startswith(person) else ""
-        words = self._reporter_words(person)
+        words = reporter_words(person, self._company_words)
         if not words:  # "Coho Winery HR": nobody named
             return self.text(fb.reporter)
         return initials(" ".join(words)) + self.text(rest)
-
-    def _reporter_words(self, person: str) -> list[str]:
-        """The words of a reporter's description that may name someone: capitalised, not a role, not an employer."""
-        return [
-            w for w in name_words(person)
-            if w[:1].isupper() and fold(w).strip(".,") not in _ROLE_WORDS and fold(w) not in self._company_words
-        ]  # fmt: skip
 
     def organization(self, ref: Reference) -> str:
         return "" if self.anonymous else self.text(ref.organization)
@@ -216,96 +193,111 @@ class Redactor:
         if not self.enabled:
             return text
         text = _EMAIL_RE.sub("[email]", text)
-        text = _PHONE_LIKE_RE.sub(self._phone, text)
-        folded, where = _folded(text)
-        spans: list[tuple[int, int, str]] = []
-        for word in sorted(set(_WORD_RE.findall(folded)) & self._by_word.keys()):
-            for target in self._by_word[word]:
-                for match in target.pattern.finditer(folded):
-                    if match.end() > match.start():
-                        spans.append((where[match.start()], where[match.end() - 1] + 1, target.replacement))
-        if not spans:
-            return text
-        # Longest first at each position; a span inside one already taken is dropped.
-        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-        out, at = [], 0
-        for start, end, replacement in spans:
-            if start < at:
-                continue
-            out.append(text[at:start])
-            out.append(replacement)
-            at = end
-        out.append(text[at:])
-        return "".join(out)
+        hits = self.lexicon.find(text)
+        if hits:
+            out, at = [], 0
+            for hit in hits:
+                before = text[at : hit.start]
+                if hit.entry.kind in ("name", "reporter"):  # "Dr Olsen" is "I. O.", not "Dr I. O."
+                    before = _HONORIFIC_BEFORE_RE.sub("", before)
+                out += [before, hit.entry.shown]
+                at = hit.end
+            text = "".join([*out, text[at:]])
+        return _PHONE_LIKE_RE.sub(_phone, text)
 
-    def _phone(self, match: re.Match[str]) -> str:
-        found = match.group()
-        digits = re.sub(r"\D", "", found)
-        if digits in self._phones:
-            return "[phone]"
-        if len(digits) < 7 or _DATE_RE.fullmatch(found.strip()):
-            return found
-        return "[phone]"
 
-    # --- what to look for ----------------------------------------------------------------
+def _phone(match: re.Match[str]) -> str:
+    """Anything shaped like a phone number of 7 digits or more, not a date."""
+    found = match.group()
+    if len(re.sub(r"\D", "", found)) < 7 or _DATE_RE.fullmatch(found.strip()):
+        return found
+    return "[phone]"
 
-    def _learn(self, registry: Registry, refs: Sequence[Reference]) -> None:
-        for ref in refs:
-            shown = self._display[ref.id]
-            self._person(ref.name, shown)
-            self._phrase(ref.id, shown)
-            if ref.phone:
-                self._phones.add(re.sub(r"\D", "", ref.phone))
-            if self.anonymous:
-                if ref.organization:
-                    self._organisation(ref.organization, self._employers.get(fold(ref.organization), "[organisation]"))
-                if ref.title:
-                    self._phrase(ref.title, "[title]")
-        if registry.owner:
-            self._person(registry.owner, "the candidate" if self.anonymous else initials(registry.owner))
-        for source, reporter in sorted({(f.source, f.reporter) for f in registry.feedback if f.reporter}):
-            person = reporter_person(reporter)
-            words = self._reporter_words(person)
-            if not words:  # nobody named: "Acme hiring manager", "a friend"
-                continue
-            shown = ROLES.get(source, "someone") if self.anonymous else initials(" ".join(words))
-            if self.anonymous:
-                self._phrase(reporter, shown)
-            self._phrase(person, shown)
-            for word in words:
-                if len(fold(word)) >= 2:
-                    self._phrase(word, shown, honorific=True)
-        if self.anonymous:
-            for app in registry.applications:
-                # The id is usually company and role in slug form ("acme-corp-data-analyst").
-                self._phrase(app.id, self._employers[fold(app.company)])
-                self._organisation(app.company, self._employers[fold(app.company)])
-                if app.via:
-                    self._organisation(app.via, "[agency]")
 
-    def _person(self, name: str, shown: str) -> None:
-        """The whole name (after an optional honorific), and each word of it alone."""
-        words = name_words(name)
-        self._phrase(" ".join(words), shown, honorific=True)
-        if name != " ".join(words):
-            self._phrase(name, shown)
-        for word in words:
-            if word not in _PARTICLES and len(fold(word)) >= 2:
-                self._phrase(word, shown, honorific=True)
+# --- what to look for ----------------------------------------------------------------
 
-    def _organisation(self, name: str, shown: str) -> None:
-        self._phrase(name, shown)
-        words = _WORD_RE.findall(fold(name))
-        short = [w for w in words if w not in _ORG_SUFFIXES]
-        if short and len(short) < len(words):
-            self._phrase(" ".join(short), shown)
 
-    def _phrase(self, text: str, shown: str, *, honorific: bool = False) -> None:
-        words = _WORD_RE.findall(fold(text))
-        if not words:
-            return
-        body = r"\W+".join(re.escape(w) for w in words)
-        prefix = _HONORIFIC_PREFIX if honorific else ""
-        pattern = re.compile(rf"(?<!\w){prefix}{body}(?!\w)")
-        # Indexed by the phrase's first word; an honorific before it is found through the same word.
-        self._by_word[words[0]].append(_Target(pattern, shown))
+def employers(registry: Registry) -> dict[str, str]:
+    """Folded company -> ``Employer 1``, ``2``… in the order they were first applied to."""
+    found: dict[str, str] = {}
+    for app in sorted(registry.applications, key=lambda a: (a.applied_on, a.id)):
+        found.setdefault(fold(app.company), f"Employer {len(found) + 1}")
+    return found
+
+
+def company_words(registry: Registry) -> set[str]:
+    return {w for a in registry.applications for w in _WORD_RE.findall(fold(a.company))}
+
+
+def reporter_words(person: str, companies: set[str]) -> list[str]:
+    """The words of a reporter's description that may name someone, whatever their case or script:
+    not a role ("hiring manager"), not the employer's name."""
+    return [
+        w for w in name_words(person)
+        if fold(w).strip(".,'’") not in NOT_ALONE and fold(w) not in companies
+    ]  # fmt: skip
+
+
+def identity_lexicon(
+    registry: Registry,
+    privacy: Privacy,
+    *,
+    display: dict[str, str] | None = None,
+    jobs: dict[str, str] | None = None,
+) -> Lexicon:
+    """Everything that identifies someone in ``registry`` at this privacy level, with what replaces it."""
+    lex = Lexicon()
+    if privacy is Privacy.PLAIN:
+        return lex
+    anonymous = privacy is Privacy.ANONYMOUS
+    shown = display or {r.id: initials(r.name) for r in registry.references}
+    jobs = jobs if jobs is not None else employers(registry)
+    companies = company_words(registry)
+    for ref in registry.references:
+        who = shown.get(ref.id, initials(ref.name))
+        lex.person(ref.name, who)
+        lex.phrase(ref.id, who, kind="id")
+        phones, emails, links = contacts(ref)
+        for phone in phones:
+            lex.phone(phone, "[phone]")
+        for email in emails:
+            lex.email(email, "[email]")
+        for link in links:
+            lex.link(link, "[link]")
+        if anonymous:
+            if ref.organization:
+                _organisation(lex, ref.organization, jobs.get(fold(ref.organization), "[organisation]"), "organisation")
+            if ref.title:
+                lex.phrase(ref.title, "[title]", kind="title")
+    if registry.owner:
+        lex.person(registry.owner, "the candidate" if anonymous else initials(registry.owner))
+    for source, reporter in sorted({(f.source, f.reporter) for f in registry.feedback if f.reporter}):
+        person = reporter_person(reporter)
+        words = reporter_words(person, companies)
+        if not words:  # nobody named: "Acme hiring manager", "a friend"
+            continue
+        who = ROLES.get(source, "someone") if anonymous else initials(" ".join(words))
+        if anonymous:
+            lex.phrase(reporter, who, kind="reporter")
+            rest = reporter[len(person) :].strip(" ,/()@")
+            if rest:
+                lex.phrase(re.sub(r"^(?:at|from|of)\s+", "", rest, flags=re.IGNORECASE), "[agency]", kind="agency")
+        lex.person(" ".join(words), who, kind="reporter")
+    if anonymous:
+        for app in registry.applications:
+            employer = jobs[fold(app.company)]
+            # The id is usually company and role in slug form ("acme-corp-data-analyst").
+            lex.phrase(app.id, employer, kind="company")
+            _organisation(lex, app.company, employer, "company")
+            if app.via:
+                _organisation(lex, app.via, "[agency]", "agency")
+    return lex
+
+
+def _organisation(lex: Lexicon, name: str, shown: str, kind: str) -> None:
+    """An organisation's name, and its name without ``Inc``, ``Ltd``… (``Acme`` for ``Acme Corp``)."""
+    lex.phrase(name, shown, kind=kind)
+    words = _WORD_RE.findall(fold(name))
+    short = [w for w in words if w not in _ORG_SUFFIXES]
+    if short and len(short) < len(words):
+        lex.phrase(" ".join(short), shown, kind=kind)

@@ -1,19 +1,23 @@
 """The ``report:`` section of the settings, as one typed and checked value.
 
-``ReportSettings.from_settings`` is called once per run (by the command) and the result is
-passed to everything that needs it: the context builder and, through the context, the
-renderer. The paper size is settled here too: ``auto`` (the shipped value) is Letter where
-the locale's territory is the US or Canada, A4 elsewhere.
+``Settings.report`` (``refaudit.settings``) reads the section once, through
+``ReportSettings.from_section``; ``settled`` then fixes the paper size for one report, and
+the result is passed to everything that needs it: the contents builder and, through the
+contents, the renderer. ``auto`` (the shipped paper) is Letter where the locale's territory
+is the US or Canada, A4 elsewhere; ``--paper`` wins over the setting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from refaudit.errors import ValidationError
 from refaudit.report.redact import clean
+
+if TYPE_CHECKING:
+    from refaudit.settings import Scoring
 
 PAPERS = ("A4", "Letter", "A5", "Legal")
 LETTER_TERRITORIES = ("US", "CA")
@@ -35,7 +39,7 @@ def territory(locale_name: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class ReportSettings:
-    """The ``report:`` section, checked, with the paper size settled."""
+    """The ``report:`` section, checked; ``paper`` is as configured (``auto`` or a size) until ``settled``."""
 
     paper: str
     title: str
@@ -56,11 +60,8 @@ class ReportSettings:
     drop_risk: float
 
     @classmethod
-    def from_settings(
-        cls, settings: Mapping[str, Any], *, territory: str | None = None, paper: str | None = None
-    ) -> ReportSettings:
-        """Check the section; ``paper`` (from ``--paper``) wins over the setting."""
-        section = settings.get("report")
+    def from_section(cls, section: object, scoring: Scoring) -> ReportSettings:
+        """Check the raw ``report:`` section (``Settings.report`` calls this once)."""
         if not isinstance(section, Mapping):
             raise ValidationError("config: the report section is missing.")
 
@@ -77,7 +78,7 @@ class ReportSettings:
             return clean(value.strip())
 
         return cls(
-            paper=_paper(paper if paper is not None else section.get("paper"), territory),
+            paper=_paper_text(section.get("paper")),  # its value checked when settled: --paper wins over it
             title=text("title"),
             confidentiality=text("confidentiality"),
             evidence_per_reference=count("evidence_per_reference"),
@@ -91,13 +92,24 @@ class ReportSettings:
             months_listed=count("months_listed"),
             risk_chart_rows=count("risk_chart_rows"),
             debrief_items=count("debrief_items"),
-            watch_risk=_threshold(settings, "watch_risk"),
-            drop_risk=_threshold(settings, "drop_risk"),
+            watch_risk=scoring.watch_risk,
+            drop_risk=scoring.drop_risk,
         )
+
+    def settled(self, *, territory: str | None = None, paper: str | None = None) -> ReportSettings:
+        """These settings with the paper of one report: ``paper`` (``--paper``) or the setting, ``auto``
+        read from the locale's ``territory``."""
+        return replace(self, paper=_paper(paper if paper is not None else self.paper, territory))
 
     @property
     def thresholds(self) -> dict[str, float]:
         return {"watch": self.watch_risk, "drop": self.drop_risk}
+
+
+def _paper_text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"config: report.paper {value!r} is not one of: auto, {', '.join(PAPERS)}.")
+    return value
 
 
 def _paper(value: object, where: str | None) -> str:
@@ -107,11 +119,3 @@ def _paper(value: object, where: str | None) -> str:
     if not matches:
         raise ValidationError(f"config: report.paper {value!r} is not one of: auto, {', '.join(PAPERS)}.")
     return matches[0]
-
-
-def _threshold(settings: Mapping[str, Any], key: str) -> float:
-    scoring = settings.get("scoring")
-    value = scoring.get(key) if isinstance(scoring, Mapping) else None
-    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
-        raise ValidationError(f"config: scoring.{key} must be a number from 0 to 1, not {value!r}.")
-    return float(value)

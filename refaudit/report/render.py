@@ -1,7 +1,9 @@
-"""Render the report's context to PDF or to one self-contained HTML file.
+"""Render the report's contents to PDF or to one self-contained HTML file.
 
-The only module that imports Jinja2 and WeasyPrint, and only inside the functions that
-render, so that ``refaudit --help`` stays fast. What keeps hostile text harmless:
+The only module that imports WeasyPrint, and the only one that imports Jinja2 for the report
+(``refaudit.messages`` imports it too, sandboxed, for the drafts' message templates), both only
+inside the functions that render, so that ``refaudit --help`` stays fast. What keeps hostile
+text harmless:
 
 - autoescape is on for every template (``select_autoescape()`` would miss ``.html.j2``);
 - the templates put user text only in element content (see the template's header);
@@ -144,40 +146,40 @@ def _environment(root: Path) -> Any:
     )
 
 
-def render_html(context: Mapping[str, Any]) -> str:
+def render_html(contents: Mapping[str, Any]) -> str:
     """The report as one self-contained HTML file: CSS inlined, the bundled fonts left out."""
     import markupsafe
 
     root = report_dir()
     css = (root / "report.css").read_text(encoding="utf-8")
-    inline = markupsafe.Markup(f"{_page_css(context['paper'])}\n{css}")
-    return str(_environment(root).get_template(TEMPLATE).render(**context, inline_css=inline))
+    inline = markupsafe.Markup(f"{_page_css(contents['paper'])}\n{css}")
+    return str(_environment(root).get_template(TEMPLATE).render(**contents, inline_css=inline))
 
 
-def render_pdf(context: Mapping[str, Any], variant: str = DEFAULT_VARIANT, progress: Progress | None = None) -> bytes:
-    """The report as PDF bytes; the same context and variant always give the same bytes.
+def render_pdf(contents: Mapping[str, Any], variant: str = DEFAULT_VARIANT, progress: Progress | None = None) -> bytes:
+    """The report as PDF bytes; the same contents and variant always give the same bytes.
 
     Inside ``with pdf_worker():`` the rendering happens in the worker process.
     """
     if variant not in PDF_VARIANTS:
         raise RefauditError(f"PDF variant {variant!r} is not one of: {', '.join(PDF_VARIANTS)}.")
     if _worker is not None:
-        return _worker.render(context, variant, progress)
-    return _render_pdf(context, variant, progress)
+        return _worker.render(contents, variant, progress)
+    return _render_pdf(contents, variant, progress)
 
 
-def render_document_html(context: Mapping[str, Any]) -> str:
+def render_document_html(contents: Mapping[str, Any]) -> str:
     """The HTML that ``render_pdf`` lays out (the benchmark lays it out with WeasyPrint alone)."""
-    return str(_environment(report_dir()).get_template(TEMPLATE).render(**context, inline_css=None))
+    return str(_environment(report_dir()).get_template(TEMPLATE).render(**contents, inline_css=None))
 
 
-def _render_pdf(context: Mapping[str, Any], variant: str, progress: Progress | None) -> bytes:
+def _render_pdf(contents: Mapping[str, Any], variant: str, progress: Progress | None) -> bytes:
     weasyprint = _import_weasyprint()
     root = report_dir()
-    paper = context["paper"]
-    html = render_document_html(context)
+    paper = contents["paper"]
+    html = render_document_html(contents)
     fetcher = assets_fetcher(root)
-    meta = context["metadata"]
+    meta = contents["metadata"]
     created = date.fromisoformat(meta["created"])
     with _source_date_epoch(created), _pages_reported(progress):
         document = weasyprint.HTML(string=html, base_url=str(root) + os.sep, url_fetcher=fetcher).render(
@@ -234,7 +236,7 @@ def _pages_reported(progress: Progress | None) -> Iterator[None]:
 # --- the worker process ------------------------------------------------------------------
 #
 # Protocol: the child says "ready" on its stdout once it has imported WeasyPrint; the parent
-# then writes one pickled (context, PDF variant) pair to its stdin. On its stdout the
+# then writes one pickled (contents, PDF variant) pair to its stdin. On its stdout the
 # child writes "page N" lines while laying out, then "pdf LENGTH" and the PDF's bytes, or
 # "error LENGTH" and a message. A child that ends before "ready" (it could not import
 # refaudit or WeasyPrint) is not an error: the parent renders in process instead. Pickle
@@ -251,18 +253,18 @@ class PdfWorker:
         # -P: `-m` would otherwise put the current folder first on sys.path, and a
         # refaudit.py (or refaudit/ package) planted there would run and receive the report.
         self.process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "refaudit.render"],
+            [sys.executable, "-P", "-m", "refaudit.report.render"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
 
-    def render(self, context: Mapping[str, Any], variant: str, progress: Progress | None) -> bytes:
+    def render(self, contents: Mapping[str, Any], variant: str, progress: Progress | None) -> bytes:
         proc = self.process
         assert proc.stdin is not None and proc.stdout is not None
         if proc.stdout.readline() != b"ready\n":
             self.close()
-            return _render_pdf(context, variant, progress)
-        job = (dict(context), variant)
+            return _render_pdf(contents, variant, progress)
+        job = (dict(contents), variant)
         try:
             proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
             proc.stdin.close()
@@ -325,7 +327,7 @@ def _child_main() -> None:
     # Ctrl-C reaches the whole process group: the parent handles it and ends this child.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = sys.stdout.buffer
-    _fetcher_class()  # imports WeasyPrint while the parent builds the context
+    _fetcher_class()  # imports WeasyPrint while the parent builds the contents
     import jinja2  # noqa: F401  # likewise
 
     out.write(b"ready\n")
@@ -339,8 +341,8 @@ def _child_main() -> None:
         out.flush()
 
     try:
-        context, variant = pickle.loads(data)  # from our parent, see above
-        pdf = _render_pdf(context, variant, page)
+        contents, variant = pickle.loads(data)  # from our parent, see above
+        pdf = _render_pdf(contents, variant, page)
     except Exception as exc:  # reported to the parent, which raises it
         message = (str(exc) or type(exc).__name__).encode("utf-8", "replace")
         out.write(b"error %d\n" % len(message) + message)

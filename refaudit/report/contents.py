@@ -1,7 +1,7 @@
-"""The printable report's context: registry, verdicts and actions -> plain data to print.
+"""The printable report's contents: registry, verdicts and actions -> plain data to print.
 
 Pure: no I/O, no clock, no Jinja. Everything the report shows is decided here, charts
-included (as coordinates), so the templates only lay things out. ``build_context`` works
+included (as coordinates), so the templates only lay things out. ``build_contents`` works
 in steps, one function each:
 
 1. the registry as it stood on the day (``refaudit.asof.view``, nothing else);
@@ -23,16 +23,21 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refaudit import __version__, asof, audit
 from refaudit.actions import Action
+from refaudit.applications import said_on
 from refaudit.audit import Pick, Verdict
-from refaudit.model import SENTIMENTS, Application, Feedback, Reference, Registry, fold
+from refaudit.model import SENTIMENTS, Application, Feedback, Reference, Registry
 from refaudit.report import narrative
 from refaudit.report.charts import LONG_MONTHS, MONTHS, SENTIMENT_GROUP, month_index, risk_chart, timeline_chart
 from refaudit.report.redact import Privacy, Redactor, clean
 from refaudit.report.settings import ReportSettings
+from refaudit.text import fold
+
+if TYPE_CHECKING:
+    from refaudit.settings import Settings
 
 RECOMMENDATIONS = tuple(reversed(audit.RECOMMENDATIONS))  # most urgent first: the report's order
 _SEVERITY = {rec: i for i, rec in enumerate(RECOMMENDATIONS)}
@@ -75,11 +80,11 @@ def iso(day: date | None) -> str:
     return day.isoformat() if day is not None else "—"
 
 
-def build_context(
+def build_contents(
     registry: Registry,
     verdicts: Iterable[Verdict],
     actions: Iterable[Action],
-    settings: Mapping[str, Any],
+    settings: Settings,
     as_of: date,
     *,
     redact: bool = False,
@@ -94,7 +99,7 @@ def build_context(
     ``cfg`` is the report settings checked once by the caller (checked here when absent);
     ``label`` names the registry on the cover when it has no owner (its file name).
     """
-    cfg = cfg or ReportSettings.from_settings(settings)
+    cfg = cfg or settings.report.settled()
     privacy = Privacy.ANONYMOUS if anonymous else Privacy.REDACT if redact else Privacy.PLAIN
     # 1. What was known on the day: statuses, stages, outcomes, reports.
     seen = asof.view(registry, as_of)
@@ -457,12 +462,13 @@ def _group_key(text: str) -> str:
 def _debriefs(apps: Sequence[Application], red: Redactor, limit: int) -> dict[str, Any]:
     newest = sorted(apps, key=lambda a: (a.closed_on or a.last_change, a.applied_on, a.id), reverse=True)
 
-    def grouped(items: Iterable[tuple[str, Application]]) -> tuple[list[dict[str, Any]], int]:
+    def grouped(items: Iterable[tuple[str, Application, date | None]]) -> tuple[list[dict[str, Any]], int]:
         groups: dict[str, dict[str, Any]] = {}
-        for text, app in items:
+        for text, app, day in items:
             key = _group_key(text) or text
-            group = groups.setdefault(key, {"text": red.text(text), "count": 0, "companies": []})
+            group = groups.setdefault(key, {"text": red.text(text), "count": 0, "companies": [], "date": ""})
             group["count"] += 1
+            group["date"] = max(group["date"], iso(day)) if day else group["date"]
             company = red.company(app.company)
             if company not in group["companies"]:
                 group["companies"].append(company)
@@ -472,13 +478,14 @@ def _debriefs(apps: Sequence[Application], red: Redactor, limit: int) -> dict[st
             g["where"] = ", ".join(g["companies"][:4]) + (f" and {extra} more" if extra > 0 else "")
         return ordered[:limit], max(0, len(ordered) - limit)
 
-    reasons, reasons_more = grouped((a.reason, a) for a in newest if a.reason and not a.is_open)
-    criticism, criticism_more = grouped((c, a) for a in newest for c in a.criticism)
+    reasons, reasons_more = grouped((a.reason, a, a.closed_on) for a in newest if a.reason and not a.is_open)
+    criticism, criticism_more = grouped((c.text, a, said_on(a, c)) for a in newest for c in a.criticism)
     leads_all = [
-        {"text": red.text(lead), "company": red.company(a.company), "date": iso(a.closed_on or a.last_change)}
+        {"text": red.text(lead.text), "company": red.company(a.company), "date": iso(said_on(a, lead) or a.last_change)}
         for a in newest
         for lead in a.leads
     ]
+    leads_all.sort(key=lambda lead: lead["date"], reverse=True)  # stable: newest application first on a day
     return {
         "reasons": reasons,
         "reasons_more": reasons_more,
@@ -565,7 +572,7 @@ def _applications(
     }
 
 
-def _settings_sections(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _settings_sections(settings: Settings) -> list[dict[str, Any]]:
     """The scoring, lineup and next settings used, flattened to ``key: value`` lines."""
     sections = []
     for name, title in (("scoring", "Scoring"), ("lineup", "Lineup"), ("next", "Actions due")):
