@@ -468,8 +468,10 @@ class Bench:
         html, paper = self._report_html(tier)
         floor_argv = [PYTHON, "-c", _REPORT_FLOOR, str(html), str(self.work / f"floor-{tier}.pdf"), paper]
         floors, mine = [], list(runs)
+        out = Path(argv[argv.index("-o") + 1])
         for _ in range(max(2, len(runs))):
             floors.append(run(floor_argv, env, cwd=self.work))
+            out.unlink(missing_ok=True)  # report -o refuses to replace a file it cannot tell is a report
             mine.append(run(argv, env, cwd=self.work))
         failed = next((r for r in floors + mine if r.returncode != 0), None)
         if failed is not None:
