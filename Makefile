@@ -45,11 +45,12 @@ lint: venv
 	$(BIN)/ruff format --check refaudit tests benchmarks
 	$(BIN)/mypy
 
-# Man pages generated from the Click commands (click-man): man/refaudit.1, man/refaudit-app-add.1 …
+# Man pages generated from the Click commands (refaudit/cli/_manpage.py): man/refaudit.1,
+# man/refaudit-app-add.1 … with verbatim examples, EXIT STATUS, ENVIRONMENT, FILES, SEE ALSO.
 # Read one without installing: man -l man/refaudit-app-update.1
 man: venv
 	rm -rf man
-	$(BIN)/click-man refaudit --target man
+	$(BIN)/python -m refaudit.cli._manpage man
 
 MANDIR ?= $(HOME)/.local/share/man/man1
 install-man: man

@@ -20,10 +20,15 @@ Each kind of action has a fixed priority, the order of ``KINDS``:
 8. ``rest``            the audit flags an active reference with one of ``rest_flags``;
 9. ``test``            an untested or watched active reference: a mock call, before they are
                        given again;
+   ``check-reference`` a contradicted reference, or one on whom independent rumours converge:
+                       a professional reference check (never another friend's call), logged
+                       ``--source reference-service``; it replaces ``test`` for them;
 10. ``refresh-consent`` consent older than ``consent_valid_days``;
 11. ``mark-ghosted``   a pending application the employer has been quiet about for
                        ``ghosted_after_days`` (it replaces ``follow-up`` for that application);
-12. ``apply-more``     fewer than ``min_open_applications`` applications are open.
+12. ``apply-more``     fewer than ``min_open_applications`` applications are open;
+13. ``recruit``        fewer than ``lineup.size`` references are ready, or none ready has a
+                       relationship in ``lineup.require``: find a new reference.
 
 An accepted offer ends the search on its day (``searches.ended``); from then on ``next``
 shows only these, until an application made later starts a new search:
@@ -63,7 +68,7 @@ from typing import Any
 from refaudit import asof, searches
 from refaudit import settings as settings_mod
 from refaudit.applications import last_heard
-from refaudit.audit import WATCH_MEANS, Pick, Verdict, in_a_line, lineup, reason_kind
+from refaudit.audit import WATCH_MEANS, Pick, Verdict, in_a_line, lineup, needs_check, reason_kind, watch_advice
 from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Feedback, Reference, Registry
 from refaudit.settings import Next, Scoring, Settings
 
@@ -79,9 +84,11 @@ KINDS = (
     "tell",
     "rest",
     "test",
+    "check-reference",
     "refresh-consent",
     "mark-ghosted",
     "apply-more",
+    "recruit",
 )
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
 
@@ -89,6 +96,7 @@ _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
 # ``unreachable`` is accepted for old configs, but an unreachable reference gets ``reach``.
 _REST_WHY = {
     "overused": "given often lately",
+    "fatigued": "slow to answer or tired of being asked lately",
     "stale": "out of touch for a long time",
     "policy-limited": "only allowed to confirm dates by company policy",
     "pattern": "on a run of late rejections",
@@ -174,7 +182,7 @@ def due_actions(
     feedback_dates = {f.id: f.reported_on for f in reg.feedback}
     mock_calls: dict[str, date] = {}
     for f in reg.feedback:
-        if f.source == "mock-call":
+        if f.source in ("mock-call", "reference-service"):  # a test: a friend's call or a professional check
             mock_calls[f.reference] = max(f.reported_on, mock_calls.get(f.reference, date.min))
     free = _FreePick(registry, list(by_id.values()), conf, as_of)
     actions: list[Action] = []
@@ -188,8 +196,10 @@ def due_actions(
                 verdict = by_id[ref.id]
                 since = pattern_since(ref.id) if "pattern" in verdict.flags else None
                 actions.extend(_verdict_actions(ref, verdict, feedback_dates, tested, limits, as_of, since))
+                actions.extend(_check_actions(ref, verdict, reg, as_of))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
+    actions.extend(_recruit_actions(registry, list(by_id.values()), conf, as_of))
     return _most_urgent_first(actions)
 
 
@@ -263,7 +273,7 @@ def _open_actions(
                 ref_id,
                 app.id,
                 f"The audit says {level}, and this application is at {app.stage}: swap them if you still "
-                f"can, or brief them now. {WATCH_MEANS}",
+                f"can, or brief them now. {watch_advice(verdicts[ref_id])}",
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
         elif app.stage in limits.brief_at_stages and briefed is None:
@@ -457,7 +467,8 @@ def _verdict_actions(
             "then record that they confirmed (the command below).",
             f"refaudit ref edit {q_ref} --consent-on {as_of.isoformat()}",
         )
-    rest = [flag for flag in limits.rest_flags if flag in verdict.flags and flag in _REST_WHY]
+    wanted = dict.fromkeys([*limits.rest_flags, "fatigued"])  # fatigue always rests them
+    rest = [flag for flag in wanted if flag in verdict.flags and flag in _REST_WHY]
     if rest:
         why = " and ".join(_REST_WHY[flag] for flag in rest)
         if "overused" in rest and verdict.last_used is not None:
@@ -483,13 +494,13 @@ def _verdict_actions(
             f"make a mock call (or order a reference-checking service).{limited}",
             test,
         )
-    elif verdict.recommendation == "watch" and (tested is None or tested < news):
+    elif verdict.recommendation == "watch" and (tested is None or tested < news) and not needs_check(verdict):
         yield Action("test", news, ref.id, None, f"The audit says watch. {WATCH_MEANS}", test)
 
 
 class _PatternSince:
     """No earlier than the day a pattern of late rejections could first be seen: the latest
-    rejection or silence they were given on, or the first offer with others, whichever is later.
+    rejection or silence they were given on (the pattern no longer waits for an offer elsewhere).
     A verdict the pattern moved is not "overdue" from the day of an older report.
 
     The applications are read once, whatever the number of references asked about.
@@ -497,22 +508,70 @@ class _PatternSince:
 
     def __init__(self, apps: Sequence[_AppView]) -> None:
         self.late: dict[str, date] = {}
-        offers: list[tuple[date, frozenset[str]]] = []
         for v in apps:
             if v.app.outcome in ("rejected", "ghosted"):
                 for ref_id in v.app.references:
                     self.late[ref_id] = max(v.ended_on, self.late.get(ref_id, date.min))
-            if v.app.outcome in OFFER_OUTCOMES and v.app.references:
-                offers.append((v.ended_on, frozenset(v.app.references)))
-        self.offers = sorted(offers, key=lambda offer: offer[0])
 
     def __call__(self, ref_id: str) -> date | None:
-        late = self.late.get(ref_id)
-        if late is None:
-            return None
-        # The earliest offer that named someone else; only offers naming nobody but them are passed over.
-        first = next((on for on, given in self.offers if given - {ref_id}), None)
-        return None if first is None else max(late, first)
+        return self.late.get(ref_id)
+
+
+def _check_actions(ref: Reference, verdict: Verdict, reg: Registry, as_of: date) -> Iterable[Action]:
+    """A contradicted reference, or one on whom rumours converge: a professional reference check,
+    due from the news, done once a reference-service report has come since."""
+    if not needs_check(verdict):
+        return
+    claim = next(c for c in verdict.claims if c.kind in ("contradicted", "converging"))
+    due = min(claim.on or as_of, as_of)
+    checked = [
+        f for f in reg.feedback if f.reference == ref.id and f.source == "reference-service" and f.reported_on >= due
+    ]
+    if checked:
+        return
+    if claim.kind == "contradicted":
+        sources = {f.source for f in reg.feedback if f.id in claim.feedback[:-1]}
+        heard = "Friends' calls heard praise" if "mock-call" in sources else "They told you they praised you"
+        why = (
+            f"{heard}, but the employer's side heard the opposite: another friendly call proves nothing. "
+            "Order a professional reference check (a reference-checking service) and log what it hears."
+        )
+    else:
+        why = (
+            f"{int(claim.numbers['count'])} people, independently, passed on reservations about them: order a "
+            "professional reference check (a reference-checking service) and log what it hears."
+        )
+    command = f"refaudit feedback log {shlex.quote(ref.id)} --source reference-service --sentiment SENTIMENT"
+    yield Action("check-reference", due, ref.id, None, why, command)
+
+
+def _recruit_actions(
+    registry: Registry, verdicts: list[Verdict], conf: settings_mod.Settings, as_of: date
+) -> Iterable[Action]:
+    """The bench: fewer than ``lineup.size`` references ready, or none ready with a relationship in
+    ``lineup.require``: find a new reference."""
+    picks = lineup(registry, verdicts, conf, as_of=as_of)
+    size, require = conf.lineup.size, conf.lineup.require
+    short = len(picks) < size
+    missing = bool(require) and not any(p.relationship in require for p in picks)
+    if not (short or missing):
+        return
+    wanted = " or ".join(require) if require else "manager"
+    if not picks:
+        ready = "none of your references is ready"
+    else:
+        ready = f"only {len(picks)} of your references {'is' if len(picks) == 1 else 'are'} ready" if short else ""
+    lacking = f"none ready is a {wanted}" if missing and picks else ""
+    why = " and ".join(x for x in (ready, lacking) if x)
+    yield Action(
+        "recruit",
+        as_of,
+        None,
+        None,
+        f"{why[0].upper()}{why[1:]} (the lineup wants {size}): find a new reference, ideally a recent "
+        f"{require[0] if require else 'manager'}; once added, ask them with refaudit draft ask REF.",
+        f"refaudit ref add NAME --relationship {require[0] if require else 'manager'}",
+    )
 
 
 def _end_of_search(

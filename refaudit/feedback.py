@@ -45,6 +45,7 @@ class Report:
     topics: list[str] = field(default_factory=list)
     notes: str | None = None
     attempts: int | None = None
+    fatigue: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def log(reg: Registry, ref: Reference, app: Application | None, report: Report, 
         quote=check_text("quote", report.quote, max_len=MAX_TEXT, multiline=True),
         topics=_topics(report.topics),
         notes=check_text("note", report.notes, max_len=MAX_TEXT, multiline=True),
+        fatigue=True if report.fatigue else None,
     )
     # Only now, with everything valid, take the next id from the counter.
     entry.id = reg.new_feedback_id()
@@ -118,6 +120,7 @@ class ReportEdit:
     topics: list[str] = field(default_factory=list)
     notes: str | None = None
     attempts: int | None = None
+    fatigue: bool | None = None  # True: --fatigue, False: --no-fatigue, None: unchanged
 
     def is_empty(self) -> bool:
         return self == ReportEdit()
@@ -128,7 +131,7 @@ def edit(reg: Registry, entry: Feedback, up: ReportEdit, today: date) -> Change[
     if up.is_empty():
         raise ValidationError(
             "nothing to change: give --ref, --sentiment, --source, --certainty, --app, --no-app, --date, "
-            "--reporter, --quote, --topic, --note or --attempts."
+            "--reporter, --quote, --topic, --note, --attempts or --fatigue/--no-fatigue."
         )
     ref = up.ref or reg.reference(entry.reference)
     app = None if up.no_app else up.app or (reg.application(entry.application) if entry.application else None)
@@ -149,6 +152,7 @@ def edit(reg: Registry, entry: Feedback, up: ReportEdit, today: date) -> Change[
         quote=check_text("quote", up.quote, max_len=MAX_TEXT, multiline=True) if up.quote is not None else entry.quote,
         topics=_topics(up.topics) if up.topics else entry.topics,
         notes=check_text("note", up.notes, max_len=MAX_TEXT, multiline=True) if up.notes is not None else entry.notes,
+        fatigue=entry.fatigue if up.fatigue is None else (True if up.fatigue else None),
     )
     for name, value in changes.items():
         setattr(entry, name, value)

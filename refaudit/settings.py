@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 MAX_CONFIG_SIZE = 1024 * 1024  # a settings file is a few KB; /dev/zero is not one
 
 # The audit flags a "rest" may be configured for (``next.rest_flags``).
-REST_FLAGS = ("overused", "unreachable", "stale", "policy-limited", "pattern")
+REST_FLAGS = ("overused", "fatigued", "unreachable", "stale", "policy-limited", "pattern")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,13 @@ class Scoring:
     overuse_window_days: int
     stale_days: int
     not_their_fault: tuple[str, ...]
+    converge_watch: int
+    converge_drop: int
+    contradiction_days: int
+    pattern_confidence: float
+    co_praised_weight: float
+    fatigue_days: int
+    overuse_live: int
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class Lineup:
 
     size: int
     lead_relationship: str
+    require: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -331,6 +339,13 @@ def _scoring(s: Mapping[str, Any]) -> Scoring:
     phrases = s["not_their_fault"]
     if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
         raise _bad(f"{w}.not_their_fault", phrases, "a list of phrases")
+    converge_watch = _whole(s, "converge_watch", w, low=1)
+    converge_drop = _whole(s, "converge_drop", w, low=1)
+    if converge_drop < converge_watch:
+        raise ValidationError(
+            f"config: scoring.converge_drop ({converge_drop}) must not be below "
+            f"scoring.converge_watch ({converge_watch})."
+        )
     prior_helps = _number(s, "prior_helps", w, low=0)
     prior_hurts = _number(s, "prior_hurts", w, low=0)
     if prior_helps + prior_hurts <= 0:
@@ -355,6 +370,13 @@ def _scoring(s: Mapping[str, Any]) -> Scoring:
         overuse_window_days=_whole(s, "overuse_window_days", w, low=1),
         stale_days=_whole(s, "stale_days", w, low=1),
         not_their_fault=tuple(fold(p.strip()) for p in phrases),
+        converge_watch=converge_watch,
+        converge_drop=converge_drop,
+        contradiction_days=_whole(s, "contradiction_days", w, low=0),
+        pattern_confidence=_number(s, "pattern_confidence", w, low=0, high=1),
+        co_praised_weight=_number(s, "co_praised_weight", w, low=1),
+        fatigue_days=_whole(s, "fatigue_days", w, low=0),
+        overuse_live=_whole(s, "overuse_live", w, low=1),
     )
 
 
@@ -379,4 +401,9 @@ def _lineup(s: Mapping[str, Any]) -> Lineup:
     lead = s["lead_relationship"]
     if lead not in RELATIONSHIPS:
         raise _bad("lineup.lead_relationship", lead, f"one of: {', '.join(RELATIONSHIPS)}")
-    return Lineup(size=_whole(s, "size", "lineup", low=1), lead_relationship=lead)
+    require = _choices(s, "require", "lineup", RELATIONSHIPS)
+    if require and lead not in require:
+        raise ValidationError(
+            f"config: lineup.lead_relationship ({lead}) must be one of lineup.require ({', '.join(require)})."
+        )
+    return Lineup(size=_whole(s, "size", "lineup", low=1), lead_relationship=lead, require=require)

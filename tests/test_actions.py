@@ -38,6 +38,7 @@ class Verdict:
     last_used: date | None = None
     moved: list[str] = field(default_factory=list)
     rule: str | None = None
+    claims: list[Any] = field(default_factory=list)
 
 
 def days_ago(n: int) -> date:
@@ -582,7 +583,8 @@ def test_drop_is_due_for_an_active_reference_the_audit_drops() -> None:
 
 def test_a_drop_the_pattern_moved_is_due_from_the_pattern_not_the_older_report() -> None:
     """A lukewarm report 30 days ago, late rejections 20 and 12 days ago, someone else's offer 6 days ago:
-    the drop became due 6 days ago, not 30."""
+    the drop became due 12 days ago, with the latest late rejection (the pattern does not wait for an
+    offer since the third round), not 30."""
     late = [
         app(f"late-{n}", company=f"Late {n}", applied_on=days_ago(40), references=["jane-doe"], stage="reference-check",
             outcome="rejected", closed_on=days_ago(n))
@@ -597,30 +599,10 @@ def test_a_drop_the_pattern_moved_is_due_from_the_pattern_not_the_older_report()
     )
     verdict = Verdict("jane-doe", recommendation="drop", flags=["pattern"], evidence=["f1"], moved=["f1"])
     [action] = due(reg, [verdict], kind="drop")
-    assert action.due == days_ago(6)
+    assert action.due == days_ago(12)
     without_pattern = Verdict("jane-doe", recommendation="drop", evidence=["f1"], moved=["f1"])
     [action] = due(reg, [without_pattern], kind="drop")
     assert action.due == days_ago(30)
-
-
-def test_the_pattern_starts_with_the_first_offer_that_named_someone_else() -> None:
-    """Late rejection 20 days ago; an offer 10 days ago naming only Jane herself does not count; an offer
-    8 days ago naming Jane and Bob does: the drop is due from 8 days ago, whatever order the records are in."""
-    late = app("late", company="Late", applied_on=days_ago(40), references=["jane-doe"], stage="reference-check",
-               outcome="rejected", closed_on=days_ago(20))  # fmt: skip
-    own = app("own", company="Own", applied_on=days_ago(40), references=["jane-doe"], stage="offer", outcome="offer",
-              closed_on=days_ago(10))  # fmt: skip
-    joint = app("joint", company="Joint", applied_on=days_ago(40), references=["jane-doe", "bob"], stage="offer",
-                outcome="accepted", closed_on=days_ago(8))  # fmt: skip
-    verdict = Verdict("jane-doe", recommendation="drop", flags=["pattern"], evidence=["f1"], moved=["f1"])
-    for apps in ([late, own, joint], [joint, own, late]):
-        reg = registry(
-            [ref(), ref("bob", name="Bob")],
-            apps=apps,
-            feedback=[Feedback("f1", "jane-doe", days_ago(30), "lukewarm", source="recruiter")],
-        )
-        [action] = due(reg, [verdict], kind="drop")
-        assert action.due == days_ago(8)
 
 
 def test_dropping_makes_the_drop_disappear() -> None:
@@ -746,6 +728,7 @@ def test_actions_come_most_urgent_first() -> None:
         ("test", "bob-smith"),
         ("refresh-consent", "jane-doe"),
         ("mark-ghosted", "initech"),
+        ("recruit", None),  # only Bob and Jane are ready: fewer than lineup.size
     ]
     assert [k for k, _ in got] == sorted((k for k, _ in got), key=KINDS.index)
 
@@ -782,6 +765,7 @@ def test_as_of_shows_the_actions_as_they_stood_that_day() -> None:
         ("brief", "jane-doe", "acme-data-analyst"),
         ("follow-up", None, "acme-data-analyst"),
         ("apply-more", None, None),
+        ("recruit", None, None),
     ]
     now = [(a.kind, a.application) for a in due(reg)]
     assert ("brief", "acme-data-analyst") not in now
@@ -795,8 +779,21 @@ def test_as_of_treats_a_later_status_change_as_still_active() -> None:
 
 
 def test_nothing_due_is_an_empty_list() -> None:
-    """A registry with enough fresh applications and no issues has nothing due."""
-    assert due(Registry(applications=busy()), []) == []
+    """A registry with enough fresh applications, a full bench with a manager and no issues has nothing due."""
+    refs = [ref("ann", "Ann", relationship="manager"), ref("bo", "Bo", relationship="colleague"), ref("cy", "Cy")]
+    assert due(Registry(references=refs, applications=busy()), [Verdict(r.id, name=r.name) for r in refs]) == []
+
+
+def test_a_thin_bench_asks_to_recruit() -> None:
+    """Fewer than lineup.size ready, or no manager among them: recruit, with the command that adds one."""
+    refs = [ref("ann", "Ann", relationship="colleague"), ref("bo", "Bo", relationship="colleague"), ref("cy", "Cy")]
+    [action] = due(Registry(references=refs, applications=busy()), [Verdict(r.id, name=r.name) for r in refs])
+    assert (action.kind, action.command) == ("recruit", "refaudit ref add NAME --relationship manager")
+    assert action.reason.startswith("None ready is a manager (the lineup wants 3): find a new reference")
+    tired = [Verdict("ann", name="Ann"), Verdict("bo", name="Bo", flags=["fatigued"]), Verdict("cy", name="Cy")]
+    refs[0].relationship = "manager"
+    kinds = [(a.kind, a.reference) for a in due(Registry(references=refs, applications=busy()), tired)]
+    assert kinds == [("rest", "bo"), ("recruit", None)]
 
 
 def test_to_json_has_the_documented_keys() -> None:
@@ -857,8 +854,8 @@ def test_subject_names_the_reference_and_application() -> None:
         ),
         (
             {"rest_flags": ["tired"]},
-            "config: next.rest_flags must be a list drawn from: overused, unreachable, stale, policy-limited, "
-            "pattern, not ['tired'].",
+            "config: next.rest_flags must be a list drawn from: overused, fatigued, unreachable, stale, "
+            "policy-limited, pattern, not ['tired'].",
         ),
     ],
     ids=["ghost-before-follow-up", "negative", "unknown-flag"],

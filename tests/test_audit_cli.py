@@ -152,7 +152,7 @@ def test_json_shape_is_spec(runner: Runner, registry: Path) -> None:
     (v,) = data["references"]
     assert list(v) == [
         "id", "name", "status", "recommendation", "risk", "evidence_weight", "flags", "reasons", "evidence",
-        "moved", "rule", "uses", "last_used",
+        "moved", "rule", "claims", "uses", "last_used",
     ]  # fmt: skip
     assert (v["risk"], v["evidence_weight"], v["uses"], v["last_used"]) == (0.152, 0.78, 1, "2026-09-26")
 

@@ -116,7 +116,8 @@ def summary(runner: Runner, n: int) -> dict[str, tuple[str, list[str]]]:
 
 def test_grace_is_watch_the_day_the_recruiter_reports_and_drop_once_rejections_corroborate(dana: Runner) -> None:
     """Grace: keep before the report, watch the day it is logged, drop once three late rejections form a pattern."""
-    assert summary(dana, 21)["grace-liu"] == ("keep", ["untested"])
+    # On three live applications at once: overused (third round).
+    assert summary(dana, 21)["grace-liu"] == ("keep", ["untested", "overused"])
     on_the_day = verdicts(dana, 22)["grace-liu"]
     assert (on_the_day["recommendation"], on_the_day["rule"]) == (
         "watch", "A credible lukewarm or mixed report means at least watch.",
@@ -170,6 +171,7 @@ def test_next_says_what_a_coach_would(dana: Runner) -> None:
         ("test", "sato-ken", None),
         ("test", "anne-weber", None),
         ("apply-more", None, None),
+        ("recruit", None, None),  # only Omar and 佐藤健 are ready: fewer than lineup.size (third round)
     ]
     assert not any(a["kind"] == "rest" for a in actions)
     [test] = [a for a in actions if a["reference"] == "sato-ken"]

@@ -15,11 +15,11 @@ asks what the tool concluded on the days that mattered, with ``--as-of``:
 =========== ======== ======== ======== ======== ========
 day          Grace    Omar     Anne     佐藤健    why
 =========== ======== ======== ======== ======== ========
-06 Oct      keep     keep     keep     keep     nothing heard yet
-07 Oct      watch    keep     keep     keep     the recruiter's lukewarm report
+06 Oct      keep*    keep     keep     keep     nothing heard yet (*overused: on 3 live applications)
+07 Oct      watch*   keep     keep     keep     the recruiter's lukewarm report
 13 Oct      watch    keep     watch    keep     Tailspin tried Anne 3 times
-25 Oct      watch    keep     watch    keep     two late rejections: not yet a pattern
-30 Oct      drop     keep     watch    keep     the third, after Tailspin's offer: a pattern
+25 Oct      drop     keep     watch    keep     the third late rejection: a suspected pattern (third round)
+30 Oct      drop     keep     watch    keep     Tailspin's offer: now something to compare with
 24 Nov      drop     keep     watch    keep     (today)
 =========== ======== ======== ======== ======== ========
 
@@ -158,20 +158,21 @@ WATCH_MEANS = "Give them only alongside a strong reference, and test them soon w
 PATTERN = (
     "Given on 3 applications that ended at or after the reference check with no cause that lies elsewhere: "
     "Northwind (northwind-operations-manager, rejected), Contoso (contoso-operations-manager, rejected), "
-    "Fabrikam (fabrikam-operations-lead, rejected); your other references were on offers. Ask those employers "
-    "for a debrief."
+    "Fabrikam (fabrikam-operations-lead, rejected). 3 of 3 applications that reached the reference check with "
+    "them ended without an offer; without them: 0 of 1: too little to compare, so this is a suspicion to check, "
+    "not a finding. Ask those employers for a debrief."
 )
 UNTESTED = ["untested"]
 
 # The coach's table: what the audit concludes about each person on the days that mattered.
 TABLE = {
-    "2026-10-06": {"grace-liu": ("keep", UNTESTED), "omar-haddad": ("keep", UNTESTED),
+    "2026-10-06": {"grace-liu": ("keep", ["untested", "overused"]), "omar-haddad": ("keep", UNTESTED),
                    "anne-weber": ("keep", UNTESTED), "sato-ken": ("keep", UNTESTED)},
-    "2026-10-07": {"grace-liu": ("watch", []), "omar-haddad": ("keep", UNTESTED),
+    "2026-10-07": {"grace-liu": ("watch", ["overused"]), "omar-haddad": ("keep", UNTESTED),
                    "anne-weber": ("keep", UNTESTED), "sato-ken": ("keep", UNTESTED)},
     "2026-10-13": {"grace-liu": ("watch", []), "omar-haddad": ("keep", UNTESTED),
                    "anne-weber": ("watch", ["unreachable"]), "sato-ken": ("keep", UNTESTED)},
-    "2026-10-25": {"grace-liu": ("watch", []), "omar-haddad": ("keep", []),
+    "2026-10-25": {"grace-liu": ("drop", ["pattern"]), "omar-haddad": ("keep", []),
                    "anne-weber": ("watch", ["unreachable"]), "sato-ken": ("keep", UNTESTED)},
     "2026-10-30": {"grace-liu": ("drop", ["pattern"]), "omar-haddad": ("keep", []),
                    "anne-weber": ("watch", ["unreachable"]), "sato-ken": ("keep", UNTESTED)},
@@ -211,21 +212,24 @@ def test_the_verdicts_a_coach_would_sign_day_by_day(dana: Runner, on: str) -> No
 def test_grace_is_watch_the_day_the_recruiter_calls_with_the_quote_date_and_reporter(dana: Runner) -> None:
     """On 7 Oct, before any rejection: watch, by the rule, and the report is her first reason."""
     grace = audit(dana, "2026-10-07")["grace-liu"]
-    assert grace["reasons"] == [f"{GRACE_SAID} Faint praise or reservations cost offers too. {WATCH_MEANS}"]
+    assert grace["reasons"] == [
+        f"{GRACE_SAID} Faint praise or reservations cost offers too. {WATCH_MEANS}",
+        "On 3 open applications at interview or later (northwind-operations-manager, contoso-operations-manager, "
+        "fabrikam-operations-lead): each may call them any day; do not add another until some of these end.",
+    ]
     assert (grace["evidence"], grace["moved"]) == (["f1"], ["f1"])
     assert grace["rule"] == "A credible lukewarm or mixed report means at least watch."
     assert grace["risk"] < 0.30  # below the number's watch line: the rule, not the number, set it
 
 
-def test_three_late_rejections_without_an_offer_elsewhere_are_not_yet_a_pattern(dana: Runner) -> None:
-    """On 25 Oct three employers said no after checking Grace, but nobody else's references had an offer
-    yet, so the common factor may be Dana: still watch. Tailspin's offer (Omar and Anne) on 30 Oct decides it."""
+def test_three_late_rejections_with_nothing_to_compare_are_a_suspected_pattern(dana: Runner) -> None:
+    """On 25 Oct three employers said no after checking Grace and nothing else had reached the reference
+    check: the pattern no longer waits for an offer (third round), it says it is a suspicion to check.
+    With the recruiter's report it corroborates: drop. Tailspin's offer on 30 Oct is one to compare with."""
     assert audit(dana, "2026-10-25")["grace-liu"]["reasons"] == [
-        f"{GRACE_SAID} Faint praise or reservations cost offers too. {WATCH_MEANS}",
-        "Given on 3 applications that ended at or after the reference check without a cause given: Northwind "
-        "(northwind-operations-manager, rejected), Contoso (contoso-operations-manager, rejected), Fabrikam "
-        "(fabrikam-operations-lead, rejected). None of your other references has been on an offer yet, so it may "
-        "not be them: not yet counted as a pattern. Ask those employers for a debrief.",
+        f"{GRACE_SAID} Reservations, corroborated by a pattern of late rejections (below): they are costing you "
+        "offers. Stop giving them.",
+        PATTERN.replace("0 of 1", "0 of 0"),
     ]
     grace = audit(dana, "2026-10-30")["grace-liu"]
     assert grace["reasons"] == [
@@ -271,7 +275,9 @@ def test_omar_is_keep_on_his_friend_s_mock_call(dana: Runner) -> None:
     assert (omar["recommendation"], omar["evidence"], omar["moved"]) == ("keep", ["f3"], ["f3"])
     assert omar["reasons"] == [
         "1 report in their favour (report f3): risk 0.15 is below the watch line of 0.30. Most recently, "
-        'Sam (a friend) (mock-call, direct) on 2026-10-20: "I\'d hire Dana again tomorrow." (report f3).'
+        'Sam (a friend) (mock-call, direct) on 2026-10-20: "I\'d hire Dana again tomorrow." (report f3).',
+        # Northwind's loss is explained by the recruiter's report about Grace: only Tailspin counts for him.
+        "0 of 1 application that reached the reference check with them ended without an offer; without them: 2 of 2.",
     ]
     # Northwind's only report concerns Grace: its rejection is not held against Omar, given with her.
 
@@ -293,7 +299,7 @@ def test_anne_is_unreachable_from_one_report_and_next_says_to_call_her(dana: Run
         )
         assert mine[0]["command"] == f"refaudit ref edit anne-weber --consent-on {on}"
         assert mine[0]["draft"] == "refaudit draft consent anne-weber"
-    assert not any(a["kind"] == "rest" for on in TABLE for a in actions(dana, on))
+    assert not any(a["kind"] == "rest" and a["reference"] == "anne-weber" for on in TABLE for a in actions(dana, on))
 
 
 def test_reaching_anne_clears_unreachable(dana: Runner) -> None:
@@ -333,6 +339,7 @@ def test_next_coaches_as_the_story_unfolds(dana: Runner) -> None:
         ("swap", "grace-liu", "contoso-operations-manager"),
         ("swap", "grace-liu", "fabrikam-operations-lead"),
         ("swap", "grace-liu", "northwind-operations-manager"),
+        ("rest", "grace-liu", None),  # on three live applications at once: overused (third round)
         ("test", "anne-weber", None),
         ("test", "grace-liu", None),
         ("test", "omar-haddad", None),
@@ -351,9 +358,10 @@ def test_next_coaches_as_the_story_unfolds(dana: Runner) -> None:
         ("test", "anne-weber", None),
         ("test", "sato-ken", None),
         ("apply-more", None, None),
+        ("recruit", None, None),  # only Omar and 佐藤健 are ready: fewer than lineup.size (third round)
     ]
     [drop] = [a for a in actions(dana) if a["kind"] == "drop"]
-    assert drop["due"] == "2026-10-30"  # when the pattern corroborated the report, not the report's day
+    assert drop["due"] == "2026-10-25"  # when the (suspected) pattern corroborated the report, not the report's day
     assert drop["reason"] == (
         "Still active, but the audit says drop. A credible lukewarm or mixed report, corroborated, means drop "
         "(report f1)."
@@ -391,8 +399,10 @@ def test_audit_of_grace_reads_as_a_coach_would_say_it(dana: Runner) -> None:
         "         rejections (below): they are costing you offers. Stop giving them.\n"
         "       - Given on 3 applications that ended at or after the reference check with no cause that lies\n"
         "         elsewhere: Northwind (northwind-operations-manager, rejected), Contoso\n"
-        "         (contoso-operations-manager, rejected), Fabrikam (fabrikam-operations-lead, rejected); your\n"
-        "         other references were on offers. Ask those employers for a debrief.\n"
+        "         (contoso-operations-manager, rejected), Fabrikam (fabrikam-operations-lead, rejected). 3 of\n"
+        "         3 applications that reached the reference check with them ended without an offer; without\n"
+        "         them: 0 of 1: too little to compare, so this is a suspicion to check, not a finding. Ask\n"
+        "         those employers for a debrief.\n"
     )
 
 

@@ -32,6 +32,22 @@ def write(path: Path, reg: Registry) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _bench_of_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These registries hold one reference: a lineup of one (with a manager) is a full bench, no recruit."""
+    config = tmp_path / "bench.yaml"
+    config.write_text("lineup:\n  size: 1\n", encoding="utf-8")
+    monkeypatch.setenv("REFAUDIT_CONFIG", str(config))
+
+
+def jane(added: int = 30, reported: int = 20) -> tuple[Reference, Feedback]:
+    """Jane Doe, a manager, tested: an employer's good report."""
+    return (
+        Reference(id="jane-doe", name="Jane Doe", relationship="manager", added_on=days_ago(added)),
+        Feedback("f1", "jane-doe", days_ago(reported), "positive", source="employer"),
+    )
+
+
 def fresh_apps(n: int = 3) -> list[Application]:
     return [Application(id=f"busy-{i}", company=f"Busy {i}", role="Analyst", applied_on=TODAY) for i in range(n)]
 
@@ -81,8 +97,9 @@ def test_next_json_lists_actions_with_the_documented_keys(runner: Runner, regist
 
 
 def test_next_with_nothing_due_says_so_in_one_line(runner: Runner, registry_path: Path) -> None:
-    """Enough fresh applications and no references: one friendly line."""
-    write(registry_path, Registry(applications=fresh_apps()))
+    """Enough fresh applications and a tested reference: one friendly line."""
+    ref, report = jane()
+    write(registry_path, Registry(references=[ref], applications=fresh_apps(), feedback=[report], feedback_seq=1))
     assert runner.ok("next").stdout == (
         "Nothing is due today — your references are briefed, thanked and in good standing.\n"
     )
@@ -100,7 +117,8 @@ def test_next_as_of_shows_that_day(runner: Runner, registry_path: Path) -> None:
 
 def test_next_as_of_nothing_due_uses_the_past_tense(runner: Runner, registry_path: Path) -> None:
     """A day with nothing due says 'was due on' that day."""
-    reg = Registry(applications=[*fresh_apps(), *(
+    ref, report = jane(added=60, reported=50)
+    reg = Registry(references=[ref], feedback=[report], feedback_seq=1, applications=[*fresh_apps(), *(
         Application(id=f"old-{i}", company=f"Old {i}", role="Analyst", applied_on=days_ago(40)) for i in range(3)
     )])  # fmt: skip
     write(registry_path, reg)
@@ -139,18 +157,22 @@ def test_dropping_through_the_cli_clears_the_drop(runner: Runner, registry_path:
     assert left == ["jane-doe"]
 
 
-PLACEHOLDERS = {"TEXT": "Went with someone else", "SENTIMENT": "positive"}
+PLACEHOLDERS = {"TEXT": "Went with someone else", "SENTIMENT": "positive", "NAME": "Robin Recruit"}
 
 
 def test_running_every_printed_command_on_the_demo_clears_the_list(runner: Runner, registry_path: Path) -> None:
-    """Each action's command, run as printed (placeholders filled in), leaves nothing due."""
+    """Each action's command, run as printed (placeholders filled in), leaves nothing due once what it
+    records has been judged: a friend's good mock call about someone an employer criticised makes them
+    contradicted, whose professional check is then due, and a new reference is to be tested."""
     write(registry_path, build_demo(TODAY))
     actions = json.loads(runner.ok("next", "--json").stdout)["actions"]
     assert len(actions) >= 10
-    for action in actions:
-        argv = [PLACEHOLDERS.get(arg, arg) for arg in shlex.split(action["command"])]
-        assert argv[0] == "refaudit"
-        runner.ok(*argv[1:])
+    for _ in range(3):
+        for action in actions:
+            argv = [PLACEHOLDERS.get(arg, arg) for arg in shlex.split(action["command"])]
+            assert argv[0] == "refaudit"
+            runner.ok(*argv[1:])
+        actions = json.loads(runner.ok("next", "--json").stdout)["actions"]
     assert runner.ok("next").stdout == (
         "Nothing is due today — your references are briefed, thanked and in good standing.\n"
     )

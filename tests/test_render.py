@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
 import re
 import shutil
@@ -159,7 +160,7 @@ def test_the_outline_has_a_bookmark_per_section_and_per_reference(demo: Registry
     top = [title for depth, title in outline if depth == 0]
     assert top == [
         "Cover", "Summary", "All references", "Charts", "References, one by one",
-        "Applications, one by one", "What employers told you",
+        "Applications, one by one", "How the audit's calls fared", "What employers told you",
     ]  # fmt: skip
     people = [title for depth, title in outline if depth == 1 and re.match(r"\d+\. ", title)]
     assert sorted(t.split(". ", 1)[1] for t in people) == sorted(r.name for r in demo.references)
@@ -680,14 +681,58 @@ def test_the_default_pdf_is_tagged_with_its_language_headings_tables_and_chart_t
         assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
 
 
+def test_layout_blocks_are_lists_and_every_header_cell_has_a_scope(demo: Registry) -> None:
+    """The cover's contents and "What to do now" are lists (/L), not tables; every /TH carries /Scope:
+    /Column in a header row, /Row beside its value (the settings appendix)."""
+    reader = _reader(_pdf(demo, with_settings=True))
+    first_two = {reader.pages[0].indirect_reference.idnum, reader.pages[1].indirect_reference.idnum}
+    scopes: set[str] = set()
+    early: list[str] = []  # what the first two pages (cover, summary) hold, by structure type
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/TH":
+                scopes.add(str(node["/A"]["/Scope"]))
+            if "/S" in node and "/Pg" in node and node.raw_get("/Pg").idnum in first_two:
+                early.append(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert scopes == {"/Column", "/Row"}
+    assert "/L" in early and "/LI" in early
+    assert "/Table" not in early
+
+
+def test_pdfua_check_finds_no_errors(demo: Registry, tmp_path: Path) -> None:
+    """The pdfua checker from PyPI (the machine-checkable part of PDF/UA-1) finds nothing in the default
+    report, settings appendix included; the archival pdf/a-3u, tagged too, has no error (it declares PDF/A,
+    not PDF/UA: one warning)."""
+    pytest.importorskip("pdfua")
+    for variant, errors, warnings in (("pdf/ua-1", 0, 0), ("pdf/a-3u", 0, 1)):
+        path = tmp_path / f"{variant.replace('/', '-')}.pdf"
+        path.write_bytes(_pdf(demo, variant, with_settings=True))
+        result = subprocess.run(
+            [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        summary = json.loads(result.stdout)["summary"]
+        assert (summary["errors"], summary["warnings"]) == (errors, warnings), result.stdout
+
+
 @pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3u", "plain"])
 def test_every_variant_is_byte_reproducible(variant: str) -> None:
-    """The same context gives the same bytes in every variant; PDF/UA is tagged, PDF/A has an output intent."""
+    """The same context gives the same bytes in every variant; PDF/UA and PDF/A are tagged, PDF/A has an
+    output intent."""
     small = _hostile_registry()
     first, second = _pdf(small, variant), _pdf(small, variant)
     assert first == second
     root, kinds, _ = _structure(first)
-    assert bool(kinds) is (variant == "pdf/ua-1")
+    assert bool(kinds) is (variant != "plain")
     assert ("/OutputIntents" in root) is (variant == "pdf/a-3u")
 
 

@@ -393,13 +393,30 @@ def test_debriefs_group_the_same_reason_said_twice() -> None:
 
 
 def test_timeline_counts_reports_per_month_by_sentiment() -> None:
-    """One bar per month, stacked positive / other / negative."""
+    """One bar per month, stacked positive / other / reserved / negative."""
     chart = _contents()["timeline"]
     assert chart["unit"] == "month"
     assert [b["total"] for b in chart["bars"]] == [1, 1, 0]  # Sep, Oct, Nov
     assert [s["group"] for s in chart["bars"][0]["segments"]] == ["positive"]
     assert [s["group"] for s in chart["bars"][1]["segments"]] == ["negative"]
     assert chart["bars"][0]["label"] == "Sep 26"
+
+
+def test_timeline_shows_lukewarm_and_mixed_apart_from_neutral_and_silence() -> None:
+    """Lukewarm and mixed reports are their own segment ("reserved"), stacked between the other
+    (neutral, no response, declined) and negative; the text alternative counts them apart."""
+    day = date(2026, 11, 2)
+    fbs = [
+        Feedback(id=f"f{i}", reference="r", reported_on=day, sentiment=s)
+        for i, s in enumerate(["positive", "neutral", "lukewarm", "mixed", "no-response", "declined", "negative"])
+    ]
+    chart = report.timeline_chart(fbs, AS_OF)
+    bar = chart["bars"][-1]
+    assert [s["group"] for s in bar["segments"]] == ["positive", "other", "reserved", "negative"]
+    heights = {s["group"]: float(s["h"]) for s in bar["segments"]}
+    assert heights["reserved"] == pytest.approx(heights["positive"] * 2, abs=0.3)
+    assert heights["other"] == pytest.approx(heights["positive"] * 3, abs=0.3)
+    assert "1 positive, 2 lukewarm or mixed, 1 negative and 3 other;" in chart["alt"]
 
 
 def test_a_long_run_of_empty_months_is_drawn_as_one_marked_break() -> None:
@@ -414,7 +431,8 @@ def test_a_long_run_of_empty_months_is_drawn_as_one_marked_break() -> None:
     assert (gap["label"], gap["period"]) == ("no reports", "April 2025 to September 2026")
     assert chart["alt"] == (
         "Bar chart of the 4 reports per month, from February 2025 to November 2026 (none from April 2025 to "
-        "September 2026, drawn as a break): 4 positive, 0 negative and 0 other; the most, 2, in October 2026."
+        "September 2026, drawn as a break): 4 positive, 0 lukewarm or mixed, 0 negative and 0 other; the most, 2, "
+        "in October 2026."
     )
 
 

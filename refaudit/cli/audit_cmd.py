@@ -27,8 +27,14 @@ _INDENT = " " * 7
 @click.argument("ref_query", metavar="[REF]", required=False, shell_complete=complete_ref)
 @click.option("--as-of", type=DATE, help="The audit as it stood on this day, ignoring later records.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--track-record",
+    is_flag=True,
+    help="Look back: for every ended application, what the audit says of its references on the day they "
+    "were given, and how it ended.",
+)
 @pass_app
-def audit_(app: Invocation, ref_query: str | None, as_of: date | None, as_json: bool) -> None:
+def audit_(app: Invocation, ref_query: str | None, as_of: date | None, as_json: bool, track_record: bool) -> None:
     """Recommend keep, watch or drop for every reference (or one), with the reasons.
 
     Each report is weighed by who relayed it, how directly and how long ago; a
@@ -41,10 +47,16 @@ def audit_(app: Invocation, ref_query: str | None, as_of: date | None, as_json: 
       refaudit audit
       refaudit audit grace --json
       refaudit audit --as-of 2026-06-30 --json
+      refaudit audit --track-record
     """
     from refaudit import audit, judgement, resolve
 
     day = as_of or app.today()
+    if track_record:
+        if ref_query is not None:
+            raise click.UsageError("--track-record looks at every application; give it without REF.")
+        _track_record(app, day, as_json)
+        return
     reg = app.read()
     verdicts = judgement.judge(reg, app.settings(), day).verdicts
     if ref_query is not None:
@@ -60,6 +72,27 @@ def audit_(app: Invocation, ref_query: str | None, as_of: date | None, as_json: 
             if ref_query is None:
                 click.echo()
             click.echo(verdict_text(v))
+
+
+def _track_record(app: Invocation, day: date, as_json: bool) -> None:
+    from refaudit.audit.track import track_record
+
+    reg = app.read()
+    record = track_record(reg, app.settings(), day)
+    names = {r.id: r.name for r in reg.references}
+    if as_json:
+        echo_json(record.to_json())
+        return
+    click.echo(f"Track record as of {day.isoformat()}: what the audit says of each reference on the day it was given.")
+    for a in record.applications:
+        click.echo()
+        click.echo(f"{a.outcome.upper():<9}  {a.company} ({a.id})")
+        for g in a.given:
+            click.echo(
+                f"{_INDENT}- {names.get(g.reference, g.reference)}, given {g.on.isoformat()}: {g.recommendation}"
+            )
+    click.echo()
+    click.echo(_wrap(record.summary(), first="", rest=""))
 
 
 def verdict_of(verdicts: list[audit.Verdict], ref_id: str, day: date) -> audit.Verdict:

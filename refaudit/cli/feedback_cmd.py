@@ -106,6 +106,9 @@ def _check_attempts(attempts: int | None, sentiment: str | None) -> None:
     help="What the report said (table below).",
 )
 @_report_options
+@click.option(
+    "--fatigue", is_flag=True, help="They were slow to answer or tired of being asked: rest them (flag fatigued)."
+)
 @pass_app
 def log(
     app: Invocation,
@@ -120,6 +123,7 @@ def log(
     topics: tuple[str, ...],
     note: str | None,
     attempts: int | None,
+    fatigue: bool,
 ) -> None:
     """Log one report of what a reference said; prints its id.
 
@@ -136,6 +140,8 @@ def log(
           --quote "said I need a lot of direction" --date 15.09.2026
       refaudit feedback log bob --sentiment no-response --attempts 3 --source employer --app acme
       refaudit feedback log omar --sentiment positive --source mock-call --reporter "my friend Kim"
+      refaudit feedback log sara --sentiment positive --source employer --fatigue \
+          --quote "very positive, but took a week to answer"
     """
     from refaudit import feedback, resolve
 
@@ -151,6 +157,7 @@ def log(
         topics=list(topics),
         notes=note,
         attempts=attempts,
+        fatigue=fatigue,
     )
 
     def change(reg: Registry) -> Change[Logged]:
@@ -170,6 +177,11 @@ def log(
 @click.option("--sentiment", "-s", type=lazy_choice("model", "SENTIMENTS"), help="What the report said (table below).")
 @_report_options
 @click.option("--no-app", is_flag=True, help="It was not about any one application.")
+@click.option(
+    "--fatigue/--no-fatigue",
+    default=None,
+    help="Mark (or clear) that they were slow to answer or tired of being asked.",
+)
 @pass_app
 def edit(
     app: Invocation,
@@ -186,6 +198,7 @@ def edit(
     note: str | None,
     attempts: int | None,
     no_app: bool,
+    fatigue: bool | None,
 ) -> None:
     """Change a report: only the fields given; it keeps its id.
 
@@ -198,6 +211,7 @@ def edit(
       refaudit feedback edit f3 --sentiment lukewarm --quote "needs a lot of direction"
       refaudit feedback edit f3 --on 2026-09-15 --app acme
       refaudit feedback edit f7 --attempts 2
+      refaudit feedback edit f9 --no-fatigue
     """
     from refaudit import feedback, resolve
 
@@ -221,6 +235,7 @@ def edit(
             topics=list(topics),
             notes=note,
             attempts=attempts,
+            fatigue=fatigue,
         )
         return feedback.edit(reg, entry, up, today)
 

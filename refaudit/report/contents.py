@@ -26,6 +26,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from refaudit import __version__, asof, audit
+from refaudit import settings as settings_mod
 from refaudit.actions import Action
 from refaudit.applications import said_on
 from refaudit.audit import Pick, Verdict
@@ -113,6 +114,16 @@ def build_contents(
     # 3. Rows, and sections for those that matter.
     picks_in = list(lineup)
     rows, compact = _rows(ordered, seen, action_rows, red, cfg, picks_in)
+    # "credible reports against them": a rumour the audit cites (converging, weak) is not one.
+    scoring = settings_mod.of(settings).scoring
+    rumours = {fb.id for fb in seen.feedback if not audit.credible(fb, scoring)}
+    for verdict, row in zip(ordered, rows, strict=True):
+        row["adverse"] = sum(
+            1
+            for fb in seen.feedback
+            if fb.reference == verdict.id and fb.id in verdict.evidence and fb.id not in rumours
+            and fb.sentiment in ("negative", "mixed", "lukewarm")
+        )  # fmt: skip
     # Anchors are made up ("ref-3"): an id is usually the name in slug form.
     anchors = {v.id: row["anchor"] for v, row in zip(ordered, rows, strict=True)}
     for row in action_rows:
@@ -159,6 +170,7 @@ def build_contents(
         "risk_chart": risk_chart(rows, cfg.thresholds, cfg.risk_chart_rows),
         "debriefs": _debriefs(apps, red, cfg.debrief_items),
         "applications": _applications(apps, seen.feedback, red, cfg),
+        "track": _track(registry, settings, as_of, red),
         "settings_sections": _settings_sections(settings) if with_settings else [],
         "metadata": _metadata(cfg, owner, red, as_of, counts, len(rows)),
     }
@@ -504,6 +516,34 @@ _OUTCOME_COLUMNS = (
     ("ghosted", ("ghosted",)),
     ("withdrawn", ("withdrawn",)),
 )
+
+
+# Applications in the track-record chapter, newest first: each distinct day one was given on costs an
+# audit of the whole registry, so a big registry's report lists the most recent ones (the CLI lists all).
+_TRACK_ROWS = 40
+
+
+def _track(registry: Registry, settings: Mapping[str, Any], as_of: date, red: Redactor) -> dict[str, Any]:
+    """The track record: each ended application, the audit's call on its references the day they were
+    given, and how it ended (newest first), with the summary line."""
+    from refaudit.audit.track import track_record
+
+    record = track_record(registry, settings, as_of, limit=_TRACK_ROWS)
+    apps = {a.id: a for a in registry.applications}
+    rows = [
+        {
+            "company": red.company(e.company),
+            "applied": apps[e.id].applied_on.isoformat() if e.id in apps else "",
+            "given": [
+                {"name": red.name(g.reference), "on": g.on.isoformat(), "call": g.recommendation} for g in e.given
+            ],
+            "outcome": e.outcome,
+            "offer": e.offer,
+        }
+        for e in reversed(record.applications)
+    ]
+    ended = sum(1 for a in asof.view(registry, as_of).applications if a.outcome != "pending")
+    return {"rows": rows, "summary": record.summary(), "more": max(0, ended - len(rows)), **record.counts()}
 
 
 def _applications(

@@ -151,7 +151,10 @@ class Story:
         ]  # fmt: skip
         out = []
         if against:
-            newest = max(against, key=lambda fb: (fb.id in verdict.moved, fb.reported_on))
+            # The report the deciding rule rests on first (the audit lists those first), else the newest.
+            by_id = {fb.id: fb for fb in against}
+            deciding = [by_id[i] for i in verdict.moved if i in by_id]
+            newest = deciding[0] if deciding else max(against, key=lambda fb: fb.reported_on)
             who = self.red.reporter(newest) or {"employer": "an employer", "recruiter": "a recruiter"}.get(
                 newest.source, f"a {newest.source} source"
             )

@@ -1,0 +1,226 @@
+"""The audit: what the evidence says about each reference, as of a given day.
+
+Pure functions of ``(registry, settings, as_of)``: no I/O, no clock. Everything is read
+through ``asof.view(registry, as_of)``, the one "as of" view. The model is explained for
+users in ``docs/SCORING.md``. The package is split where rules and wording change for
+different reasons:
+
+- ``scoring``: the arithmetic (a report's weight, credibility, the risk number, the maximum
+  matching of independent reports, the late-loss posterior);
+- ``case``: the records one audit reads, indexed once (``Case``), and how a stated reason is read;
+- ``rules``: the rules the number cannot express, each producing findings that carry a claim;
+- ``claims``: ``Claim`` and ``Finding``, and the list of claim kinds;
+- ``wording``: the English sentences, worded from the claims;
+- ``verdict``: ``Verdict``, as ``audit --json`` prints it;
+- ``lineup``: whom to give next, and who is held back;
+- ``track``: the track record, what the audit said of the references on the day they were given;
+- here: ``audit()``, putting a verdict together from the number and the rules.
+
+Work is linear in the registry's size: feedback and applications are indexed by
+reference once, then each reference looks only at its own records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from refaudit import asof
+from refaudit import settings as settings_mod
+from refaudit.audit import rules
+from refaudit.audit.case import PATTERN_KINDS, Case, reason_kind
+from refaudit.audit.claims import CLAIM_KINDS, Claim, Finding
+from refaudit.audit.lineup import Pick, held_back, lineup, lineup_and_held_back, needs_check, watch_advice
+from refaudit.audit.scoring import adverse_share, credible, weight
+from refaudit.audit.scoring import risk as _risk
+from refaudit.audit.verdict import FLAGS, LEVEL, RECOMMENDATIONS, Verdict, in_a_line
+from refaudit.audit.wording import CHECK_MEANS, WATCH_MEANS, word
+from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.settings import Settings
+from refaudit.text import fold
+
+__all__ = [
+    "CHECK_MEANS",
+    "CLAIM_KINDS",
+    "FLAGS",
+    "PATTERN_KINDS",
+    "RECOMMENDATIONS",
+    "WATCH_MEANS",
+    "Claim",
+    "Pick",
+    "Verdict",
+    "audit",
+    "audit_json",
+    "credible",
+    "held_back",
+    "in_a_line",
+    "lineup",
+    "lineup_and_held_back",
+    "needs_check",
+    "reason_kind",
+    "watch_advice",
+    "weight",
+]
+
+
+def audit(
+    registry: Registry, settings: Settings | Mapping[str, Any], as_of: date, only: Iterable[str] | None = None
+) -> list[Verdict]:
+    """One verdict per reference known on ``as_of`` (or, with ``only``, per one of those ids): drop,
+    watch, keep; then risk, name.
+
+    Reads ``asof.view(registry, as_of)`` and nothing else, so an old audit can be reproduced.
+    """
+    seen = asof.view(registry, as_of)
+    case = Case.of(seen, settings_mod.of(settings), as_of)
+    wanted = None if only is None else set(only)
+    verdicts = [_judge(ref, case) for ref in seen.references if wanted is None or ref.id in wanted]
+    verdicts.sort(key=lambda v: (-LEVEL[v.recommendation], -v.risk, fold(v.name), v.id))
+    return verdicts
+
+
+def audit_json(verdicts: Iterable[Verdict], as_of: date) -> dict[str, Any]:
+    """The ``audit --json`` document of docs/SPEC.md."""
+    return {"as_of": as_of.isoformat(), "references": [v.to_json() for v in verdicts]}
+
+
+def _judge(ref: Reference, case: Case) -> Verdict:
+    k = case.k
+    reports = case.feedback.get(ref.id, [])
+    apps = case.applications.get(ref.id, [])
+    risk, total, counted = _risk(reports, k, case.as_of)
+    number_level = "drop" if risk >= k.drop_risk else "watch" if risk >= k.watch_risk else "keep"
+    last_used = max((a.applied_on for a in apps), default=None)
+    findings = _findings(ref, reports, apps, case)
+    recommendation = max([number_level, *(f.level for f in findings if f.level)], key=LEVEL.__getitem__)
+    if ref.status == "dropped":
+        findings.append(Finding("", Claim("user-dropped", on=ref.status_on), flag="user-dropped"))
+    if recommendation != "keep":
+        findings.extend(_in_favour(reports, findings, case))
+    number, number_moved = None, []
+    if number_level == recommendation and total > 0:
+        against = [i for i in counted if adverse_share(case.reports[i].sentiment, k)]
+        number_moved = against if number_level != "keep" else [i for i in counted if i not in against]
+        cited = number_moved + against if number_level == "keep" else against
+        number = Finding(number_level, Claim("risk", tuple(dict.fromkeys(cited)), numbers={"risk": risk}))
+    shown, flagged, moved, plain = _arrange(findings, number, number_moved, recommendation)
+    setting = [f for f in findings if f.level == recommendation]
+    check = "contradicted" in {f.flag for f in findings} or any(
+        f.claim.kind == "converging" and f.level for f in findings
+    )
+    advice = (CHECK_MEANS if check else WATCH_MEANS) if recommendation == "watch" else ""
+    reasons = [word(f.claim, case, advice, recommendation) for f in shown]
+    if advice:  # what watch asks is said once, in the first reason that says it
+        first = next((i for i, r in enumerate(reasons) if r.endswith(advice)), None)
+        reasons = [
+            r[: -len(advice)].rstrip() if first is not None and i > first and r.endswith(advice) else r
+            for i, r in enumerate(reasons)
+        ]
+    claims = [f.claim for f in shown]
+    if number is not None and number in shown and recommendation == "keep":
+        praise = _latest_praise(reports, number, case)
+        if praise is not None:
+            i = shown.index(number)
+            reasons[i] = f"{reasons[i]} {word(praise, case)}"
+            claims.insert(i + 1, praise)
+    if plain and number is not None:
+        i = shown.index(number)
+        reasons[i] = reasons[i].split(": ")[0] + "."  # what to do is said once, in the rule's words
+    return Verdict(
+        id=ref.id,
+        name=ref.name,
+        status=ref.status,
+        recommendation=recommendation,
+        risk=risk,
+        evidence_weight=round(total, 2),
+        flags=[f.flag for f in flagged if f.flag],
+        reasons=reasons,
+        evidence=_ids(shown),
+        uses=len(apps),
+        last_used=last_used,
+        moved=moved,
+        rule=None if number_level == recommendation else _rule(setting),
+        claims=claims,
+    )
+
+
+def _rule(setting: list[Finding]) -> str | None:
+    """The rules that set the recommendation, in words: one, or several joined ("…; …")."""
+    rules = list(dict.fromkeys(f.rule.rstrip(".") for f in setting if f.rule))
+    return "; ".join(rules) + "." if rules else None
+
+
+def _findings(ref: Reference, reports: list[Feedback], apps: list[Application], case: Case) -> list[Finding]:
+    """Every rule's finding about one reference (each may raise the level, set a flag, or only say)."""
+    contradiction = rules.contradiction(reports, case)
+    contradicted = contradiction is not None
+    pattern = rules.pattern(ref, apps, case)
+    findings = [
+        *rules.negatives(reports, case, contradicted),
+        *rules.lukewarm(reports, pattern is not None and pattern.flag == "pattern", case),
+        *rules.unreachable(ref, reports, case),
+        *rules.declined(reports),
+        *rules.untested(reports),
+    ]
+    extras = (
+        rules.converging(reports, case, contradicted),
+        contradiction,
+        rules.overused(ref.id, apps, case),
+        rules.fatigued(reports, case),
+        rules.stale(ref, reports, apps, case),
+        pattern,
+    )
+    findings.extend(f for f in extras if f is not None)
+    findings.extend(rules.on_record(reports, findings, case))
+    return [*findings, *rules.rumours(reports, findings, case)]
+
+
+def _in_favour(reports: list[Feedback], findings: list[Finding], case: Case) -> Iterable[Finding]:
+    """The credible positive reports weighed against a watch or drop that no finding cites: the
+    reasons show the evidence on both sides."""
+    cited = {i for f in findings for i in f.ids}
+    praise = [f for f in reports if f.sentiment == "positive" and credible(f, case.k) and f.id not in cited]
+    if praise:
+        yield Finding("", Claim("weighed-in-favour", tuple(f.id for f in praise)))
+
+
+def _latest_praise(reports: list[Feedback], number: Finding, case: Case) -> Claim | None:
+    """A keep resting on good reports also quotes the newest credible one: who said it, when, and what."""
+    praise = [f for f in reports if f.id in number.ids and f.sentiment == "positive" and credible(f, case.k)]
+    if not praise:
+        return None
+    newest = max(praise, key=lambda f: (f.reported_on, f.id))
+    return Claim("latest-praise", (newest.id,), (newest.application,) if newest.application else (), newest.reported_on)
+
+
+def _arrange(
+    findings: list[Finding], number: Finding | None, number_moved: list[str], recommendation: str
+) -> tuple[list[Finding], list[Finding], list[str], bool]:
+    """The findings in order (what decided the recommendation first, then flag by flag), the
+    flagged findings, the reports that moved the recommendation, and whether the number is said
+    without its advice (a rule agreeing with it already says what to do)."""
+    flagged = sorted((f for f in findings if f.flag), key=lambda f: FLAGS.index(f.flag or ""))
+    setting = [f for f in findings if f.level == recommendation]
+    deciding = [number] if number is not None else []
+    deciding += [f for f in findings if f.flag is None and f.level in (recommendation, "")]
+    deciding += [f for f in flagged if f.level == recommendation]
+    shown = [*deciding, *(f for f in flagged if f not in deciding)]
+    # The other side of the scale comes last, after everything it was weighed against.
+    # A comparison of late losses that decided nothing comes after what did.
+    shown.sort(key=lambda f: (f.claim.kind == "weighed-in-favour", f.claim.kind == "late-losses" and not f.level))
+    moved = number_moved + _ids(setting)
+    plain = False
+    if number is not None and number in shown and any(f.ids and f.level == recommendation for f in setting):
+        # A rule agreeing with the number says it with the reports' own words: those first, the number after.
+        shown.remove(number)
+        shown.insert(1, number)
+        plain = number.level == "watch" or any(f.level == "watch" for f in shown if f is not number)
+    return shown, flagged, list(dict.fromkeys(moved)), plain
+
+
+def _ids(findings: Iterable[Finding]) -> list[str]:
+    ids: list[str] = []
+    for finding in findings:
+        ids.extend(i for i in finding.ids if i not in ids)
+    return ids

@@ -1,0 +1,313 @@
+"""The rules the risk number cannot express, one function each: each returns findings (a level it
+raises the recommendation to, a flag, and a claim of what it found). Never a sentence: those are
+worded from the claims in ``wording.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from refaudit.audit.case import Case, late_loss, reached_check, reason_kind
+from refaudit.audit.claims import Claim, Finding
+from refaudit.audit.scoring import (
+    ADVERSE,
+    EMPLOYER_SIDE,
+    FRIENDLY_SOURCES,
+    convergence,
+    credible,
+    higher_rate_probability,
+    horizon,
+)
+from refaudit.model import STAGES, Application, Feedback, Reference
+from refaudit.text import fold
+
+_REACHED = ("positive", "neutral", "lukewarm", "mixed", "negative", "declined")
+_LIVE_FROM = STAGES.index("interview")
+
+
+def contradiction(reports: Sequence[Feedback], case: Case) -> Finding | None:
+    """Praise heard by friends (mock calls) or told by the reference, against a credible adverse report
+    from the employer's side within ``contradiction_days``: flag contradicted, until a credible
+    positive professional check (``reference-service``) dated after the adverse report."""
+    k = case.k
+    since = horizon(k, case.as_of)
+    window = timedelta(days=k.contradiction_days)
+    friendly = [f for f in reports if f.sentiment == "positive" and f.source in FRIENDLY_SOURCES]
+    for bad in reversed(reports):
+        if bad.sentiment not in ADVERSE or bad.source not in EMPLOYER_SIDE or not credible(bad, k):
+            continue
+        if bad.reported_on < since:
+            break
+        praise = [f for f in friendly if abs(f.reported_on - bad.reported_on) <= window]
+        if not praise:
+            continue
+        cleared = [
+            f
+            for f in reports
+            if f.source == "reference-service"
+            and f.sentiment == "positive"
+            and credible(f, k)
+            and f.reported_on > bad.reported_on
+        ]
+        if cleared:
+            return None
+        claim = Claim("contradicted", (*(f.id for f in praise), bad.id), _apps([bad]), bad.reported_on)
+        return Finding("", claim, flag="contradicted")
+    return None
+
+
+def newer_positives(reports: Sequence[Feedback], after: Feedback, case: Case, contradicted: bool) -> list[Feedback]:
+    """Credible positive reports newer than ``after``; while contradicted, friends' mock calls and
+    the reference's own word do not count."""
+    return [
+        p
+        for p in reports
+        if p.sentiment == "positive"
+        and credible(p, case.k)
+        and p.reported_on > after.reported_on
+        and not (contradicted and p.source in FRIENDLY_SOURCES)
+    ]
+
+
+def negatives(reports: Sequence[Feedback], case: Case, contradicted: bool) -> Iterable[Finding]:
+    """One credible negative: drop; older than the horizon, the newest credible word counts most
+    (one newer credible positive: watch; ``forgive_after_positives``: nothing). A weak one: watch."""
+    k, since_day = case.k, horizon(case.k, case.as_of)
+    for f in reports:
+        if f.sentiment != "negative":
+            continue
+        is_credible, old = credible(f, k), f.reported_on < since_day
+        since = newer_positives(reports, f, case, contradicted)
+        forgiven = len(since) >= max(1, k.forgive_after_positives)
+        age = {"age_days": (case.as_of - f.reported_on).days}
+        ids = (f.id, *(p.id for p in since))
+        if forgiven and (old or not is_credible):
+            yield Finding("", Claim("negative-outweighed", ids, _apps([f]), f.reported_on, age))
+        elif is_credible and old and since:
+            yield Finding(
+                "watch",
+                Claim("newer-credible-word", ids, _apps([f]), f.reported_on, age),
+                rule="An old credible negative followed by a newer credible positive means watch.",
+            )
+        elif is_credible:
+            yield Finding(
+                "drop",
+                Claim("credible-negative", (f.id,), _apps([f]), f.reported_on, age),
+                rule="One credible negative report means drop.",
+            )
+        elif not old:
+            yield Finding(
+                "watch",
+                Claim("weak-negative", (f.id,), _apps([f]), f.reported_on),
+                rule="A negative report heard only indirectly means watch.",
+            )
+
+
+def distinct(a: Feedback, b: Feedback) -> bool:
+    """Two reports corroborate each other when they concern different applications or reporters."""
+    who_a = fold(a.reporter) if a.reporter else f"({a.source})"
+    who_b = fold(b.reporter) if b.reporter else f"({b.source})"
+    return a.application != b.application or who_a != who_b
+
+
+def lukewarm(reports: Sequence[Feedback], pattern: bool, case: Case) -> Iterable[Finding]:
+    """Credible lukewarm or mixed reports: watch the day they are logged; corroborated: drop."""
+    k, since = case.k, horizon(case.k, case.as_of)
+    faint = [f for f in reports if f.sentiment in ("lukewarm", "mixed") and credible(f, k) and f.reported_on >= since]
+    if len(faint) < k.lukewarm_count:
+        return
+    adverse = [f for f in reports if f.sentiment in ADVERSE and credible(f, k) and f.reported_on >= since]
+    others = [o for o in adverse if any(o is not f and distinct(o, f) for f in faint)]
+    if others or pattern:
+        ids = tuple(dict.fromkeys([f.id for f in faint] + [o.id for o in others]))
+        numbers = {"faint": len(faint), "pattern": int(pattern)}
+        yield Finding(
+            "drop",
+            Claim("reservations-corroborated", ids, _apps(faint), faint[-1].reported_on, numbers),
+            rule="A credible lukewarm or mixed report, corroborated, means drop.",
+        )
+    else:
+        yield Finding(
+            "watch",
+            Claim("reservations", tuple(f.id for f in faint), _apps(faint), faint[-1].reported_on),
+            rule="A credible lukewarm or mixed report means at least watch.",
+        )
+
+
+def converging(reports: Sequence[Feedback], case: Case, contradicted: bool) -> Finding | None:
+    """Adverse reports from independent reporters (a different reporter and a different application)
+    within the horizon add up whatever their credibility: ``converge_watch`` → watch,
+    ``converge_drop`` → drop; credible positives after the day the count last rose soften it."""
+    k, since = case.k, horizon(case.k, case.as_of)
+    adverse = [f for f in reports if f.sentiment in ADVERSE and f.reported_on >= since]
+    matched, last = convergence(adverse)
+    count = len(matched)
+    if count < k.converge_watch or last is None:
+        return None
+    latest = max(matched, key=lambda f: f.reported_on)
+    after = [p for p in newer_positives(reports, latest, case, contradicted) if p.reported_on > last]
+    level = "drop" if count >= k.converge_drop else "watch"
+    if len(after) >= max(1, k.forgive_after_positives):
+        level = ""
+    elif after and level == "drop":
+        level = "watch"
+    ids = (*(f.id for f in matched), *(p.id for p in after))
+    numbers = {"count": count, "positives_since": len(after)}
+    rule = f"{count} independent adverse reports mean {level or 'nothing once outweighed'}."
+    return Finding(level, Claim("converging", ids, _apps(matched), last, numbers), rule=rule if level else None)
+
+
+def unreachable(ref: Reference, reports: Sequence[Feedback], case: Case) -> Iterable[Finding]:
+    """Failed attempts to reach them since they were last reached: watch, flag unreachable."""
+    k, since = case.k, horizon(case.k, case.as_of)
+    silent: list[Feedback] = []
+    for f in reports:
+        if f.sentiment in _REACHED:
+            silent = []
+        elif f.sentiment == "no-response" and f.reported_on >= since:
+            silent.append(f)
+    if silent and ref.consent_on is not None and ref.consent_on >= silent[-1].reported_on:
+        return  # you reached them since, and they confirmed they will speak for you
+    attempts = sum(f.attempts or 1 for f in silent)
+    if attempts < k.unreachable_count:
+        return
+    yield Finding(
+        "watch",
+        Claim(
+            "unreachable", tuple(f.id for f in silent), _apps(silent), silent[-1].reported_on, {"attempts": attempts}
+        ),
+        flag="unreachable",
+        rule="Repeated failed attempts to reach them mean watch.",
+    )
+
+
+def declined(reports: Sequence[Feedback]) -> Iterable[Finding]:
+    said = [f for f in reports if f.sentiment == "declined"]
+    if said:
+        yield Finding("", Claim("policy-limited", tuple(f.id for f in said), _apps(said)), flag="policy-limited")
+
+
+def untested(reports: Sequence[Feedback]) -> Iterable[Finding]:
+    if not reports:
+        yield Finding("", Claim("untested"), flag="untested")
+    elif all(f.sentiment == "declined" for f in reports):
+        yield Finding("", Claim("untested-dates-only", tuple(f.id for f in reports)), flag="untested")
+
+
+def on_record(reports: Sequence[Feedback], findings: Sequence[Finding], case: Case) -> Iterable[Finding]:
+    """Every credible report that is not positive or declined, and that no rule has cited yet."""
+    k = case.k
+    cited = {i for f in findings for i in f.ids}
+    for f in reports:
+        if f.id in cited or f.sentiment in ("positive", "declined") or not credible(f, k):
+            continue
+        yield Finding("", Claim("on-record", (f.id,), _apps([f]), f.reported_on))
+
+
+def rumours(reports: Sequence[Feedback], findings: Sequence[Finding], case: Case) -> Iterable[Finding]:
+    """Every adverse report that is not credible, within the horizon, that no rule has cited: said, so
+    that nothing adverse is silent, though alone it moves nothing."""
+    k, since = case.k, horizon(case.k, case.as_of)
+    cited = {i for f in findings for i in f.ids}
+    for f in reports:
+        if f.id in cited or f.sentiment not in ADVERSE or credible(f, k) or f.reported_on < since:
+            continue
+        yield Finding("", Claim("rumour", (f.id,), _apps([f]), f.reported_on))
+
+
+def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | None:
+    """Given on more than ``overuse_count`` applications in the window, or on ``overuse_live`` or more
+    open applications at interview or later."""
+    k = case.k
+    since = case.as_of - timedelta(days=k.overuse_window_days)
+    recent = [a.id for a in apps if a.applied_on > since]
+    live = [a.id for a in apps if a.outcome == "pending" and a.stage in STAGES and STAGES.index(a.stage) >= _LIVE_FROM]
+    if len(recent) <= k.overuse_count and len(live) < k.overuse_live:
+        return None
+    numbers = {
+        "recent": len(recent), "window_days": k.overuse_window_days, "limit": k.overuse_count,
+        "live": len(live), "live_limit": k.overuse_live,
+    }  # fmt: skip
+    return Finding("", Claim("overused", tuple(), tuple(dict.fromkeys(recent + live)), None, numbers), flag="overused")
+
+
+def fatigued(reports: Sequence[Feedback], case: Case) -> Finding | None:
+    """A report that they were slow to answer or tired of being asked, within ``fatigue_days``: rest them."""
+    since = case.as_of - timedelta(days=case.k.fatigue_days)
+    tired = [f for f in reports if f.fatigue and f.reported_on >= since]
+    if not tired:
+        return None
+    newest = tired[-1]
+    claim = Claim("fatigued", (newest.id,), _apps([newest]), newest.reported_on, {"days": case.k.fatigue_days})
+    return Finding("", claim, flag="fatigued")
+
+
+def stale(ref: Reference, reports: Sequence[Feedback], apps: Sequence[Application], case: Case) -> Finding | None:
+    last_used = max((a.applied_on for a in apps), default=None)
+    touches = [d for d in (ref.consent_on, last_used, case.last_briefed.get(ref.id)) if d is not None]
+    touches += [f.reported_on for f in reports if f.source == "reference"]
+    last = max(touches, default=None)
+    since = last or ref.added_on
+    if since is None or (case.as_of - since).days <= case.k.stale_days:
+        return None
+    numbers = {"days": (case.as_of - since).days, "touched": int(last is not None)}
+    return Finding("", Claim("stale", on=since, numbers=numbers), flag="stale")
+
+
+def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding | None:
+    """Late losses with them against late losses without them (SCORING.md, "the pattern").
+
+    ``n``/``p`` count the ended applications that reached the reference check with and without them,
+    ``k``/``m`` their late losses; an application where a co-referee was praised first-hand (and they
+    were not) counts ``co_praised_weight`` times. Not held against them: a loss where that employer
+    praised them first-hand, or where a credible adverse report about a co-referee explains it.
+    """
+    k = case.k
+    mine = {a.id for a in apps}
+    n = kk = 0.0
+    late: list[Application] = []
+    seen = co = 0
+    for a in apps:
+        if not reached_check(a):
+            continue
+        seen += 1
+        reports = case.on_app.get(a.id, [])
+        others = set(a.references) - {ref.id}
+        if any(_praised(f, ref.id, case) for f in reports):
+            continue
+        if any(f.reference in others and f.sentiment in ADVERSE and credible(f, k) for f in reports):
+            continue
+        w = k.co_praised_weight if any(f.reference in others and _praised(f, f.reference, case) for f in reports) else 1
+        n += w
+        co += w != 1
+        if late_loss(a, k):
+            kk += w
+            late.append(a)
+    without = [a for a in case.apps if a.id not in mine and reached_check(a)]
+    p = float(len(without))
+    m = float(sum(1 for a in without if late_loss(a, k)))
+    if seen < 2 and len(late) < k.pattern_min:
+        return None
+    too_little = n < 2 or p < 2
+    probability = 0.0 if too_little else higher_rate_probability(kk, n, m, p)
+    guessed = [a.id for a in late if reason_kind(a, k)[1]]
+    numbers = {
+        "k": kk, "n": n, "m": m, "p": p, "probability": round(probability, 3),
+        "late": len(late), "too_little": int(too_little), "guessed": len(guessed), "co_praised": co,
+    }  # fmt: skip
+    claim = Claim("late-losses", tuple(), tuple(a.id for a in late), None, numbers)
+    if len(late) >= k.pattern_min and (too_little or probability >= k.pattern_confidence):
+        rule = (
+            "A suspected pattern of late losses means watch." if too_little else "A pattern of late losses means watch."
+        )
+        return Finding("watch", claim, flag="pattern", rule=rule)
+    return Finding("", claim)
+
+
+def _praised(f: Feedback, ref_id: str, case: Case) -> bool:
+    """``f`` is the employer's side praising ``ref_id`` first-hand on its application."""
+    return f.reference == ref_id and f.sentiment == "positive" and credible(f, case.k) and bool(f.application)
+
+
+def _apps(reports: Iterable[Feedback]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.application for f in reports if f.application))

@@ -1,0 +1,184 @@
+"""The audit's arithmetic: a report's weight, credibility, the risk number, independence
+(the maximum matching of adverse reports over reporter and application) and the posterior
+probability that one late-loss rate is higher than another. No wording here."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from refaudit import settings as settings_mod
+from refaudit.model import Feedback
+from refaudit.settings import Scoring, Settings
+from refaudit.text import HONORIFICS, fold
+
+ADVERSE = ("negative", "mixed", "lukewarm")
+FRIENDLY_SOURCES = ("mock-call", "reference")  # praise heard by people you know, or told you by the reference
+EMPLOYER_SIDE = ("employer", "recruiter", "reference-service")
+
+
+def weight(report: Feedback, settings: Settings | Mapping[str, Any], as_of: date) -> float:
+    """The report's weight on ``as_of``: base weight halved every ``half_life_days``."""
+    return aged(report, settings_mod.of(settings).scoring, as_of)
+
+
+def base(report: Feedback, k: Scoring) -> float:
+    return k.source_weight[report.source] * k.certainty_weight[report.certainty]
+
+
+def aged(report: Feedback, k: Scoring, as_of: date) -> float:
+    age = max(0, (as_of - report.reported_on).days)
+    decay: float = 0.5 ** (age / k.half_life_days)
+    return base(report, k) * decay
+
+
+def credible(report: Feedback, k: Scoring) -> bool:
+    """Whether the report is credible: source weight x certainty weight reaches ``credible_weight``."""
+    # A hair of tolerance so that 0.8 x 0.8 reaches a threshold written as 0.64.
+    return base(report, k) >= k.credible_weight - 1e-9
+
+
+def horizon(k: Scoring, as_of: date) -> date:
+    """The first day a report still counts on its own."""
+    return as_of - timedelta(days=k.negative_horizon_days)
+
+
+def counts_in_number(report: Feedback, k: Scoring) -> bool:
+    """A rumour (an adverse report that is not credible) acts through convergence only, never
+    through the number: otherwise the same rumour told twice would move the verdict."""
+    return report.sentiment not in ADVERSE or credible(report, k)
+
+
+def risk(reports: Iterable[Feedback], k: Scoring, as_of: date) -> tuple[float, float, list[str]]:
+    """The risk (a Beta posterior mean with fractional, ageing observations), the evidence
+    weight, and the reports that counted."""
+    hurts, helps, total = k.prior_hurts, k.prior_helps, 0.0
+    counted: list[str] = []
+    for f in reports:
+        if not counts_in_number(f, k):
+            continue
+        w = aged(f, k, as_of)
+        h, g = w * k.hurts[f.sentiment], w * k.helps[f.sentiment]
+        hurts, helps = hurts + h, helps + g
+        if h + g > 0:
+            total += w  # the report counted: its whole weight is evidence, whatever its split
+            counted.append(f.id)
+    return round(hurts / (hurts + helps), 3), total, counted
+
+
+def adverse_share(sentiment: str, k: Scoring) -> bool:
+    """Whether a report of this sentiment pushes the risk above the prior's (it is against them)."""
+    prior = k.prior_hurts / (k.prior_hurts + k.prior_helps)
+    h, g = k.hurts[sentiment], k.helps[sentiment]
+    return h > prior * (h + g)
+
+
+# --- independence -----------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+_YOU = "\x00you"  # every inferred report: the one reporter who inferred them
+
+
+def reporter_words(reporter: str) -> str:
+    """A reporter's words folded for comparison: case, accents, punctuation and honorifics gone."""
+    words = [w for w in _WORD.findall(fold(reporter)) if w not in HONORIFICS]
+    return " ".join(words)
+
+
+def reporters(reports: Sequence[Feedback]) -> dict[str, str]:
+    """Report id -> reporter key. Two reporters are the same when their folded words are equal or
+    one's words contain the other's (taken transitively); a report without a reporter is its
+    own reporter, except that inferred reports all share one (you)."""
+    keys: dict[str, str] = {}
+    named: dict[str, str] = {}  # report id -> folded words
+    for f in reports:
+        if f.certainty == "inferred":
+            keys[f.id] = _YOU
+        elif f.reporter and reporter_words(f.reporter):
+            named[f.id] = reporter_words(f.reporter)
+        else:
+            keys[f.id] = f"\x00{f.id}"
+    words = sorted(set(named.values()))
+    parent = {w: w for w in words}
+
+    def root(w: str) -> str:
+        while parent[w] != w:
+            parent[w] = parent[parent[w]]
+            w = parent[w]
+        return w
+
+    for i, a in enumerate(words):
+        for b in words[i + 1 :]:
+            if f" {a} " in f" {b} " or f" {b} " in f" {a} ":
+                parent[root(b)] = root(a)
+    keys.update({fid: root(w) for fid, w in named.items()})
+    return keys
+
+
+def independent(reports: Sequence[Feedback]) -> list[Feedback]:
+    """The largest set of reports no two of which share a reporter or an application (a maximum
+    bipartite matching, Kuhn's algorithm; ties go to the earliest reports). A report without an
+    application is on an application of its own."""
+    who = reporters(reports)
+    on_app: dict[str, Feedback] = {}  # application key -> the report matched to it
+    on_reporter: dict[str, str] = {}  # reporter key -> application key
+    edges: dict[str, list[tuple[str, Feedback]]] = {}
+    for f in reports:
+        edges.setdefault(who[f.id], []).append((f.application or f"\x00{f.id}", f))
+
+    def augment(reporter: str, seen: set[str]) -> bool:
+        for app, f in edges[reporter]:
+            if app in seen:
+                continue
+            seen.add(app)
+            holder = on_app.get(app)
+            if holder is None or augment(who[holder.id], seen):
+                on_app[app] = f
+                on_reporter[reporter] = app
+                return True
+        return False
+
+    for reporter in edges:
+        augment(reporter, set())
+    chosen = {id(f) for f in on_app.values()}
+    return [f for f in reports if id(f) in chosen]
+
+
+def convergence(reports: Sequence[Feedback]) -> tuple[list[Feedback], date | None]:
+    """The independent adverse reports among ``reports`` (date order), and the last day their
+    count increased (None when there are none)."""
+    matched: list[Feedback] = []
+    last: date | None = None
+    days = sorted({f.reported_on for f in reports})
+    for day in days:
+        now = independent([f for f in reports if f.reported_on <= day])
+        if len(now) > len(matched):
+            last = day
+        matched = now
+    return matched, last
+
+
+# --- the late-loss comparison -----------------------------------------------------------
+
+
+def higher_rate_probability(k_x: float, n_x: float, k_o: float, n_o: float, steps: int = 2000) -> float:
+    """P(p_x > p_o) for p_x ~ Beta(1 + k_x, 1 + n_x - k_x) and p_o ~ Beta(1 + k_o, 1 + n_o - k_o):
+    the integral of pdf_x(t) * cdf_o(t) over [0, 1], by the midpoint rule on ``steps`` cells
+    (deterministic; the counts may be fractional)."""
+    ax, bx = 1 + k_x, 1 + n_x - k_x
+    ao, bo = 1 + k_o, 1 + n_o - k_o
+    lx = math.lgamma(ax + bx) - math.lgamma(ax) - math.lgamma(bx)
+    lo = math.lgamma(ao + bo) - math.lgamma(ao) - math.lgamma(bo)
+    h = 1.0 / steps
+    cdf_o = 0.0
+    total = 0.0
+    for i in range(steps):
+        t = (i + 0.5) * h
+        pdf_o = math.exp(lo + (ao - 1) * math.log(t) + (bo - 1) * math.log1p(-t))
+        mid = cdf_o + pdf_o * h / 2  # the CDF at the cell's middle
+        cdf_o += pdf_o * h
+        total += math.exp(lx + (ax - 1) * math.log(t) + (bx - 1) * math.log1p(-t)) * mid * h
+    return min(1.0, max(0.0, total))
