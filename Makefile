@@ -38,18 +38,19 @@ stress: sysdeps venv
 	REFAUDIT_STRESS=1 $(BIN)/pytest -q -m slow
 
 bench: sysdeps venv
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --markdown docs/PERFORMANCE.md
 
 lint: venv
 	$(BIN)/ruff check refaudit tests benchmarks
 	$(BIN)/ruff format --check refaudit tests benchmarks
 	$(BIN)/mypy
 
-# Man pages generated from the Click commands (click-man): man/refaudit.1, man/refaudit-app-add.1 …
+# Man pages generated from the Click commands (refaudit/cli/_manpage.py): man/refaudit.1,
+# man/refaudit-app-add.1 … with verbatim examples, EXIT STATUS, ENVIRONMENT, FILES, SEE ALSO.
 # Read one without installing: man -l man/refaudit-app-update.1
 man: venv
 	rm -rf man
-	$(BIN)/click-man refaudit --target man
+	$(BIN)/python -m refaudit.cli._manpage man
 
 MANDIR ?= $(HOME)/.local/share/man/man1
 install-man: man

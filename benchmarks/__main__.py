@@ -4,13 +4,12 @@ Example:
     python -m benchmarks                                 # everything (under ten minutes on 2 cores)
     python -m benchmarks --quick                         # fewer repeats, no stress report
     python -m benchmarks --only store --only commands --tier heavy
-    python -m benchmarks --markdown docs/PERFORMANCE.md  # also rewrite the table there
+    python -m benchmarks --markdown docs/PERFORMANCE.md  # also rewrite the tables there (make bench does)
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -35,7 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tier", action="append", choices=suites.TIERS, help="run only this tier (repeatable; default: all)"
     )
-    parser.add_argument("--markdown", type=Path, metavar="PATH", help="rewrite the results table in this file")
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="PATH",
+        help="rewrite the results between the bench markers in this file (make bench: docs/PERFORMANCE.md)",
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -67,15 +71,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_markdown(path: Path, rows: list[harness.Row], notes: list[str], info: dict[str, str], run: str) -> None:
-    """Replace what lies between the bench markers in ``path`` (appending them when absent)."""
+    """Replace what lies between the bench markers in ``path``; everything else stays byte for byte.
+
+    The markers must be there, once each and in order: the page's hand-written sections are
+    never rewritten, and a page without them is refused rather than appended to.
+    """
     block = [BEGIN, "", harness.markdown_table(rows), ""]
     block += [f"- {n}" for n in notes]
     block += ["", "Machine:", ""] + [f"- {k}: {v}" for k, v in info.items()] + [f"- run: {run}", "", END]
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    new = "\n".join(block)
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
-    text = pattern.sub(lambda _: new, text) if pattern.search(text) else text.rstrip() + "\n\n" + new + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(replace_between_markers(path.read_text(encoding="utf-8"), "\n".join(block)), encoding="utf-8")
+
+
+def replace_between_markers(text: str, block: str) -> str:
+    """``text`` with its one BEGIN … END span replaced by ``block`` (which carries both markers)."""
+    if text.count(BEGIN) != 1 or text.count(END) != 1 or text.index(BEGIN) > text.index(END):
+        raise SystemExit(f"the page must hold each bench marker once, {BEGIN!r} before {END!r}; nothing written")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return head + block + tail
 
 
 if __name__ == "__main__":

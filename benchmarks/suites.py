@@ -25,7 +25,7 @@ from benchmarks.harness import PYTHON, REFAUDIT, Row, Run, Series, Target, child
 from refaudit import store, vault, yamlio
 
 TIERS = tuple(generate.TIERS)
-SUITES = ("start", "lazy", "kdf", "store", "audit-compute", "commands", "report", "merge")
+SUITES = ("start", "lazy", "kdf", "store", "audit-compute", "commands", "scaling", "report", "merge", "demo")
 
 
 @dataclass(frozen=True)
@@ -355,6 +355,56 @@ class Bench:
                 row.baseline = Series([r.wall for r in floor]).median
                 row.baseline_label = "(start+KDF+floor)"
 
+    def scaling(self, tier: str) -> None:
+        """``next``, ``audit`` and ``lineup`` in process on ``tier`` against the tier below, alternated."""
+        log(f"scaling: next, audit and lineup in process on {tier}, alternating with the tier below")
+        generate.ensure(TIERS[TIERS.index(tier) - 1])  # the baseline, even when only this tier was asked for
+        result = self._worker("scaling", tier, max(3, self.plan.repeats[tier]), self.plan.budget[tier] * 2, min_runs=2)
+        smaller = TIERS[TIERS.index(tier) - 1]
+        step = generate.TIERS[tier].references / generate.TIERS[smaller].references
+        limit = step * 1.1
+        for name in ("next", "audit", "lineup"):
+            row = Row(
+                f"in process (CPU): {name}", tier, target=Target(f"≤ {limit:.0f}× {smaller} (linear)", max_ratio=limit)
+            )
+            self.rows.append(row)
+            if isinstance(result, str):
+                row.status = "FAILED"
+                row.notes.append(result)
+                continue
+            series, r = result
+            base = Series(series[f"{name}@{smaller}"])
+            row.series = Series(series[f"{name}@{tier}"], r.rss_kb)
+            row.baseline, row.baseline_label = base.median, f"({smaller}, same run)"
+            lines = self.info[("scaling", tier)]["lines"]
+            wall = Series(series[f"{name}@{tier}:wall"]).median / Series(series[f"{name}@{smaller}:wall"]).median
+            row.notes.append(
+                f"CPU time; {step:.0f}× the records of {smaller}; output {lines[f'{name}@{tier}']:,} lines against "
+                f"{lines[f'{name}@{smaller}']:,}; KDF excluded; wall-time ratio {wall:.2f}×"
+            )
+
+    def demo(self) -> None:
+        """The demo report against WeasyPrint alone on the demo report's HTML as it was (benchmarks/baseline-demo)."""
+        log("demo: refaudit report on the demo registry against WeasyPrint alone on the saved demo HTML")
+        result = self._worker("demo-report", "typical", self.plan.start_repeats, 120, min_runs=3)
+        row = Row("demo report vs WeasyPrint on the saved demo HTML (in process, CPU)", "—",
+                  target=Target("≤ 0.8× the saved HTML", max_ratio=0.8))  # fmt: skip
+        self.rows.append(row)
+        if isinstance(result, str):
+            row.status = "FAILED"
+            row.notes.append(result)
+            return
+        series, r = result
+        row.series = Series(series["refaudit"], r.rss_kb)
+        row.baseline, row.baseline_label = Series(series["weasyprint"]).median, "(WeasyPrint alone)"
+        wall = Series(series["refaudit:wall"]).median / Series(series["weasyprint:wall"]).median
+        pages = self.info[("demo-report", "typical")]["baseline_pages"]
+        row.notes.append(
+            "the whole command (read, audit, context, template, layout, PDF/UA-1), KDF excluded, against "
+            f"WeasyPrint laying out benchmarks/baseline-demo/report.html ({pages} pages) into the same variant; "
+            f"wall-time ratio {wall:.2f}×"
+        )
+
     def merge(self, tier: str) -> None:
         """Two copies of the tier, a week apart on two machines: open both, merge, save (issue 24.7)."""
         if tier == "stress":
@@ -418,8 +468,10 @@ class Bench:
         html, paper = self._report_html(tier)
         floor_argv = [PYTHON, "-c", _REPORT_FLOOR, str(html), str(self.work / f"floor-{tier}.pdf"), paper]
         floors, mine = [], list(runs)
+        out = Path(argv[argv.index("-o") + 1])
         for _ in range(max(2, len(runs))):
             floors.append(run(floor_argv, env, cwd=self.work))
+            out.unlink(missing_ok=True)  # report -o refuses to replace a file it cannot tell is a report
             mine.append(run(argv, env, cwd=self.work))
         failed = next((r for r in floors + mine if r.returncode != 0), None)
         if failed is not None:
@@ -462,12 +514,15 @@ open(sys.argv[2], "wb").write(doc.write_pdf(pdf_variant="pdf/ua-1"))
 def run_all(plan: Plan, suites: Iterable[str], tiers: Iterable[str]) -> list[Row]:
     chosen = set(suites)
     bench = Bench(plan, tiers)
-    steps: list[tuple[str, Callable[[], None]]] = [("start", bench.start), ("lazy", bench.lazy), ("kdf", bench.kdf)]
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("start", bench.start), ("lazy", bench.lazy), ("kdf", bench.kdf), ("demo", bench.demo)
+    ]  # fmt: skip
     for tier in bench.tiers:
         steps += [
             ("store", lambda t=tier: bench.store(t)),
             ("audit-compute", lambda t=tier: bench.audit_compute(t)),
             ("commands", lambda t=tier: bench.commands_for(t)),
+            *([("scaling", lambda t=tier: bench.scaling(t))] if tier == "stress" else []),
             ("report", lambda t=tier: bench.report(t)),
             ("merge", lambda t=tier: bench.merge(t)),
         ]

@@ -10,13 +10,20 @@ Kinds:
   excluded), each beside its floor for the same document: PyYAML's C loader (or
   dumper) plus one AES-GCM pass over the same bytes. Floor and refaudit alternate
   within each repeat so that both see the same machine.
+  Then ``audit.audit(registry, settings, as_of)`` alone on the registry just opened
+  (saves opening the biggest tier once more).
 - ``merge``: two copies of the tier's registry, each after a week of stamped changes on its
   own machine (notes, reports, tags, new people, an erasure): open both (keyring in hand),
   merge (records and history), seal and save; the KDF excluded.
 - ``kdf``: unlocking the passphrase slot (Argon2id at the file's parameters, which are
   the defaults).
-  Then ``audit.audit(registry, settings, as_of)`` alone on the registry just opened
-  (saves opening the biggest tier once more).
+- ``scaling``: ``next``, ``audit`` and ``lineup`` as commands, run in process through
+  Click on the tier and on the tier below it, alternately (``heavy, stress, heavy, …``),
+  so that both see the same machine. Each run reads the registry as the command does
+  (decrypt, parse, validate) and prints its whole output (captured); only the key
+  derivation is left out (the keyring is derived once per file beforehand). Timed as
+  the process's CPU time (single-threaded: its wall time on an idle machine, but not
+  swayed by other jobs on a shared one), with the wall time beside it.
 
 Repeats stop early once ``--budget`` seconds are spent (after at least ``--min-runs``), so
 that the whole of ``make bench`` stays within its ten minutes on a slow machine.
@@ -34,6 +41,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -162,6 +170,112 @@ def kdf_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any]:
     return {"series": {"kdf": series}, "info": {"memory_kib": k.memory_kib, "passes": k.passes, "lanes": k.lanes}}
 
 
+SCALED_COMMANDS = {"next": ["next"], "audit": ["audit"], "lineup": ["lineup"]}
+
+
+def scaling_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any]:
+    from click.testing import CliRunner
+
+    from refaudit.cli import cli
+
+    smaller = list(generate.TIERS)[list(generate.TIERS).index(tier) - 1]
+    keyrings = {generate.path_for(t).read_bytes(): _unlock(generate.path_for(t).read_bytes()) for t in (smaller, tier)}
+    derive = vault.unlock_passphrase
+
+    def unlocked(blob: bytes, passphrase: str) -> vault.Keyring:  # the KDF, once per file, outside every timing
+        return keyrings[blob] if blob in keyrings else derive(blob, passphrase)
+
+    vault.unlock_passphrase = unlocked  # type: ignore[assignment]
+    runner = CliRunner()
+    day = generate.BENCH_DAY.isoformat()
+    series: dict[str, list[float]] = {
+        f"{name}@{t}{kind}": [] for name in SCALED_COMMANDS for t in (smaller, tier) for kind in ("", ":wall")
+    }
+    lines: dict[str, int] = {}
+    try:
+        for _ in budget.runs():
+            for t in (smaller, tier):
+                env = {"REFAUDIT_REGISTRY": str(generate.path_for(t)), "REFAUDIT_PASSPHRASE": generate.PASSPHRASE}
+                for name, argv in SCALED_COMMANDS.items():
+                    gc.collect()
+                    cpu, wall = time.process_time(), time.perf_counter()
+                    result = runner.invoke(cli, [*argv, "--as-of", day], env=env)
+                    series[f"{name}@{t}"].append(time.process_time() - cpu)
+                    series[f"{name}@{t}:wall"].append(time.perf_counter() - wall)
+                    if result.exit_code != 0:
+                        raise SystemExit(f"refaudit {name} failed on {t}: {result.output.strip()[-300:]}")
+                    lines[f"{name}@{t}"] = result.output.count("\n")
+    finally:
+        vault.unlock_passphrase = derive  # type: ignore[assignment]
+    return {"series": series, "info": {"smaller": smaller, "lines": lines}}
+
+
+BASELINE_DEMO = Path(__file__).resolve().parent / "baseline-demo" / "report.html"
+
+
+def demo_report_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any]:
+    """``refaudit report`` on the demo registry against WeasyPrint alone on the saved demo HTML.
+
+    Both in this process and alternated: the command through Click (the KDF derived once
+    beforehand, the PDF laid out here rather than in its worker process, so that its CPU
+    time is this process's), and WeasyPrint laying out ``baseline-demo/report.html`` (the
+    demo report's HTML before the document was made cheaper) into the same PDF variant.
+    """
+    import contextlib
+
+    from click.testing import CliRunner
+
+    from refaudit.cli import cli
+    from refaudit.report import render
+
+    weasyprint = render._import_weasyprint()
+    work = Path(tempfile.mkdtemp(prefix="demo-", dir=generate.DATA_DIR))
+    registry, pdf = work / "demo.refaudit", work / "demo.pdf"
+    env = {"REFAUDIT_REGISTRY": str(registry), "REFAUDIT_PASSPHRASE": "demo", "REFAUDIT_TODAY": "2026-11-01",
+           "LC_ALL": "C.UTF-8", "LC_PAPER": "", "LANG": ""}  # fmt: skip
+    runner = CliRunner()
+    made = runner.invoke(cli, ["demo"], env=env)
+    if made.exit_code != 0:
+        raise SystemExit(f"refaudit demo failed: {made.output.strip()[-300:]}")
+    keyring = vault.unlock_passphrase(registry.read_bytes(), "demo")
+    derive, in_worker = vault.unlock_passphrase, render.pdf_worker
+    vault.unlock_passphrase = lambda blob, passphrase: keyring  # type: ignore[assignment]
+    render.pdf_worker = contextlib.nullcontext  # type: ignore[assignment]
+
+    def refaudit_report() -> None:
+        result = runner.invoke(cli, ["report", "-o", str(pdf), "--as-of", "2026-11-01"], env=env)
+        if result.exit_code != 0:
+            raise SystemExit(f"refaudit report failed: {result.output.strip()[-300:]}")
+
+    def weasyprint_alone() -> None:
+        document = weasyprint.HTML(filename=str(BASELINE_DEMO)).render(
+            stylesheets=[weasyprint.CSS(string="@page { size: A4; }")]
+        )
+        document.write_pdf(pdf_variant="pdf/ua-1")
+
+    series: dict[str, list[float]] = {"refaudit": [], "weasyprint": [], "refaudit:wall": [], "weasyprint:wall": []}
+    try:
+        refaudit_report()  # warm-up: imports, fonts, caches
+        weasyprint_alone()
+        for i in budget.runs():
+            order = (("weasyprint", weasyprint_alone), ("refaudit", refaudit_report))
+            for name, run in order if i % 2 == 0 else order[::-1]:
+                gc.collect()
+                cpu, wall = time.process_time(), time.perf_counter()
+                run()
+                series[name].append(time.process_time() - cpu)
+                series[f"{name}:wall"].append(time.perf_counter() - wall)
+        pages = len(
+            weasyprint.HTML(filename=str(BASELINE_DEMO))
+            .render(stylesheets=[weasyprint.CSS(string="@page { size: A4; }")])
+            .pages
+        )
+    finally:
+        vault.unlock_passphrase, render.pdf_worker = derive, in_worker  # type: ignore[assignment]
+        shutil.rmtree(work, ignore_errors=True)
+    return {"series": series, "info": {"baseline_pages": pages}}
+
+
 def _diverge(base: Any, device: str, seed: int, start: Any) -> Any:
     """A copy of ``base`` after a week of work on one machine, every change saved through the stamping."""
     import random
@@ -242,7 +356,13 @@ def merge_bench(tier: str, budget: _Budget, audit_repeats: int) -> dict[str, Any
     return {"series": series, "info": {"decisions": decisions, "file_bytes": len(blobs[0])}}
 
 
-KINDS = {"store": store_bench, "kdf": kdf_bench, "merge": merge_bench}
+KINDS = {
+    "store": store_bench,
+    "kdf": kdf_bench,
+    "merge": merge_bench,
+    "scaling": scaling_bench,
+    "demo-report": demo_report_bench,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

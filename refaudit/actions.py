@@ -188,12 +188,13 @@ def due_actions(
     actions: list[Action] = []
     for view in apps:
         actions.extend(_application_actions(view, refs, by_id, feedback_dates, conf.scoring, limits, as_of, free))
+    pattern_since = _PatternSince(apps)
     for ref in refs.values():
         if ref.status == "active":
             if ref.id in by_id:
                 tested = mock_calls.get(ref.id)
                 verdict = by_id[ref.id]
-                since = _pattern_since(ref.id, apps) if "pattern" in verdict.flags else None
+                since = pattern_since(ref.id) if "pattern" in verdict.flags else None
                 actions.extend(_verdict_actions(ref, verdict, feedback_dates, tested, limits, as_of, since))
                 actions.extend(_check_actions(ref, verdict, reg, as_of))
             actions.extend(_consent_actions(ref, limits, as_of))
@@ -497,6 +498,25 @@ def _verdict_actions(
         yield Action("test", news, ref.id, None, f"The audit says watch. {WATCH_MEANS}", test)
 
 
+class _PatternSince:
+    """No earlier than the day a pattern of late rejections could first be seen: the latest
+    rejection or silence they were given on (the pattern no longer waits for an offer elsewhere).
+    A verdict the pattern moved is not "overdue" from the day of an older report.
+
+    The applications are read once, whatever the number of references asked about.
+    """
+
+    def __init__(self, apps: Sequence[_AppView]) -> None:
+        self.late: dict[str, date] = {}
+        for v in apps:
+            if v.app.outcome in ("rejected", "ghosted"):
+                for ref_id in v.app.references:
+                    self.late[ref_id] = max(v.ended_on, self.late.get(ref_id, date.min))
+
+    def __call__(self, ref_id: str) -> date | None:
+        return self.late.get(ref_id)
+
+
 def _check_actions(ref: Reference, verdict: Verdict, reg: Registry, as_of: date) -> Iterable[Action]:
     """A contradicted reference, or one on whom rumours converge: a professional reference check,
     due from the news, done once a reference-service report has come since."""
@@ -552,14 +572,6 @@ def _recruit_actions(
         f"{require[0] if require else 'manager'}; once added, ask them with refaudit draft ask REF.",
         f"refaudit ref add NAME --relationship {require[0] if require else 'manager'}",
     )
-
-
-def _pattern_since(ref_id: str, apps: Sequence[_AppView]) -> date | None:
-    """No earlier than the day a pattern of late rejections could first be seen: the latest
-    rejection or silence they were given on (the pattern no longer waits for an offer elsewhere).
-    A verdict the pattern moved is not "overdue" from the day of an older report."""
-    late = [v.ended_on for v in apps if v.app.outcome in ("rejected", "ghosted") and ref_id in v.app.references]
-    return max(late) if late else None
 
 
 def _end_of_search(

@@ -200,7 +200,7 @@ def _person(ref: Reference) -> dict[str, Any]:
     return {
         "id": ref.id,
         "name": ref.name,
-        "greeting": greeting(ref.name),
+        "greeting": greeting(f"{ref.name_prefix} {ref.name}" if ref.name_prefix else ref.name),
         "relationship": ref.relationship,
         "organization": ref.organization,
         "title": ref.title,

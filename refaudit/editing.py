@@ -72,7 +72,7 @@ def private_base(environ: Mapping[str, str]) -> tuple[Path, str | None]:
 
 
 def _ours(info: os.stat_result) -> bool:
-    return info.st_uid == os.geteuid()
+    return fileio.mine(info)
 
 
 def edit(

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from refaudit import fileio
 from refaudit.errors import RefauditError
 
 SECRET_LIMIT = 4096  # docs/SPEC.md: a passphrase file is read up to 4 KiB
@@ -75,7 +76,7 @@ def read_regular(path: Path, what: str, limit: int) -> bytes:
     Opened without blocking, so a FIFO put in its place cannot hang the reader, and
     checked on the open descriptor, so it cannot be swapped after the check.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | fileio.BINARY
     fd = os.open(path, flags)  # the caller turns OSError into its own message
     try:
         info = os.fstat(fd)

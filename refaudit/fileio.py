@@ -16,6 +16,14 @@ import secrets
 from pathlib import Path
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation on a descriptor from os.open
+
+
+def mine(info: os.stat_result) -> bool:
+    """Whether the file ``info`` describes belongs to this user (always on Windows: no POSIX owner ids)."""
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid is None or info.st_uid == geteuid()
+
 
 # Every temporary file refaudit writes is named by ``temp_name``: ``.<target>.refaudit-<pid>-<hex>.tmp``.
 # The pid says whose it is (a sweep removes only those of processes that are gone), the hex
@@ -74,9 +82,12 @@ def create_private(path: Path, data: bytes) -> None:
 
     ``FileExistsError`` when something is already there. A half-written file is removed.
     """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | BINARY, 0o600)
     try:
-        os.fchmod(fd, 0o600)  # O_CREAT's mode is filtered by the umask; say it outright
+        # O_CREAT's mode is filtered by the umask; say it outright. Windows before Python 3.13 has no
+        # fchmod (and its chmod only sets read-only): the file's ACL, inherited from the folder, decides.
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -9,10 +9,14 @@ Each event's UID is an HMAC of the action's kind, reference and application ids,
 with the registry's first history hash (a value that never leaves the encrypted file):
 the same action keeps its UID from one run to the next, so re-importing the file updates
 the event instead of adding a second one, and nothing in the UID can be traced back to a
-person's name. ``redact`` keeps people to their initials, passes companies and roles through
-the report's redactor (the identity lexicon), and leaves the reason (which may quote what a
-reference said) and every command out of the descriptions; ``texts`` gives what the gate
-checks before the file is written.
+person's name. Its SEQUENCE is the number of days from 2000-01-01 to the newest date in
+the records the event rests on (the reference and the reports about them, the application
+and the reports on it): a change to any of them dates it anew, so the number grows and a
+client that keys updates on SEQUENCE takes the changed event as newer; an unchanged
+registry gives the same number every run. ``redact`` keeps people to their initials, passes
+companies and roles through the report's redactor (the identity lexicon), and leaves the
+reason (which may quote what a reference said) and every command out of the descriptions;
+``texts`` gives what the gate checks before the file is written.
 
 Time is a parameter: ``now`` is the DTSTAMP, ``as_of`` the day the calendar starts.
 """
@@ -23,7 +27,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from refaudit.actions import Action
 from refaudit.drafts import draft_command
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
 MAX_DAYS = 366
 ALARM_AT = timedelta(hours=9)  # after the start of the all-day event: 09:00 on the day
 PRODID = "-//refaudit//refaudit calendar//EN"
+SEQUENCE_EPOCH = date(2000, 1, 1)
 
 # What each kind of action asks, at a glance; {ref} a person, {app} "Company (Role)".
 # Kinds not listed (or missing a name) read "<Kind>: <what it concerns>".
@@ -98,6 +103,35 @@ def uid(action: Action, registry: Registry) -> str:
     return hmac.new(key, ident.encode("utf-8"), hashlib.sha256).hexdigest()[:32] + "@refaudit"
 
 
+def sequence(action: Action, registry: Registry) -> int:
+    """Days from 2000-01-01 to the newest date among the records ``action`` rests on (0 if none is newer).
+
+    An action about no one and no application (``apply-more``) rests on the applications.
+    """
+    records: list[Any] = []
+    if action.reference is not None:
+        records += [r for r in registry.references if r.id == action.reference]
+        records += [f for f in registry.feedback if f.reference == action.reference]
+    if action.application is not None:
+        records += [a for a in registry.applications if a.id == action.application]
+        records += [f for f in registry.feedback if f.application == action.application]
+    if action.reference is None and action.application is None:
+        records += registry.applications
+    newest = max((d for record in records for d in _dates(record.to_plain())), default=SEQUENCE_EPOCH)
+    return max(0, (newest - SEQUENCE_EPOCH).days)
+
+
+def _dates(value: Any) -> Iterable[date]:
+    if isinstance(value, date):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _dates(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _dates(item)
+
+
 def summary(action: Action, people: Mapping[str, str], jobs: Mapping[str, str], *, redact: bool) -> str:
     """What the event says at a glance: ``Brief Jane Doe: Acme Corp (Data Analyst) may call``.
 
@@ -155,6 +189,7 @@ def to_ical(actions: Iterable[Action], registry: Registry, as_of: date, now: dat
         title = summary(action, people, jobs, redact=redact)
         event = icalendar.Event()
         event.add("uid", uid(action, registry))
+        event.add("sequence", sequence(action, registry))
         event.add("dtstamp", now)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))

@@ -289,9 +289,9 @@ class Lexicon:
 
 def contacts(ref: Reference) -> tuple[list[str], list[str], list[str]]:
     """A reference's phones, emails and links: the first ones and any more the record holds."""
-    phones = [ref.phone, *(getattr(ref, "phones", None) or ())]
-    emails = [ref.email, *(getattr(ref, "emails", None) or ())]
-    links = list(getattr(ref, "links", None) or ())
+    phones = [ref.phone, *ref.phones]
+    emails = [ref.email, *ref.emails]
+    links = list(ref.links)
     return [p for p in phones if p], [e for e in emails if e], [u for u in links if u]
 
 

@@ -252,26 +252,70 @@ def as_text(draft: Draft) -> str:
     return head + draft.body
 
 
+EML_LINE = 76  # RFC 2045's limit for encoded lines; RFC 2047's encoded words stay within it
+
+
 def as_eml(draft: Draft) -> bytes:
     """An RFC 5322 draft a mail client opens (``X-Unsent: 1`` opens it ready to send in Outlook).
 
-    Headers are UTF-8 (RFC 6532) rather than RFC 2047 encoded words, and folded only past
-    RFC 5322's 998 characters: when the ``email`` package folds a header it can lose a space
-    between encoded words, or the quotes a display name with a comma needs. A mail client
-    re-encodes the headers when it sends the message.
+    Written by the standard library's ``email`` with ``policy.default`` at 76 characters a
+    line: non-ASCII headers as RFC 2047 encoded words ("Elena García" reads back as itself in
+    any parser, 8-bit clean or not), the body quoted-printable, every line at most 76
+    characters (RFC 2045). The headers are encoded and folded by ``_header``, not refolded
+    by the policy: Python's refolding of encoded words adds or drops spaces at the folds.
     """
     from email import policy
-    from email.headerregistry import Address
     from email.message import EmailMessage
 
-    msg = EmailMessage(policy=policy.SMTPUTF8.clone(max_line_length=998))
+    # CRLF, as RFC 5322 writes a message and as the drafts were before (policy.SMTP is default with CRLF).
+    msg = EmailMessage(policy=policy.default.clone(max_line_length=EML_LINE, linesep="\r\n"))
     if draft.to_email:
-        local, _, domain = draft.to_email.rpartition("@")
-        msg["To"] = Address(display_name=draft.to_name or "", username=local, domain=domain)
-    msg["Subject"] = draft.subject
+        msg.set_raw("To", _address("To", draft.to_name or "", draft.to_email))
+    msg.set_raw("Subject", _header("Subject", draft.subject))
     msg["X-Unsent"] = "1"
     msg.set_content(draft.body, charset="utf-8", cte="quoted-printable")  # 7-bit safe, any line length
     return msg.as_bytes()
+
+
+def _fits(name: str, value: str) -> bool:
+    return all(len(line) <= EML_LINE for line in f"{name}: {value}".split("\n"))
+
+
+def _header(name: str, value: str) -> str:
+    """``value`` folded at spaces when it is ASCII and fits, else as RFC 2047 encoded words.
+
+    ASCII that looks like an encoded word (``=?``) is encoded too, so that a reader shows it as typed.
+    """
+    from email.header import Header
+
+    if value.isascii() and "=?" not in value:
+        plain = Header(value, "us-ascii", header_name=name).encode(maxlinelen=EML_LINE)
+        if _fits(name, plain):
+            return plain
+    return Header(value, "utf-8", header_name=name).encode(maxlinelen=EML_LINE)
+
+
+def _address(name: str, display: str, address: str) -> str:
+    """``Display Name <local@domain>``: the name quoted when it is ASCII and fits, else encoded words.
+
+    A name too long for one encoded word is split into several, its spaces inside them: RFC 2047
+    has a reader ignore the space between two encoded words (Python's address parser keeps one;
+    its ``decode_header`` follows the RFC, as mail clients do).
+    """
+    from email.header import Header
+    from email.utils import formataddr
+
+    if display.isascii() and "=?" not in display:
+        plain = formataddr((display, address))
+        if "  " in display and not plain.startswith('"'):  # a run of spaces survives only in quotes
+            plain = '"' + display.replace("\\", "\\\\").replace('"', '\\"') + f'" <{address}>'
+        if _fits(name, plain):
+            return plain
+    if not display:
+        return f"<{address}>"
+    words = Header(display, "utf-8", header_name=name).encode(maxlinelen=EML_LINE)
+    last = f"{name}: {words}".split("\n")[-1]
+    return f"{words} <{address}>" if len(last) + len(address) + 3 <= EML_LINE else f"{words}\n <{address}>"
 
 
 def as_mailto(draft: Draft) -> str:

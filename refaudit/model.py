@@ -8,7 +8,7 @@ naming the field (``references[3].email``); the store turns that into "damaged".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date
@@ -53,12 +53,14 @@ MAX_NAME = 200
 MAX_SHORT = 300
 MAX_TEXT = 5000
 MAX_LIST = 100
+MAX_AFFIX = 40  # an honorific or a suffix: "Prof. Dr.", "Jr.", "PhD"
 
 _UID_RE = re.compile(r"^[0-9a-f]{32}$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _FEEDBACK_ID_RE = re.compile(r"f([0-9]{1,9})")
 _EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
 # As people write them: (555) 010-0200, +44 (0)20 7946 0958, 0049 30 1234567, 555.010.0200 x12.
+_LINK_RE = re.compile(r"https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]+(?:[/?#][^\s<>\"]*)?", re.IGNORECASE)
 _PHONE_RE = re.compile(r"^(?P<main>\+?[0-9(][0-9 ().\-/]{2,40})(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
 # What the first round accepted: registries holding such a number must keep opening (docs/SPEC.md).
 _PHONE_BEFORE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
@@ -220,6 +222,20 @@ def check_list(name: str, value: Any, *, max_len: int = MAX_SHORT) -> list[str]:
     return [i for i in items if i is not None]
 
 
+def check_link(name: str, value: Any) -> str | None:
+    """A web address a person could open: ``https://www.linkedin.com/in/jane-doe``."""
+    text = check_text(name, value, max_len=MAX_SHORT)
+    if text is not None and not _LINK_RE.fullmatch(text):
+        raise ValidationError(f"{name} {text!r} is not a web address like https://www.linkedin.com/in/jane-doe.")
+    return text
+
+
+def check_several(name: str, value: Any, check: Callable[[str, Any], str | None]) -> list[str]:
+    """A list of emails, phones or links, each checked by ``check``; empty ones and repeats left out."""
+    items = [check(f"{name}[{i}]", v) for i, v in enumerate(check_list(name, value))]
+    return list(dict.fromkeys(i for i in items if i is not None))
+
+
 def check_tag(name: str, value: Any) -> str:
     text = require_text(name, value, max_len=40)
     return text
@@ -280,12 +296,17 @@ class Reference(_Record):
     id: str
     name: str
     uid: str | None = None  # immutable, 128 random bits: who the record is across copies
+    name_prefix: str | None = None  # an honorific before the name, kept apart from it: "Dr."
+    name_suffix: str | None = None  # "Jr.", "PhD"
     relationship: str = "other"
     organization: str | None = None
     title: str | None = None
     worked_with: str | None = None  # where you worked together, in your words (drafts say no more)
     email: str | None = None
+    emails: list[str] = field(default_factory=list)  # the others, beyond the first in ``email``
     phone: str | None = None
+    phones: list[str] = field(default_factory=list)  # the others, beyond the first in ``phone``
+    links: list[str] = field(default_factory=list)  # web addresses: a LinkedIn profile
     known_since: date | None = None
     consent_on: date | None = None
     status: str = "active"
@@ -304,12 +325,17 @@ class Reference(_Record):
             id=check_id(f"{where}.id", d.get("id")),
             name=require_text(f"{where}.name", d.get("name"), max_len=MAX_NAME),
             uid=check_uid(f"{where}.uid", d.get("uid")),
+            name_prefix=check_text(f"{where}.name_prefix", d.get("name_prefix"), max_len=MAX_AFFIX),
+            name_suffix=check_text(f"{where}.name_suffix", d.get("name_suffix"), max_len=MAX_AFFIX),
             relationship=check_choice(f"{where}.relationship", d.get("relationship", "other"), RELATIONSHIPS),
             organization=check_text(f"{where}.organization", d.get("organization")),
             title=check_text(f"{where}.title", d.get("title")),
             worked_with=check_text(f"{where}.worked_with", d.get("worked_with")),
             email=check_email(f"{where}.email", d.get("email")),
+            emails=check_several(f"{where}.emails", d.get("emails"), check_email),
             phone=check_phone(f"{where}.phone", d.get("phone")),
+            phones=check_several(f"{where}.phones", d.get("phones"), check_phone),
+            links=check_several(f"{where}.links", d.get("links"), check_link),
             known_since=parse_date(f"{where}.known_since", d.get("known_since")),
             consent_on=parse_date(f"{where}.consent_on", d.get("consent_on")),
             status=check_choice(f"{where}.status", d.get("status", "active"), REFERENCE_STATUSES),
@@ -598,20 +624,40 @@ class Registry:
     feedback_seq: int = 0
     history: list[HistoryEntry] = field(default_factory=list)
     copies: dict[str, Any] = field(default_factory=dict)  # merge_key, clock, stamps, tombstones
+    # Where each id sat in its list when last looked for: see ``_find``. Not data.
+    _positions: dict[str, tuple[list[Any], dict[str, int]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # --- lookups -------------------------------------------------------------------
 
     def reference(self, ref_id: str) -> Reference:
-        for ref in self.references:
-            if ref.id == ref_id:
-                return ref
-        raise KeyError(ref_id)
+        found: Reference = self._find("references", self.references, ref_id)
+        return found
 
     def application(self, app_id: str) -> Application:
-        for app in self.applications:
-            if app.id == app_id:
-                return app
-        raise KeyError(app_id)
+        found: Application = self._find("applications", self.applications, app_id)
+        return found
+
+    def _find(self, kind: str, records: list[Any], wanted: str) -> Any:
+        """The first record of ``records`` whose id is ``wanted``, else ``KeyError``.
+
+        An index of positions, built once and checked on every hit (the record at that
+        position still has that id), so lookups stay constant-time while commands append,
+        remove, rename or replace records; a miss rebuilds it before giving up.
+        """
+        cached = self._positions.get(kind)
+        if cached is not None and cached[0] is records:
+            pos = cached[1].get(wanted)
+            if pos is not None and pos < len(records) and records[pos].id == wanted:
+                return records[pos]
+        positions: dict[str, int] = {}
+        for i, record in enumerate(records):
+            positions.setdefault(record.id, i)
+        self._positions[kind] = (records, positions)
+        if wanted in positions:
+            return records[positions[wanted]]
+        raise KeyError(wanted)
 
     def feedback_for(self, ref_id: str) -> list[Feedback]:
         return [f for f in self.feedback if f.reference == ref_id]

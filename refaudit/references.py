@@ -8,6 +8,7 @@ details or what anyone said.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +16,8 @@ from refaudit import erasure, history
 from refaudit.change import Change
 from refaudit.errors import ValidationError
 from refaudit.model import (
+    MAX_AFFIX,
+    MAX_LIST,
     MAX_NAME,
     MAX_TEXT,
     REFERENCE_EVENTS,
@@ -25,6 +28,7 @@ from refaudit.model import (
     check_choice,
     check_email,
     check_id,
+    check_link,
     check_phone,
     check_tag,
     check_text,
@@ -44,8 +48,11 @@ class RefFields:
     organization: str | None = None
     title: str | None = None
     worked_with: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    name_prefix: str | None = None
+    name_suffix: str | None = None
+    emails: list[str] | None = None  # None: not given; the first becomes ``email``, the rest ``emails``
+    phones: list[str] | None = None
+    links: list[str] | None = None
     known_since: str | date | None = None
     consent_on: str | date | None = None
     tags: list[str] = field(default_factory=list)
@@ -63,10 +70,16 @@ def _apply(ref: Reference, f: RefFields, today: date) -> None:
         ref.title = check_text("title", f.title)
     if f.worked_with is not None:
         ref.worked_with = check_text("worked-with", f.worked_with)
-    if f.email is not None:
-        ref.email = check_email("email", f.email)
-    if f.phone is not None:
-        ref.phone = check_phone("phone", f.phone)
+    if f.name_prefix is not None:
+        ref.name_prefix = check_text("name-prefix", f.name_prefix, max_len=MAX_AFFIX)
+    if f.name_suffix is not None:
+        ref.name_suffix = check_text("name-suffix", f.name_suffix, max_len=MAX_AFFIX)
+    if f.emails is not None:
+        ref.email, ref.emails = _first_and_rest(f.emails, check_email, "email")
+    if f.phones is not None:
+        ref.phone, ref.phones = _first_and_rest(f.phones, check_phone, "phone")
+    if f.links is not None:
+        ref.links = _first_and_rest(f.links, check_link, "link")[1]
     if f.known_since is not None:
         ref.known_since = parse_date("known-since", f.known_since, today=today)
     if f.consent_on is not None:
@@ -75,6 +88,29 @@ def _apply(ref: Reference, f: RefFields, today: date) -> None:
         ref.tags = list(dict.fromkeys(check_tag("tag", t) for t in f.tags))
     if f.notes is not None:
         ref.notes = check_text("note", f.notes, max_len=MAX_TEXT, multiline=True)
+
+
+def _first_and_rest(
+    values: list[str], check: Callable[[str, str], str | None], option: str
+) -> tuple[str | None, list[str]]:
+    """A repeated option's values, checked, repeats and empty ones left out: (the first, the others).
+
+    ``links`` have no first: they are all in the list (``_first_and_rest(...)[1]`` takes it whole).
+    """
+    if len(values) > MAX_LIST:
+        raise ValidationError(f"--{option} is given {len(values)} times; at most {MAX_LIST} are kept.")
+    checked = [c for v in values if (c := check(option, v)) is not None]
+    unique = list(dict.fromkeys(checked if option != "email" else _by_casefold(checked)))
+    if option == "link":
+        return None, unique
+    return (unique[0] if unique else None), unique[1:]
+
+
+def _by_casefold(emails: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for e in emails:
+        seen.setdefault(e.casefold(), e)
+    return list(seen.values())
 
 
 def same_name(reg: Registry, name: str) -> list[Reference]:
@@ -104,8 +140,8 @@ def add(reg: Registry, fields: RefFields, today: date, ref_id: str | None = None
 def edit(reg: Registry, ref: Reference, fields: RefFields, today: date, new_id: str | None = None) -> Change[str]:
     if fields == RefFields() and new_id is None:
         raise ValidationError(
-            "nothing to change: give --id, --name, --relationship, --org, --title, --worked-with, --email, --phone, "
-            "--known-since, --consent-on, --tag or --note."
+            "nothing to change: give --id, --name, --name-prefix, --name-suffix, --relationship, --org, "
+            "--title, --worked-with, --email, --phone, --link, --known-since, --consent-on, --tag or --note."
         )
     old_id = ref.id
     if new_id is not None and new_id != ref.id:

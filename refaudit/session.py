@@ -101,7 +101,7 @@ def _private_dir(path: Path) -> Path:
         info = path.lstat()
     except OSError as exc:
         raise RefauditError(f"cannot use {str(path)!r} for sessions: {exc.strerror or exc}.") from None
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+    if not stat.S_ISDIR(info.st_mode) or not fileio.mine(info):
         raise RefauditError(
             f"{str(path)!r} is not a folder of yours; refusing to keep session keys there "
             "(set XDG_RUNTIME_DIR to a private folder)."

@@ -142,7 +142,6 @@ def edit_bases(environ: Mapping[str, str]) -> list[Path]:
 def stale_edit_folders(environ: Mapping[str, str]) -> list[Path]:
     """This user's ``edit`` folders whose owner process is gone."""
     found = []
-    uid = os.geteuid()
     for base in edit_bases(environ):
         try:
             names = [n for n in os.listdir(base) if n.startswith(EDIT_PREFIX)]
@@ -157,7 +156,7 @@ def stale_edit_folders(environ: Mapping[str, str]) -> list[Path]:
                 info = folder.lstat()
             except OSError:
                 continue
-            if stat.S_ISDIR(info.st_mode) and info.st_uid == uid and not _alive(int(match.group(1))):
+            if stat.S_ISDIR(info.st_mode) and fileio.mine(info) and not _alive(int(match.group(1))):
                 found.append(folder)
     return found
 

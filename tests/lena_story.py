@@ -111,7 +111,7 @@ EVENTS: list[tuple[str, str, tuple[str, ...]]] = [
                           "--certainty", "hearsay", "--app", "brightline", "--reporter", "Theo from a meetup",
                           "--quote", "didn't go out on a limb", "--on", "02/11/2026")),
     ("2026-11-03", "", ("app", "update", "fernbahn", "--stage", "offer", "--outcome", "offer", "--on", "03/11/2026")),
-    ("2026-11-06", "", ("app", "update", "fernbahn", "--outcome", "accepted", "--force", "--on", "06/11/2026")),
+    ("2026-11-06", "", ("app", "update", "fernbahn", "--outcome", "accepted", "--on", "06/11/2026")),
 ]  # fmt: skip
 
 LAST_DAY = EVENTS[-1][0]

@@ -83,6 +83,40 @@ def test_uids_are_stable_across_runs_and_unique(runner: Runner, demo: Registry, 
     assert not [u for u in first if any(i in u for i in ids)]
 
 
+def test_sequence_is_days_since_2000_to_the_newest_date_the_event_rests_on(
+    runner: Runner, registry_path: Path, tmp_path: Path
+) -> None:
+    """SEQUENCE: the same on a re-run; larger once a record the event rests on changes (a report about the
+    reference); untouched for an event on other records."""
+    reg = Registry(
+        references=[Reference(id="jane", name="Jane Doe", added_on=days_ago(400)),
+                    Reference(id="bob", name="Bob Smith", added_on=days_ago(300))],
+        applications=[Application(id="acme", company="Acme", role="Analyst", applied_on=days_ago(30),
+                                  references=["jane"], stage="reference-check")],
+        feedback=[Feedback(id="f1", reference="jane", reported_on=days_ago(200), sentiment="negative",
+                           source="employer", certainty="direct")],
+    )  # fmt: skip
+    write(registry_path, reg)
+
+    def sequences() -> dict[str, int]:
+        return {str(e["summary"]): int(e["sequence"]) for e in make(runner, tmp_path / "next.ics")}
+
+    first = sequences()
+    assert first == sequences()
+    epoch = date(2000, 1, 1)
+    assert first["Stop giving Jane Doe as a reference"] == (days_ago(200) - epoch).days  # her report
+    off = "Take Jane Doe off Acme (Analyst)"  # the swap action, past the reference check
+    assert first[off] == (days_ago(30) - epoch).days  # the application is newer than her report
+    runner.ok("feedback", "log", "jane", "--sentiment", "negative", "--source", "recruiter", "--date",
+              days_ago(1).isoformat())  # fmt: skip
+    after = sequences()
+    changed = [t for t in after if "Jane Doe" in t]
+    assert changed and all(after[t] == (days_ago(1) - epoch).days for t in changed)
+    assert {t: s for t, s in after.items() if "Jane" not in t and t in first} == {
+        t: s for t, s in first.items() if "Jane" not in t and t in after
+    }
+
+
 def test_redact_leaves_no_name_email_phone_quote_or_command(runner: Runner, demo: Registry, tmp_path: Path) -> None:
     """--redact: initials only, no emails, phones, quotes, reasons or commands; the same UIDs as without."""
     plain = make(runner, tmp_path / "plain.ics")

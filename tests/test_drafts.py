@@ -152,7 +152,7 @@ def test_eml_is_a_private_utf8_draft_a_mail_client_opens(runner: Runner, demo: R
         "Keep it private and delete it when you are done.\n"
     )
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    msg = email.message_from_string(target.read_bytes().decode("utf-8"), policy=email.policy.default)  # RFC 6532
+    msg = email.message_from_bytes(target.read_bytes(), policy=email.policy.default)
     assert msg["To"] == "Bob Smith <bob.smith@example.com>"
     assert msg["Subject"] == "Thank you — Relecloud (Senior Data Analyst)"
     assert msg["X-Unsent"] == "1"
@@ -160,6 +160,31 @@ def test_eml_is_a_private_utf8_draft_a_mail_client_opens(runner: Runner, demo: R
     assert msg.get_content_charset() == "utf-8"
     text = runner.ok("draft", "thank", "relecloud", "--ref", "bob").stdout
     assert msg.get_content().replace("\r\n", "\n") == text.split("\n\n", 1)[1]  # CRLF on the wire
+
+
+def test_an_honorific_kept_apart_still_greets(runner: Runner, registry_path: Path) -> None:
+    """A name_prefix (from a contacts import or --name-prefix) greets as the honorific in the name did."""
+    write(registry_path, Registry(references=[Reference(id="omar", name="Omar Haddad", name_prefix="Dr.")]))
+    assert "\nHi Dr. Haddad,\n" in runner.ok("draft", "ask", "omar").stdout
+
+
+def test_eml_headers_are_rfc_2047_and_lines_at_most_76(tmp_path: Path) -> None:
+    """A name and subject with accents come back from Python's parser as typed; every line is at most 76
+    characters, the headers are 7-bit encoded words, the body quoted-printable."""
+    draft = messages.Draft(
+        "Elena García", "elena.garcia@example.com", "Gracias — Relecloud (Analista sénior de datos, Zürich)",
+        "Hola Elena,\n\n" + "muchísimas gracias por la referencia, " * 8 + "de verdad.\n\nAlex\n",
+    )  # fmt: skip
+    raw = messages.as_eml(draft)
+    assert b"=?utf-8?q?Elena_Garc=C3=ADa?= <elena.garcia@example.com>" in raw
+    assert raw.isascii()
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 76
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    [address] = msg["To"].addresses
+    assert (address.display_name, address.addr_spec) == ("Elena García", "elena.garcia@example.com")
+    assert msg["Subject"] == draft.subject
+    assert msg["Content-Transfer-Encoding"] == "quoted-printable"
+    assert msg.get_content().replace("\r\n", "\n") == draft.body
 
 
 def test_mailto_is_one_url_that_parses_back(runner: Runner, demo: Registry) -> None:
@@ -478,9 +503,15 @@ def check_formats(draft: messages.Draft) -> None:
     msg = email.message_from_string(messages.as_eml(draft).decode("utf-8"), policy=email.policy.default)
     assert msg["Subject"].lstrip() == draft.subject  # a folded long word leaves the fold's space, as RFC 5322 says
     assert msg.get_content().replace("\r\n", "\n") == draft.body
+    raw = messages.as_eml(draft)
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 76
+    assert raw.split(b"\r\n\r\n")[0].isascii()  # RFC 2047: headers in encoded words, not 8-bit
     if draft.to_email:
-        [address] = msg["To"].addresses
-        assert (address.display_name, address.addr_spec) == (draft.to_name, draft.to_email)
+        # RFC 2047 decoding (mail clients', and email.header's): the space between two encoded words
+        # is folding, not text. (headerregistry's address parser keeps one there.)
+        [(name, address)] = email.utils.getaddresses([email.message_from_bytes(raw)["To"]])
+        decoded = str(email.header.make_header(email.header.decode_header(name)))
+        assert (decoded, address) == (draft.to_name, draft.to_email)
 
 
 def test_template_syntax_in_user_text_prints_literally() -> None:

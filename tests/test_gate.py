@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from refaudit import gate, service, store, vault
 from refaudit import settings as conf
 from refaudit.lexicon import _NO_SPACE_RUN, leaks
-from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.model import Application, Feedback, Reference, Registry, Said
 from refaudit.report.redact import Privacy, Redactor, identity_lexicon
 from refaudit.text import fold
 from tests.conftest import PASSPHRASE, Runner
@@ -44,8 +44,8 @@ def red_team() -> Registry:
             Application(id="acme", company="Acme Corp", role="Analyst", applied_on=date(2026, 10, 1), via="Hays Talent",
                         references=["anna", "nana"], outcome="rejected", stage="reference-check",
                         closed_on=date(2026, 11, 1), reason="Smith was lukewarm; 李娜说她很忙",
-                        leads=["Hays Talent has a role at Globex", "call 555–010–7788 again"],
-                        criticism=["pvdberg never answered", "Li Na was slow"]),
+                        leads=[Said("Hays Talent has a role at Globex"), Said("call 555–010–7788 again")],
+                        criticism=[Said("pvdberg never answered"), Said("Li Na was slow")]),
         ],
         feedback=[
             Feedback(id="f1", reference="anna", reported_on=date(2026, 10, 20), sentiment="negative",
@@ -266,7 +266,8 @@ def test_generated_names_never_reach_a_shared_report(data: st.DataObject, anonym
             Application(id="a1", company=f"{mention(ref_name)} Consulting", role="Analyst", applied_on=date(2026, 9, 1),
                         via=f"{mention(reporter)} Agency", references=["r1", "r2"], stage="reference-check",
                         outcome="rejected", closed_on=date(2026, 10, 1), reason=f"{mention(ref_name)} was slow",
-                        leads=[f"ask {mention(reporter)} on {phone}"], criticism=[f"{mention(other)} said no"],
+                        leads=[Said(f"ask {mention(reporter)} on {phone}")],
+                        criticism=[Said(f"{mention(other)} said no")],
                         notes=f"{mention(ref_name)} and {mention(reporter)}"),
         ],
         feedback=[

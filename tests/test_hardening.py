@@ -432,6 +432,23 @@ def test_remove_masks_the_person_in_other_free_text(runner: Runner, registry: Pa
     runner.ok("verify")
 
 
+def test_remove_masks_every_email_phone_and_link_not_only_the_first(runner: Runner, registry: Path) -> None:
+    """The other emails, phones and links of a removed person are masked wherever typed, like the first."""
+    runner.ok(
+        "ref", "add", "Omar Haddad", "--email", "omar@acme.example", "--email", "o.haddad@home.example",
+        "--phone", "+1 555 010 0101", "--phone", "+44 20 7946 0958", "--link", "https://www.linkedin.com/in/ohaddad",
+    )  # fmt: skip
+    runner.ok(
+        "ref", "add", "Bob Smith",
+        "--note", "backup: O.HADDAD@home.example, 20 7946 0958, see https://www.linkedin.com/in/ohaddad/",
+    )  # fmt: skip
+    runner.ok("ref", "remove", "omar-haddad", "--yes")
+    exported = runner.ok("export").stdout
+    assert "backup: [removed], [removed], see [removed]/" in exported
+    for trace in ("haddad", "7946", "ohaddad"):
+        assert trace not in exported.lower(), trace
+
+
 def test_erased_history_keeps_no_digest_that_confirms_a_guess(runner: Runner, registry: Path) -> None:
     """After remove, no history digest equals the SHA-256 of a guessed summary, and the chain verifies."""
     runner.ok("ref", "add", "Jane Doe")

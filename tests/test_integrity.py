@@ -279,8 +279,8 @@ def test_init_and_demo_refuse_beside_an_old_backup(runner: Runner, registry_path
 _PEAK = """
 import sys
 from pathlib import Path
-from refaudit.interop import source, vcard
-incoming = vcard.read(source.read_path(Path(sys.argv[1])), status="active", only=())
+from refaudit.interop import Options, source, vcard
+incoming = vcard.read(source.read_path(Path(sys.argv[1])), Options(status="active"))
 hwm = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
 print(int(hwm.split()[1]) // 1024, len(incoming.references))
 """

@@ -25,12 +25,17 @@ FULL: dict[str, Any] = {
         {
             "id": "jane-doe",
             "name": "Jane Doe",
+            "name_prefix": "Dr.",
+            "name_suffix": "Jr.",
             "relationship": "manager",
             "organization": "Acme Corp",
             "title": "Engineering Manager",
             "worked_with": "the data platform team at Acme",
             "email": "jane@example.com",
+            "emails": ["jane@home.example", "j.doe@acme.example"],
             "phone": "+1 555 0100",
+            "phones": ["+44 20 7946 0958"],
+            "links": ["https://www.linkedin.com/in/jane-doe", "https://example.com/a;b"],
             "known_since": "2019-03-01",
             "consent_on": "2026-01-10",
             "status": "resting",
@@ -131,9 +136,7 @@ def test_round_trip_gives_back_every_field(runner: Runner, full: Path, tmp_path:
     other = _new_registry(runner, tmp_path / "other.refaudit")
     runner.ok("--registry", str(other), "import", str(out))
     before, after = _yaml_export(runner, full), _yaml_export(runner, other)
-    if fmt == "csv":  # three record files have no place for the owner
-        before.pop("owner")
-    assert after == before
+    assert after == before  # the CSV export's meta.csv keeps the owner
     assert before["references"][0]["tags"] == ["technical", "semi;colon", "back\\slash"]
 
 
@@ -208,13 +211,55 @@ def test_export_file_is_0600_and_never_overwritten(runner: Runner, full: Path, t
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize(
+    ("meta", "error"),
+    [
+        ("refaudit,owner,shoe\n2,Alex,9\n", "Error: 'meta.csv' must hold the columns refaudit, owner and one row; "
+                                             "it has the unknown column 'shoe'.\n"),
+        ("refaudit,owner\n99,Alex\n", "Error: In meta.csv, row 2: refaudit '99' is not a schema version this "
+                                       "refaudit reads (1 or 2 or 3).\n"),
+        ("refaudit,owner\n2,Alex\x1b[2J\n", "Error: In meta.csv, row 2: owner contains the control character "
+                                             "U+001B; use plain text.\n"),
+    ],
+    ids=["unknown-column", "future-version", "escape-in-owner"],
+)  # fmt: skip
+def test_a_bad_meta_csv_is_refused_and_nothing_imported(
+    runner: Runner, full: Path, tmp_path: Path, meta: str, error: str
+) -> None:
+    """meta.csv is checked like the records: a bad one refuses the whole folder, the registry unchanged."""
+    out = tmp_path / "csv"
+    runner.ok("export", "-o", f"{out}/")
+    (out / "meta.csv").write_text(meta, encoding="utf-8")
+    other = _new_registry(runner, tmp_path / "other.refaudit")
+    before = other.read_bytes()
+    result = runner("--registry", str(other), "import", str(out))
+    assert (result.exit_code, result.stderr) == (1, error)
+    assert other.read_bytes() == before
+
+
+def test_an_owner_that_looks_like_a_formula_is_defused_and_comes_back(
+    runner: Runner, registry: Path, tmp_path: Path
+) -> None:
+    """An owner starting with '=' is written as text for spreadsheets and read back exactly."""
+    runner.ok("import", str(_write_yaml(tmp_path / "o.yaml", {"owner": '=HYPERLINK("x")'})))
+    out = tmp_path / "csv"
+    runner.ok("export", "-o", f"{out}/")
+    assert "'=HYPERLINK" in (out / "meta.csv").read_text(encoding="utf-8-sig")
+    other = _new_registry(runner, tmp_path / "other.refaudit")
+    runner.ok("--registry", str(other), "import", str(out))
+    assert _yaml_export(runner, other)["owner"] == '=HYPERLINK("x")'
+
+
 def test_export_csv_writes_three_private_files(runner: Runner, full: Path, tmp_path: Path) -> None:
-    """A CSV export writes references.csv, applications.csv and feedback.csv, each 0600, into the folder."""
+    """A CSV export writes references.csv, applications.csv and feedback.csv, and meta.csv with the owner,
+    each 0600, into the folder."""
     out = tmp_path / "csv"
     result = runner.ok("export", "-o", f"{out}/")
-    assert result.stdout.splitlines() == [str(out / n) for n in ("references.csv", "applications.csv", "feedback.csv")]
-    for name in ("references.csv", "applications.csv", "feedback.csv"):
+    names = ("references.csv", "applications.csv", "feedback.csv", "meta.csv")
+    assert result.stdout.splitlines() == [str(out / n) for n in names]
+    for name in names:
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600
+    assert (out / "meta.csv").read_bytes() == "\ufeffrefaudit,owner\r\n3,Alex Candidate\r\n".encode()
     refused = runner("export", "--format", "csv", "-o", str(out))
     assert refused.exit_code == 1
     first = str(out / "references.csv")
@@ -324,7 +369,7 @@ def test_on_conflict_fails_by_default(runner: Runner, full: Path, tmp_path: Path
     assert result.stderr == (
         "Error: 1 record(s) already exist in the registry with other values: "
         "reference jane-doe (more.yaml: references[1]: name). "
-        "Nothing was imported; use --on-conflict skip or --on-conflict replace.\n"
+        "Nothing was imported; use --on-conflict skip, fill or replace.\n"
     )
     assert full.read_bytes() == before
 
@@ -376,9 +421,9 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
     ("csv-bad-date", "references.csv", (_REF_HEADER + _GOOD_REF + "bob,Bob,,2019-02-30\n").encode(),
      "In references.csv, row 3, column known_since '2019-02-30' is not a date; use YYYY-MM-DD, e.g. 2026-03-01."),
     ("csv-unknown-column", "references.csv", b"name,shoe_size\nJane,9\n",
-     "'references.csv' has an unknown column 'shoe_size'; accepted: id, name, relationship, organization, title, "
-     "worked_with, email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on, "
-     "uid "
+     "'references.csv' has an unknown column 'shoe_size'; accepted: id, name, name_prefix, "
+     "name_suffix, relationship, organization, title, worked_with, email, emails, phone, phones, links, known_since, "
+     "consent_on, status, status_on, status_note, tags, notes, added_on, uid "
      "(or --map COLUMN=FIELD, or --ignore-unknown)."),
     ("csv-missing-column", "applications.csv", b"id,company\nacme,Acme\n",
      "'applications.csv' has no 'role', 'applied_on' column; it is required "
@@ -391,7 +436,7 @@ CASES: list[tuple[str, str, bytes | None, str]] = [
      "In references.csv, row 2: 5 cells, but the header names 4 columns."),
     ("csv-unknown-reference", "feedback.csv", b"reference,reported_on,sentiment\nnobody,2026-01-01,mixed\n",
      "In feedback.csv, row 2, column reference: no reference 'nobody' in the import or the registry."),
-    ("csv-not-utf8", "references.csv", "name\nJosé\n".encode("utf-16"), "'references.csv' is not UTF-8 text"),
+    ("csv-binary", "references.csv", bytes(range(256)) * 4, "'references.csv' is not text in any encoding"),
     ("csv-nul", "references.csv", b"name\nJa\x00ne\n",
      "In references.csv, row 2, column name contains the control character U+0000; use plain text."),
     ("csv-50mb", "references.csv", None, "'references.csv' is larger than 20 MB"),

@@ -131,7 +131,10 @@ def test_map_names_columns_and_ignore_unknown_lists_the_rest(runner: Runner, reg
         "import", str(source), "--map", "full name=name", "--map", "E-Mail=email", "--map", "Employer=organization",
         "--ignore-unknown",
     )  # fmt: skip
-    assert result.stderr == "Ignored column(s): 'Shoe Size', 'Favourite Colour'.\n"
+    assert result.stderr == (
+        f"Read {source} as UTF-8; used 'Full Name', 'E-Mail', 'Employer'; "
+        "left out (not imported): 'Shoe Size', 'Favourite Colour'.\n"
+    )
     assert _refs(runner) == [
         {"id": "jo-ng", "name": "Jo Ng", "email": "jo@example.com", "organization": "Acme"},
         {"id": "al-bo", "name": "Al Bo", "organization": "Globex"},
@@ -143,17 +146,17 @@ def test_map_names_columns_and_ignore_unknown_lists_the_rest(runner: Runner, reg
 
 MAP_ERRORS = [
     (["--map", "Full Name=fullname"], 1,
-     "Error: --map 'Full Name=fullname': 'fullname' is not a field of references; accepted: id, name, relationship, "
-     "organization, title, worked_with, email, phone, known_since, consent_on, status, status_on, status_note, tags, "
-     "notes, added_on, uid.\n"),
+     "Error: --map 'Full Name=fullname': 'fullname' is not a field of references; accepted: id, name, "
+     "name_prefix, name_suffix, relationship, organization, title, worked_with, email, emails, phone, phones, links, "
+     "known_since, consent_on, status, status_on, status_note, tags, notes, added_on, uid.\n"),
     (["--map", "Surname=name", "--ignore-unknown"], 1,
      "Error: --map names 'Surname', but 'people.csv' has no such column; its columns: 'Full Name', 'E-Mail', "
      "'Employer', 'Shoe Size', 'Favourite Colour'.\n"),
     (["--map", "Full Name"], 2, "Error: --map 'Full Name' is not COLUMN=FIELD, e.g. --map 'Full Name=name'.\n"),
     (["--map", "Full Name=name"], 1,
-     "Error: 'people.csv' has an unknown column 'E-Mail'; accepted: id, name, relationship, organization, title, "
-     "worked_with, email, phone, known_since, consent_on, status, status_on, status_note, tags, notes, added_on, "
-     "uid "
+     "Error: 'people.csv' has an unknown column 'E-Mail'; accepted: id, name, name_prefix, "
+     "name_suffix, relationship, organization, title, worked_with, email, emails, phone, phones, links, known_since, "
+     "consent_on, status, status_on, status_note, tags, notes, added_on, uid "
      "(or --map COLUMN=FIELD, or --ignore-unknown).\n"),
 ]  # fmt: skip
 
@@ -217,14 +220,15 @@ def test_many_rows_with_the_same_name_get_distinct_ids(runner: Runner, registry:
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        (b"name\n\xff\xfeJo\n", "Error: 'people.csv' is not UTF-8 text (byte 5 is 0xff); save it as UTF-8 "
-                                "(in a spreadsheet program: 'CSV UTF-8').\n"),
+        (bytes(range(256)) * 4, "Error: 'people.csv' is not text in any encoding refaudit recognises; if it is a "
+                                "contacts or spreadsheet export, save it as UTF-8 (in a spreadsheet program: "
+                                "'CSV UTF-8') or name its encoding with --encoding.\n"),
         (b"name,notes\nJo,a\x00b\n", "Error: In people.csv, row 2, column notes contains the control character "
                                      "U+0000; use plain text (line breaks and tabs are fine).\n"),
         (b"name,email\nJo,jo@example.com,extra\n", "Error: In people.csv, row 2: 3 cells, but the header names "
                                                    "2 columns.\n"),
     ],
-    ids=["not-utf8", "nul", "extra-cell"],
+    ids=["binary", "nul", "extra-cell"],
 )  # fmt: skip
 def test_hostile_bytes_are_clean_errors(
     runner: Runner, registry: Path, tmp_path: Path, data: bytes, error: str
@@ -265,7 +269,7 @@ def test_column_names_with_terminal_controls_are_shown_escaped(runner: Runner, r
     """A header cell carrying an escape sequence is printed escaped, in the list of ignored columns and in errors."""
     source = _write(tmp_path / "people.csv", "name,\x1b]0;owned\x07\nJo Ng,x\n")
     result = runner.ok("import", str(source), "--ignore-unknown")
-    assert result.stderr == "Ignored column(s): '\\x1b]0;owned\\x07'.\n"
+    assert result.stderr == f"Read {source} as UTF-8; used 'name'; left out (not imported): '\\x1b]0;owned\\x07'.\n"
     result = runner("import", str(source), "--map", "\x1b[2J=notes", "--ignore-unknown")
     assert (result.exit_code, result.stderr) == (
         1,

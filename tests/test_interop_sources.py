@@ -28,19 +28,27 @@ def _people(runner: Runner) -> list[dict[str, Any]]:
 
 LINKEDIN = [
     {"id": "jane-doe", "name": "Jane Doe", "relationship": "other", "organization": "Acme Corp",
-     "title": "Engineering Manager", "email": "jane@example.com", "known_since": "2024-03-12", "status": "resting"},
+     "title": "Engineering Manager", "email": "jane@example.com",
+     "links": ["https://www.linkedin.com/in/jane-doe-0a1b2c"], "known_since": "2024-03-12", "status": "resting"},
     {"id": "jose-nunez", "name": "José Ñúñez", "relationship": "other", "organization": "Globex, Inc.",
-     "title": "Senior Data Scientist", "known_since": "2021-01-05", "status": "resting"},
+     "title": "Senior Data Scientist", "links": ["https://www.linkedin.com/in/jose-nunez"],
+     "known_since": "2021-01-05", "status": "resting"},
     {"id": "priya-raman", "name": "Priya Raman", "relationship": "other", "organization": "NO",
-     "title": "VP, Engineering", "known_since": "2019-02-28", "status": "resting"},
+     "title": "VP, Engineering", "links": ["https://www.linkedin.com/in/praman"], "known_since": "2019-02-28",
+     "status": "resting"},
 ]  # fmt: skip
 
 
 def test_linkedin_connections_import_past_the_preamble(runner: Runner, registry: Path) -> None:
-    """Connections.csv: the notes preamble is passed over, 'Connected On' becomes known_since, people rest."""
+    """Connections.csv: the notes preamble is passed over, 'Connected On' becomes known_since, the profile URL
+    a link, people rest; the summary names the encoding and the columns used."""
     source = FIXTURES / "Connections.csv"
     result = runner.ok("import", str(source))
     assert result.stdout == f"Imported {source}: 3 added, 0 completed, 0 already there, 0 replaced, 1 skipped.\n"
+    assert result.stderr == (
+        f"Read {source} as UTF-8; used 'First Name', 'Last Name', 'URL', 'Email Address', 'Company', 'Position', "
+        "'Connected On'; nothing left out.\n"
+    )
     assert _people(runner) == LINKEDIN
 
 
@@ -65,29 +73,40 @@ def test_importing_the_same_file_twice_adds_nothing(runner: Runner, registry: Pa
     assert _export(runner) == before
 
 
-def test_google_contacts_take_the_first_of_several_values(runner: Runner, registry: Path) -> None:
-    """Google's 'E-mail 1 - Value' and 'Phone 1 - Value' give the first of ' ::: '-separated values, as typed."""
-    runner.ok("import", str(FIXTURES / "google-contacts.csv"), "--status", "active")
+def test_google_contacts_keep_every_value(runner: Runner, registry: Path) -> None:
+    """Google's ' ::: '-separated values and numbered columns are all kept, as typed, the first as the main one;
+    the columns with values that nothing imports (labels, nickname) are listed."""
+    source = FIXTURES / "google-contacts.csv"
+    result = runner.ok("import", str(source), "--status", "active")
+    assert result.stderr == (
+        f"Read {source} as UTF-8; used 'First Name', 'Last Name', 'Organization Name', 'Organization Title', "
+        "'Notes', 'E-mail 1 - Value', 'Phone 1 - Value'; left out (not imported): 'Nickname', "
+        "'Organization Department', 'Labels', 'E-mail 1 - Label', 'Phone 1 - Label'.\n"
+    )
     assert _people(runner) == [
         {"id": "jane-doe", "name": "Jane Doe", "relationship": "other", "organization": "Acme Corp",
-         "title": "Engineering Manager", "email": "jane@example.com", "phone": "(555) 010-0200",
-         "status": "active", "notes": "Met at the data platform offsite.\nPrefers email."},
-        {"id": "bob-smith", "name": "Bob Smith", "relationship": "other", "phone": "+15550100", "status": "active"},
+         "title": "Engineering Manager", "email": "jane@example.com", "emails": ["jane.doe@example.org"],
+         "phone": "(555) 010-0200", "status": "active", "notes": "Met at the data platform offsite.\nPrefers email."},
+        {"id": "bob-smith", "name": "Bob Smith", "relationship": "other", "phone": "+15550100",
+         "phones": ["01234567"], "status": "active"},
     ]  # fmt: skip
 
 
 def test_vcard_3_and_4_with_preferred_values_and_tel_uris(runner: Runner, registry: Path) -> None:
-    """vCard 3.0 and 4.0: FN or N, the first ORG unit, TITLE, the preferred EMAIL and TEL, a tel: URI's number."""
+    """vCard 3.0 and 4.0: FN or N (its honorific kept apart), the first ORG unit, TITLE, every EMAIL and TEL with
+    the preferred one first, a tel: URI's number."""
     runner.ok("import", str(FIXTURES / "contacts-3.0.vcf"))
     runner.ok("import", str(FIXTURES / "contacts-4.0.vcf"))
     assert _people(runner) == [
         {"id": "jane-doe", "name": "Jane Doe", "relationship": "other", "organization": "Acme Corp",
-         "title": "Engineering Manager", "email": "jane@example.com", "phone": "(555) 010-0200",
-         "status": "resting", "notes": "Led the data platform team, 2019-2022.\nPrefers email."},
-        {"id": "dr-kim-ng", "name": "Dr Kim Ng", "relationship": "other", "organization": "Initech",
+         "title": "Engineering Manager", "email": "jane@example.com", "emails": ["jane.doe@example.org"],
+         "phone": "(555) 010-0200", "status": "resting",
+         "notes": "Led the data platform team, 2019-2022.\nPrefers email."},
+        {"id": "kim-ng", "name": "Kim Ng", "name_prefix": "Dr", "relationship": "other", "organization": "Initech",
          "phone": "+44 (0)20 7946 0958", "status": "resting"},
         {"id": "bob-smith", "name": "Bob Smith", "relationship": "other", "organization": "Globex",
-         "title": "Team Lead", "email": "bob@example.org", "phone": "+1-555-010-0300 ext. 12", "status": "resting"},
+         "title": "Team Lead", "email": "bob@example.org", "phone": "+1-555-010-0300 ext. 12",
+         "phones": ["+1-555-010-0399"], "status": "resting"},
         {"id": "jose-nunez", "name": "José Ñúñez", "relationship": "other",
          "title": "Professor of Statistics and very long title that is folded over two lines",
          "email": "jose@example.com", "status": "resting"},
@@ -105,7 +124,10 @@ def test_tracker_rows_become_applications(runner: Runner, registry: Path) -> Non
         "tracker.csv, row 5: would add application umbrella-data-scientist (Umbrella — Data Scientist)\n"
         "Dry run: 3 to add, 0 to complete, 0 already there, 0 to replace, 1 to skip; nothing was written.\n"
     )
-    assert result.stderr == "Ignored column(s): 'Salary'.\n"
+    assert result.stderr == (
+        f"Read {source} as UTF-8; used 'Company', 'Job Title', 'Status', 'Date Applied', 'URL', 'Location', "
+        "'Notes'; left out (not imported): 'Salary'.\n"
+    )
     runner.ok("import", str(source))
     apps = _export(runner)["applications"]
     assert apps == [
@@ -143,7 +165,7 @@ def test_a_contact_that_differs_is_a_conflict_until_told(runner: Runner, registr
     assert result.stderr == (
         "Error: 1 record(s) already exist in the registry with other values: "
         "reference jane-doe (contacts-3.0.vcf, card 1: notes). "
-        "Nothing was imported; use --on-conflict skip or --on-conflict replace.\n"
+        "Nothing was imported; use --on-conflict skip, fill or replace.\n"
     )
     assert registry.read_bytes() == before
     runner.ok("import", str(FIXTURES / "contacts-3.0.vcf"), "--on-conflict", "replace")
@@ -181,8 +203,8 @@ LINKEDIN_HEADER = 'Notes:\n"Some notes"\n\nFirst Name,Last Name,URL,Email Addres
 MALFORMED = [
     ("linkedin-ambiguous-date", "Connections.csv", LINKEDIN_HEADER + "Ann,Lee,,,,,03/04/2024\n",
      "Error: In Connections.csv, row 5, column Connected On: '03/04/2024' is ambiguous: 3 April 2024 "
-     "(day/month/year) or 4 March 2024 (month/day/year). Type 2024-04-03 or 2024-03-04, or say how you "
-     "write dates once: refaudit config set dates.order dmy (or mdy).\n"),
+     "(day/month/year) or 4 March 2024 (month/day/year). Type 2024-04-03 or 2024-03-04, or say which for "
+     "this file: import --date-order dmy (or mdy).\n"),
     ("linkedin-bad-date", "Connections.csv", LINKEDIN_HEADER + "Ann,Lee,,,,,yesterday-ish\n",
      "Error: In Connections.csv, row 5, column Connected On: 'yesterday-ish' is not a date; use YYYY-MM-DD, "
      "15.09.2026, 15 Sep 2026, Sep 15 2026 or 2026/09/15.\n"),
@@ -191,8 +213,8 @@ MALFORMED = [
      "15.09.2026, 15 Sep 2026, Sep 15 2026 or 2026/09/15.\n"),
     ("tracker-ambiguous-date", "tracker.csv", TRACKER_HEADER + "Acme,Analyst,Applied,01/02/2026\n",
      "Error: In tracker.csv, row 2, column Date Applied: '01/02/2026' is ambiguous: 1 February 2026 "
-     "(day/month/year) or 2 January 2026 (month/day/year). Type 2026-02-01 or 2026-01-02, or say how you "
-     "write dates once: refaudit config set dates.order dmy (or mdy).\n"),
+     "(day/month/year) or 2 January 2026 (month/day/year). Type 2026-02-01 or 2026-01-02, or say which for "
+     "this file: import --date-order dmy (or mdy).\n"),
     ("tracker-impossible-date", "tracker.csv", TRACKER_HEADER + "Acme,Analyst,Applied,2026-02-30\n",
      "Error: In tracker.csv, row 2, column Date Applied: '2026-02-30' is not a date: day 30 of February 2026 does "
      "not exist.\n"),
@@ -284,7 +306,8 @@ def test_options_that_do_not_fit_the_source_are_refused(runner: Runner, registry
     )
     result = runner("import", str(FIXTURES / "tracker.csv"), "--status", "active")
     assert result.stderr == (
-        "Error: --status and --only are for contacts (LinkedIn, Google, vCard); 'tracker.csv' holds no contacts list.\n"
+        "Error: --status and --only are for contacts (LinkedIn, Google, Outlook, vCard); 'tracker.csv' holds no "
+        "contacts list.\n"
     )
 
 

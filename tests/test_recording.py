@@ -322,6 +322,7 @@ def test_feedback_edit_changes_only_what_is_given(runner: Runner, acme: Path) ->
         "id": "f1", "reference": "jane-doe", "application": "acme-analyst", "reported_on": "2026-10-21",
         "source": "recruiter", "reporter": "Sam at Hays", "sentiment": "lukewarm", "attempts": None,
         "certainty": "direct", "quote": "she needs direction", "topics": ["autonomy"], "notes": None,
+        "fatigue": None,
     }  # fmt: skip
     runner.ok("feedback", "edit", "f1", "--ref", "bob", "--no-app", "--quote", "", "--topic", "a", "--topic", "b")
     (entry,) = json.loads(runner.ok("feedback", "list", "--json").stdout)
@@ -347,7 +348,7 @@ def test_feedback_edit_attempts_follow_the_sentiment(runner: Runner, acme: Path)
     ("args", "code", "message"),
     [
         (["f1"], 1, "Error: Nothing to change: give --ref, --sentiment, --source, --certainty, --app, --no-app, "
-                    "--date, --reporter, --quote, --topic, --note or --attempts.\n"),
+                    "--date, --reporter, --quote, --topic, --note, --attempts or --fatigue/--no-fatigue.\n"),
         (["f9", "-s", "positive"], 1, "Error: No report has the id 'f9'"),
         (["f1", "--attempts", "2"], 2, "Error: --attempts 2 is only for --sentiment no-response, not positive.\n"),
         (["f1", "--on", "2026-12-01"], 1, "Error: --date 2026-12-01 is in the future; today is 2026-11-30.\n"),

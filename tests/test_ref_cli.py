@@ -12,7 +12,9 @@ from tests.conftest import Runner
 ALL_FIELDS = [
     "--relationship", "manager", "--org", "Acme Corp", "--title", "Engineering Manager",
     "--worked-with", "the data platform team at Acme",
-    "--email", "jane@example.com", "--phone", "+1 555 0100", "--known-since", "2019-03-01",
+    "--email", "jane@example.com", "--email", "jane@home.example", "--phone", "+1 555 0100",
+    "--phone", "+1 555 0101", "--link", "https://www.linkedin.com/in/jane-doe", "--name-prefix", "Dr.",
+    "--name-suffix", "PhD", "--known-since", "2019-03-01",
     "--consent-on", "2026-01-10", "--tag", "technical", "--tag", "leadership",
     "--note", "Led the data platform team I was on.",
 ]  # fmt: skip
@@ -29,10 +31,13 @@ def test_round_trip_of_every_field(runner: Runner, registry: Path) -> None:
     data = json.loads(runner.ok("ref", "show", "jane-doe", "--json").stdout)
     assert data["verdict"]["recommendation"] == "keep"  # the audit's entry: see test_audit_cli
     assert data | {"added_on": "x", "verdict": "v"} == {
-        "id": "jane-doe", "name": "Jane Doe", "relationship": "manager", "organization": "Acme Corp",
-        "title": "Engineering Manager", "worked_with": "the data platform team at Acme",
-        "email": "jane@example.com", "phone": "+1 555 0100", "known_since": "2019-03-01", "consent_on": "2026-01-10",
-        "status": "active", "status_on": None, "status_note": None,
+        "id": "jane-doe", "name": "Jane Doe", "name_prefix": "Dr.", "name_suffix": "PhD",
+        "relationship": "manager", "organization": "Acme Corp", "title": "Engineering Manager",
+        "worked_with": "the data platform team at Acme",
+        "email": "jane@example.com", "emails": ["jane@home.example"], "phone": "+1 555 0100",
+        "phones": ["+1 555 0101"], "links": ["https://www.linkedin.com/in/jane-doe"],
+        "known_since": "2019-03-01", "consent_on": "2026-01-10", "status": "active", "status_on": None,
+        "status_note": None,
         "tags": ["technical", "leadership"], "notes": "Led the data platform team I was on.",
         "added_on": "x", "applications": [], "feedback": [], "verdict": "v",
     }  # fmt: skip
@@ -211,3 +216,69 @@ def test_a_romanised_id_says_how_to_choose_another(runner: Runner, registry: Pat
     """A name in another script gets its id by rule (Japanese may read as Chinese); a note says how to change it."""
     result = runner.ok("ref", "add", name)
     assert result.stderr == note
+
+
+def _contact(runner: Runner) -> dict[str, object]:
+    data = json.loads(runner.ok("ref", "show", "jane-doe", "--json").stdout)
+    return {k: data[k] for k in ("email", "emails", "phone", "phones", "links")}
+
+
+def test_repeated_contact_options_replace_the_set_and_empty_clears_it(runner: Runner, registry: Path) -> None:
+    """A repeated --phone on edit replaces every phone (the first is the main one); --phone '' clears them all."""
+    runner.ok("ref", "add", "Jane Doe", "--phone", "+1 555 0100", "--phone", "+1 555 0101", "--email", "a@x.com")
+    runner.ok("ref", "edit", "jane", "--phone", "+44 20 7946 0958", "--phone", "+1 555 0100", "--phone", "+1 555 0100")
+    assert _contact(runner) == {
+        "email": "a@x.com", "emails": [], "phone": "+44 20 7946 0958", "phones": ["+1 555 0100"], "links": [],
+    }  # fmt: skip
+    runner.ok("ref", "edit", "jane", "--email", "b@x.com", "--email", "A@X.com", "--email", "a@x.com")
+    runner.ok(
+        "ref", "edit", "jane", "--link", "https://www.linkedin.com/in/jane-doe", "--link", "https://janedoe.example"
+    )
+    assert _contact(runner) == {
+        "email": "b@x.com", "emails": ["A@X.com"], "phone": "+44 20 7946 0958", "phones": ["+1 555 0100"],
+        "links": ["https://www.linkedin.com/in/jane-doe", "https://janedoe.example"],
+    }  # fmt: skip
+    runner.ok("ref", "edit", "jane", "--phone", "", "--link", "")
+    assert _contact(runner) == {"email": "b@x.com", "emails": ["A@X.com"], "phone": None, "phones": [], "links": []}
+
+
+def test_show_lists_every_phone_email_link_and_the_honorific(runner: Runner, registry: Path) -> None:
+    """ref show prints the prefix, the suffix, and the other emails, phones and links beside the first."""
+    runner.ok(
+        "ref", "add", "Omar Haddad", "--name-prefix", "Dr.", "--name-suffix", "Jr.", "--email", "omar@acme.example",
+        "--email", "omar@home.example", "--phone", "+1 555 0101", "--phone", "+1 555 0102",
+        "--link", "https://www.linkedin.com/in/omar-haddad",
+    )  # fmt: skip
+    shown = runner.ok("ref", "show", "omar-haddad").stdout
+    assert shown.splitlines()[:11] == [
+        "Name:         Omar Haddad", "Id:           omar-haddad", "Relationship: other",
+        "Prefix:       Dr.", "Suffix:       Jr.", "Email:        omar@acme.example",
+        "Other emails: omar@home.example", "Phone:        +1 555 0101", "Other phones: +1 555 0102",
+        "Links:        https://www.linkedin.com/in/omar-haddad", "Status:       active",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--link", "javascript:alert(1)",
+         "Error: Link 'javascript:alert(1)' is not a web address like https://www.linkedin.com/in/jane-doe.\n"),
+        ("--link", "https://exa mple.com",
+         "Error: Link 'https://exa mple.com' is not a web address like https://www.linkedin.com/in/jane-doe.\n"),
+        ("--phone", "call me", "Error: Phone 'call me' is not a phone number"),
+        ("--email", "jane@", "Error: Email 'jane@' is not an email address like jane@example.com.\n"),
+        ("--name-prefix", "Dr." * 20, "Error: Name-prefix is 60 characters long; at most 40 are accepted.\n"),
+    ],
+    ids=["script-link", "space-in-link", "second-phone", "second-email", "long-prefix"],
+)  # fmt: skip
+def test_a_bad_second_value_is_refused_and_nothing_written(
+    runner: Runner, registry: Path, option: str, value: str, message: str
+) -> None:
+    """Each repeated value is checked like the first; one bad one refuses the whole edit (exit 1)."""
+    runner.ok("ref", "add", "Jane Doe", "--phone", "+1 555 0100")
+    before = registry.read_bytes()
+    first = ["--phone", "+1 555 0199"] if option == "--phone" else []  # a good first value does not save the rest
+    result = runner("ref", "edit", "jane", *first, option, value)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert registry.read_bytes() == before

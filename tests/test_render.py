@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
 import re
 import shutil
@@ -609,6 +610,30 @@ def test_the_diamond_legend_is_only_under_a_table_with_a_diamond(demo: Registry)
     assert [r["name"] for r in contents["sections"] if r["has_key"]] == ["Jane Doe"]
 
 
+def test_a_report_past_its_limits_says_where_it_summarises() -> None:
+    """Past the report: limits, each part says what it left out and how it is summarised, in words."""
+    refs = [Reference(id=f"r{i}", name=f"Person {i}") for i in range(6)]
+    apps = [Application(id=f"a{i}", company=f"Co {i}", role="Analyst", applied_on=date(2025, 1, 1 + i % 28),
+                        references=[f"r{i % 6}"], outcome="rejected") for i in range(30)]  # fmt: skip
+    fbs = [Feedback(id=f"f{i}", reference="r0", reported_on=date(2025, 2, 1 + i), sentiment="negative")
+           for i in range(20)]  # fmt: skip
+    verdicts = [audit.Verdict(id="r0", name="Person 0", status="active", recommendation="drop", risk=0.9,
+                              evidence_weight=5.0, flags=[], reasons=["Bad."], evidence=[f.id for f in fbs],
+                              uses=5, last_used=None, moved=["f0"])]  # fmt: skip
+    verdicts += [audit.Verdict(id=f"r{i}", name=f"Person {i}", status="active", recommendation="keep", risk=0.1,
+                               evidence_weight=0.0, flags=[], reasons=[], evidence=[], uses=5, last_used=None)
+                 for i in range(1, 6)]  # fmt: skip
+    conf = settings.load(None)
+    conf["report"].update(compact_above=2, references_listed=4, applications_listed=10, evidence_total=6)
+    html = render.render_html(report.build_contents(Registry(references=refs, applications=apps, feedback=fbs),
+                                                   verdicts, [], conf, AS_OF))  # fmt: skip
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "the 4 most urgent of 6, the rest summarised by advice below the table" in text
+    assert "The other 2 references, by advice" in text
+    assert "Not printed: 17 more reports, summarised: 17 negative (17 of them cited in the reasons)" in text
+    assert "The 10 most recent are listed; the 20 earlier applications are summarised by month below." in text
+
+
 # --- accessibility and variants ------------------------------------------------------------
 
 
@@ -656,14 +681,58 @@ def test_the_default_pdf_is_tagged_with_its_language_headings_tables_and_chart_t
         assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
 
 
+def test_layout_blocks_are_lists_and_every_header_cell_has_a_scope(demo: Registry) -> None:
+    """The cover's contents and "What to do now" are lists (/L), not tables; every /TH carries /Scope:
+    /Column in a header row, /Row beside its value (the settings appendix)."""
+    reader = _reader(_pdf(demo, with_settings=True))
+    first_two = {reader.pages[0].indirect_reference.idnum, reader.pages[1].indirect_reference.idnum}
+    scopes: set[str] = set()
+    early: list[str] = []  # what the first two pages (cover, summary) hold, by structure type
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/TH":
+                scopes.add(str(node["/A"]["/Scope"]))
+            if "/S" in node and "/Pg" in node and node.raw_get("/Pg").idnum in first_two:
+                early.append(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert scopes == {"/Column", "/Row"}
+    assert "/L" in early and "/LI" in early
+    assert "/Table" not in early
+
+
+def test_pdfua_check_finds_no_errors(demo: Registry, tmp_path: Path) -> None:
+    """The pdfua checker from PyPI (the machine-checkable part of PDF/UA-1) finds nothing in the default
+    report, settings appendix included; the archival pdf/a-3u, tagged too, has no error (it declares PDF/A,
+    not PDF/UA: one warning)."""
+    pytest.importorskip("pdfua")
+    for variant, errors, warnings in (("pdf/ua-1", 0, 0), ("pdf/a-3u", 0, 1)):
+        path = tmp_path / f"{variant.replace('/', '-')}.pdf"
+        path.write_bytes(_pdf(demo, variant, with_settings=True))
+        result = subprocess.run(
+            [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        summary = json.loads(result.stdout)["summary"]
+        assert (summary["errors"], summary["warnings"]) == (errors, warnings), result.stdout
+
+
 @pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3u", "plain"])
 def test_every_variant_is_byte_reproducible(variant: str) -> None:
-    """The same context gives the same bytes in every variant; PDF/UA is tagged, PDF/A has an output intent."""
+    """The same context gives the same bytes in every variant; PDF/UA and PDF/A are tagged, PDF/A has an
+    output intent."""
     small = _hostile_registry()
     first, second = _pdf(small, variant), _pdf(small, variant)
     assert first == second
     root, kinds, _ = _structure(first)
-    assert bool(kinds) is (variant == "pdf/ua-1")
+    assert bool(kinds) is (variant != "plain")
     assert ("/OutputIntents" in root) is (variant == "pdf/a-3u")
 
 

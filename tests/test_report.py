@@ -300,6 +300,90 @@ def test_applications_appendix_summarises_a_long_history() -> None:
     assert {o["outcome"]: o["count"] for o in appendix["outcomes"]}["rejected"] == 350
 
 
+def test_months_past_the_window_say_how_many_applications_they_hold() -> None:
+    """Counted by month for the last report.months_listed months; the earlier months' applications are counted too."""
+    apps = [
+        Application(id=f"a{i}", company=f"Co {i}", role="Analyst", applied_on=date(2024, 1, 1) + timedelta(days=i))
+        for i in range(700)
+    ]  # fmt: skip
+    appendix = _contents(registry=Registry(applications=apps), verdicts=[], actions=[], lineup=[],
+                        cfg={"months_listed": 12})["applications"]  # fmt: skip
+    assert [len(appendix["months"]), appendix["months_hidden"]] == [12, 11]
+    assert appendix["months_hidden_applications"] == 700 - sum(m["total"] for m in appendix["months"])
+    assert appendix["months_hidden_applications"] == 335  # January 2024 to November 2024
+
+
+def _many_cited(n: int) -> tuple[Registry, V]:
+    """One reference with ``n`` reports a day apart, every one cited by the reasons; f1 and f2 moved the verdict."""
+    fbs = [
+        Feedback(id=f"f{i}", reference="r", reported_on=date(2025, 1, 1) + timedelta(days=i),
+                 sentiment=("negative", "lukewarm", "mixed", "positive")[i % 4])
+        for i in range(1, n + 1)
+    ]  # fmt: skip
+    ids = [f.id for f in fbs]
+    refs = [Reference(id="r", name="R"), Reference(id="s", name="S")]
+    return Registry(references=refs, feedback=fbs), V("r", "drop", 0.9, evidence=ids, moved=["f1", "f2"])
+
+
+def test_a_compact_section_prints_at_most_its_share_of_cited_reports_and_summarises_the_rest() -> None:
+    """Past report.compact_above references, a section prints no more cited reports than its share (at least
+    three): those that moved the verdict first, then the newest; the rest are counted by sentiment."""
+    reg, verdict = _many_cited(40)
+    compact = {"compact_above": 1}  # two references: compact sections, two of them sharing evidence_total
+
+    def section(**cfg: int) -> dict[str, Any]:
+        ctx = _contents(registry=reg, verdicts=[verdict, V("s")], actions=[], lineup=[], cfg={**compact, **cfg})
+        assert ctx["compact"] is True
+        return next(r for r in ctx["references"] if r["name"] == "R")
+
+    row = section(evidence_total=2)  # a share of 1: still three of the cited reports
+    assert [(e["id"], e["key"]) for e in row["evidence"]] == [("f40", False), ("f2", True), ("f1", True)]
+    assert row["evidence_more"] == 37
+    assert row["evidence_left"] == "10 positive, 9 lukewarm, 9 mixed, 9 negative"
+    assert row["evidence_left_cited"] == 37
+    roomy = section(evidence_total=20)  # a share of 10
+    assert [e["id"] for e in roomy["evidence"]] == ["f40", "f39", "f38", "f37", "f36", "f35", "f34", "f33", "f2", "f1"]
+    assert roomy["evidence_more"] == 30
+
+
+def test_a_full_section_prints_up_to_evidence_per_reference_cited_reports() -> None:
+    """A small registry's full section prints every cited report up to report.evidence_per_reference."""
+    reg, verdict = _many_cited(30)
+
+    def section(**cfg: int) -> dict[str, Any]:
+        ctx = _contents(registry=reg, verdicts=[verdict, V("s")], actions=[], lineup=[], cfg=cfg)
+        assert ctx["compact"] is False
+        return next(r for r in ctx["references"] if r["name"] == "R")
+
+    row = section()
+    assert len(row["evidence"]) == 25
+    assert {"f1", "f2"} <= {e["id"] for e in row["evidence"]}
+    assert [row["evidence_more"], row["evidence_left_cited"]] == [5, 5]
+    every = section(evidence_per_reference=30)
+    assert [len(every["evidence"]), every["evidence_more"], every["evidence_left"]] == [30, 0, ""]
+
+
+def test_the_table_lists_the_most_urgent_and_summarises_the_rest_by_advice() -> None:
+    """Past report.references_listed, the table of all references lists the most urgent; the rest are counted
+    by advice, with their reports and flags. Every reference is still counted and ordered."""
+    refs = [Reference(id=f"r{i}", name=f"Person {i}", status="resting" if i == 9 else "active") for i in range(10)]
+    fbs = [Feedback(id=f"f{i}", reference=f"r{i}", reported_on=date(2026, 1, 1), sentiment="negative")
+           for i in range(10)]  # fmt: skip
+    recs = ["drop"] * 3 + ["watch"] * 3 + ["keep"] * 4
+    verdicts = [V(f"r{i}", rec, 0.9 - i / 100, flags=["stale"] if i in (5, 8, 9) else []) for i, rec in enumerate(recs)]
+    ctx = _contents(registry=Registry(references=refs, feedback=fbs), verdicts=verdicts, actions=[], lineup=[],
+                   cfg={"references_listed": 4})  # fmt: skip
+    assert len(ctx["references"]) == 10
+    assert [r["name"] for r in ctx["listed"]] == ["Person 0", "Person 1", "Person 2", "Person 3"]
+    assert ctx["unlisted"] == [
+        {"recommendation": "watch", "badge": "WATCH", "count": 2, "active": 2, "positive": 0, "negative": 2,
+         "other": 0, "flags": "stale 1"},
+        {"recommendation": "keep", "badge": "KEEP", "count": 4, "active": 3, "positive": 0, "negative": 4,
+         "other": 0, "flags": "stale 2"},
+    ]  # fmt: skip
+    assert _contents()["unlisted"] == []
+
+
 def test_debriefs_group_the_same_reason_said_twice() -> None:
     """Reasons and criticism that differ only in case and punctuation are counted together."""
     debriefs = _contents()["debriefs"]
@@ -309,13 +393,30 @@ def test_debriefs_group_the_same_reason_said_twice() -> None:
 
 
 def test_timeline_counts_reports_per_month_by_sentiment() -> None:
-    """One bar per month, stacked positive / other / negative."""
+    """One bar per month, stacked positive / other / reserved / negative."""
     chart = _contents()["timeline"]
     assert chart["unit"] == "month"
     assert [b["total"] for b in chart["bars"]] == [1, 1, 0]  # Sep, Oct, Nov
     assert [s["group"] for s in chart["bars"][0]["segments"]] == ["positive"]
     assert [s["group"] for s in chart["bars"][1]["segments"]] == ["negative"]
     assert chart["bars"][0]["label"] == "Sep 26"
+
+
+def test_timeline_shows_lukewarm_and_mixed_apart_from_neutral_and_silence() -> None:
+    """Lukewarm and mixed reports are their own segment ("reserved"), stacked between the other
+    (neutral, no response, declined) and negative; the text alternative counts them apart."""
+    day = date(2026, 11, 2)
+    fbs = [
+        Feedback(id=f"f{i}", reference="r", reported_on=day, sentiment=s)
+        for i, s in enumerate(["positive", "neutral", "lukewarm", "mixed", "no-response", "declined", "negative"])
+    ]
+    chart = report.timeline_chart(fbs, AS_OF)
+    bar = chart["bars"][-1]
+    assert [s["group"] for s in bar["segments"]] == ["positive", "other", "reserved", "negative"]
+    heights = {s["group"]: float(s["h"]) for s in bar["segments"]}
+    assert heights["reserved"] == pytest.approx(heights["positive"] * 2, abs=0.3)
+    assert heights["other"] == pytest.approx(heights["positive"] * 3, abs=0.3)
+    assert "1 positive, 2 lukewarm or mixed, 1 negative and 3 other;" in chart["alt"]
 
 
 def test_a_long_run_of_empty_months_is_drawn_as_one_marked_break() -> None:
@@ -330,7 +431,8 @@ def test_a_long_run_of_empty_months_is_drawn_as_one_marked_break() -> None:
     assert (gap["label"], gap["period"]) == ("no reports", "April 2025 to September 2026")
     assert chart["alt"] == (
         "Bar chart of the 4 reports per month, from February 2025 to November 2026 (none from April 2025 to "
-        "September 2026, drawn as a break): 4 positive, 0 negative and 0 other; the most, 2, in October 2026."
+        "September 2026, drawn as a break): 4 positive, 0 lukewarm or mixed, 0 negative and 0 other; the most, 2, "
+        "in October 2026."
     )
 
 
@@ -377,8 +479,12 @@ def test_control_characters_never_reach_the_template() -> None:
             "config: report.evidence_per_reference must be a whole number of at least 1, not 0.",
         ),
         ({"title": " "}, "config: report.title must be text, not ' '."),
+        (
+            {"references_listed": "all"},
+            "config: report.references_listed must be a whole number of at least 1, not 'all'.",
+        ),
     ],
-    ids=["paper", "zero", "blank-title"],
+    ids=["paper", "zero", "blank-title", "references-listed"],
 )  # fmt: skip
 def test_report_settings_are_checked(override: dict[str, Any], message: str) -> None:
     """A report setting the renderer cannot use is refused, naming the key."""

@@ -67,6 +67,15 @@ def test_redact_masks_every_form_of_a_known_name(text: str, expected: str) -> No
     assert _red(Privacy.REDACT).text(text) == expected
 
 
+def test_redact_masks_the_other_phones_and_the_links_too() -> None:
+    """A second phone the registry knows is masked even when short; a profile link is masked as a link."""
+    reg = _registry()
+    reg.references[1].phones = ["0151 99"]
+    reg.references[1].links = ["https://www.linkedin.com/in/jnunez"]
+    red = Redactor(reg, Privacy.REDACT, order=["jose-nunez", "ingrid-olsen", "will-tan"])
+    assert red.text("call 0151 99 or see https://www.linkedin.com/in/jnunez") == "call [phone] or see [link]"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -61,7 +61,7 @@ def test_build_lays_overrides_over_the_defaults() -> None:
          "personal, other, not \"boss'; rm -rf /\"."),
         ("lineup:\n  size: 0\n", "config: lineup.size must be a whole number of at least 1, not 0."),
         ("next:\n  rest_flags: [\"\\u202etired\"]\n",
-         "config: next.rest_flags must be a list drawn from: overused, unreachable, stale, policy-limited, "
+         "config: next.rest_flags must be a list drawn from: overused, fatigued, unreachable, stale, policy-limited, "
          "pattern, not ['\\u202etired']."),
     ],
     ids=["nan", "inf", "minus-inf", "hostile-relationship", "zero-size", "bidi-flag"],

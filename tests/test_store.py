@@ -123,3 +123,27 @@ def test_subprocess_cli_round_trip(registry: Path) -> None:
     assert refaudit("ref", "add", "Jane Doe").returncode == 0
     data = json.loads(refaudit("ref", "list", "--json").stdout)
     assert [r["id"] for r in data] == ["jane-doe"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_decoding_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> None:
+    """The collector pauses while a body is parsed (see ``store.decode``), and is back on
+    afterwards, whether the body was good or damaged; a caller that had it off keeps it off."""
+    import gc
+
+    from refaudit.errors import DamagedError
+    from refaudit.model import Registry
+
+    good = store.encode(Registry(owner="Dana"))
+    damaged = b'{"refaudit": 2, "references": [{"id": "Not An Id", "name": "X"}]}'
+    switch = {True: gc.enable, False: gc.disable}
+    was = gc.isenabled()
+    try:
+        switch[enabled]()
+        assert store.decode(good).owner == "Dana"
+        assert gc.isenabled() is enabled
+        with pytest.raises(DamagedError, match="invalid"):
+            store.decode(damaged)
+        assert gc.isenabled() is enabled
+    finally:
+        switch[was]()

@@ -135,6 +135,41 @@ def test_no_color_and_dumb_terminals(cjk_registry: Path, env: dict[str, str], co
     assert ("\x1b[" in result.output) is coloured
 
 
+@pytest.mark.parametrize(
+    ("args", "env", "terminal", "coloured"),
+    [
+        ([], {"FORCE_COLOR": "1"}, False, True),
+        ([], {"FORCE_COLOR": "0"}, False, False),
+        ([], {"FORCE_COLOR": ""}, False, False),
+        ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, True, False),
+        ([], {"FORCE_COLOR": "3", "TERM": "dumb"}, False, True),
+        (["--color", "always"], {"NO_COLOR": "1", "TERM": "dumb"}, False, True),
+        (["--color", "never"], {"FORCE_COLOR": "1"}, True, False),
+        (["--color", "auto"], {}, False, False),
+    ],
+    ids=["force-on-a-pipe", "force-0", "force-empty", "no-color-beats-force", "force-beats-dumb",
+         "always-beats-everything", "never-beats-everything", "auto-pipe"],
+)  # fmt: skip
+def test_color_option_and_force_color_follow_the_precedence(
+    cjk_registry: Path, args: list[str], env: dict[str, str], terminal: bool, coloured: bool
+) -> None:
+    """--color > NO_COLOR > FORCE_COLOR (not 0) > TERM=dumb > is a terminal."""
+    base = {"NO_COLOR": None, "FORCE_COLOR": None, "TERM": "xterm-256color"}
+    result = CliRunner().invoke(cli, [*args, "audit"], env={**base, **env}, color=terminal, catch_exceptions=False)
+    assert result.exit_code == 0
+    assert ("\x1b[" in result.output) is coloured
+
+
+def test_a_bad_color_value_is_a_usage_error(cjk_registry: Path) -> None:
+    """--color takes auto, always or never; anything else is exit 2 naming them."""
+    result = CliRunner().invoke(cli, ["--color", "\x1b[31mred", "audit"])
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: Invalid value for '--color': '\\x1b[31mred' is not one of 'auto', 'always', 'never'.\n"
+    )
+    assert "\x1b" not in result.output
+
+
 # --- closed pipes -------------------------------------------------------------------------------
 
 READ_COMMANDS = [

@@ -204,9 +204,19 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 @click.option(
     "--debug", is_flag=True, envvar="REFAUDIT_DEBUG", help="Show tracebacks for errors [env REFAUDIT_DEBUG=1]."
 )
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(("auto", "always", "never")),
+    default="auto",
+    show_default=True,
+    help="Colour the output; auto: on a terminal, unless NO_COLOR or TERM=dumb (FORCE_COLOR forces it).",
+)
 @click.version_option(__version__, prog_name="refaudit")
 @click.pass_context
-def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase_file: str | None, debug: bool) -> None:
+def cli(
+    ctx: click.Context, registry: str | None, config: str | None, passphrase_file: str | None, debug: bool, color: str
+) -> None:
     """Find out whether one of your own references is costing you offers.
 
     refaudit keeps an encrypted registry of your references, the applications you gave
@@ -232,8 +242,7 @@ def cli(ctx: click.Context, registry: str | None, config: str | None, passphrase
     from refaudit.cli._app import Invocation
     from refaudit.cli._params import default_registry_path
 
-    if _term.no_colour():
-        ctx.color = False  # NO_COLOR or TERM=dumb: every command's output, inherited by subcommands
+    ctx.color = _term.colour(color)  # every command's output: subcommands inherit it
     ctx.obj = Invocation(
         registry_path=Path(registry) if registry else default_registry_path(),
         config_path=config,

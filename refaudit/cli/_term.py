@@ -5,8 +5,10 @@ How wide the output may be: ``COLUMNS`` when set, else the terminal's width when
 output is one; a pipe or a file gets whole rows (cells still cut at ``max_col``), as
 ``ps`` and ``ls`` do. ``--wide`` shows every column and every character.
 
-Colour is off under ``NO_COLOR`` (any value, https://no-color.org) and ``TERM=dumb``,
-and click already leaves it out when the output is not a terminal.
+Colour is decided once, by ``colour``: ``--color always|never`` first, then ``NO_COLOR``
+(any value, https://no-color.org) turns it off, ``FORCE_COLOR`` (any value but ``0``,
+https://force-color.org) turns it on, ``TERM=dumb`` off; otherwise it is on when the
+output is a terminal (click leaves it out of pipes and files).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
@@ -53,8 +55,23 @@ def pad(text: str, columns: int) -> str:
     return text + " " * max(columns - width(text), 0)
 
 
-def no_colour() -> bool:
-    return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+def colour(choice: str = "auto", environ: Mapping[str, str] | None = None) -> bool | None:
+    """Whether output is coloured: True, False, or None for "when it is a terminal" (click decides).
+
+    ``choice`` is the global ``--color`` (``auto``, ``always`` or ``never``).
+
+    Precedence: ``--color`` > ``NO_COLOR`` > ``FORCE_COLOR`` (not ``0``) > ``TERM=dumb`` > a terminal.
+    """
+    env = os.environ if environ is None else environ
+    if choice != "auto":
+        return choice == "always"
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR") not in (None, "", "0"):
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    return None
 
 
 def columns() -> int | None:

@@ -14,9 +14,10 @@ from refaudit.cli._ask import stdin_is_terminal
 from refaudit.cli._files import sweep_leftovers
 from refaudit.cli._output import safe
 from refaudit.cli._params import lazy_choice
-from refaudit.errors import UsageError
+from refaudit.errors import UsageError, ValidationError
 
 if TYPE_CHECKING:
+    from refaudit import interop
     from refaudit.change import Change
     from refaudit.interop import Outcome
     from refaudit.model import Registry
@@ -116,13 +117,28 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     help="Status of people added from contacts [default: resting].",
 )
 @click.option("--only", multiple=True, metavar="NAME", help="Import just this person (name or email; repeatable).")
-@click.option("--dry-run", is_flag=True, help="Show, row by row, what would be added, matched, replaced or skipped.")
+@click.option(
+    "--date-order",
+    type=click.Choice(("dmy", "mdy")),
+    help="How to read a slashed date such as 03/04/2026 in this file [default: the dates.order setting].",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The file's text encoding, e.g. cp1252 or utf-16 [default: detected; the summary names it].",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show, row by row, what would be added, matched, filled, replaced or skipped (exit 1 if it would fail).",
+)
 @click.option(
     "--on-conflict",
     type=lazy_choice("interop", "CONFLICT_POLICIES"),
     default="fail",
     show_default=True,
-    help="When a record exists with other values: fail, skip the incoming one, or replace the fields it gives.",
+    help="When a record exists with other values: fail, skip the incoming one, fill only the fields the "
+    "registry has empty, or replace the fields it gives.",
 )
 @pass_app
 def import_(
@@ -134,25 +150,30 @@ def import_(
     ignore_unknown: bool,
     status: str | None,
     only: tuple[str, ...],
+    date_order: str | None,
+    encoding: str | None,
     dry_run: bool,
     on_conflict: str,
 ) -> None:
     """Add records from an export, contacts or a job tracker: all of them, or none.
 
     PATH ('-' for standard input) is a refaudit YAML or JSON export, a CSV file or a
-    folder of refaudit CSVs, LinkedIn's Connections.csv, a Google Contacts CSV, a
-    vCard file (.vcf, 3.0 or 4.0), or a job tracker's CSV of applications; --from
-    auto recognises each. A row without an id matches a person by email, then by
-    name and organisation (an application by company, role and date), so importing
-    the same file twice adds nothing. People from contacts are added as 'resting'
-    unless --status active. Everything is checked before anything is written; an
-    error names the file, the row and the column.
+    folder of refaudit CSVs, LinkedIn's Connections.csv, a Google Contacts CSV, an
+    Outlook contacts CSV, a vCard file (.vcf, 3.0 or 4.0), or a job tracker's CSV of
+    applications; --from auto recognises each. A row without an id matches a person
+    by uid, then email, then name without honorifics (and organisation when both
+    have one); an application by company, role and date; so importing the same file
+    twice adds nothing. Every email, phone and web address of a contact is kept.
+    People from contacts are added as 'resting' unless --status active. Everything
+    is checked before anything is written; an error names the file, the row and the
+    column. The summary names the encoding read and the columns used and left out.
 
     \b
     Example:
       refaudit import Connections.csv --dry-run
       refaudit import contacts.vcf --only 'Jane Doe' --status active
-      refaudit import applications.csv --from tracker --map 'Firm=company'
+      refaudit import outlook.csv --encoding cp1252 --on-conflict fill
+      refaudit import applications.csv --from tracker --map 'Firm=company' --date-order mdy
       refaudit import people.csv --map 'Full Name=name' --ignore-unknown
       refaudit export | refaudit --registry other.refaudit import -
     """
@@ -160,6 +181,8 @@ def import_(
 
     if path != "-":
         filecheck.require_readable_source(Path(path), "the import source", folder_ok=True)
+    if encoding is not None:
+        interop.check_encoding(encoding)
     options = interop.Options(
         source=source,
         fmt=fmt,
@@ -167,39 +190,73 @@ def import_(
         ignore_unknown=ignore_unknown,
         status=status,
         only=only,
-        date_order=app.date_order(),
+        date_order=date_order or app.date_order(),
+        encoding=encoding,
     )
     incoming = interop.read(None if path == "-" else Path(path), options, sys.stdin.buffer)
-    if incoming.ignored:
-        click.echo(f"Ignored column(s): {', '.join(repr(c) for c in incoming.ignored)}.", err=True)
+    shown = "standard input" if path == "-" else safe(path)
     today = app.today()
     policy = on_conflict
 
-    def merge(reg: Registry) -> Change[Outcome]:
-        return interop.merge(reg, incoming, policy, today)
+    def reconcile(reg: Registry) -> Change[Outcome]:
+        return interop.reconcile(reg, incoming, policy, today)
 
-    shown = "standard input" if path == "-" else safe(path)
     if dry_run:
-        outcome = merge(app.read()).result
+        outcome = interop.rehearse(app.read(), incoming, policy, today)
+        _say_what_was_read(shown, incoming)
         for action in outcome.actions:
             target = f" {action.kind} {safe(action.id)}" if action.kind != "row" else ""
             where = f"{action.where}: " if action.where else ""
-            click.echo(f"{where}would {action.verb}{target} ({safe(action.label)})")
+            said = _FIELDS_SAID.get(action.verb)
+            kept = f"; {said} {', '.join(action.fields)}" if said and action.fields else ""
+            click.echo(f"{where}would {action.verb}{target} ({safe(action.label)}{kept})")
+        filled = f"{outcome.count('fill')} to fill, " if policy == "fill" else ""
+        conflicts = f", {outcome.count('conflict')} in conflict" if outcome.count("conflict") else ""
         click.echo(
             f"Dry run: {outcome.count('add')} to add, {outcome.count('complete')} to complete, "
-            f"{outcome.count('match')} already there, "
-            f"{outcome.count('replace')} to replace, {outcome.count('skip')} to skip; nothing was written."
+            f"{outcome.count('match')} already there, {filled}"
+            f"{outcome.count('replace')} to replace, {outcome.count('skip')} to skip{conflicts}; nothing was written."
         )
+        if outcome.refused:
+            raise ValidationError(f"{outcome.refused} The real run would import nothing.")
         return
     if incoming.count == 0 and incoming.owner is None:
         click.echo(f"Nothing to import in {shown}.")
         return
-    outcome = app.update("import", merge)
+    outcome = app.update("import", reconcile)
+    _say_what_was_read(shown, incoming)
+    filled = f"{outcome.count('fill')} filled, " if policy == "fill" else ""
     click.echo(
         f"Imported {shown}: {outcome.count('add')} added, {outcome.count('complete')} completed, "
-        f"{outcome.count('match')} already there, "
+        f"{outcome.count('match')} already there, {filled}"
         f"{outcome.count('replace')} replaced, {outcome.count('skip')} skipped."
     )
+    for action in outcome.actions:
+        if action.verb == "fill" and action.fields:
+            click.echo(
+                f"  {action.where}: {action.kind} {safe(action.id)} kept its own {', '.join(action.fields)}",
+                err=True,
+            )
+
+
+_FIELDS_SAID = {"fill": "keeps its own", "conflict": "differs in"}
+
+
+def _say_what_was_read(shown: str, incoming: interop.Incoming) -> None:
+    """On stderr, beside the summary: the encoding read, the columns used, those with values left out.
+
+    refaudit's own YAML and JSON have no columns to leave out: for them only an encoding other than
+    UTF-8 is worth a line.
+    """
+    encoding = f" as {incoming.encoding}" if incoming.encoding else ""
+    if not incoming.used and not incoming.left_out and not incoming.ignored:
+        if incoming.encoding not in (None, "UTF-8"):
+            click.echo(f"Read {shown}{encoding}.", err=True)
+        return
+    used = ", ".join(repr(c) for c in dict.fromkeys(incoming.used)) or "none"  # a folder's files share columns
+    left = list(dict.fromkeys([*incoming.ignored, *incoming.left_out]))
+    left_out = f"left out (not imported): {', '.join(repr(c) for c in left)}" if left else "nothing left out"
+    click.echo(f"Read {shown}{encoding}; used {used}; {left_out}.", err=True)
 
 
 @click.command()

@@ -31,8 +31,16 @@ def _field_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--worked-with",
             help="Where you worked together, e.g. 'the data team at Acme' (drafts name no place without it).",
         ),
-        click.option("--email", help="Email address."),
-        click.option("--phone", help="Phone number, e.g. '+1 555 0100'."),
+        click.option("--name-prefix", help="An honorific before the name, e.g. 'Dr.' (kept apart from it)."),
+        click.option("--name-suffix", help="A suffix after the name, e.g. 'Jr.' or 'PhD'."),
+        click.option("--email", "emails", multiple=True, help="Email address (repeatable; the first is the main one)."),
+        click.option(
+            "--phone",
+            "phones",
+            multiple=True,
+            help="Phone number, e.g. '+1 555 0100' (repeatable; on edit the ones given replace all, '' clears).",
+        ),
+        click.option("--link", "links", multiple=True, help="A web address, e.g. a LinkedIn profile (repeatable)."),
         click.option(
             "--known-since", type=DATE, help="Since when you know them (a date, e.g. 2019-03-01 or 1 Mar 2019)."
         ),
@@ -49,6 +57,8 @@ def _fields(**kw: Any) -> references.RefFields:
     from refaudit import references
 
     kw["tags"] = list(kw.get("tags") or [])
+    for several in ("emails", "phones", "links"):  # not given: None; given, even as '': replaces the set
+        kw[several] = list(kw[several]) if kw.get(several) else None
     return references.RefFields(**kw)
 
 
@@ -106,6 +116,8 @@ def add(app: Invocation, /, name: str, ref_id: str | None, **fields: Any) -> Non
     Example:
       refaudit ref add "Jane Doe" --relationship manager --org "Acme Corp" \\
           --email jane@example.com --phone "+1 555 0100" --tag technical
+      refaudit ref add "Omar Haddad" --name-prefix Dr. --phone "+1 555 0101" \\
+          --phone "+1 555 0102" --link https://www.linkedin.com/in/omar-haddad
     """
     from refaudit import references
 
@@ -214,8 +226,9 @@ def show(app: Invocation, ref_query: str, as_json: bool) -> None:
         return
     labels = [
         ("Name", "name"), ("Id", "id"), ("Relationship", "relationship"), ("Organization", "organization"),
-        ("Title", "title"), ("Worked with", "worked_with"), ("Email", "email"), ("Phone", "phone"),
-        ("Known since", "known_since"), ("Consent on", "consent_on"), ("Status", "status"),
+        ("Prefix", "name_prefix"), ("Suffix", "name_suffix"), ("Title", "title"), ("Worked with", "worked_with"),
+        ("Email", "email"), ("Other emails", "emails"), ("Phone", "phone"), ("Other phones", "phones"),
+        ("Links", "links"), ("Known since", "known_since"), ("Consent on", "consent_on"), ("Status", "status"),
         ("Status since", "status_on"), ("Status note", "status_note"), ("Tags", "tags"), ("Notes", "notes"),
         ("Added on", "added_on"),
     ]  # fmt: skip
@@ -254,6 +267,8 @@ def edit(app: Invocation, /, ref_query: str, new_id: str | None, **fields: Any) 
     Example:
       refaudit ref edit jane --phone "+1 555 0199" --title "Director of Data"
       refaudit ref edit ref-5 --id li-na
+      refaudit ref edit jane --email jane@acme.example --email jane@home.example
+      refaudit ref edit jane --phone ''
     """
     from refaudit import references, resolve
 

@@ -1,6 +1,7 @@
 """Export: the registry as YAML, JSON or three CSV files (which ``native`` reads back).
 
-Export is the registry exactly as docs/SPEC.md shows it (no history, no counters). Files are
+Export is the registry exactly as docs/SPEC.md shows it (no history, no counters); a CSV
+export writes the records' three files and ``meta.csv`` (schema version and owner). Files are
 created ``0600`` and never overwrite without ``force``. CSV cells that a spreadsheet
 would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) are prefixed
 with ``'``, as OWASP advises; so is a cell that already starts with ``'`` followed by
@@ -26,6 +27,9 @@ from refaudit.model import Registry
 
 EXPORT_FORMATS = ("yaml", "json", "csv")
 CSV_NAMES = {section: f"{section}.csv" for section in SECTIONS}
+# What is not a record: the schema version and the owner (whose name heads the report and signs drafts).
+META_CSV = "meta.csv"
+META_COLUMNS = ("refaudit", "owner")
 
 
 def _fields_typed(section: str, prefix: str) -> tuple[str, ...]:
@@ -64,7 +68,7 @@ def to_json(registry: Registry) -> str:
 
 
 def to_csv(registry: Registry) -> dict[str, str]:
-    """``{file name: CSV text}`` for the three record types, every field a column."""
+    """``{file name: CSV text}`` for the three record types, every field a column, and ``meta.csv``."""
     data = plain(registry)
     files = {}
     for section in SECTIONS:
@@ -75,6 +79,11 @@ def to_csv(registry: Registry) -> dict[str, str]:
         for record in data[section]:
             writer.writerow([_csv_cell(section, col, record.get(col)) for col in columns])
         files[CSV_NAMES[section]] = out.getvalue()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(META_COLUMNS)
+    writer.writerow([str(data["refaudit"]), defuse(data.get("owner") or "")])
+    files[META_CSV] = out.getvalue()
     return files
 
 
@@ -166,8 +175,8 @@ def check_target(fmt: str, target: Path, *, force: bool, protected: Sequence[Pat
 
 
 def export_paths(fmt: str, target: Path) -> list[Path]:
-    """The files an export to ``target`` writes: ``target``, or the three CSV files in it."""
-    return [target / n for n in CSV_NAMES.values()] if fmt == "csv" else [target]
+    """The files an export to ``target`` writes: ``target``, or the three CSV files and ``meta.csv`` in it."""
+    return [target / n for n in (*CSV_NAMES.values(), META_CSV)] if fmt == "csv" else [target]
 
 
 def export(registry: Registry, fmt: str, target: Path, *, force: bool, protected: Sequence[Path] = ()) -> list[Path]:

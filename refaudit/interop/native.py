@@ -23,6 +23,8 @@ from refaudit.interop.exporting import (
     CSV_NAMES,
     EVENT_FIELDS,
     LIST_FIELDS,
+    META_COLUMNS,
+    META_CSV,
     SAID_FIELDS,
     restore,
     said_item,
@@ -34,11 +36,13 @@ from refaudit.interop.records import (
     SECTIONS,
     Incoming,
     Item,
+    account,
     check_rows,
     item,
     typed_registry,
     version,
 )
+from refaudit.interop.sources import ImportSource, Options
 from refaudit.model import MAX_NAME, SCHEMA_VERSION, SENTIMENTS, check_text
 
 READABLE_VERSIONS = tuple(range(1, max(SCHEMA_VERSION, 2) + 1))  # 1 is read with its old meanings (model.py)
@@ -50,6 +54,52 @@ REQUIRED_COLUMNS = {
 # What people write in a hand-made header, mapped to the registry's field names.
 ALIASES = {"organisation": "organization", "org": "organization", "note": "notes", "tag": "tags"}
 _BRIEFED_RE = re.compile(r"^(\S+?)(?:\s+on\s+|\s+|:)(\S+)$")
+
+
+# --- the source: refaudit's own files, and the fallback for any CSV no other source claims ---------
+
+
+def recognises(text: source.Text) -> bool:
+    """A YAML or JSON export by its name or its first characters."""
+    if text.suffix in (".yaml", ".yml", ".json"):
+        return True
+    first = next((line for line in text.text.splitlines() if line.strip()), "")
+    return first.startswith(("refaudit:", "{", "["))
+
+
+def read(text: source.Text, options: Options) -> Incoming:
+    fmt = options.fmt or format_of(text)
+    if fmt == "csv":
+        return from_csv(text, options.mapping, options.ignore_unknown)
+    if options.mapping or options.ignore_unknown:
+        raise ValidationError("--map and --ignore-unknown are for spreadsheets (CSV); this is a YAML or JSON file.")
+    if text.not_utf8:  # refaudit writes UTF-8: another encoding is a damaged file or another program's
+        raise ValidationError(f"{text.name!r} is not UTF-8 text ({text.not_utf8}); save it as UTF-8.")
+    return from_json(text) if fmt == "json" else from_yaml(text)
+
+
+def format_of(text: source.Text) -> str:
+    """yaml, json or csv, from the name, else from the first characters (standard input)."""
+    if text.suffix in (".yaml", ".yml"):
+        return "yaml"
+    if text.suffix == ".json":
+        return "json"
+    if text.suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    start = text.text.lstrip()[:1]
+    if start in ("{", "["):
+        return "json"
+    first = next((line for line in text.text.splitlines() if line.strip() and not line.startswith("#")), "")
+    if first.startswith("refaudit:") or first.startswith("---") or ": " in first or first.rstrip().endswith(":"):
+        return "yaml"
+    if text.name != source.STDIN_NAME and text.suffix:
+        raise ValidationError(
+            f"cannot tell the format of {text.name!r} from its name; pass --format yaml, json or csv."
+        )
+    return "csv"
+
+
+SOURCE = ImportSource("refaudit", "registry", "refaudit", recognises, read)
 
 
 # --- YAML and JSON ----------------------------------------------------------------------------
@@ -127,17 +177,39 @@ def section_of(name: str) -> str:
     return stem if stem in SECTIONS else "references"
 
 
-def read_folder(path: Path, mapping: Mapping[str, str], ignore_unknown: bool) -> Incoming:
+def read_folder(path: Path, mapping: Mapping[str, str], ignore_unknown: bool, encoding: str | None = None) -> Incoming:
     found = {s: path / n for s, n in CSV_NAMES.items() if (path / n).is_file()}  # fixed, printable names
     if not found:
         raise ValidationError(f"{str(path)!r} holds none of {', '.join(CSV_NAMES.values())}; nothing to import.")
     incoming = Incoming()
+    if (path / META_CSV).is_file():
+        incoming.owner = _owner(csvfile.parse(source.read_path(path / META_CSV, encoding).text, META_CSV))
     for section, file in found.items():
-        table = csvfile.parse(source.read_path(file).text, file.name)
+        text = source.read_path(file, encoding)
+        incoming.encoding = text.encoding if incoming.encoding in (None, text.encoding) else "mixed encodings"
+        table = csvfile.parse(text.text, file.name)
         from_table(table, section, mapping, ignore_unknown, into=incoming)
     check_rows(str(path), incoming.count)
     check_unique(incoming)
     return incoming
+
+
+def _owner(table: csvfile.Table) -> str | None:
+    """The owner ``meta.csv`` names (its schema version must be one this refaudit reads)."""
+    header = [restore(h).strip() for h in table.header]
+    unknown = [h for h in header if h not in META_COLUMNS]
+    if unknown or not table.rows:
+        raise ValidationError(
+            f"{META_CSV!r} must hold the columns {', '.join(META_COLUMNS)} and one row"
+            + (f"; it has the unknown column {unknown[0]!r}." if unknown else ".")
+        )
+    number, cells = table.rows[0]
+    row = {h: restore(c) for h, c in zip(header, cells, strict=False)}
+    version(row.get("refaudit", str(SCHEMA_VERSION)), f"{META_CSV}, row {number}", READABLE_VERSIONS)
+    try:
+        return check_text("owner", row.get("owner") or None, max_len=MAX_NAME)
+    except ValidationError as exc:
+        raise ValidationError(f"in {META_CSV}, row {number}: {exc}") from None
 
 
 def from_csv(text: source.Text, mapping: Mapping[str, str], ignore_unknown: bool) -> Incoming:
@@ -153,6 +225,8 @@ def from_table(
 ) -> None:
     columns = map_columns(table, section, mapping, ignore_unknown)
     into.ignored.extend(columns.ignored)
+    named = {h.strip() for f, h in zip(columns.fields, table.header, strict=False) if f is not None}
+    account(table.header, table.rows, lambda column: column in named, into)
     rows: list[Item[Any]] = getattr(into, section)
     for number, cells in table.rows:
         where = f"{table.name}, row {number}"

@@ -11,6 +11,7 @@ import dataclasses
 import re
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -63,6 +64,11 @@ class Incoming:
     feedback: list[Item[Feedback]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # columns left out under --ignore-unknown
     skipped: list[Skip] = field(default_factory=list)  # rows a source does not import, and why
+    # What the summary says was read: the encoding, the columns (vCard properties) used, and those
+    # holding values that nothing imports. Columns empty in every row are in neither list.
+    encoding: str | None = None
+    used: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -89,6 +95,18 @@ def item(section: str, row: Any, where: str, label: str | None = None) -> Item[A
         else frozenset()
     )
     return Item(record, label, new_id, given)
+
+
+def account(header: list[str], rows: list[tuple[int, list[str]]], reads: Callable[[str], bool], into: Incoming) -> None:
+    """Sort a table's columns that hold a value into ``into.used`` and ``into.left_out``.
+
+    ``reads(column)`` says whether the source imports that column (by its header text).
+    """
+    for index, column in enumerate(header):
+        label = column.strip()
+        if not label or not any(index < len(cells) and cells[index].strip() for _n, cells in rows):
+            continue
+        (into.used if reads(label) else into.left_out).append(label)
 
 
 def check_rows(name: str, count: int) -> None:

@@ -9,13 +9,12 @@ applications yet: they are skipped and listed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, dates
-from refaudit.interop.native import ALIASES, map_columns, row_dict
-from refaudit.interop.records import ROW, Incoming, Skip, item
+from refaudit.interop.native import ALIASES, map_columns, row_dict, section_of
+from refaudit.interop.records import ROW, Incoming, Skip, account, item
 from refaudit.interop.source import Text
+from refaudit.interop.sources import ImportSource, Options, any_header
 from refaudit.printable import safe
 
 ALIASES_TRACKER = {
@@ -76,12 +75,20 @@ def is_header(cells: list[str]) -> bool:
     return "company" in names and "role" in names and bool(names & {"status", "applied_on"}) and "name" not in names
 
 
-def read(text: Text, mapping: Mapping[str, str], *, order: str | None = None) -> Incoming:
+def recognises(text: Text) -> bool:
+    """A tracker's header; a file named applications.csv is refaudit's own export, read as such."""
+    return any_header(text, is_header) and section_of(text.name) != "applications"
+
+
+def read(text: Text, options: Options) -> Incoming:
     """Trackers carry columns of their own (salary, excitement, contacts): those are left out and listed."""
+    mapping, order = options.mapping, options.date_order
     table = csvfile.parse(text.text, text.name)
     columns = map_columns(table, "applications", mapping, True, aliases=ALIASES_TRACKER, extra=_SOURCE_COLUMNS)
     incoming = Incoming(ignored=columns.ignored)
     header = {f: safe(h.strip()) for f, h in zip(columns.fields, table.header, strict=False)}
+    named = {h.strip() for f, h in zip(columns.fields, table.header, strict=False) if f is not None}
+    account(table.header, table.rows, lambda column: column in named, incoming)
     for number, cells in table.rows:
         where = f"{text.name}, row {number}"
         row = row_dict("applications", columns, cells, where)
@@ -107,3 +114,6 @@ def read(text: Text, mapping: Mapping[str, str], *, order: str | None = None) ->
             row["applied_on"] = dates.parse(row["applied_on"], f"{where}, column {label}", order=order)
         incoming.applications.append(item("applications", row, ROW, where))
     return incoming
+
+
+SOURCE = ImportSource("tracker", "applications", "a job tracker", recognises, read)

@@ -24,6 +24,10 @@ SENTIMENT_GROUP = {
     "no-response": "other",
     "declined": "other",
 }
+# The timeline's bars go further: lukewarm and mixed (faint praise, reservations: the signal the
+# audit is about) stand apart from the neutral, unanswered and declined reports, in their own colour.
+CHART_GROUP = {**SENTIMENT_GROUP, "lukewarm": "reserved", "mixed": "reserved"}
+CHART_GROUPS = ("positive", "other", "reserved", "negative")  # stacked from the baseline up
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LONG_MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -57,7 +61,7 @@ MAX_EMPTY_MONTHS = 6
 
 
 def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
-    """Reports per month (per quarter or year when the span is long), stacked by sentiment group.
+    """Reports per month (per quarter or year when the span is long), stacked by ``CHART_GROUP``.
 
     A run of empty periods covering more than ``MAX_EMPTY_MONTHS`` months takes one slot, drawn
     as a break (``gap``) that says which periods it leaves out.
@@ -72,7 +76,7 @@ def timeline_chart(feedback: Sequence[Feedback], as_of: date) -> dict[str, Any]:
     n = (last - first) // months_per_bar + 1
     bins = [Counter[str]() for _ in range(n)]
     for fb in feedback:
-        bins[(month_index(fb.reported_on) - first) // months_per_bar][SENTIMENT_GROUP.get(fb.sentiment, "other")] += 1
+        bins[(month_index(fb.reported_on) - first) // months_per_bar][CHART_GROUP.get(fb.sentiment, "other")] += 1
     slots = _slots(bins, months_per_bar)
     top = _nice_ceiling(max(sum(b.values()) for b in bins))
     plot_w = CHART_W - _PLOT["left"] - _PLOT["right"]
@@ -151,12 +155,12 @@ def _gap(left: float, slot: float, plot_h: float, since: str, until: str) -> dic
 
 
 def _bar(counts: Counter[str], left: float, slot: float, plot_h: float, top: int) -> dict[str, Any]:
-    """One bar of the timeline: its segments stacked positive, other, negative from the baseline."""
+    """One bar of the timeline: its segments stacked positive, other, reserved, negative from the baseline."""
     bar_w = slot * 0.7
     x = left + (slot - bar_w) / 2
     base = _PLOT["top"] + plot_h
     segments = []
-    for group in ("positive", "other", "negative"):
+    for group in CHART_GROUPS:
         h = plot_h * counts[group] / top
         if h > 0:
             base -= h
@@ -197,8 +201,8 @@ def _timeline_alt(
     return (
         f"Bar chart of the {reports:,} report{'' if reports == 1 else 's'} per {unit}, "
         f"from {start} to {end}{skipped}: {totals['positive']:,} positive, "
-        f"{totals['negative']:,} negative and {totals['other']:,} other; the most, "
-        f"{max(sum(b.values()) for b in bins):,}, in {busiest}."
+        f"{totals['reserved']:,} lukewarm or mixed, {totals['negative']:,} negative and {totals['other']:,} other; "
+        f"the most, {max(sum(b.values()) for b in bins):,}, in {busiest}."
     )
 
 

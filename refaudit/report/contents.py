@@ -30,7 +30,7 @@ from refaudit import settings as settings_mod
 from refaudit.actions import Action
 from refaudit.applications import said_on
 from refaudit.audit import Pick, Verdict
-from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.model import SENTIMENTS, Application, Feedback, Reference, Registry
 from refaudit.report import narrative
 from refaudit.report.charts import LONG_MONTHS, MONTHS, SENTIMENT_GROUP, month_index, risk_chart, timeline_chart
 from refaudit.report.redact import Privacy, Redactor, clean
@@ -70,6 +70,7 @@ class _Share:
     evidence_floor: int
     actions: int
     reasons: int | None
+    cited: int  # the most reports the reasons cite that one section prints (the rest are summarised)
 
 
 def long_date(day: date) -> str:
@@ -158,6 +159,8 @@ def build_contents(
         "top_actions": action_rows[:5],
         "actions_total": len(action_rows),
         "references": rows,
+        "listed": rows[: cfg.references_listed],
+        "unlisted": _unlisted(rows[cfg.references_listed :]),
         "sections": [r for r in rows if r["section"]],
         "attention": _attention(rows, {anchors[p.id] for p in picks_in if p.id in anchors}),
         "light_table": len(rows) > cfg.compact_above,
@@ -216,6 +219,11 @@ def _rows(
         evidence_floor=1 if compact else _MIN_EVIDENCE,
         actions=max(1, min(cfg.actions_per_reference, cfg.actions_total // sections)),
         reasons=_COMPACT_REASONS if compact else None,
+        # Compact sections (a registry past report.compact_above references) print no more cited
+        # reports than their share, and at least three; full sections up to evidence_per_reference.
+        cited=max(_MIN_EVIDENCE, min(cfg.evidence_per_reference, cfg.evidence_total // sections))
+        if compact
+        else cfg.evidence_per_reference,
     )
     rows = []
     for index, verdict in enumerate(ordered, start=1):
@@ -322,6 +330,29 @@ def _attention(rows: Sequence[dict[str, Any]], lineup_anchors: set[str]) -> dict
     }
 
 
+def _unlisted(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The references the table leaves out, summarised by advice: how many, their reports, their flags."""
+    summary = []
+    for rec in (*RECOMMENDATIONS, "unknown"):
+        group = [r for r in rows if r["recommendation"] == rec]
+        if not group:
+            continue
+        flags = Counter(f for r in group for f in r["flags"])
+        summary.append(
+            {
+                "recommendation": rec,
+                "badge": rec.upper(),
+                "count": len(group),
+                "active": sum(1 for r in group if r["status"] == "active"),
+                "positive": sum(r["positive"] for r in group),
+                "negative": sum(r["negative"] for r in group),
+                "other": sum(r["other"] for r in group),
+                "flags": ", ".join(f"{flag} {n:,}" for flag, n in flags.most_common()),
+            }
+        )
+    return summary
+
+
 def _table_row(index: int, ref: Reference, verdict: Verdict, feedback: list[Feedback], red: Redactor) -> dict[str, Any]:
     """What the table of all references prints about one reference."""
     groups = Counter(SENTIMENT_GROUP.get(fb.sentiment, "other") for fb in feedback)
@@ -368,12 +399,16 @@ def _reference_row(
     cited, moved = set(verdict.evidence) | set(verdict.moved), set(verdict.moved)
     newest = sorted(feedback, key=lambda fb: (fb.reported_on, _natural(fb.id)), reverse=True)
     recommendation = verdict.recommendation if verdict.recommendation in _SEVERITY else "unknown"
-    # Every report the reasons cite is printed (credible adverse evidence is never silent);
-    # the newest others fill the share.
+    # The reports the reasons cite are printed (credible adverse evidence is never silent), up to
+    # share.cited of them: those that moved the recommendation first, then the newest; what is
+    # left is summarised by sentiment. The newest others fill the share.
     limit = max(share.evidence, 1)
-    picked = {fb.id for fb in newest if fb.id in cited}
+    citing = [fb for fb in newest if fb.id in moved] + [fb for fb in newest if fb.id in cited - moved]
+    picked = {fb.id for fb in citing[: share.cited]}
     picked |= {fb.id for fb in [fb for fb in newest if fb.id not in cited][: max(0, limit - len(picked))]}
     shown = [fb for fb in newest if fb.id in picked]
+    left = [fb for fb in newest if fb.id not in picked]
+    left_by = Counter(fb.sentiment for fb in left)
     details = [v for v in (red.title(ref), red.organization(ref)) if v]
     role = ", ".join(details)
     details = [v for v in (role, ref.relationship) if v]
@@ -398,7 +433,10 @@ def _reference_row(
         "actions_more": max(0, len(actions) - share.actions),
         "evidence": evidence,
         "has_key": any(e["key"] for e in evidence),
-        "evidence_more": len(newest) - len(shown),
+        "evidence_more": len(left),
+        # What the reports left out said, e.g. "40 negative, 12 lukewarm": a summary, not a list.
+        "evidence_left": ", ".join(f"{left_by[s]:,} {s}" for s in SENTIMENTS if left_by[s]),
+        "evidence_left_cited": sum(1 for fb in left if fb.id in cited),
         "watch": recommendation == "watch",
     }
 
@@ -568,6 +606,7 @@ def _applications(
         "hidden": max(0, len(apps) - len(rows)),
         "months": month_rows,
         "months_hidden": max(0, len(by_month) - len(months)),
+        "months_hidden_applications": len(apps) - sum(by_month[m]["total"] for m in months),
         "outcomes": [{"outcome": c, "count": totals[c]} for c, _ in _OUTCOME_COLUMNS],
         "columns": [c for c, _ in _OUTCOME_COLUMNS],
     }

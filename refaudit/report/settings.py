@@ -50,6 +50,7 @@ class ReportSettings:
     actions_total: int
     compact_above: int
     sections_max: int
+    references_listed: int
     applications_listed: int
     months_listed: int
     risk_chart_rows: int
@@ -86,6 +87,7 @@ class ReportSettings:
             actions_total=count("actions_total"),
             compact_above=count("compact_above"),
             sections_max=count("sections_max"),
+            references_listed=count("references_listed"),
             applications_listed=count("applications_listed"),
             months_listed=count("months_listed"),
             risk_chart_rows=count("risk_chart_rows"),

@@ -1,4 +1,4 @@
-"""Merging an import with the registry: identical is a no-op, replace never clears, id-less rows match."""
+"""Reconciling an import with the registry: identical is a no-op, replace never clears, id-less rows match."""
 
 from __future__ import annotations
 
