@@ -23,6 +23,7 @@ from refaudit.change import Change
 from refaudit.copies import combining, stamping, uids
 from refaudit.errors import AuthError, DamagedError, RefauditError, ValidationError
 from refaudit.model import HistoryEntry, Registry
+from refaudit.text import as_stored
 
 if TYPE_CHECKING:
     from refaudit.settings import Settings
@@ -106,8 +107,10 @@ def update(
         if done.registry is not None:
             new.copies = reg.copies
         touched = stamping.stamp(before, new, access.now())  # uids, stamps and tombstones (refaudit.copies)
-        # Re-validate the whole registry so that a change can never save what reading refuses.
-        Registry.from_plain(new.to_plain())
+        # Re-validate the whole registry so that a change can never save what reading refuses
+        # (by reading's rule: what the change added was checked as typed).
+        with as_stored():
+            Registry.from_plain(new.to_plain())
         history.append(new, access.now(), command, done.summary).uids = touched
         new_blob = vault.seal(current, store.encode(new))
         scrub = scrub_backup or done.erase_backup

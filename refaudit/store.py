@@ -18,6 +18,7 @@ from pathlib import Path
 from refaudit import filecheck, fileio, jsonio, sweep, vault, yamlio
 from refaudit.errors import BusyError, DamagedError, RefauditError, ValidationError
 from refaudit.model import Registry
+from refaudit.text import as_stored
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 MAX_FILE_SIZE = 512 * 1024 * 1024  # far above any real registry; refuses a mistaken path
@@ -242,7 +243,8 @@ def decode(body: bytes, data_key: bytes | None = None) -> Registry:
             from refaudit.copies import uids
 
             uids.fill_plain(plain, data_key)
-        return Registry.from_plain(plain)
+        with as_stored():  # older registries keep opening: their text by the rule it was written under
+            return Registry.from_plain(plain)
     except ValidationError as exc:
         raise DamagedError(f"the registry's contents are invalid: {exc}") from None
     finally:

@@ -10,12 +10,21 @@ also refuses line and paragraph separators (U+2028, U+2029) and every other form
 character (Unicode category Cf) but the zero-width non-joiner and joiner (U+200C, U+200D),
 which some scripts need; in a multi-line field the separators become newlines.
 
+Older registries keep opening (docs/SPEC.md): text a registry already holds is checked,
+inside ``as_stored()``, against the rule it was written under, which refused only C0 and
+C1 controls and the bidi embeddings, overrides and isolates. Reading the file and
+re-checking it before a save use it; everything typed, imported or edited does not.
+
 Light on purpose: the command line's output escaping imports it, and --help stays fast.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
 
 from refaudit.errors import ValidationError
 
@@ -24,7 +33,6 @@ _BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff
 # A regular-expression class body (between [ and ]): C0 controls and the rest above.
 DANGEROUS = "\x00-\x1f" + _BEYOND_C0
 DANGEROUS_RE = re.compile(f"[{DANGEROUS}]")
-_MULTILINE_REFUSED_RE = re.compile(f"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")  # a tab and a newline are kept
 JOINERS = "\u200c\u200d"  # format characters some scripts need inside words (Persian, Devanagari, emoji)
 LINE_SEPARATORS = "\u2028\u2029"
 
@@ -76,6 +84,32 @@ def name_slug(name: str) -> str:
     return slugify(without_honorifics(name))
 
 
+_STORED: ContextVar[bool] = ContextVar("refaudit_text_stored", default=False)
+
+
+@contextmanager
+def as_stored() -> Iterator[None]:
+    """Check text a registry already holds by the older rule (see the module docstring)."""
+    token = _STORED.set(True)
+    try:
+        yield
+    finally:
+        _STORED.reset(token)
+
+
+@cache
+def _stored_refused(multiline: bool) -> re.Pattern[str]:
+    """What refaudit refused before one list was shared with output: controls, bidi embeddings and isolates."""
+    controls = "\x00-\x08\x0b-\x1f" if multiline else "\x00-\x1f"
+    return re.compile(f"[{controls}\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@cache
+def _multiline_refused() -> re.Pattern[str]:
+    """``DANGEROUS`` but the tab and the newline (compiled when first needed: every start pays for the first)."""
+    return re.compile(f"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")
+
+
 def unify_line_breaks(text: str) -> str:
     """Windows (CRLF), old Mac (CR) and Unicode (U+2028, U+2029) line breaks as newlines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -88,13 +122,17 @@ def refuse_hidden(name: str, text: str, *, multiline: bool = False) -> str:
 
     A multi-line ``text`` is expected with its line breaks unified (``unify_line_breaks``).
     """
-    bad = (_MULTILINE_REFUSED_RE if multiline else DANGEROUS_RE).search(text)
+    stored = _STORED.get()
+    if stored:
+        bad = _stored_refused(multiline).search(text)
+    else:
+        bad = (_multiline_refused() if multiline else DANGEROUS_RE).search(text)
     if bad:
         raise ValidationError(
             f"{name} contains the control character U+{ord(bad.group()):04X}; "
             "use plain text" + (" (line breaks and tabs are fine)." if multiline else ".")
         )
-    if not multiline and not text.isascii():
+    if not multiline and not stored and not text.isascii():
         import unicodedata
 
         for char in text:

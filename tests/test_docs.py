@@ -99,3 +99,20 @@ def test_every_spec_mention_names_the_file_that_exists() -> None:
             if re.search(r"\bSPEC\b(?!\.md)", line):  # docs/SPEC.md, or SPEC.md linked from docs/
                 bare.append(f"{path.relative_to(ROOT)}:{number}")
     assert bare == [], "cite the contract as docs/SPEC.md"
+
+
+def test_the_readme_lists_every_variable_the_code_reads() -> None:
+    """README's "Environment variables" table has a row for each REFAUDIT_* name in refaudit/, and no other."""
+    read = set()
+    for relative in _modules():
+        read.update(re.findall(r"_?REFAUDIT_[A-Z_]+", (PACKAGE / relative).read_text(encoding="utf-8")))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Environment variables", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `(_?REFAUDIT_[A-Z_]+)` \|", section, re.M))
+    assert listed == read
+
+
+def test_every_module_says_what_it_owns() -> None:
+    """Each module opens with a docstring: the map in ARCHITECTURE.md is its first line, written out."""
+    silent = [str(m) for m in _modules() if not ast.get_docstring(ast.parse((PACKAGE / m).read_text(encoding="utf-8")))]
+    assert silent == []

@@ -133,3 +133,24 @@ def test_a_line_separator_in_a_note_is_stored_as_a_newline(runner: Runner, regis
     runner.ok("ref", "add", "Jane Doe", "--note", "first\u2028second")
     shown = json.loads(runner.ok("ref", "show", "jane", "--json").stdout)
     assert shown["notes"] == "first\nsecond"
+
+
+def test_a_registry_holding_what_input_now_refuses_still_opens_and_saves(runner: Runner, registry_path: Path) -> None:
+    """Older registries keep opening: text stored before the stricter rule is read and saved by the rule it
+    was written under (docs/SPEC.md); only what is typed now is held to the new one."""
+    from refaudit.model import Reference, Registry
+    from tests.test_drafts import write
+
+    old_name, old_note = "Dana\u200bLee\u200f", "first\u200esecond"
+    write(registry_path, Registry(references=[Reference(id="dana", name=old_name, notes=old_note)]))
+    shown = json.loads(runner.ok("ref", "show", "dana", "--json").stdout)
+    assert (shown["name"], shown["notes"]) == (old_name, old_note)
+    runner.ok("ref", "add", "Jane Doe")  # a save re-checks the whole registry
+    assert [r["id"] for r in json.loads(runner.ok("ref", "list", "--json").stdout)] == ["dana", "jane-doe"]
+    before = registry_path.read_bytes()
+    refused = runner("ref", "edit", "dana", "--name", old_name)
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "Error: Name contains the control character U+200F; use plain text.\n",
+    )
+    assert registry_path.read_bytes() == before

@@ -22,6 +22,7 @@ from refaudit import erasure, filecheck, history, store, vault
 from refaudit.copies import forms, merging
 from refaudit.errors import AuthError, RefauditError
 from refaudit.model import SCHEMA_VERSION, Reference, Registry
+from refaudit.text import as_stored
 
 _FREE_TEXT_SKIP = {"id", "uid", "reference", "application", "references", "told"}
 
@@ -63,7 +64,8 @@ def opened(blob: bytes, keyring: vault.Keyring) -> tuple[Registry, dict[str, Any
             reg = store.decode(text, keyring.data_key)  # an older body, as this version reads it (v1's neutral…)
             return reg, body_of(reg)
         uids.fill_plain(plain, keyring.data_key)
-        reg = Registry.from_plain(plain)  # shares nothing the merge changes: it never changes its inputs
+        with as_stored():  # a copy's text by the rule it was written under, as the store reads it
+            reg = Registry.from_plain(plain)  # shares nothing the merge changes: it never changes its inputs
     except ValidationError as exc:
         raise DamagedError(f"the registry's contents are invalid: {exc}") from None
     plain.pop("history", None)
@@ -109,9 +111,8 @@ def combine(
         return None, outcome
     merged_uids = {r["uid"] for kind in forms.KINDS for r in outcome.body[kind]}
     erased_now = {r["uid"] for kind in forms.KINDS for r in mine.get(kind) or []} - merged_uids
-    new = Registry.from_plain(
-        {"refaudit": SCHEMA_VERSION, **outcome.body}
-    )  # validated: never save what reading refuses
+    with as_stored():  # validated by reading's rule: never save what reading refuses
+        new = Registry.from_plain({"refaudit": SCHEMA_VERSION, **outcome.body})
     ahead = {e.hash for e in other.history}
     if (
         local.history

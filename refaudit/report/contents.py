@@ -523,7 +523,7 @@ _OUTCOME_COLUMNS = (
 _TRACK_ROWS = 40
 
 
-def _track(registry: Registry, settings: Mapping[str, Any], as_of: date, red: Redactor) -> dict[str, Any]:
+def _track(registry: Registry, settings: Settings, as_of: date, red: Redactor) -> dict[str, Any]:
     """The track record: each ended application, the audit's call on its references the day they were
     given, and how it ended (newest first), with the summary line."""
     from refaudit.audit.track import track_record
