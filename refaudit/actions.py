@@ -66,7 +66,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from refaudit import asof, searches
-from refaudit import settings as settings_mod
 from refaudit.applications import last_heard
 from refaudit.audit import WATCH_MEANS, Pick, Verdict, in_a_line, lineup, needs_check, reason_kind, watch_advice
 from refaudit.model import OFFER_OUTCOMES, STAGES, Application, Feedback, Reference, Registry
@@ -162,12 +161,9 @@ class _AppView:
         return self.app.closed_on or self.last_change
 
 
-def due_actions(
-    registry: Registry, verdicts: Iterable[Verdict], settings: Settings | Mapping[str, Any], as_of: date
-) -> list[Action]:
+def due_actions(registry: Registry, verdicts: Iterable[Verdict], settings: Settings, as_of: date) -> list[Action]:
     """Every action due on ``as_of``, most urgent first (see the module docstring)."""
-    conf = settings_mod.of(settings)
-    limits = conf.next
+    limits = settings.next
     reg = asof.view(registry, as_of)
     by_id = {v.id: v for v in verdicts}
     refs = {r.id: r for r in reg.references}  # the view decides who was known on as_of, as for the audit
@@ -184,10 +180,10 @@ def due_actions(
     for f in reg.feedback:
         if f.source in ("mock-call", "reference-service"):  # a test: a friend's call or a professional check
             mock_calls[f.reference] = max(f.reported_on, mock_calls.get(f.reference, date.min))
-    free = _FreePick(registry, list(by_id.values()), conf, as_of)
+    free = _FreePick(registry, list(by_id.values()), settings, as_of)
     actions: list[Action] = []
     for view in apps:
-        actions.extend(_application_actions(view, refs, by_id, feedback_dates, conf.scoring, limits, as_of, free))
+        actions.extend(_application_actions(view, refs, by_id, feedback_dates, settings.scoring, limits, as_of, free))
     pattern_since = _PatternSince(apps)
     for ref in refs.values():
         if ref.status == "active":
@@ -199,7 +195,7 @@ def due_actions(
                 actions.extend(_check_actions(ref, verdict, reg, as_of))
             actions.extend(_consent_actions(ref, limits, as_of))
     actions.extend(_apply_more(apps, limits, as_of))
-    actions.extend(_recruit_actions(registry, list(by_id.values()), conf, as_of))
+    actions.extend(_recruit_actions(registry, list(by_id.values()), settings, as_of))
     return _most_urgent_first(actions)
 
 
@@ -545,9 +541,7 @@ def _check_actions(ref: Reference, verdict: Verdict, reg: Registry, as_of: date)
     yield Action("check-reference", due, ref.id, None, why, command)
 
 
-def _recruit_actions(
-    registry: Registry, verdicts: list[Verdict], conf: settings_mod.Settings, as_of: date
-) -> Iterable[Action]:
+def _recruit_actions(registry: Registry, verdicts: list[Verdict], conf: Settings, as_of: date) -> Iterable[Action]:
     """The bench: fewer than ``lineup.size`` references ready, or none ready with a relationship in
     ``lineup.require``: find a new reference."""
     picks = lineup(registry, verdicts, conf, as_of=as_of)

@@ -26,7 +26,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from refaudit import __version__, asof, audit
-from refaudit import settings as settings_mod
 from refaudit.actions import Action
 from refaudit.applications import said_on
 from refaudit.audit import Pick, Verdict
@@ -115,7 +114,7 @@ def build_contents(
     picks_in = list(lineup)
     rows, compact = _rows(ordered, seen, action_rows, red, cfg, picks_in)
     # "credible reports against them": a rumour the audit cites (converging, weak) is not one.
-    scoring = settings_mod.of(settings).scoring
+    scoring = settings.scoring
     rumours = {fb.id for fb in seen.feedback if not audit.credible(fb, scoring)}
     for verdict, row in zip(ordered, rows, strict=True):
         row["adverse"] = sum(
