@@ -26,7 +26,8 @@ from refaudit import history
 from refaudit.copies import forms, uids
 from refaudit.copies.clock import ZERO
 from refaudit.copies.stamping import REGISTRY
-from refaudit.model import HistoryEntry, unique_id
+from refaudit.model import unique_id
+from refaudit.parts import HistoryEntry
 
 # In a record's stamps: the id it was typed with, when a merge renumbered it (a renumbering is not a
 # change anyone made: every later merge starts again from the typed ids, so any order agrees).

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from refaudit import jsonio, yamlio
+from refaudit.checks import MAX_NAME, check_text
 from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, source
 from refaudit.interop.exporting import (
@@ -43,7 +44,7 @@ from refaudit.interop.records import (
     version,
 )
 from refaudit.interop.sources import ImportSource, Options
-from refaudit.model import MAX_NAME, SCHEMA_VERSION, SENTIMENTS, check_text
+from refaudit.model import SCHEMA_VERSION, SENTIMENTS
 
 READABLE_VERSIONS = tuple(range(1, max(SCHEMA_VERSION, 2) + 1))  # 1 is read with its old meanings (model.py)
 REQUIRED_COLUMNS = {
