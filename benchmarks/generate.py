@@ -36,6 +36,7 @@ from refaudit.model import (
     Feedback,
     Reference,
     Registry,
+    Said,
     unique_id,
 )
 from refaudit.text import slugify
@@ -238,10 +239,12 @@ def build(tier: str, today: date) -> Registry:
             reason=rng.choice(_REASONS) + (". " + _sentence(rng, 20, 120) if rng.random() < 0.4 else "")
             if outcome in ("rejected", "eliminated")
             else None,
-            criticism=[_sentence(rng, 40, 160) for _ in range(rng.randint(0, 2))]
+            criticism=[Said(_sentence(rng, 40, 160)) for _ in range(rng.randint(0, 2))]
             if outcome in ("rejected", "eliminated")
             else [],
-            leads=[f"{rng.choice(_COMPANIES)} is hiring {rng.choice(_ROLES).lower()}s"] if rng.random() < 0.2 else [],
+            leads=[Said(f"{rng.choice(_COMPANIES)} is hiring {rng.choice(_ROLES).lower()}s")]
+            if rng.random() < 0.2
+            else [],
             briefed=[Briefing(r, day_between(applied, updated)) for r in given if rng.random() < 0.6],
             notes=_paragraph(rng, 30, 200) if rng.random() < 0.4 else None,
             updated_on=updated,
