@@ -50,6 +50,8 @@ READABLE_VERSIONS = (1, 2, 3)
 # The body's keys kept for merging copies (``refaudit.copies``): opaque here, checked there.
 COPIES_KEYS = ("merge_key", "clock", "stamps", "tombstones")
 
+# The registry's lists of records, in the order its file writes them (also the kinds of record).
+RECORD_LISTS = ("references", "applications", "feedback")
 RELATIONSHIPS = ("manager", "colleague", "report", "client", "mentor", "academic", "personal", "other")
 REFERENCE_STATUSES = ("active", "resting", "dropped")
 STAGES = ("applied", "screening", "interview", "final", "reference-check", "offer")
