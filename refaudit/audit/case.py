@@ -89,6 +89,14 @@ class Case:
     def k(self) -> Scoring:
         return self.settings.scoring
 
+    @functools.cached_property
+    def late_totals(self) -> tuple[int, int]:
+        """Over every application: how many ended after reaching the reference check, and how many of
+        those were late losses. A reference's "without them" is these less their own, so the
+        comparison costs their applications, not all of them, per reference."""
+        reached = [a for a in self.apps if reached_check(a)]
+        return len(reached), sum(1 for a in reached if late_loss(a, self.k))
+
     @classmethod
     def of(cls, reg: Registry, settings: Settings, as_of: date) -> Case:
         """Index the as-of view ``reg`` once."""

@@ -283,9 +283,10 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
         if late_loss(a, k):
             kk += w
             late.append(a)
-    without = [a for a in case.apps if a.id not in mine and reached_check(a)]
-    p = float(len(without))
-    m = float(sum(1 for a in without if late_loss(a, k)))
+    mine_reached = [case.apps_by_id[i] for i in mine if i in case.apps_by_id and reached_check(case.apps_by_id[i])]
+    total_reached, total_late = case.late_totals
+    p = float(total_reached - len(mine_reached))
+    m = float(total_late - sum(1 for a in mine_reached if late_loss(a, k)))
     if seen < 2 and len(late) < k.pattern_min:
         return None
     too_little = n < 2 or p < 2

@@ -110,14 +110,12 @@ def build_contents(
     rows, compact = _rows(ordered, seen, action_rows, red, cfg, picks_in)
     # "credible reports against them": a rumour the audit cites (converging, weak) is not one.
     scoring = settings.scoring
-    rumours = {fb.id for fb in seen.feedback if not audit.credible(fb, scoring)}
+    adverse: dict[str, set[str]] = {}  # reference id -> its credible adverse reports
+    for fb in seen.feedback:
+        if fb.sentiment in ("negative", "mixed", "lukewarm") and audit.credible(fb, scoring):
+            adverse.setdefault(fb.reference, set()).add(fb.id)
     for verdict, row in zip(ordered, rows, strict=True):
-        row["adverse"] = sum(
-            1
-            for fb in seen.feedback
-            if fb.reference == verdict.id and fb.id in verdict.evidence and fb.id not in rumours
-            and fb.sentiment in ("negative", "mixed", "lukewarm")
-        )  # fmt: skip
+        row["adverse"] = len(adverse.get(verdict.id, set()) & set(verdict.evidence))
     # Anchors are made up ("ref-3"): an id is usually the name in slug form.
     anchors = {v.id: row["anchor"] for v, row in zip(ordered, rows, strict=True)}
     for row in action_rows:
