@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from refaudit.change import Change
+from refaudit.checks import MAX_LIST, MAX_TEXT, check_choice, check_id, check_text, parse_date, require_text
 from refaudit.errors import ValidationError
 from refaudit.model import (
-    MAX_LIST,
-    MAX_TEXT,
     OFFER_OUTCOMES,
     OUTCOMES,
     REASON_KINDS,
@@ -38,11 +37,6 @@ from refaudit.model import (
     Reference,
     Registry,
     Said,
-    check_choice,
-    check_id,
-    check_text,
-    parse_date,
-    require_text,
     unique_id,
 )
 from refaudit.text import slugify

@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from refaudit import asof, resolve
 from refaudit.applications import last_heard
+from refaudit.checks import MAX_SHORT, check_text
 from refaudit.errors import RefauditError, UsageError
-from refaudit.model import MAX_SHORT, Application, Feedback, Reference, Registry, check_text
+from refaudit.model import Application, Feedback, Reference, Registry
 from refaudit.text import HONORIFICS
 
 if TYPE_CHECKING:

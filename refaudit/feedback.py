@@ -12,23 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from refaudit.change import Change
+from refaudit.checks import MAX_LIST, MAX_TEXT, check_attempts, check_choice, check_text, parse_date, require_text
 from refaudit.errors import NotFoundError, ValidationError
 from refaudit.model import (
     CERTAINTIES,
     FEEDBACK_SOURCES,
-    MAX_LIST,
-    MAX_TEXT,
     SENTIMENTS,
     Application,
     Feedback,
     Reference,
     Registry,
-    check_attempts,
-    check_choice,
-    check_text,
     feedback_id,
-    parse_date,
-    require_text,
 )
 
 

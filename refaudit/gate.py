@@ -128,10 +128,10 @@ def own_words() -> frozenset[str]:
     for module_name, module in sorted(sys.modules.items()):
         if module_name.startswith(prefixes) and module_name.partition(".")[0] == "refaudit":
             texts += _module_strings(module)
-    from refaudit import model
+    from refaudit import model, parts
 
     for values in (model.RELATIONSHIPS, model.REFERENCE_STATUSES, model.STAGES, model.OUTCOMES, model.SENTIMENTS,
-                   model.FEEDBACK_SOURCES, model.CERTAINTIES, model.REASON_KINDS, model.TIMELINE_EVENTS):  # fmt: skip
+                   model.FEEDBACK_SOURCES, model.CERTAINTIES, model.REASON_KINDS, parts.TIMELINE_EVENTS):  # fmt: skip
         texts += values
     return frozenset(w for text in texts for w in re.findall(r"\w+", folded(text)))
 

@@ -8,9 +8,8 @@ line saying why and whom the lineup would give instead. It warns; it never block
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from refaudit import audit
 from refaudit.model import Reference, Registry
@@ -27,7 +26,7 @@ WARN_FLAGS = {
 
 def warnings(
     registry: Registry,
-    settings: Settings | Mapping[str, Any],
+    settings: Settings,
     day: date,
     refs: Sequence[Reference],
     already: Sequence[str] = (),
@@ -62,7 +61,7 @@ def warnings(
 def _pick(
     registry: Registry,
     verdicts: list[audit.Verdict],
-    settings: Settings | Mapping[str, Any],
+    settings: Settings,
     day: date,
     taken: set[str],
 ) -> str:

@@ -23,7 +23,8 @@ import re
 import secrets
 from datetime import datetime
 
-from refaudit.model import HistoryEntry, Registry
+from refaudit.model import Registry
+from refaudit.parts import HistoryEntry
 
 GENESIS = "0" * 64
 ERASED = "[erased]"

@@ -8,14 +8,39 @@ naming the field (``references[3].email``); the store turns that into "damaged".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from typing import Any, ClassVar
 
+from refaudit.checks import (
+    MAX_AFFIX,
+    MAX_NAME,
+    MAX_TEXT,
+    check_attempts,
+    check_choice,
+    check_email,
+    check_fatigue,
+    check_id,
+    check_link,
+    check_list,
+    check_phone,
+    check_several,
+    check_tag,
+    check_text,
+    check_uid,
+    drop_empty,
+    only_keys,
+    parse_date,
+    require_date,
+    require_text,
+)
 from refaudit.errors import ValidationError
-from refaudit.text import refuse_hidden, unify_line_breaks
+from refaudit.parts import Briefing as Briefing
+from refaudit.parts import Event as Event
+from refaudit.parts import HistoryEntry, check_said
+from refaudit.parts import Said as Said
 
 SCHEMA_VERSION = 3
 # Versions this refaudit reads. In version 1, ``neutral`` meant lukewarm: such reports are
@@ -25,6 +50,8 @@ READABLE_VERSIONS = (1, 2, 3)
 # The body's keys kept for merging copies (``refaudit.copies``): opaque here, checked there.
 COPIES_KEYS = ("merge_key", "clock", "stamps", "tombstones")
 
+# The registry's lists of records, in the order its file writes them (also the kinds of record).
+RECORD_LISTS = ("references", "applications", "feedback")
 RELATIONSHIPS = ("manager", "colleague", "report", "client", "mentor", "academic", "personal", "other")
 REFERENCE_STATUSES = ("active", "resting", "dropped")
 STAGES = ("applied", "screening", "interview", "final", "reference-check", "offer")
@@ -39,206 +66,9 @@ REASON_KINDS = (
     "experience", "skills", "fit", "compensation", "internal-candidate", "position-filled",
     "references", "none-given", "other",
 )  # fmt: skip
-# What an application's timeline records: each stage and outcome, briefings, thanks, notes, debriefs.
-TIMELINE_EVENTS = (
-    "applied", "stage", "outcome", "briefed", "thanked", "note", "debrief",
-    "ref", "withdraw-ref", "told", "heard-back", "followed-up",
-)  # fmt: skip
 # Timeline events whose value is a reference id (renamed and erased with the reference).
 REFERENCE_EVENTS = ("briefed", "thanked", "ref", "withdraw-ref", "told")
-MAX_ATTEMPTS = 99
-
-# Lengths a person could plausibly type; anything longer is a paste gone wrong.
-MAX_NAME = 200
-MAX_SHORT = 300
-MAX_TEXT = 5000
-MAX_LIST = 100
-MAX_AFFIX = 40  # an honorific or a suffix: "Prof. Dr.", "Jr.", "PhD"
-
-_UID_RE = re.compile(r"^[0-9a-f]{32}$")
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _FEEDBACK_ID_RE = re.compile(r"f([0-9]{1,9})")
-_EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
-# As people write them: (555) 010-0200, +44 (0)20 7946 0958, 0049 30 1234567, 555.010.0200 x12.
-_LINK_RE = re.compile(r"https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]+(?:[/?#][^\s<>\"]*)?", re.IGNORECASE)
-_PHONE_RE = re.compile(r"^(?P<main>\+?[0-9(][0-9 ().\-/]{2,40})(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
-# What the first round accepted: registries holding such a number must keep opening (docs/SPEC.md).
-_PHONE_BEFORE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
-
-
-# --- validation of single values -------------------------------------------------
-
-
-def check_text(
-    name: str, value: Any, *, max_len: int = MAX_SHORT, multiline: bool = False, required: bool = False
-) -> str | None:
-    """Return ``value`` stripped, or None when empty and not required."""
-    if value is None:
-        if required:
-            raise ValidationError(f"{name} is required.")
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(f"{name} must be text, not {type(value).__name__}.")
-    text = value.strip()
-    if multiline:
-        text = unify_line_breaks(text)
-    if not text:
-        if required:
-            raise ValidationError(f"{name} must not be empty.")
-        return None
-    if len(text) > max_len:
-        raise ValidationError(f"{name} is {len(text):,} characters long; at most {max_len:,} are accepted.")
-    return refuse_hidden(name, text, multiline=multiline)
-
-
-def require_text(name: str, value: Any, *, max_len: int = MAX_SHORT, multiline: bool = False) -> str:
-    text = check_text(name, value, max_len=max_len, multiline=multiline, required=True)
-    assert text is not None
-    return text
-
-
-def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
-    options = tuple(choices)
-    if value not in options:
-        raise ValidationError(f"{name} {value!r} is not one of: {', '.join(options)}.")
-    return str(value)
-
-
-def check_id(name: str, value: Any) -> str:
-    if not isinstance(value, str) or not _ID_RE.match(value):
-        raise ValidationError(
-            f"{name} {value!r} is not a valid id: use 1-64 lowercase letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit."
-        )
-    return value
-
-
-def check_uid(name: str, value: Any) -> str | None:
-    """A record's ``uid``: 32 lowercase hex digits (128 bits), or None until it is given one."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _UID_RE.match(value):
-        raise ValidationError(f"{name} {value!r} is not a uid: 32 lowercase hexadecimal digits.")
-    return value
-
-
-def check_email(name: str, value: Any) -> str | None:
-    text = check_text(name, value)
-    if text is not None and not _EMAIL_RE.match(text):
-        raise ValidationError(f"{name} {text!r} is not an email address like jane@example.com.")
-    return text
-
-
-def check_phone(name: str, value: Any) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    text = check_text(name, value)
-    if text is not None and not _plausible_phone(text):
-        raise ValidationError(
-            f"{name} {text!r} is not a phone number: 4 to 17 digits with optional +, spaces, dashes, "
-            "dots, slashes or brackets, e.g. '+1 555 0100' or '(555) 010-0200'."
-        )
-    return text
-
-
-def _plausible_phone(text: str) -> bool:
-    """Kept exactly as typed; only its shape is checked: digit count, and brackets that pair up."""
-    if _PHONE_BEFORE_RE.match(text):
-        return True
-    match = _PHONE_RE.match(text)
-    if not match:
-        return False
-    main = match.group("main")
-    if not 4 <= sum(c.isdigit() for c in main) <= 17:
-        return False
-    depth = 0
-    for c in main:
-        depth += (c == "(") - (c == ")")
-        if depth not in (0, 1):
-            return False
-    return depth == 0
-
-
-def parse_date(name: str, value: Any, *, today: date | None = None) -> date | None:
-    """Accept a ``date`` or ``YYYY-MM-DD`` text; refuse dates after ``today`` when given."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        result = value
-    elif isinstance(value, str):
-        try:
-            result = date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValidationError(f"{name} {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-01.") from None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValidationError(f"{name} {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-01.")
-    else:
-        raise ValidationError(f"{name} {value!r} is not a date; use YYYY-MM-DD.")
-    if today is not None and result > today:
-        raise ValidationError(f"{name} {result.isoformat()} is in the future; today is {today.isoformat()}.")
-    return result
-
-
-def require_date(name: str, value: Any) -> date:
-    """``parse_date`` for a date a record cannot do without."""
-    result = parse_date(name, value)
-    if result is None:
-        raise ValidationError(f"{name} is required.")
-    return result
-
-
-def check_attempts(name: str, value: Any, sentiment: str) -> int | None:
-    """How many times an employer tried to reach a reference: 1 to 99, only with ``no-response``."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
-        value = int(value)  # a spreadsheet cell
-    if type(value) is not int or not 1 <= value <= MAX_ATTEMPTS:
-        raise ValidationError(f"{name} {value!r} is not a number of attempts; use a whole number from 1 to 99.")
-    if sentiment != "no-response":
-        raise ValidationError(f"{name} is only for reports with sentiment no-response, not {sentiment}.")
-    return value
-
-
-def _fatigue(name: str, value: Any) -> bool | None:
-    """A report's fatigue mark: true, or absent (false reads as absent); a spreadsheet's "true" too."""
-    if isinstance(value, str) and value.strip().casefold() in ("true", "false", ""):
-        value = value.strip().casefold() == "true"
-    if value is None or value is False:
-        return None
-    if value is not True:
-        raise ValidationError(f"{name} {value!r} is not true or false.")
-    return True
-
-
-def check_list(name: str, value: Any, *, max_len: int = MAX_SHORT) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ValidationError(f"{name} must be a list.")
-    if len(value) > MAX_LIST:
-        raise ValidationError(f"{name} has {len(value)} entries; at most {MAX_LIST} are accepted.")
-    items = [check_text(f"{name}[{i}]", v, max_len=max_len) for i, v in enumerate(value)]
-    return [i for i in items if i is not None]
-
-
-def check_link(name: str, value: Any) -> str | None:
-    """A web address a person could open: ``https://www.linkedin.com/in/jane-doe``."""
-    text = check_text(name, value, max_len=MAX_SHORT)
-    if text is not None and not _LINK_RE.fullmatch(text):
-        raise ValidationError(f"{name} {text!r} is not a web address like https://www.linkedin.com/in/jane-doe.")
-    return text
-
-
-def check_several(name: str, value: Any, check: Callable[[str, Any], str | None]) -> list[str]:
-    """A list of emails, phones or links, each checked by ``check``; empty ones and repeats left out."""
-    items = [check(f"{name}[{i}]", v) for i, v in enumerate(check_list(name, value))]
-    return list(dict.fromkeys(i for i in items if i is not None))
-
-
-def check_tag(name: str, value: Any) -> str:
-    text = require_text(name, value, max_len=40)
-    return text
 
 
 # --- records -----------------------------------------------------------------------
@@ -261,19 +91,6 @@ def _field_names(record_type: type) -> tuple[str, ...]:
     return tuple(n for n in names if n != "uid") + (("uid",) if "uid" in names else ())
 
 
-def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if v is not None and v != [] and v != {}}
-
-
-def _only_keys(where: str, data: Any, allowed: Iterable[str]) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise ValidationError(f"{where} must be a mapping of fields.")
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError(f"{where} has unknown field(s): {', '.join(sorted(map(str, unknown)))}.")
-    return data
-
-
 class _Record:
     """What a reference, an application and a report share: their fields out, as JSON and as plain data."""
 
@@ -284,7 +101,7 @@ class _Record:
         """The fields that hold something, as the registry file stores them (and export writes them)."""
         data = self.to_json()
         data["uid"] = getattr(self, "uid", None)
-        return _drop_empty(data)
+        return drop_empty(data)
 
     def to_json(self) -> dict[str, Any]:
         """Every field, empty ones as null or [], so that scripts can rely on the keys (the uid aside)."""
@@ -320,7 +137,7 @@ class Reference(_Record):
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "reference") -> Reference:
-        d = _only_keys(where, data, cls.FIELDS)
+        d = only_keys(where, data, cls.FIELDS)
         return cls(
             id=check_id(f"{where}.id", d.get("id")),
             name=require_text(f"{where}.name", d.get("name"), max_len=MAX_NAME),
@@ -348,84 +165,6 @@ class Reference(_Record):
 
 
 Reference.FIELDS = _field_names(Reference)
-
-
-@dataclass(slots=True)
-class Said:
-    """A point an employer made in a debrief (criticism, a job lead), and the day they made it.
-
-    Stored as the bare text when ``on`` is unknown (written before days were kept): it then
-    reads as given on the debrief's day, else the day the application closed
-    (``applications.said_on``).
-    """
-
-    text: str
-    on: date | None = None
-
-    def to_plain(self) -> Any:
-        return self.text if self.on is None else {"text": self.text, "on": self.on}
-
-    @classmethod
-    def from_plain(cls, data: Any, where: str) -> Said:
-        if isinstance(data, dict):
-            d = _only_keys(where, data, ("text", "on"))
-            return cls(
-                require_text(f"{where}.text", d.get("text"), max_len=MAX_TEXT), require_date(f"{where}.on", d.get("on"))
-            )
-        return cls(require_text(where, data, max_len=MAX_TEXT))
-
-
-def check_said(name: str, value: Any) -> list[Said]:
-    """A list of ``Said``: bare texts or ``{text, on}``."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ValidationError(f"{name} must be a list of texts or {{text, on}}.")
-    if len(value) > MAX_LIST:
-        raise ValidationError(f"{name} has {len(value)} entries; at most {MAX_LIST} are accepted.")
-    return [
-        Said.from_plain(v, f"{name}[{i}]") for i, v in enumerate(value) if not (isinstance(v, str) and not v.strip())
-    ]
-
-
-@dataclass(slots=True)
-class Briefing:
-    reference: str
-    on: date
-
-    def to_plain(self) -> dict[str, Any]:
-        return {"reference": self.reference, "on": self.on}
-
-    @classmethod
-    def from_plain(cls, data: Any, where: str) -> Briefing:
-        d = _only_keys(where, data, ("reference", "on"))
-        on = require_date(f"{where}.on", d.get("on"))
-        return cls(reference=check_id(f"{where}.reference", d.get("reference")), on=on)
-
-
-@dataclass(slots=True)
-class Event:
-    """One dated step of an application: ``{on, event, value}`` (a stage, an outcome, a briefing…)."""
-
-    on: date
-    event: str
-    value: str | None = None
-
-    def to_plain(self) -> dict[str, Any]:
-        return _drop_empty({"on": self.on, "event": self.event, "value": self.value})
-
-    def to_json(self) -> dict[str, Any]:
-        return {"on": self.on, "event": self.event, "value": self.value}
-
-    @classmethod
-    def from_plain(cls, data: Any, where: str) -> Event:
-        d = _only_keys(where, data, ("on", "event", "value"))
-        on = require_date(f"{where}.on", d.get("on"))
-        return cls(
-            on=on,
-            event=check_choice(f"{where}.event", d.get("event"), TIMELINE_EVENTS),
-            value=check_text(f"{where}.value", d.get("value"), max_len=MAX_TEXT, multiline=True),
-        )
 
 
 @dataclass(slots=True)
@@ -478,7 +217,7 @@ class Application(_Record):
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "application") -> Application:
-        d = _only_keys(where, data, cls.FIELDS)
+        d = only_keys(where, data, cls.FIELDS)
         applied = require_date(f"{where}.applied_on", d.get("applied_on"))
         refs = d.get("references") or []
         if not isinstance(refs, list):
@@ -549,7 +288,7 @@ class Feedback(_Record):
 
     @classmethod
     def from_plain(cls, data: Any, where: str = "feedback") -> Feedback:
-        d = _only_keys(where, data, cls.FIELDS)
+        d = only_keys(where, data, cls.FIELDS)
         reported = require_date(f"{where}.reported_on", d.get("reported_on"))
         app = d.get("application")
         sentiment = check_choice(f"{where}.sentiment", d.get("sentiment"), SENTIMENTS)
@@ -567,52 +306,8 @@ class Feedback(_Record):
             quote=check_text(f"{where}.quote", d.get("quote"), max_len=MAX_TEXT, multiline=True),
             topics=check_list(f"{where}.topics", d.get("topics"), max_len=60),
             notes=check_text(f"{where}.notes", d.get("notes"), max_len=MAX_TEXT, multiline=True),
-            fatigue=_fatigue(f"{where}.fatigue", d.get("fatigue")),
+            fatigue=check_fatigue(f"{where}.fatigue", d.get("fatigue")),
         )
-
-
-@dataclass(slots=True)
-class HistoryEntry:
-    """One line of the change log; see ``history.py`` for how the chain is computed."""
-
-    at: str
-    command: str
-    summary: str
-    summary_digest: str
-    hash: str
-    # Since version 3: the entries it follows when not the one before it (a merge has two),
-    # and the uids of the records the change touched (a merge blanks what the other side erased).
-    parents: list[str] | None = None
-    uids: list[str] = field(default_factory=list)
-
-    FIELDS: ClassVar[tuple[str, ...]]  # its text fields in order, set below the class
-    DAG_FIELDS: ClassVar[tuple[str, ...]] = ("parents", "uids")  # written only when they hold something
-
-    def to_plain(self) -> dict[str, Any]:
-        data: dict[str, Any] = {k: getattr(self, k) for k in self.FIELDS}
-        if self.parents is not None:
-            data["parents"] = list(self.parents)
-        if self.uids:
-            data["uids"] = list(self.uids)
-        return data
-
-    @classmethod
-    def from_plain(cls, data: Any, where: str = "history") -> HistoryEntry:
-        d = _only_keys(where, data, (*cls.FIELDS, *cls.DAG_FIELDS))
-        values = {}
-        for key in cls.FIELDS:
-            v = d.get(key)
-            if not isinstance(v, str):
-                raise ValidationError(f"{where}.{key} must be text.")
-            values[key] = v
-        parents = d.get("parents")
-        if parents is not None and (not isinstance(parents, list) or not all(isinstance(p, str) for p in parents)):
-            raise ValidationError(f"{where}.parents must be a list of entry hashes.")
-        uids = [check_uid(f"{where}.uids", u) or "" for u in (d.get("uids") or [])]
-        return cls(**values, parents=parents, uids=uids)
-
-
-HistoryEntry.FIELDS = ("at", "command", "summary", "summary_digest", "hash")
 
 
 @dataclass(slots=True)
@@ -691,7 +386,7 @@ class Registry:
 
     @classmethod
     def from_plain(cls, data: Any) -> Registry:
-        d = _only_keys(
+        d = only_keys(
             "registry", data,
             ("refaudit", "owner", "references", "applications", "feedback", "feedback_seq", "history", *COPIES_KEYS),
         )  # fmt: skip

@@ -7,8 +7,9 @@ holds the name itself (it is personal data): only that it was set or cleared.
 from __future__ import annotations
 
 from refaudit.change import Change
+from refaudit.checks import MAX_NAME, check_text
 from refaudit.errors import ValidationError
-from refaudit.model import MAX_NAME, Registry, check_text
+from refaudit.model import Registry
 
 
 def checked(name: str) -> str:

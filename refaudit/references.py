@@ -14,17 +14,11 @@ from datetime import date
 
 from refaudit import erasure, history
 from refaudit.change import Change
-from refaudit.errors import ValidationError
-from refaudit.model import (
+from refaudit.checks import (
     MAX_AFFIX,
     MAX_LIST,
     MAX_NAME,
     MAX_TEXT,
-    REFERENCE_EVENTS,
-    REFERENCE_STATUSES,
-    RELATIONSHIPS,
-    Reference,
-    Registry,
     check_choice,
     check_email,
     check_id,
@@ -34,8 +28,9 @@ from refaudit.model import (
     check_text,
     parse_date,
     require_text,
-    unique_id,
 )
+from refaudit.errors import ValidationError
+from refaudit.model import REFERENCE_EVENTS, REFERENCE_STATUSES, RELATIONSHIPS, Reference, Registry, unique_id
 from refaudit.text import fold, name_slug
 
 

@@ -22,7 +22,8 @@ from refaudit import history, store, sweep, vault
 from refaudit.change import Change
 from refaudit.copies import combining, stamping, uids
 from refaudit.errors import AuthError, DamagedError, RefauditError, ValidationError
-from refaudit.model import HistoryEntry, Registry
+from refaudit.model import Registry
+from refaudit.parts import HistoryEntry
 from refaudit.text import as_stored
 
 if TYPE_CHECKING:

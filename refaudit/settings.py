@@ -223,15 +223,6 @@ def overlay(base: dict[str, Any], override: Any) -> None:
     _merge(base, copy.deepcopy(override), "")
 
 
-def of(settings: Settings | Mapping[str, Any]) -> Settings:
-    """``settings`` itself, or a plain dict of the whole config shape validated into one."""
-    if isinstance(settings, Settings):
-        return settings
-    data = _default_data()
-    _merge(data, copy.deepcopy(dict(settings)), "")
-    return _typed(data)
-
-
 def _merge(base: dict[str, Any], override: Any, where: str) -> None:
     if not isinstance(override, dict):
         raise ValidationError(f"config: {where or 'the file'} must be a mapping of keys.")

@@ -12,9 +12,10 @@ ARCHITECTURE = ROOT / "docs" / "ARCHITECTURE.md"
 
 # The pure core: no Click, no prompts, no files (ARCHITECTURE.md, "The layers, and the one rule").
 CORE = (
-    "model", "text", "dates", "change", "references", "applications", "feedback", "erasure", "history",
-    "resolve", "asof", "audit", "actions", "judgement", "drafts", "ical", "demo", "strength",
-    "report.contents", "report.narrative", "report.charts", "report.redact", "report.settings",
+    "model", "checks", "parts", "text", "dates", "change", "references", "applications", "feedback", "erasure",
+    "history", "resolve", "asof", "audit", "actions", "action", "action_sources", "judgement", "drafts", "ical",
+    "demo", "strength", "report.contents", "report.applications", "report.narrative", "report.charts",
+    "report.redact", "report.settings",
 )  # fmt: skip
 STORAGE = ("store", "vault", "session", "fileio", "filecheck", "sweep")
 

@@ -17,11 +17,11 @@ from refaudit.model import (
     OUTCOMES,
     Application,
     Feedback,
-    HistoryEntry,
     Reference,
     feedback_id,
     feedback_number,
 )
+from refaudit.parts import HistoryEntry
 from tests.conftest import Runner
 
 # --- fileio ------------------------------------------------------------------------------

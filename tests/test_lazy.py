@@ -110,10 +110,10 @@ def test_init_defaults_are_the_vaults() -> None:
 
 def test_limits_spelled_in_the_cli_are_the_cores() -> None:
     """Limits the CLI spells out to stay light (KDF bounds, attempts, calendar days) match the core's."""
-    from refaudit import ical, model
+    from refaudit import checks, ical
     from refaudit.cli import calendar_cmd, feedback_cmd
 
     assert vault.MAX_MEMORY_KIB == registry_cmd.KDF_MAX_MEMORY_MIB * 1024
     assert vault.MAX_PASSES == registry_cmd.KDF_MAX_PASSES
-    assert model.MAX_ATTEMPTS == feedback_cmd.MAX_ATTEMPTS
+    assert checks.MAX_ATTEMPTS == feedback_cmd.MAX_ATTEMPTS
     assert ical.MAX_DAYS == calendar_cmd.MAX_DAYS

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from refaudit import store, vault
+from refaudit.checks import MAX_NAME, check_text
 from refaudit.errors import AuthError, DamagedError, ValidationError
 from refaudit.model import (
     CERTAINTIES,
     FEEDBACK_SOURCES,
-    MAX_NAME,
     OUTCOMES,
     REFERENCE_STATUSES,
     RELATIONSHIPS,
@@ -23,7 +23,6 @@ from refaudit.model import (
     Feedback,
     Reference,
     Registry,
-    check_text,
 )
 
 CHEAP = vault.KdfParams(8192, 1, 1)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from refaudit.checks import check_text
 from refaudit.errors import ValidationError
-from refaudit.model import check_text
 from refaudit.printable import safe
 from refaudit.text import DANGEROUS_RE, JOINERS, fold, name_slug, slugify, transliterate, without_honorifics
 from tests.conftest import Runner

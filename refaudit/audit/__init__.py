@@ -22,12 +22,11 @@ reference once, then each reference looks only at its own records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from refaudit import asof
-from refaudit import settings as settings_mod
 from refaudit.audit import rules
 from refaudit.audit.case import PATTERN_KINDS, Case, reason_kind
 from refaudit.audit.claims import CLAIM_KINDS, Claim, Finding
@@ -64,16 +63,14 @@ __all__ = [
 ]
 
 
-def audit(
-    registry: Registry, settings: Settings | Mapping[str, Any], as_of: date, only: Iterable[str] | None = None
-) -> list[Verdict]:
+def audit(registry: Registry, settings: Settings, as_of: date, only: Iterable[str] | None = None) -> list[Verdict]:
     """One verdict per reference known on ``as_of`` (or, with ``only``, per one of those ids): drop,
     watch, keep; then risk, name.
 
     Reads ``asof.view(registry, as_of)`` and nothing else, so an old audit can be reproduced.
     """
     seen = asof.view(registry, as_of)
-    case = Case.of(seen, settings_mod.of(settings), as_of)
+    case = Case.of(seen, settings, as_of)
     wanted = None if only is None else set(only)
     verdicts = [_judge(ref, case) for ref in seen.references if wanted is None or ref.id in wanted]
     verdicts.sort(key=lambda v: (-LEVEL[v.recommendation], -v.risk, fold(v.name), v.id))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from refaudit import asof
-from refaudit import settings as settings_mod
 from refaudit.audit.scoring import aged, credible
 from refaudit.audit.verdict import Verdict, in_a_line
 from refaudit.audit.wording import CHECK_MEANS, WATCH_MEANS, cite
@@ -40,7 +38,7 @@ class Pick:
 def lineup(
     registry: Registry,
     verdicts: list[Verdict],
-    settings: Settings | Mapping[str, Any],
+    settings: Settings,
     size: int | None = None,
     as_of: date | None = None,
 ) -> list[Pick]:
@@ -50,14 +48,14 @@ def lineup(
     policy-limited one), then relationships not yet covered. ``as_of`` (default: the
     newest record) is the day the credible reports are weighed on.
     """
-    picks, _ = _lineup(registry, verdicts, settings_mod.of(settings), size, as_of)
+    picks, _ = _lineup(registry, verdicts, settings, size, as_of)
     return picks
 
 
 def held_back(
     registry: Registry,
     verdicts: list[Verdict],
-    settings: Settings | Mapping[str, Any],
+    settings: Settings,
     size: int | None = None,
     as_of: date | None = None,
 ) -> list[Pick]:
@@ -68,14 +66,13 @@ def held_back(
 def lineup_and_held_back(
     registry: Registry,
     verdicts: list[Verdict],
-    settings: Settings | Mapping[str, Any],
+    settings: Settings,
     size: int | None = None,
     as_of: date | None = None,
 ) -> tuple[list[Pick], list[Pick]]:
     """The lineup, and who is held back from it when it is short of ``size`` (else nobody), worked out once."""
-    typed = settings_mod.of(settings)
-    picks, held = _lineup(registry, verdicts, typed, size, as_of)
-    wanted = size if size is not None else typed.lineup.size
+    picks, held = _lineup(registry, verdicts, settings, size, as_of)
+    wanted = size if size is not None else settings.lineup.size
     return picks, held if len(picks) < wanted else []
 
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
 
-from refaudit import settings as settings_mod
 from refaudit.model import Feedback
 from refaudit.settings import Scoring, Settings
 from refaudit.text import HONORIFICS, fold
@@ -21,9 +19,9 @@ FRIENDLY_SOURCES = ("mock-call", "reference")  # praise heard by people you know
 EMPLOYER_SIDE = ("employer", "recruiter", "reference-service")
 
 
-def weight(report: Feedback, settings: Settings | Mapping[str, Any], as_of: date) -> float:
+def weight(report: Feedback, settings: Settings, as_of: date) -> float:
     """The report's weight on ``as_of``: base weight halved every ``half_life_days``."""
-    return aged(report, settings_mod.of(settings).scoring, as_of)
+    return aged(report, settings.scoring, as_of)
 
 
 def base(report: Feedback, k: Scoring) -> float:

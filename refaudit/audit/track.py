@@ -8,13 +8,11 @@ distinct day a reference was given, never once per application.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from refaudit import asof
-from refaudit import settings as settings_mod
 from refaudit.model import OFFER_OUTCOMES, Application, Registry
 from refaudit.settings import Settings
 
@@ -94,14 +92,11 @@ class TrackRecord:
         }
 
 
-def track_record(
-    registry: Registry, settings: Settings | Mapping[str, Any], as_of: date, limit: int | None = None
-) -> TrackRecord:
+def track_record(registry: Registry, settings: Settings, as_of: date, limit: int | None = None) -> TrackRecord:
     """The track record as of ``as_of`` (applications ended by then; audits with what is recorded now);
     with ``limit``, the ``limit`` most recently applied for only (each audit reads the whole registry)."""
     from refaudit.audit import audit
 
-    conf = settings_mod.of(settings)
     ended = [a for a in asof.view(registry, as_of).applications if a.outcome != "pending"]
     ended.sort(key=lambda a: (a.applied_on, a.id))
     if limit is not None:
@@ -113,7 +108,7 @@ def track_record(
         for ref_id, day in given.items():
             given_on.setdefault(day, set()).add(ref_id)
     for day in sorted(given_on):  # one pass, in date order; each day judges only those given that day
-        for v in audit(registry, conf, day, only=given_on[day]):
+        for v in audit(registry, settings, day, only=given_on[day]):
             calls[(day, v.id)] = v.recommendation
     rows = [
         Ended(a.id, a.company, [Given(r, d, calls.get((d, r), "keep")) for r, d in days[a.id].items()], a.outcome)

@@ -51,7 +51,7 @@ class Invocation:
         """The tool's own today: the clock, or ``REFAUDIT_TODAY`` (YYYY-MM-DD) when set, for tests and replays."""
         pinned = os.environ.get("REFAUDIT_TODAY")
         if pinned:
-            from refaudit.model import parse_date
+            from refaudit.checks import parse_date
 
             day = parse_date("REFAUDIT_TODAY", pinned)
             assert day is not None

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from refaudit.feedback import Logged
     from refaudit.model import Registry
 
-MAX_ATTEMPTS = 99  # model.MAX_ATTEMPTS, spelled here so that listing commands imports no core module
+MAX_ATTEMPTS = 99  # checks.MAX_ATTEMPTS, spelled here so that listing commands imports no core module
 
 
 @click.group("feedback")

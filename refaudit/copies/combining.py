@@ -21,7 +21,7 @@ from typing import Any
 from refaudit import erasure, filecheck, history, store, vault
 from refaudit.copies import forms, merging
 from refaudit.errors import AuthError, RefauditError
-from refaudit.model import SCHEMA_VERSION, Reference, Registry
+from refaudit.model import RECORD_LISTS, SCHEMA_VERSION, Reference, Registry
 from refaudit.text import as_stored
 
 _FREE_TEXT_SKIP = {"id", "uid", "reference", "application", "references", "told"}
@@ -109,8 +109,8 @@ def combine(
     outcome = merging.merge(mine, theirs)
     if not outcome.changed:
         return None, outcome
-    merged_uids = {r["uid"] for kind in forms.KINDS for r in outcome.body[kind]}
-    erased_now = {r["uid"] for kind in forms.KINDS for r in mine.get(kind) or []} - merged_uids
+    merged_uids = {r["uid"] for kind in RECORD_LISTS for r in outcome.body[kind]}
+    erased_now = {r["uid"] for kind in RECORD_LISTS for r in mine.get(kind) or []} - merged_uids
     with as_stored():  # validated by reading's rule: never save what reading refuses
         new = Registry.from_plain({"refaudit": SCHEMA_VERSION, **outcome.body})
     ahead = {e.hash for e in other.history}
@@ -171,8 +171,8 @@ def _summary(outcome: merging.Outcome) -> str:
 
 
 def _touched(mine: dict[str, Any], merged: dict[str, Any]) -> set[str]:
-    before = {r["uid"]: r for kind in forms.KINDS for r in mine.get(kind) or []}
-    return {r["uid"] for kind in forms.KINDS for r in merged[kind] if before.get(r["uid"]) != r}
+    before = {r["uid"]: r for kind in RECORD_LISTS for r in mine.get(kind) or []}
+    return {r["uid"] for kind in RECORD_LISTS for r in merged[kind] if before.get(r["uid"]) != r}
 
 
 def mentions(outcome: merging.Outcome, other: Registry) -> list[str]:
@@ -183,7 +183,7 @@ def mentions(outcome: merging.Outcome, other: Registry) -> list[str]:
     found = []
     for person in erased:
         mask = erasure.masker(Reference.from_plain(person.to_plain()))
-        for kind in forms.KINDS:
+        for kind in RECORD_LISTS:
             for record in outcome.body[kind]:
                 for name, value in record.items():
                     if name in _FREE_TEXT_SKIP:

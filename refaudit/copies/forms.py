@@ -16,9 +16,8 @@ import json
 from typing import Any
 
 from refaudit import jsonio
-from refaudit.model import REFERENCE_EVENTS  # timeline events whose value is a reference id
+from refaudit.model import RECORD_LISTS, REFERENCE_EVENTS  # timeline events whose value is a reference id
 
-KINDS = ("references", "applications", "feedback")
 # Fields naming another record by its readable id: (kind of record, field) -> kind named.
 SCALAR_LINKS = {("feedback", "reference"): "references", ("feedback", "application"): "applications"}
 # List fields of applications whose text elements are reference ids.
@@ -34,7 +33,7 @@ def canonical(plain: Any) -> Any:
 
 
 def id_maps(body: dict[str, Any]) -> Maps:
-    return {kind: {r["id"]: r["uid"] for r in body.get(kind) or []} for kind in KINDS}
+    return {kind: {r["id"]: r["uid"] for r in body.get(kind) or []} for kind in RECORD_LISTS}
 
 
 def reverse(maps: Maps) -> Maps:
@@ -115,4 +114,4 @@ def element_keys(elements: list[Any]) -> list[str]:
 def by_uid(body: dict[str, Any]) -> dict[str, dict[str, Record]]:
     """Each kind's records, keyed by uid, in uid form."""
     maps = id_maps(body)
-    return {kind: {r["uid"]: translate(kind, r, maps) for r in body.get(kind) or []} for kind in KINDS}
+    return {kind: {r["uid"]: translate(kind, r, maps) for r in body.get(kind) or []} for kind in RECORD_LISTS}

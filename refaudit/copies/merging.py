@@ -26,7 +26,8 @@ from refaudit import history
 from refaudit.copies import forms, uids
 from refaudit.copies.clock import ZERO
 from refaudit.copies.stamping import REGISTRY
-from refaudit.model import HistoryEntry, unique_id
+from refaudit.model import RECORD_LISTS, unique_id
+from refaudit.parts import HistoryEntry
 
 # In a record's stamps: the id it was typed with, when a merge renumbered it (a renumbering is not a
 # change anyone made: every later merge starts again from the typed ids, so any order agrees).
@@ -77,15 +78,15 @@ def merge(local: Body, other: Body) -> Outcome:
     stamps_l: dict[str, Any] = local.get("stamps") or {}
     stamps_o: dict[str, Any] = other.get("stamps") or {}
     merging_l, merging_o = _as_typed(recs_l, stamps_l), _as_typed(recs_o, stamps_o)
-    known = {u for kind in forms.KINDS for u in (*recs_l[kind], *recs_o[kind])}
+    known = {u for kind in RECORD_LISTS for u in (*recs_l[kind], *recs_o[kind])}
     merge_key, stones = _tombstones(local, other, known)
     dead = uids.dead(merge_key, stones, known)
     dead_here = uids.dead(local.get("merge_key"), local.get("tombstones") or [], known)
 
-    merged: dict[str, dict[str, Any]] = {kind: {} for kind in forms.KINDS}
+    merged: dict[str, dict[str, Any]] = {kind: {} for kind in RECORD_LISTS}
     stamps: dict[str, Any] = {}
     overwritten: list[tuple[str, str, str, Any, str]] = []  # kind, uid, field, value, the copy it came from
-    for kind in forms.KINDS:
+    for kind in RECORD_LISTS:
         for uid in sorted(recs_l[kind].keys() | recs_o[kind].keys()):
             if uid in dead:
                 continue
@@ -113,9 +114,9 @@ def merge(local: Body, other: Body) -> Outcome:
     owner, registry_stamps, keys_from_other = _registry_fields(local, other, stamps_l, stamps_o)
     if owner is not None:
         body["owner"] = owner
-    back = forms.reverse({kind: {r["id"]: u for u, r in merged[kind].items()} for kind in forms.KINDS})
-    order = {kind: [r["uid"] for r in local.get(kind) or []] for kind in forms.KINDS}
-    for kind in forms.KINDS:
+    back = forms.reverse({kind: {r["id"]: u for u, r in merged[kind].items()} for kind in RECORD_LISTS})
+    order = {kind: [r["uid"] for r in local.get(kind) or []] for kind in RECORD_LISTS}
+    for kind in RECORD_LISTS:
         body[kind] = [forms.translate(kind, merged[kind][u], back) for u in _order(order[kind], merged[kind], stamps)]
     body["feedback_seq"] = max(int(local.get("feedback_seq") or 0), int(other.get("feedback_seq") or 0))
     if registry_stamps:
@@ -129,11 +130,11 @@ def merge(local: Body, other: Body) -> Outcome:
     body["tombstones"] = sorted(stones)
 
     outcome = Outcome(body=body, keys_from_other=keys_from_other, dead=dead)
-    outcome.erased_here = {u for u in dead_here if any(u in recs_o[k] for k in forms.KINDS)}
+    outcome.erased_here = {u for u in dead_here if any(u in recs_o[k] for k in RECORD_LISTS)}
     kept = {(kind, uid, name) for kind, uid, name, _, side in overwritten if side == "other"}
     _decide(outcome, local, other, recs_l, merged, kept)
-    ids_l = {kind: {r["uid"]: r["id"] for r in local.get(kind) or []} for kind in forms.KINDS}
-    ids_o = {kind: {r["uid"]: r["id"] for r in other.get(kind) or []} for kind in forms.KINDS}
+    ids_l = {kind: {r["uid"]: r["id"] for r in local.get(kind) or []} for kind in RECORD_LISTS}
+    ids_o = {kind: {r["uid"]: r["id"] for r in other.get(kind) or []} for kind in RECORD_LISTS}
     for kind, uid, name, value, side in overwritten:
         rid = back[kind].get(uid) or ids_l[kind].get(uid) or ids_o[kind].get(uid)
         shown = value if isinstance(value, str) else _json(value)
@@ -148,7 +149,7 @@ def records_of(body: Body) -> dict[str, Any]:
     return {
         "owner": body.get("owner"),
         "tombstones": sorted(body.get("tombstones") or []),
-        **{kind: {r["uid"]: r for r in body.get(kind) or []} for kind in forms.KINDS},
+        **{kind: {r["uid"]: r for r in body.get(kind) or []} for kind in RECORD_LISTS},
         "stamps": {u: e for u, e in (body.get("stamps") or {}).items() if u != REGISTRY},
     }
 
@@ -284,7 +285,7 @@ def _forget_elements(stamps: dict[str, Any], dead: set[str]) -> None:
 
 
 def _renumber(merged: dict[str, dict[str, Any]], stamps: dict[str, Any]) -> None:
-    for kind in forms.KINDS:
+    for kind in RECORD_LISTS:
         records = merged[kind]
         groups: dict[str, list[str]] = {}
         for uid, record in records.items():
@@ -344,7 +345,7 @@ def _decide(
 ) -> None:
     decisions = outcome.decisions
     changed = False
-    for kind in forms.KINDS:
+    for kind in RECORD_LISTS:
         what = SINGULAR[kind]
         ids_l = {r["uid"]: r["id"] for r in local.get(kind) or []}
         ids_o = {r["uid"]: r["id"] for r in other.get(kind) or []}

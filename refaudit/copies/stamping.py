@@ -22,7 +22,7 @@ from typing import Any
 
 from refaudit.copies import forms, uids
 from refaudit.copies.clock import Clock, device_id
-from refaudit.model import Registry
+from refaudit.model import RECORD_LISTS, Registry
 
 REGISTRY = "registry"  # the stamps of the registry's own fields (owner, key slots)
 
@@ -36,8 +36,8 @@ class Snapshot:
 
     def __init__(self, reg: Registry | None = None) -> None:
         self.owner = reg.owner if reg else None
-        self.records: dict[str, dict[str, tuple[type, str, Any]]] = {kind: {} for kind in forms.KINDS}
-        for kind in forms.KINDS:
+        self.records: dict[str, dict[str, tuple[type, str, Any]]] = {kind: {} for kind in RECORD_LISTS}
+        for kind in RECORD_LISTS:
             for record in getattr(reg, kind) if reg else []:
                 self.records[kind][record.uid or f"new:{id(record)}"] = (type(record), record.id, _freeze(record))
 
@@ -98,7 +98,7 @@ def inherit_uids(current: Registry, new: Registry) -> None:
 
 def assign_uids(before: Snapshot, reg: Registry) -> None:
     """A record without a uid inherits the uid of the record it replaced (same kind and id), else a new one."""
-    for kind in forms.KINDS:
+    for kind in RECORD_LISTS:
         records = getattr(reg, kind)
         used = {r.uid for r in records if r.uid}
         former = before.ids(kind)
@@ -123,11 +123,11 @@ def stamp(before: Snapshot, reg: Registry, now: datetime, device: str | None = N
         ticked = True
         return clock.tick()
 
-    maps_before = {kind: before.ids(kind) for kind in forms.KINDS}
-    maps_after = {kind: after.ids(kind) for kind in forms.KINDS}
+    maps_before = {kind: before.ids(kind) for kind in RECORD_LISTS}
+    maps_after = {kind: after.ids(kind) for kind in RECORD_LISTS}
     touched: set[str] = set()
     gone: set[str] = set()
-    for kind in forms.KINDS:
+    for kind in RECORD_LISTS:
         old, new = before.records[kind], after.records[kind]
         gone |= old.keys() - new.keys()
         for uid, frozen in new.items():

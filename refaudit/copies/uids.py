@@ -16,7 +16,8 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-KINDS = ("references", "applications", "feedback")
+from refaudit.model import RECORD_LISTS
+
 _LABEL = b"refaudit uid v1"
 
 
@@ -34,7 +35,7 @@ def fill_plain(plain: Any, data_key: bytes) -> None:
     """Give each record of a body (plain data) that has no uid its derived one, in place."""
     if not isinstance(plain, dict):
         return
-    for kind in KINDS:
+    for kind in RECORD_LISTS:
         records = plain.get(kind)
         if not isinstance(records, list):
             continue

@@ -22,11 +22,11 @@ from typing import Any
 
 from refaudit import filecheck, fileio, jsonio, yamlio
 from refaudit.errors import RefauditError, ValidationError
-from refaudit.interop.records import RECORDS, SECTIONS
-from refaudit.model import Registry
+from refaudit.interop.records import RECORDS
+from refaudit.model import RECORD_LISTS, Registry
 
 EXPORT_FORMATS = ("yaml", "json", "csv")
-CSV_NAMES = {section: f"{section}.csv" for section in SECTIONS}
+CSV_NAMES = {section: f"{section}.csv" for section in RECORD_LISTS}
 # What is not a record: the schema version and the owner (whose name heads the report and signs drafts).
 META_CSV = "meta.csv"
 META_COLUMNS = ("refaudit", "owner")
@@ -37,13 +37,13 @@ def _fields_typed(section: str, prefix: str) -> tuple[str, ...]:
 
 
 # Read from the model, so that a new list field exports and imports without a change here.
-LIST_FIELDS = {section: _fields_typed(section, "list[") for section in SECTIONS}
+LIST_FIELDS = {section: _fields_typed(section, "list[") for section in RECORD_LISTS}
 # Lists of {reference, on}: ``briefed``, ``thanked``; a CSV cell reads "jane-doe on 2026-10-10; …".
-BRIEFING_FIELDS = {section: _fields_typed(section, "list[Briefing]") for section in SECTIONS}
+BRIEFING_FIELDS = {section: _fields_typed(section, "list[Briefing]") for section in RECORD_LISTS}
 # Lists of {on, event, value}: ``timeline``; a CSV cell reads "2026-10-15 stage reference-check; …".
-EVENT_FIELDS = {section: _fields_typed(section, "list[Event]") for section in SECTIONS}
+EVENT_FIELDS = {section: _fields_typed(section, "list[Event]") for section in RECORD_LISTS}
 # Lists of texts or {text, on}: ``criticism``, ``leads``; a CSV cell reads "More SQL (on 2026-10-20); Older point".
-SAID_FIELDS = {section: _fields_typed(section, "list[Said]") for section in SECTIONS}
+SAID_FIELDS = {section: _fields_typed(section, "list[Said]") for section in RECORD_LISTS}
 _SAID_DAY = re.compile(r"^(?P<text>.*\S) \(on (?P<on>\d{4}-\d{2}-\d{2})\)$", re.DOTALL)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -71,7 +71,7 @@ def to_csv(registry: Registry) -> dict[str, str]:
     """``{file name: CSV text}`` for the three record types, every field a column, and ``meta.csv``."""
     data = plain(registry)
     files = {}
-    for section in SECTIONS:
+    for section in RECORD_LISTS:
         columns = RECORDS[section].FIELDS
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from refaudit import jsonio, yamlio
+from refaudit.checks import MAX_NAME, check_text
 from refaudit.errors import ValidationError
 from refaudit.interop import csvfile, source
 from refaudit.interop.exporting import (
@@ -33,7 +34,6 @@ from refaudit.interop.exporting import (
 from refaudit.interop.records import (
     RECORDS,
     ROW,
-    SECTIONS,
     Incoming,
     Item,
     account,
@@ -43,7 +43,7 @@ from refaudit.interop.records import (
     version,
 )
 from refaudit.interop.sources import ImportSource, Options
-from refaudit.model import MAX_NAME, SCHEMA_VERSION, SENTIMENTS, check_text
+from refaudit.model import RECORD_LISTS, SCHEMA_VERSION, SENTIMENTS
 
 READABLE_VERSIONS = tuple(range(1, max(SCHEMA_VERSION, 2) + 1))  # 1 is read with its old meanings (model.py)
 REQUIRED_COLUMNS = {
@@ -118,7 +118,7 @@ def load_json(text: str, name: str) -> Any:
 
 
 def from_plain(data: Any, name: str) -> Incoming:
-    allowed = ("refaudit", "owner", *SECTIONS)
+    allowed = ("refaudit", "owner", *RECORD_LISTS)
     if not isinstance(data, dict):
         raise ValidationError(f"{name!r} must hold a mapping with references, applications and feedback.")
     unknown = sorted(str(k) for k in data if k not in allowed)
@@ -135,7 +135,7 @@ def from_plain(data: Any, name: str) -> Incoming:
     except ValidationError as exc:
         raise ValidationError(f"in {name}: {exc}") from None
     sections = {}
-    for section in SECTIONS:
+    for section in RECORD_LISTS:
         rows = data.get(section) or []
         if not isinstance(rows, list):
             raise ValidationError(f"in {name}: {section} must be a list.")
@@ -174,7 +174,7 @@ class Columns:
 def section_of(name: str) -> str:
     """``applications.csv`` holds applications, ``feedback.csv`` feedback, anything else references."""
     stem = Path(name).stem.lower()
-    return stem if stem in SECTIONS else "references"
+    return stem if stem in RECORD_LISTS else "references"
 
 
 def read_folder(path: Path, mapping: Mapping[str, str], ignore_unknown: bool, encoding: str | None = None) -> Incoming:
@@ -331,7 +331,7 @@ def _briefing(entry: str, where: str) -> dict[str, str]:
 
 
 def check_unique(incoming: Incoming) -> None:
-    for section in SECTIONS:
+    for section in RECORD_LISTS:
         seen: dict[str, str] = {}
         for entry in getattr(incoming, section):
             if entry.new_id:

@@ -31,8 +31,9 @@ from refaudit.change import Change
 from refaudit.errors import ValidationError
 from refaudit.interop.contacts import folded_name
 from refaudit.interop.exporting import BRIEFING_FIELDS
-from refaudit.interop.records import RECORD_KINDS, SECTIONS, Incoming, Item, Skip
+from refaudit.interop.records import RECORD_KINDS, Incoming, Item, Skip
 from refaudit.model import (
+    RECORD_LISTS,
     Application,
     Feedback,
     Reference,
@@ -94,7 +95,7 @@ def rehearse(registry: Registry, incoming: Incoming, on_conflict: str, today: da
 def _reconcile(registry: Registry, incoming: Incoming, on_conflict: str, today: date) -> Outcome:
     if on_conflict not in CONFLICT_POLICIES:
         raise ValidationError(f"--on-conflict {on_conflict!r} is not one of: {', '.join(CONFLICT_POLICIES)}.")
-    for section in SECTIONS:
+    for section in RECORD_LISTS:
         for entry in getattr(incoming, section):
             future = future_fields(entry.record, today)
             if future:
@@ -105,7 +106,7 @@ def _reconcile(registry: Registry, incoming: Incoming, on_conflict: str, today: 
     conflicts: list[str] = []
     _reconcile_owner(registry, incoming, on_conflict, outcome, conflicts)
     ids = _Ids(registry)
-    for section in SECTIONS:
+    for section in RECORD_LISTS:
         skips = [s for s in incoming.skipped if s.section == section]
         _Section(registry, section, ids, on_conflict, today).reconcile(
             getattr(incoming, section), skips, outcome, conflicts
@@ -143,7 +144,7 @@ class _Ids:
     """The ids taken in each section, kept up to date as records are added."""
 
     def __init__(self, registry: Registry) -> None:
-        self.taken = {section: {r.id for r in getattr(registry, section)} for section in SECTIONS}
+        self.taken = {section: {r.id for r in getattr(registry, section)} for section in RECORD_LISTS}
         self.next_suffix: dict[str, int] = {}
         numbers = [n for f in registry.feedback if (n := feedback_number(f.id)) is not None]
         self.feedback_seq = max([registry.feedback_seq, *numbers])

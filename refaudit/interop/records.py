@@ -18,9 +18,8 @@ from typing import Any, Generic, TypeVar
 
 from refaudit import model
 from refaudit.errors import ValidationError
-from refaudit.model import Application, Feedback, Reference
+from refaudit.model import RECORD_LISTS, Application, Feedback, Reference
 
-SECTIONS = ("references", "applications", "feedback")
 RECORDS: dict[str, Any] = {"references": Reference, "applications": Application, "feedback": Feedback}
 RECORD_KINDS = {"references": "reference", "applications": "application", "feedback": "feedback"}
 # Far above anyone's contacts or applications; it bounds how long an import holds the lock.
@@ -194,7 +193,7 @@ def typed_registry(data: Any) -> Any:
     out = dict(data)
     if isinstance(out.get("refaudit"), str) and _INT_RE.fullmatch(out["refaudit"].strip()):
         out["refaudit"] = int(out["refaudit"])
-    for section in SECTIONS:
+    for section in RECORD_LISTS:
         rows = out.get(section)
         if isinstance(rows, list):
             out[section] = [typed(section, row) for row in rows]

@@ -10,8 +10,9 @@ Pure: no I/O, no clock, no Jinja, except ``render``, imported only to render. On
 - ``render``: the contents to PDF or HTML (Jinja2 and WeasyPrint, imported inside its functions).
 """
 
+from refaudit.report.applications import iso
 from refaudit.report.charts import SENTIMENT_GROUP, risk_chart, timeline_chart
-from refaudit.report.contents import ACTION_LABELS, RECOMMENDATIONS, build_contents, iso, long_date
+from refaudit.report.contents import ACTION_LABELS, RECOMMENDATIONS, build_contents, long_date
 from refaudit.report.narrative import WATCH_MEANS
 from refaudit.report.redact import Privacy, Redactor, clean, initials
 from refaudit.report.settings import PAPERS, ReportSettings, paper_for, territory

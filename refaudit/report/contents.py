@@ -9,7 +9,8 @@ in steps, one function each:
 3. one row per reference, and a section for those that matter (all of them in a small
    registry);
 4. the words first: the narrative paragraph and what to do now (``narrative``);
-5. the applications one by one, what employers said, the charts, and the metadata.
+5. the applications one by one and what employers said (``report.applications``), the charts,
+   and the metadata.
 
 Big registries are summarised rather than printed in full: per-reference evidence, the
 applications, the debriefs and the risk chart are capped by the ``report:`` settings, and
@@ -18,7 +19,6 @@ what is left out is counted.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,13 +26,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from refaudit import __version__, asof, audit
-from refaudit import settings as settings_mod
 from refaudit.actions import Action
-from refaudit.applications import said_on
 from refaudit.audit import Pick, Verdict
 from refaudit.model import SENTIMENTS, Application, Feedback, Reference, Registry
 from refaudit.report import narrative
-from refaudit.report.charts import LONG_MONTHS, MONTHS, SENTIMENT_GROUP, month_index, risk_chart, timeline_chart
+from refaudit.report.applications import applications_part, debriefs_part, iso, natural, track_part
+from refaudit.report.charts import LONG_MONTHS, SENTIMENT_GROUP, risk_chart, timeline_chart
 from refaudit.report.redact import Privacy, Redactor, clean
 from refaudit.report.settings import ReportSettings
 from refaudit.text import fold
@@ -58,7 +57,6 @@ ACTION_LABELS = {
 }
 _MIN_EVIDENCE = 3
 _COMPACT_REASONS = 2
-_WORD_RE = re.compile(r"\w+")
 _ATTENTION = ("drop", "watch", "unknown")
 
 
@@ -75,10 +73,6 @@ class _Share:
 
 def long_date(day: date) -> str:
     return f"{day.day} {LONG_MONTHS[day.month - 1]} {day.year}"
-
-
-def iso(day: date | None) -> str:
-    return day.isoformat() if day is not None else "—"
 
 
 def build_contents(
@@ -115,7 +109,7 @@ def build_contents(
     picks_in = list(lineup)
     rows, compact = _rows(ordered, seen, action_rows, red, cfg, picks_in)
     # "credible reports against them": a rumour the audit cites (converging, weak) is not one.
-    scoring = settings_mod.of(settings).scoring
+    scoring = settings.scoring
     adverse: dict[str, set[str]] = {}  # reference id -> its credible adverse reports
     for fb in seen.feedback:
         if fb.sentiment in ("negative", "mixed", "lukewarm") and audit.credible(fb, scoring):
@@ -166,9 +160,9 @@ def build_contents(
         "thresholds": cfg.thresholds,
         "timeline": timeline_chart(all_feedback, as_of),
         "risk_chart": risk_chart(rows, cfg.thresholds, cfg.risk_chart_rows),
-        "debriefs": _debriefs(apps, red, cfg.debrief_items),
-        "applications": _applications(apps, seen.feedback, red, cfg),
-        "track": _track(registry, settings, as_of, red),
+        "debriefs": debriefs_part(apps, red, cfg.debrief_items),
+        "applications": applications_part(apps, seen.feedback, red, cfg),
+        "track": track_part(registry, settings, as_of, red),
         "settings_sections": _settings_sections(settings) if with_settings else [],
         "metadata": _metadata(cfg, owner, red, as_of, counts, len(rows)),
     }
@@ -395,7 +389,7 @@ def _reference_row(
     share: _Share,
 ) -> dict[str, Any]:
     cited, moved = set(verdict.evidence) | set(verdict.moved), set(verdict.moved)
-    newest = sorted(feedback, key=lambda fb: (fb.reported_on, _natural(fb.id)), reverse=True)
+    newest = sorted(feedback, key=lambda fb: (fb.reported_on, natural(fb.id)), reverse=True)
     recommendation = verdict.recommendation if verdict.recommendation in _SEVERITY else "unknown"
     # The reports the reasons cite are printed (credible adverse evidence is never silent), up to
     # share.cited of them: those that moved the recommendation first, then the newest; what is
@@ -453,160 +447,6 @@ def _evidence_row(fb: Feedback, key: bool, apps: Mapping[str, Application], red:
         "application": red.application(app),
         "topics": [red.text(t) for t in fb.topics],
         "key": key,
-    }
-
-
-def _natural(text: str) -> tuple[str, int]:
-    """``f10`` after ``f9``: feedback ids sort by their number."""
-    match = re.fullmatch(r"(\D*)(\d+)", text)
-    return (match.group(1), int(match.group(2))) if match else (text, -1)
-
-
-# --- what employers said, and the applications ---------------------------------------
-
-
-def _group_key(text: str) -> str:
-    return " ".join(_WORD_RE.findall(fold(text)))
-
-
-def _debriefs(apps: Sequence[Application], red: Redactor, limit: int) -> dict[str, Any]:
-    newest = sorted(apps, key=lambda a: (a.closed_on or a.last_change, a.applied_on, a.id), reverse=True)
-
-    def grouped(items: Iterable[tuple[str, Application, date | None]]) -> tuple[list[dict[str, Any]], int]:
-        groups: dict[str, dict[str, Any]] = {}
-        for text, app, day in items:
-            key = _group_key(text) or text
-            group = groups.setdefault(key, {"text": red.text(text), "count": 0, "companies": [], "date": ""})
-            group["count"] += 1
-            group["date"] = max(group["date"], iso(day)) if day else group["date"]
-            company = red.company(app.company)
-            if company not in group["companies"]:
-                group["companies"].append(company)
-        ordered = sorted(groups.values(), key=lambda g: -g["count"])  # stable: newest first among equals
-        for g in ordered:
-            extra = len(g["companies"]) - 4
-            g["where"] = ", ".join(g["companies"][:4]) + (f" and {extra} more" if extra > 0 else "")
-        return ordered[:limit], max(0, len(ordered) - limit)
-
-    reasons, reasons_more = grouped((a.reason, a, a.closed_on) for a in newest if a.reason and not a.is_open)
-    criticism, criticism_more = grouped((c.text, a, said_on(a, c)) for a in newest for c in a.criticism)
-    leads_all = [
-        {"text": red.text(lead.text), "company": red.company(a.company), "date": iso(said_on(a, lead) or a.last_change)}
-        for a in newest
-        for lead in a.leads
-    ]
-    leads_all.sort(key=lambda lead: lead["date"], reverse=True)  # stable: newest application first on a day
-    return {
-        "reasons": reasons,
-        "reasons_more": reasons_more,
-        "criticism": criticism,
-        "criticism_more": criticism_more,
-        "leads": leads_all[:limit],
-        "leads_more": max(0, len(leads_all) - limit),
-        "empty": not (reasons or criticism or leads_all),
-    }
-
-
-_OUTCOME_COLUMNS = (
-    ("pending", ("pending",)),
-    ("offer", ("offer", "accepted")),
-    ("rejected", ("rejected", "eliminated")),
-    ("ghosted", ("ghosted",)),
-    ("withdrawn", ("withdrawn",)),
-)
-
-
-# Applications in the track-record chapter, newest first: each distinct day one was given on costs an
-# audit of the whole registry, so a big registry's report lists the most recent ones (the CLI lists all).
-_TRACK_ROWS = 40
-
-
-def _track(registry: Registry, settings: Settings, as_of: date, red: Redactor) -> dict[str, Any]:
-    """The track record: each ended application, the audit's call on its references the day they were
-    given, and how it ended (newest first), with the summary line."""
-    from refaudit.audit.track import track_record
-
-    record = track_record(registry, settings, as_of, limit=_TRACK_ROWS)
-    apps = {a.id: a for a in registry.applications}
-    rows = [
-        {
-            "company": red.company(e.company),
-            "applied": apps[e.id].applied_on.isoformat() if e.id in apps else "",
-            "given": [
-                {"name": red.name(g.reference), "on": g.on.isoformat(), "call": g.recommendation} for g in e.given
-            ],
-            "outcome": e.outcome,
-            "offer": e.offer,
-        }
-        for e in reversed(record.applications)
-    ]
-    ended = sum(1 for a in asof.view(registry, as_of).applications if a.outcome != "pending")
-    return {"rows": rows, "summary": record.summary(), "more": max(0, ended - len(rows)), **record.counts()}
-
-
-def _applications(
-    apps: Sequence[Application], feedback: Sequence[Feedback], red: Redactor, cfg: ReportSettings
-) -> dict[str, Any]:
-    """One row per application: references given, stage reached, outcome, what was reported about whom."""
-    said: dict[str, list[Feedback]] = defaultdict(list)
-    for fb in feedback:
-        if fb.application:
-            said[fb.application].append(fb)
-    newest = sorted(apps, key=lambda a: (a.applied_on, a.id), reverse=True)
-    rows = []
-    for a in newest[: cfg.applications_listed]:
-        reports = sorted(said[a.id], key=lambda fb: (fb.reported_on, _natural(fb.id)))
-        rows.append(
-            {
-                "company": red.company(a.company),
-                "role": "" if red.anonymous else red.text(a.role),
-                "applied": a.applied_on.isoformat(),
-                "references": ", ".join(red.name(r) for r in a.references) or "—",
-                "stage": a.stage,
-                "outcome": a.outcome,
-                "reason_kind": a.reason_kind or "",
-                "reason": red.text(a.reason),
-                "reported": [
-                    {
-                        "who": red.name(fb.reference),
-                        "sentiment": fb.sentiment,
-                        "group": SENTIMENT_GROUP.get(fb.sentiment, "other"),
-                        "by": red.reporter(fb) or fb.source,
-                    }
-                    for fb in reports
-                ],
-            }
-        )
-    by_month: dict[int, Counter[str]] = defaultdict(Counter)
-    for a in apps:
-        bucket = by_month[month_index(a.applied_on)]
-        bucket["total"] += 1
-        for column, outcomes in _OUTCOME_COLUMNS:
-            if a.outcome in outcomes:
-                bucket[column] += 1
-    months = sorted(by_month)[-cfg.months_listed :]
-    month_rows = [
-        {
-            "month": f"{MONTHS[m % 12]} {m // 12}",
-            **{c: by_month[m][c] for c, _ in _OUTCOME_COLUMNS},
-            "total": by_month[m]["total"],
-        }
-        for m in months
-    ]
-    totals = Counter[str]()
-    for a in apps:
-        for column, outcomes in _OUTCOME_COLUMNS:
-            if a.outcome in outcomes:
-                totals[column] += 1
-    return {
-        "rows": rows,
-        "total": len(apps),
-        "hidden": max(0, len(apps) - len(rows)),
-        "months": month_rows,
-        "months_hidden": max(0, len(by_month) - len(months)),
-        "months_hidden_applications": len(apps) - sum(by_month[m]["total"] for m in months),
-        "outcomes": [{"outcome": c, "count": totals[c]} for c, _ in _OUTCOME_COLUMNS],
-        "columns": [c for c, _ in _OUTCOME_COLUMNS],
     }
 
 
