@@ -31,6 +31,7 @@ import gc
 import hashlib
 import os
 import pickle
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -134,14 +135,44 @@ def assets_fetcher(root: Path | None = None) -> Any:
     return _fetcher_class()(root or report_dir())
 
 
+# Tags whose boxes are blocks, table parts or SVG shapes in the report: the template's own
+# indentation next to them lays out as nothing, but WeasyPrint still parses it and makes boxes of it.
+_BLOCK_TAGS = (
+    "html|head|body|meta|link|title|style|section|article|div|p|ul|ol|li|h1|h2|h3|figure|figcaption"
+    "|table|colgroup|col|thead|tbody|tr|th|td|svg|defs|pattern|line|rect|text"
+)
+_AFTER_BLOCK_TAG = re.compile(rf"(</?(?:{_BLOCK_TAGS})\b[^<>]*>)[ \t]*\n\s*(?=<|\{{[%#])")
+_BEFORE_BLOCK_TAG = re.compile(rf"(>|[%#]\}})[ \t]*\n\s*(?=</?(?:{_BLOCK_TAGS})\b)")
+
+
+def compact_template(source: str) -> str:
+    """The template's source without the line breaks and indentation beside block-level tags.
+
+    Only the template's own text changes (what is filled in later, user text included, is
+    untouched), and only whitespace with a line break in it, right after a block tag's ``>``
+    before another tag or template statement, or right before a block tag. Such whitespace
+    collapses to nothing on the page (no ``pre-wrap`` element of the report starts or ends
+    with a line break of the template), so the page looks the same; WeasyPrint has about a
+    tenth fewer characters to parse and fewer empty text boxes to make and drop.
+    """
+    source = _AFTER_BLOCK_TAG.sub(r"\1", source)
+    return _BEFORE_BLOCK_TAG.sub(r"\1", source)
+
+
 @cache
 def _environment(root: Path) -> Any:
     """One Jinja environment per template folder, kept: it compiles each template once (about
-    0.15 s for the report's three) and recompiles only a file that changed on disk."""
+    0.15 s for the report's three) and recompiles only a file that changed on disk. The
+    templates are read through ``compact_template``."""
     import jinja2
 
+    class CompactLoader(jinja2.FileSystemLoader):  # type: ignore[misc]  # untyped base
+        def get_source(self, environment: Any, template: str) -> tuple[str, str | None, Any]:
+            source, filename, uptodate = super().get_source(environment, template)
+            return compact_template(source), filename, uptodate
+
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
+        loader=CompactLoader(str(root)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
