@@ -839,3 +839,26 @@ def test_a_section_that_runs_onto_a_new_page_says_continued_in_its_header(
         if headings:
             last_heading = headings[-1]
     assert continued >= 2
+
+
+def test_the_template_loses_only_its_own_whitespace_beside_block_tags() -> None:
+    """Indentation between block tags and template statements goes; inline spacing and the text
+    filled in later stay (whitespace in a pre-wrap note is printed)."""
+    source = (
+        '<ul class="said">\n  {%- for g in items %}\n  <li class="user"><b>{{ g.a }}</b>:'
+        ' {{ g.b }}{{ "\\n" }}<span class="where">{{ g.c }}</span></li>\n  {%- endfor %}\n</ul>\n'
+        '<p class="totals">\n  {{ n }} references\n</p>\n<span class="a">x</span>\n<span>y</span>'
+    )
+    assert render.compact_template(source) == (
+        '<ul class="said">{%- for g in items %}<li class="user"><b>{{ g.a }}</b>:'
+        ' {{ g.b }}{{ "\\n" }}<span class="where">{{ g.c }}</span></li>{%- endfor %}</ul>'
+        '<p class="totals">\n  {{ n }} references\n</p><span class="a">x</span>\n<span>y</span>'
+    )
+
+
+def test_user_text_keeps_its_line_breaks_and_spaces_in_the_html() -> None:
+    registry = build_demo(AS_OF)
+    note = "\n  first line\n\n  indented after a blank line\n"
+    registry.references[0].notes = note
+    html = render.render_document_html(_contents(registry))
+    assert f'<div class="notes user">{note}</div>' in html

@@ -166,8 +166,8 @@ def _environment(root: Path) -> Any:
     templates are read through ``compact_template``."""
     import jinja2
 
-    class CompactLoader(jinja2.FileSystemLoader):  # type: ignore[misc]  # untyped base
-        def get_source(self, environment: Any, template: str) -> tuple[str, str | None, Any]:
+    class CompactLoader(jinja2.FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
             source, filename, uptodate = super().get_source(environment, template)
             return compact_template(source), filename, uptodate
 
