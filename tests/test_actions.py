@@ -789,7 +789,9 @@ def test_a_thin_bench_asks_to_recruit() -> None:
     refs = [ref("ann", "Ann", relationship="colleague"), ref("bo", "Bo", relationship="colleague"), ref("cy", "Cy")]
     [action] = due(Registry(references=refs, applications=busy()), [Verdict(r.id, name=r.name) for r in refs])
     assert (action.kind, action.command) == ("recruit", "refaudit ref add NAME --relationship manager")
-    assert action.reason.startswith("None ready is a manager (the lineup wants 3): find a new reference")
+    assert action.reason.startswith(
+        "None of your ready references is a manager, and the lineup wants one: find a new reference"
+    )
     tired = [Verdict("ann", name="Ann"), Verdict("bo", name="Bo", flags=["fatigued"]), Verdict("cy", name="Cy")]
     refs[0].relationship = "manager"
     kinds = [(a.kind, a.reference) for a in due(Registry(references=refs, applications=busy()), tired)]

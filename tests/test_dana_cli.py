@@ -277,7 +277,8 @@ def test_omar_is_keep_on_his_friend_s_mock_call(dana: Runner) -> None:
         "1 report in their favour (report f3): risk 0.15 is below the watch line of 0.30. Most recently, "
         'Sam (a friend) (mock-call, direct) on 2026-10-20: "I\'d hire Dana again tomorrow." (report f3).',
         # Northwind's loss is explained by the recruiter's report about Grace: only Tailspin counts for him.
-        "0 of 1 application that reached the reference check with them ended without an offer; without them: 2 of 2.",
+        "0 of 1 application that reached the reference check with them ended without an offer; without them: "
+        "2 of 2: too little to tell yet.",
     ]
     # Northwind's only report concerns Grace: its rejection is not held against Omar, given with her.
 
@@ -338,7 +339,7 @@ def test_next_coaches_as_the_story_unfolds(dana: Runner) -> None:
         ("brief", "omar-haddad", "northwind-operations-manager"),
         ("swap", "grace-liu", "contoso-operations-manager"),
         ("swap", "grace-liu", "fabrikam-operations-lead"),
-        ("swap", "grace-liu", "northwind-operations-manager"),
+        # Not Northwind: Priya's report is what Grace told Northwind, so that call has come already.
         ("rest", "grace-liu", None),  # on three live applications at once: overused (third round)
         ("test", "anne-weber", None),
         ("test", "grace-liu", None),

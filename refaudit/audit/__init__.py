@@ -103,8 +103,9 @@ def _judge(ref: Reference, case: Case) -> Verdict:
         number = Finding(number_level, Claim("risk", tuple(dict.fromkeys(cited)), numbers={"risk": risk}))
     shown, flagged, moved, plain = _arrange(findings, number, number_moved, recommendation)
     setting = [f for f in findings if f.level == recommendation]
+    # As needs_check (lineup, next) says: a credible positive since the rumours converged was the check.
     check = "contradicted" in {f.flag for f in findings} or any(
-        f.claim.kind == "converging" and f.level for f in findings
+        f.claim.kind == "converging" and f.level and not f.claim.numbers["positives_since"] for f in findings
     )
     advice = (CHECK_MEANS if check else WATCH_MEANS) if recommendation == "watch" else ""
     reasons = [word(f.claim, case, advice, recommendation) for f in shown]

@@ -209,10 +209,13 @@ def rumours(reports: Sequence[Feedback], findings: Sequence[Finding], case: Case
     that nothing adverse is silent, though alone it moves nothing."""
     k, since = case.k, horizon(case.k, case.as_of)
     cited = {i for f in findings for i in f.ids}
+    # Independent reports already counted: one left out of them shares a reporter or an application
+    # with one of them (else the count would be higher), so it adds nothing to that count.
+    counted = max((int(f.claim.numbers["count"]) for f in findings if f.claim.kind == "converging"), default=0)
     for f in reports:
         if f.id in cited or f.sentiment not in ADVERSE or credible(f, k) or f.reported_on < since:
             continue
-        yield Finding("", Claim("rumour", (f.id,), _apps([f]), f.reported_on))
+        yield Finding("", Claim("rumour", (f.id,), _apps([f]), f.reported_on, {"independent": counted}))
 
 
 def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | None:

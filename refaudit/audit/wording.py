@@ -179,16 +179,27 @@ def _converging(c: Claim, case: Case, advice: str, rec: str) -> str:
     text = (
         f"{count} people, independently of each other (different reporters, different applications), passed "
         f"on reservations about them: {heard}. None of it alone is proof, but independent rumours that agree "
-        "are a finding: have a professional reference check find out what they say."
+        "are a finding"
     )
     k = case.k
     if positives >= max(1, k.forgive_after_positives):
-        return f"{text} Since then, {positives} credible positive reports {cite(since)} outweigh them."
-    if positives:
-        text += f" A credible positive report has come since {cite(since)}: watch, not drop."
+        return f"{text}. Since then, {positives} credible positive reports {cite(since)} outweigh them."
+    if not positives:
+        text += ": have a professional reference check find out what they say."
+    elif count >= k.converge_drop:
+        text += f". {_credible_since(positives, since)}: watch, not drop."
+    else:
+        more = k.forgive_after_positives - positives
+        text += f". {_credible_since(positives, since)}; {more} more would outweigh the rumours."
     if count >= k.converge_drop and not positives and rec == "drop":
         return f"{text} Stop giving them."
     return f"{text} {advice}"
+
+
+def _credible_since(positives: int, since: list[str]) -> str:
+    if positives == 1:
+        return f"A credible positive report has come since {cite(since)}"
+    return f"{positives} credible positive reports have come since {cite(since)}"
 
 
 def _rumour(f: Feedback, case: Case) -> str:
@@ -268,6 +279,12 @@ def _on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 def _rumour_on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     f = case.reports[c.feedback[0]]
     k = case.k
+    counted = int(c.numbers.get("independent", 0))
+    if counted >= k.converge_watch:
+        return (
+            f"{said(f, case)}: on record, but not credible ({f.source}, {f.certainty}), and it shares a reporter "
+            f"or an application with the {counted} independent reports above, so it does not add to them."
+        )
     return (
         f"{said(f, case)}: on record, but not credible ({f.source}, {f.certainty}): alone it moves nothing; "
         f"{k.converge_watch} independent people saying the same would."
@@ -333,7 +350,10 @@ def _late_losses(c: Claim, case: Case, advice: str, rec: str) -> str:
             "times: the loss is likelier theirs)"
         )
     if n["late"] < k.pattern_min:
-        text = f"{comparison}{weighted}."
+        if n["too_little"]:
+            text = f"{comparison}{weighted}: too little to tell yet."
+        else:
+            text = f"{comparison}{weighted}; the chance that their rate is the higher one is {n['probability']:.0%}."
         if n["late"]:
             apps = "1 application" if n["late"] == 1 else f"{int(n['late'])} applications"
             text = f"Given on {apps} that ended without an offer after the reference check ({named}). {text}"

@@ -128,8 +128,9 @@ def log(
     """Log one report of what a reference said; prints its id.
 
     --date (or --on) is the day the report reached you. --source mock-call: someone
-    who called the reference as an employer would (a friend, a paid reference check
-    you ordered) and heard the words themselves.
+    you know who called the reference as an employer would and heard the words
+    themselves; a professional reference check you ordered is --source
+    reference-service.
 
     \b
     Example:
@@ -140,7 +141,7 @@ def log(
           --quote "said I need a lot of direction" --date 15.09.2026
       refaudit feedback log bob --sentiment no-response --attempts 3 --source employer --app acme
       refaudit feedback log omar --sentiment positive --source mock-call --reporter "my friend Kim"
-      refaudit feedback log sara --sentiment positive --source employer --fatigue \
+      refaudit feedback log sara --sentiment positive --source employer --fatigue \\
           --quote "very positive, but took a week to answer"
     """
     from refaudit import feedback, resolve
