@@ -202,7 +202,7 @@ def test_siobhan_two_independent_rumours_add_up_and_the_same_recruiter_again_doe
         f'reservations about them: Orla at HealthStaff (about Beaumont Hospital, 2026-10-12): "heard the ward manager '
         f'was lukewarm" (report {r3}); Ronan, a mutual friend (about Bon Secours Cork, 2026-10-22): "she sounded '
         f'hesitant when they rang her" (report {r6}). None of it alone is proof, but independent rumours that agree '
-        f"are a finding: have a professional reference check find out what they say. {CHECK_MEANS}"
+        f"are a finding. {CHECK_MEANS}"
     )
     assert ("check-reference", None) in kinds(runner, "2026-10-22", "siobhan-kelly")
     # "orla at healthstaff", typed in lower case on 2 Nov, is the same reporter: the count stays 2.
@@ -313,7 +313,7 @@ def test_aisling_positive_but_tired_rests_and_the_bench_is_empty(runner: Runner,
 
 
 def test_the_comparison_says_when_there_is_too_little_to_tell(runner: Runner, ciara: dict[str, str]) -> None:
-    """Below the pattern's threshold the comparison still says how sure it is (SPEC: too little to tell)."""
+    """Below the pattern's threshold the comparison still says how sure it is (docs/SPEC.md: too little to tell)."""
     verdicts = audit(runner, "2026-10-22")
     assert verdicts["aisling-byrne"]["reasons"][-1] == (
         "0 of 1 application that reached the reference check with them ended without an offer; without them: 4 of 4: "

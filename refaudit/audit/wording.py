@@ -184,7 +184,9 @@ def _converging(c: Claim, case: Case, advice: str, rec: str) -> str:
     k = case.k
     if positives >= max(1, k.forgive_after_positives):
         return f"{text}. Since then, {positives} credible positive reports {cite(since)} outweigh them."
-    if not positives:
+    if not positives and advice == CHECK_MEANS:
+        text += "."  # the advice asks for the professional check: said once
+    elif not positives:
         text += ": have a professional reference check find out what they say."
     elif count >= k.converge_drop:
         text += f". {_credible_since(positives, since)}: watch, not drop."
