@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from refaudit import settings as settings_mod
-from refaudit.actions import KINDS, Action, due_actions, subject
+from refaudit.actions import ACTION_KINDS, Action, due_actions, subject
 from refaudit.audit import WATCH_MEANS
 from refaudit.drafts import draft_command
 from refaudit.errors import ValidationError
@@ -730,7 +730,7 @@ def test_actions_come_most_urgent_first() -> None:
         ("mark-ghosted", "initech"),
         ("recruit", None),  # only Bob and Jane are ready: fewer than lineup.size
     ]
-    assert [k for k, _ in got] == sorted((k for k, _ in got), key=KINDS.index)
+    assert [k for k, _ in got] == sorted((k for k, _ in got), key=ACTION_KINDS.index)
 
 
 def test_same_kind_is_ordered_by_due_date() -> None:

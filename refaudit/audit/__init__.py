@@ -46,6 +46,7 @@ __all__ = [
     "PATTERN_KINDS",
     "RECOMMENDATIONS",
     "WATCH_MEANS",
+    "Case",
     "Claim",
     "Pick",
     "Verdict",
@@ -57,7 +58,9 @@ __all__ = [
     "lineup",
     "lineup_and_held_back",
     "needs_check",
+    "phrase",
     "reason_kind",
+    "reword",
     "watch_advice",
     "weight",
 ]
@@ -108,23 +111,13 @@ def _judge(ref: Reference, case: Case) -> Verdict:
         f.claim.kind == "converging" and f.level and not f.claim.numbers["positives_since"] for f in findings
     )
     advice = (CHECK_MEANS if check else WATCH_MEANS) if recommendation == "watch" else ""
-    reasons = [word(f.claim, case, advice, recommendation) for f in shown]
-    if advice:  # what watch asks is said once, in the first reason that says it
-        first = next((i for i, r in enumerate(reasons) if r.endswith(advice)), None)
-        reasons = [
-            r[: -len(advice)].rstrip() if first is not None and i > first and r.endswith(advice) else r
-            for i, r in enumerate(reasons)
-        ]
     claims = [f.claim for f in shown]
     if number is not None and number in shown and recommendation == "keep":
         praise = _latest_praise(reports, number, case)
         if praise is not None:
-            i = shown.index(number)
-            reasons[i] = f"{reasons[i]} {word(praise, case)}"
-            claims.insert(i + 1, praise)
-    if plain and number is not None:
-        i = shown.index(number)
-        reasons[i] = reasons[i].split(": ")[0] + "."  # what to do is said once, in the rule's words
+            claims.insert(shown.index(number) + 1, praise)
+    plain_number = plain and number is not None
+    reasons = phrase(claims, case, recommendation, advice, plain_number)
     return Verdict(
         id=ref.id,
         name=ref.name,
@@ -140,7 +133,42 @@ def _judge(ref: Reference, case: Case) -> Verdict:
         moved=moved,
         rule=None if number_level == recommendation else _rule(setting),
         claims=claims,
+        advice=advice,
+        plain_number=plain_number,
     )
+
+
+def phrase(
+    claims: list[Claim], case: Case, recommendation: str, advice: str = "", plain_number: bool = False
+) -> list[str]:
+    """The reasons, worded from ``claims``: one per claim, the latest praise joined to the number's
+    reason before it, what watch asks said once, and (``plain_number``) the number said without
+    its advice when a rule agreeing with it already says what to do."""
+    reasons: list[str] = []
+    number_at = None
+    for claim in claims:
+        if claim.kind == "latest-praise" and reasons:
+            reasons[-1] = f"{reasons[-1]} {word(claim, case)}"
+            continue
+        if claim.kind == "risk":
+            number_at = len(reasons)
+        reasons.append(word(claim, case, advice, recommendation))
+    if advice:  # what watch asks is said once, in the first reason that says it
+        first = next((i for i, r in enumerate(reasons) if r.endswith(advice)), None)
+        reasons = [
+            r[: -len(advice)].rstrip() if first is not None and i > first and r.endswith(advice) else r
+            for i, r in enumerate(reasons)
+        ]
+    if plain_number and number_at is not None:
+        reasons[number_at] = reasons[number_at].split(": ")[0] + "."
+    return reasons
+
+
+def reword(verdict: Verdict, case: Case) -> list[str]:
+    """``verdict``'s reasons worded again from its claims against ``case``: a shared report words them
+    from a case whose reporters, quotes and employers are already redacted (never by masking the
+    finished sentences)."""
+    return phrase(verdict.claims, case, verdict.recommendation, verdict.advice, verdict.plain_number)
 
 
 def _rule(setting: list[Finding]) -> str | None:

@@ -266,30 +266,41 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
     praised them first-hand, or where a credible adverse report about a co-referee explains it.
     """
     k = case.k
-    mine = {a.id for a in apps}
     n = kk = 0.0
     late: list[Application] = []
-    seen = co = 0
+    seen = co = mine_late = 0
+    counted: set[str] = set()
     for a in apps:
-        if not reached_check(a):
+        if a.id in counted or not reached_check(a):
             continue
+        counted.add(a.id)
         seen += 1
-        reports = case.on_app.get(a.id, [])
+        lost = late_loss(a, k)
+        mine_late += lost
+        held_against, co_praised = True, False
         others = set(a.references) - {ref.id}
-        if any(_praised(f, ref.id, case) for f in reports):
+        for f in case.on_app.get(a.id, ()):
+            if f.reference == ref.id:
+                if f.sentiment == "positive" and credible(f, k):  # that employer praised them first-hand
+                    held_against = False
+                    break
+            elif f.reference in others:
+                if f.sentiment in ADVERSE and credible(f, k):  # a co-referee explains the loss
+                    held_against = False
+                    break
+                co_praised = co_praised or (f.sentiment == "positive" and credible(f, k))
+        if not held_against:
             continue
-        if any(f.reference in others and f.sentiment in ADVERSE and credible(f, k) for f in reports):
-            continue
-        w = k.co_praised_weight if any(f.reference in others and _praised(f, f.reference, case) for f in reports) else 1
+        w = k.co_praised_weight if co_praised else 1
         n += w
         co += w != 1
-        if late_loss(a, k):
+        if lost:
             kk += w
             late.append(a)
-    mine_reached = [case.apps_by_id[i] for i in mine if i in case.apps_by_id and reached_check(case.apps_by_id[i])]
+    # "Without them": every application's totals (computed once per audit) less their own.
     total_reached, total_late = case.late_totals
-    p = float(total_reached - len(mine_reached))
-    m = float(total_late - sum(1 for a in mine_reached if late_loss(a, k)))
+    p = float(total_reached - seen)
+    m = float(total_late - mine_late)
     if seen < 2 and len(late) < k.pattern_min:
         return None
     too_little = n < 2 or p < 2
@@ -306,11 +317,6 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
         )
         return Finding("watch", claim, flag="pattern", rule=rule)
     return Finding("", claim)
-
-
-def _praised(f: Feedback, ref_id: str, case: Case) -> bool:
-    """``f`` is the employer's side praising ``ref_id`` first-hand on its application."""
-    return f.reference == ref_id and f.sentiment == "positive" and credible(f, case.k) and bool(f.application)
 
 
 def _apps(reports: Iterable[Feedback]) -> tuple[str, ...]:

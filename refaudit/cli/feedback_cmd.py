@@ -148,7 +148,7 @@ def log(
 
     _check_attempts(attempts, sentiment)
     today = app.today()
-    report = feedback.Report(
+    typed = feedback.NewFeedback(
         sentiment=sentiment,
         source=source or "other",
         certainty=certainty or "direct",
@@ -164,7 +164,7 @@ def log(
     def change(reg: Registry) -> Change[Logged]:
         ref = resolve.reference(reg, ref_query)
         target = resolve.application(reg, app_query) if app_query is not None else None
-        return feedback.log(reg, ref, target, report, today)
+        return feedback.log(reg, ref, target, typed, today)
 
     logged = app.update("feedback log", change)
     for warning in logged.warnings:
@@ -223,7 +223,7 @@ def edit(
     def change(reg: Registry) -> Change[Logged]:
         entry = feedback.find(reg, feedback_id)
         _check_attempts(attempts, sentiment or entry.sentiment)
-        up = feedback.ReportEdit(
+        up = feedback.FeedbackEdit(
             ref=resolve.reference(reg, ref_query) if ref_query is not None else None,
             app=resolve.application(reg, app_query) if app_query is not None else None,
             no_app=no_app,
