@@ -39,6 +39,8 @@ class Verdict:
     moved: list[str] = field(default_factory=list)
     rule: str | None = None
     claims: list[Any] = field(default_factory=list)
+    advice: str = field(default="", repr=False, compare=False)
+    plain_number: bool = field(default=False, repr=False, compare=False)
 
 
 def days_ago(n: int) -> date:
