@@ -227,6 +227,10 @@ def test_siobhan_after_the_professional_check_she_was_told_to_order(runner: Runn
     assert "check-reference" not in [k for k, _ in kinds(runner, "2026-11-04", "siobhan-kelly")]
     held = lineup(runner, "2026-11-04")[1]["siobhan-kelly"]
     assert held.endswith(WATCH_MEANS) and "professional" not in " ".join(siobhan["reasons"]) + held
+    # The check is weighed in the reasons, but it is not one of the reports that set watch.
+    r3, r6 = ciara["r3"], ciara["r6"]
+    assert siobhan["moved"] == [r3, r6]
+    assert held.startswith(f"The audit says watch: 2 independent adverse reports mean watch (reports {r3}, {r6}).")
 
 
 def test_tom_the_late_losses_show_a_pattern_without_waiting_for_an_offer(runner: Runner, ciara: dict[str, str]) -> None:

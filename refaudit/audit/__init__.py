@@ -235,7 +235,7 @@ def _arrange(
     # The other side of the scale comes last, after everything it was weighed against.
     # A comparison of late losses that decided nothing comes after what did.
     shown.sort(key=lambda f: (f.claim.kind == "weighed-in-favour", f.claim.kind == "late-losses" and not f.level))
-    moved = number_moved + _ids(setting)
+    moved = number_moved + [i for f in setting for i in f.moving]
     plain = False
     if number is not None and number in shown and any(f.ids and f.level == recommendation for f in setting):
         # A rule agreeing with the number says it with the reports' own words: those first, the number after.

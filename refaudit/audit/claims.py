@@ -69,7 +69,13 @@ class Finding:
     claim: Claim
     flag: str | None = None
     rule: str | None = None
+    # The reports that set the level, when not all the claim cites do (it also cites the other side).
+    setting: tuple[str, ...] | None = None
 
     @property
     def ids(self) -> tuple[str, ...]:
         return self.claim.feedback
+
+    @property
+    def moving(self) -> tuple[str, ...]:
+        return self.claim.feedback if self.setting is None else self.setting

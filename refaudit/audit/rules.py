@@ -147,14 +147,18 @@ def converging(reports: Sequence[Feedback], case: Case, contradicted: bool) -> F
     latest = max(matched, key=lambda f: f.reported_on)
     after = [p for p in newer_positives(reports, latest, case, contradicted) if p.reported_on > last]
     level = "drop" if count >= k.converge_drop else "watch"
+    softened = False
     if len(after) >= max(1, k.forgive_after_positives):
         level = ""
     elif after and level == "drop":
-        level = "watch"
+        level, softened = "watch", True
     ids = (*(f.id for f in matched), *(p.id for p in after))
     numbers = {"count": count, "positives_since": len(after)}
     rule = f"{count} independent adverse reports mean {level or 'nothing once outweighed'}."
-    return Finding(level, Claim("converging", ids, _apps(matched), last, numbers), rule=rule if level else None)
+    # The positives since moved the level only when they softened a drop; else they are the other side.
+    setting = None if softened else tuple(f.id for f in matched)
+    claim = Claim("converging", ids, _apps(matched), last, numbers)
+    return Finding(level, claim, rule=rule if level else None, setting=setting)
 
 
 def unreachable(ref: Reference, reports: Sequence[Feedback], case: Case) -> Iterable[Finding]:
