@@ -255,6 +255,18 @@ def test_tom_the_late_losses_show_a_pattern_without_waiting_for_an_offer(runner:
     assert lineup(runner, "2026-10-20")[0] == ["aisling-byrne", "siobhan-kelly"]
 
 
+def test_a_pick_never_cites_an_adverse_report_as_support(runner: Runner, ciara: dict[str, str]) -> None:
+    """Paul leads on HR's praise; the old recruiter story is named as what he leads despite."""
+    r1, r3, r5, r8 = ciara["r1"], ciara["r3"], ciara["r5"], ciara["r8"]
+    text = runner.ok("lineup", "--as-of", "2026-10-30", env={"COLUMNS": "200"}).stdout
+    assert text.startswith(
+        "1. Paul Fitzgerald (paul-fitzgerald), academic\n   Their credible reports speak best for you; keep, "
+        f"risk 0.17 (reports {r5}, {r8}; despite report {r1}).\n"
+    )
+    picks = json.loads(runner.ok("lineup", "--as-of", "2026-10-15", "--json").stdout)["lineup"]
+    assert picks[2]["reason"] == f"The lowest risk left; keep, risk 0.20 (despite report {r3})."
+
+
 def test_a_watched_reference_at_the_reference_check_is_briefed_not_swapped(
     runner: Runner, ciara: dict[str, str]
 ) -> None:
