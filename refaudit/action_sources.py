@@ -43,7 +43,7 @@ class AppView:
     quiet_since: date  # the last thing the employer did (the quiet clock)
     followed_up: date | None  # the last follow-up you recorded
     # The references someone already heard speak about this application (a report about them on it,
-    # other than no-response): the call has come, so briefing them for it is too late.
+    # other than no-response or a friend's mock call): the call has come, so briefing them is too late.
     called: frozenset[str] = frozenset()
 
     @classmethod
@@ -55,7 +55,11 @@ class AppView:
             for b in records:
                 latest[b.reference] = max(b.on, latest.get(b.reference, date.min))
         followed = max((e.on for e in app.timeline if e.event == "followed-up"), default=None)
-        called = frozenset(f.reference for f in feedback if f.application == app.id and f.sentiment != "no-response")
+        called = frozenset(
+            f.reference
+            for f in feedback
+            if f.application == app.id and f.sentiment != "no-response" and f.source != "mock-call"
+        )
         return cls(app, briefed, thanked, last_heard(app, feedback), followed, called)
 
     @property

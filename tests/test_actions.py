@@ -120,6 +120,27 @@ def test_brief_is_due_for_every_unbriefed_reference_at_a_calling_stage(stage: st
     )
 
 
+@pytest.mark.parametrize(
+    ("source", "sentiment", "briefed"),
+    [
+        ("reference-service", "positive", []),  # the check service heard her on this application
+        ("employer", "lukewarm", []),
+        ("contact", "lukewarm", []),  # a rumour of what she told them: the call has come too
+        ("employer", "no-response", ["jane-doe"]),  # they tried and failed: she still needs telling
+        ("mock-call", "positive", ["jane-doe"]),  # a friend's call, not the employer's
+    ],
+)
+def test_brief_is_not_due_for_a_reference_already_heard_on_that_application(
+    source: str, sentiment: str, briefed: list[str]
+) -> None:
+    """Once someone has heard the reference speak about this application, briefing them for it is too late."""
+    reg = registry(apps=[app(references=["jane-doe"], stage="reference-check", updated_on=days_ago(3))])
+    reg.feedback.append(
+        Feedback("f1", "jane-doe", days_ago(1), sentiment, source=source, application="acme-data-analyst")
+    )
+    assert [a.reference for a in due(reg, kind="brief")] == briefed
+
+
 @pytest.mark.parametrize("stage", ["applied", "screening", "interview", "offer"])
 def test_brief_is_not_due_before_the_calling_stages(stage: str) -> None:
     """Earlier stages (and an offer) do not ask for a briefing."""
