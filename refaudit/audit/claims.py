@@ -30,8 +30,8 @@ CLAIM_KINDS = {
     "untested": "no reports at all",
     "untested-dates-only": "only dates-only answers (feedback)",
     "on-record": "a credible report (feedback[0]) that changed nothing",
-    "rumour": "an adverse report that is not credible (feedback[0]), cited by no other claim; numbers.independent: "
-    "the independent adverse reports counted (0 below converge_watch), which it does not add to",
+    "rumour": "an adverse report that is not credible (feedback[0]), cited by no other claim (numbers.independent: "
+    "the independent adverse reports already counted, which it does not add to, or 0 below converge_watch)",
     "overused": "on numbers.recent applications in the window, or numbers.live open ones at interview or later",
     "fatigued": "a fatigue report (feedback[0]) within scoring.fatigue_days",
     "stale": "no contact since `on` (numbers.days days)",
