@@ -89,7 +89,7 @@ def _lineup(
     reg = asof.view(registry, day) if as_of is not None else registry
     refs = {r.id: r for r in reg.references}
     praise: dict[str, float] = defaultdict(float)
-    favourable = {f.id for f in reg.feedback if f.sentiment == "positive"}
+    favourable = {f.id for f in reg.feedback if f.sentiment not in ("lukewarm", "mixed", "negative", "no-response")}
     for f in reg.feedback:
         if f.sentiment == "positive" and credible(f, s.scoring):
             praise[f.reference] += aged(f, s.scoring, day)
