@@ -367,7 +367,7 @@ def test_late_rejections_without_reason_make_a_pattern(settings: dict[str, Any])
     assert v.reasons[0] == (
         "Given on 3 applications that ended at or after the reference check with no cause that lies "
         "elsewhere: Co0 (co0-analyst, rejected), Co1 (co1-analyst, rejected), Co2 (co2-analyst, rejected). "
-        "3 of 3 applications that reached the reference check with them ended without an offer; without them: "
+        "3 of 3 applications that reached the reference check with them ended without an offer, no other cause given; without them: "
         "0 of 2; the chance that their rate is the higher one is 97%. Ask those employers for a debrief. "
         f"{WATCH_MEANS} The reasons of co2-analyst were guessed from the wording — set --reason-kind to be sure."
     )

@@ -91,7 +91,7 @@ def test_jonas_suspected_pattern_then_contradicted(runner: Runner, lena: dict[st
     assert (jonas["recommendation"], jonas["flags"]) == ("watch", ["pattern"])
     assert jonas["rule"] == "A suspected pattern of late losses means watch."
     [pattern] = [r for r in jonas["reasons"] if r.startswith("Given on 3 applications")]
-    assert "4 of 4 applications that reached the reference check with them ended without an offer; without " in (
+    assert "4 of 4 applications that reached the reference check with them ended without an offer, no other cause given; without " in (
         pattern
     )
     assert "without them: 0 of 1 (an application where the employer praised the other reference counts 2 times" in (

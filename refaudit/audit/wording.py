@@ -342,7 +342,7 @@ def _late_losses(c: Claim, case: Case, advice: str, rec: str) -> str:
     named = ", ".join(f"{a.company} ({a.id}, {a.outcome})" for a in late)
     comparison = (
         f"{n['k']:g} of {n['n']:g} application{'' if n['n'] == 1 else 's'} that reached the reference check with "
-        f"them ended without an offer; without them: {n['m']:g} of {n['p']:g}"
+        f"them ended without an offer, no other cause given; without them: {n['m']:g} of {n['p']:g}"
     )
     k = case.k
     weighted = ""
