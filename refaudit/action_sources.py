@@ -123,7 +123,7 @@ def _open_actions(
             # Due the day the application went live or the day of the news, whichever came later:
             # never "overdue" from before anyone knew.
             yield Action(
-                "swap",
+                "brief" if checked else "swap",  # at the reference check it is too late to swap: brief them
                 min(max(view.last_change, *news), as_of) if news else view.last_change,
                 ref_id,
                 app.id,

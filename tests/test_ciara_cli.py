@@ -281,7 +281,8 @@ def test_a_watched_reference_at_the_reference_check_is_briefed_not_swapped(
     [late] = [
         a for a in actions(runner, "2026-10-27") if (a["reference"], a["application"]) == ("tom-daly", "tallaght")
     ]
-    assert (late["kind"], late["command"]) == ("swap", "refaudit app update tallaght --briefed tom-daly")
+    assert (late["kind"], late["command"]) == ("brief", "refaudit app update tallaght --briefed tom-daly")
+    assert late["draft"] == "refaudit draft brief tallaght --ref tom-daly"
     assert late["reason"] == (
         "The audit says watch, and this application is at reference-check: too late to swap them, so brief them "
         f"now. {WATCH_MEANS}"
@@ -294,8 +295,8 @@ def test_no_brief_for_a_reference_the_employer_side_has_already_heard(runner: Ru
     def limerick(day: str) -> list[tuple[str, str]]:
         return [(a["kind"], a["reference"]) for a in actions(runner, day) if a["application"] == "limerick"]
 
-    assert limerick("2026-10-26") == [("brief", "aisling-byrne"), ("swap", "paul-fitzgerald")]
-    assert limerick("2026-10-27") == [("swap", "paul-fitzgerald")]
+    assert limerick("2026-10-26") == [("brief", "aisling-byrne"), ("brief", "paul-fitzgerald")]
+    assert limerick("2026-10-27") == [("brief", "paul-fitzgerald")]
     assert limerick("2026-10-30") == []
 
 
