@@ -87,20 +87,20 @@ def audit_json(verdicts: Iterable[Verdict], as_of: date) -> dict[str, Any]:
 
 def _judge(ref: Reference, case: Case) -> Verdict:
     k = case.k
-    reports = case.feedback.get(ref.id, [])
+    entries = case.feedback.get(ref.id, [])
     apps = case.applications.get(ref.id, [])
-    risk, total, counted = _risk(reports, k, case.as_of)
+    risk, total, counted = _risk(entries, k, case.as_of)
     number_level = "drop" if risk >= k.drop_risk else "watch" if risk >= k.watch_risk else "keep"
     last_used = max((a.applied_on for a in apps), default=None)
-    findings = _findings(ref, reports, apps, case)
+    findings = _findings(ref, entries, apps, case)
     recommendation = max([number_level, *(f.level for f in findings if f.level)], key=LEVEL.__getitem__)
     if ref.status == "dropped":
         findings.append(Finding("", Claim("user-dropped", on=ref.status_on), flag="user-dropped"))
     if recommendation != "keep":
-        findings.extend(_in_favour(reports, findings, case))
+        findings.extend(_in_favour(entries, findings, case))
     number, number_moved = None, []
     if number_level == recommendation and total > 0:
-        against = [i for i in counted if adverse_share(case.reports[i].sentiment, k)]
+        against = [i for i in counted if adverse_share(case.entries[i].sentiment, k)]
         number_moved = against if number_level != "keep" else [i for i in counted if i not in against]
         cited = number_moved + against if number_level == "keep" else against
         number = Finding(number_level, Claim("risk", tuple(dict.fromkeys(cited)), numbers={"risk": risk}))
@@ -113,7 +113,7 @@ def _judge(ref: Reference, case: Case) -> Verdict:
     advice = (CHECK_MEANS if check else WATCH_MEANS) if recommendation == "watch" else ""
     claims = [f.claim for f in shown]
     if number is not None and number in shown and recommendation == "keep":
-        praise = _latest_praise(reports, number, case)
+        praise = _latest_praise(entries, number, case)
         if praise is not None:
             claims.insert(shown.index(number) + 1, praise)
     plain_number = plain and number is not None
@@ -177,43 +177,43 @@ def _rule(setting: list[Finding]) -> str | None:
     return "; ".join(rules) + "." if rules else None
 
 
-def _findings(ref: Reference, reports: list[Feedback], apps: list[Application], case: Case) -> list[Finding]:
+def _findings(ref: Reference, entries: list[Feedback], apps: list[Application], case: Case) -> list[Finding]:
     """Every rule's finding about one reference (each may raise the level, set a flag, or only say)."""
-    contradiction = rules.contradiction(reports, case)
+    contradiction = rules.contradiction(entries, case)
     contradicted = contradiction is not None
     pattern = rules.pattern(ref, apps, case)
     findings = [
-        *rules.negatives(reports, case, contradicted),
-        *rules.lukewarm(reports, pattern is not None and pattern.flag == "pattern", case),
-        *rules.unreachable(ref, reports, case),
-        *rules.declined(reports),
-        *rules.untested(reports),
+        *rules.negatives(entries, case, contradicted),
+        *rules.lukewarm(entries, pattern is not None and pattern.flag == "pattern", case),
+        *rules.unreachable(ref, entries, case),
+        *rules.declined(entries),
+        *rules.untested(entries),
     ]
     extras = (
-        rules.converging(reports, case, contradicted),
+        rules.converging(entries, case, contradicted),
         contradiction,
         rules.overused(ref.id, apps, case),
-        rules.fatigued(reports, case),
-        rules.stale(ref, reports, apps, case),
+        rules.fatigued(entries, case),
+        rules.stale(ref, entries, apps, case),
         pattern,
     )
     findings.extend(f for f in extras if f is not None)
-    findings.extend(rules.on_record(reports, findings, case))
-    return [*findings, *rules.rumours(reports, findings, case)]
+    findings.extend(rules.on_record(entries, findings, case))
+    return [*findings, *rules.rumours(entries, findings, case)]
 
 
-def _in_favour(reports: list[Feedback], findings: list[Finding], case: Case) -> Iterable[Finding]:
+def _in_favour(entries: list[Feedback], findings: list[Finding], case: Case) -> Iterable[Finding]:
     """The credible positive reports weighed against a watch or drop that no finding cites: the
     reasons show the evidence on both sides."""
     cited = {i for f in findings for i in f.ids}
-    praise = [f for f in reports if f.sentiment == "positive" and credible(f, case.k) and f.id not in cited]
+    praise = [f for f in entries if f.sentiment == "positive" and credible(f, case.k) and f.id not in cited]
     if praise:
         yield Finding("", Claim("weighed-in-favour", tuple(f.id for f in praise)))
 
 
-def _latest_praise(reports: list[Feedback], number: Finding, case: Case) -> Claim | None:
+def _latest_praise(entries: list[Feedback], number: Finding, case: Case) -> Claim | None:
     """A keep resting on good reports also quotes the newest credible one: who said it, when, and what."""
-    praise = [f for f in reports if f.id in number.ids and f.sentiment == "positive" and credible(f, case.k)]
+    praise = [f for f in entries if f.id in number.ids and f.sentiment == "positive" and credible(f, case.k)]
     if not praise:
         return None
     newest = max(praise, key=lambda f: (f.reported_on, f.id))

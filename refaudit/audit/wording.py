@@ -65,18 +65,18 @@ def word(claim: Claim, case: Case, advice: str = "", recommendation: str = "") -
     return " ".join(text.split(" ")).replace("  ", " ").strip()
 
 
-def _reports(claim: Claim, case: Case) -> list[Feedback]:
-    return [case.reports[i] for i in claim.feedback]
+def _entries(claim: Claim, case: Case) -> list[Feedback]:
+    return [case.entries[i] for i in claim.feedback]
 
 
-def _said_all(reports: Sequence[Feedback], case: Case) -> str:
-    return " ".join(f"{said(f, case)}." for f in reports)
+def _said_all(entries: Sequence[Feedback], case: Case) -> str:
+    return " ".join(f"{said(f, case)}." for f in entries)
 
 
 def _risk(c: Claim, case: Case, advice: str, _rec: str) -> str:
     k = case.k
     risk = c.numbers["risk"]
-    adverse = [i for i in c.feedback if adverse_share(case.reports[i].sentiment, k)]
+    adverse = [i for i in c.feedback if adverse_share(case.entries[i].sentiment, k)]
     favourable = [i for i in c.feedback if i not in adverse]
     level = "drop" if risk >= k.drop_risk else "watch" if risk >= k.watch_risk else "keep"
     if level == "keep":
@@ -104,13 +104,13 @@ def _lower(text: str, f: Feedback) -> str:
 
 
 def _latest_praise(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     return f"Most recently, {_lower(said(f, case), f)}."
 
 
 def _credible_negative(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     k = case.k
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     tail = ""
     if c.numbers.get("age_days", 0) > k.negative_horizon_days:
         friendly = [
@@ -128,7 +128,7 @@ def _credible_negative(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 
 def _outweighed(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     k = case.k
-    f, since = case.reports[c.feedback[0]], list(c.feedback[1:])
+    f, since = case.entries[c.feedback[0]], list(c.feedback[1:])
     old = c.numbers.get("age_days", 0) > k.negative_horizon_days
     return f"{said(f, case)} is outweighed by {len(since)} credible positive reports since {cite(since)}" + (
         f" and is older than {k.negative_horizon_days} days." if old else "."
@@ -137,7 +137,7 @@ def _outweighed(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 
 def _newer_word(c: Claim, case: Case, advice: str, _rec: str) -> str:
     k = case.k
-    f, since = case.reports[c.feedback[0]], list(c.feedback[1:])
+    f, since = case.entries[c.feedback[0]], list(c.feedback[1:])
     newer = "a newer credible report speaks" if len(since) == 1 else f"{len(since)} newer credible reports speak"
     return (
         f"{said(f, case)}. It is older than {k.negative_horizon_days} days, and {newer} for them "
@@ -147,25 +147,25 @@ def _newer_word(c: Claim, case: Case, advice: str, _rec: str) -> str:
 
 
 def _weak_negative(c: Claim, case: Case, advice: str, _rec: str) -> str:
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     return f"{said(f, case)}. That is too indirect to drop them on: find out what they really say. {advice}"
 
 
 def _reservations(c: Claim, case: Case, advice: str, _rec: str) -> str:
-    return f"{_said_all(_reports(c, case), case)} Faint praise or reservations cost offers too. {advice}"
+    return f"{_said_all(_entries(c, case), case)} Faint praise or reservations cost offers too. {advice}"
 
 
 def _corroborated(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     faint = int(c.numbers["faint"])
-    reports = _reports(c, case)
-    others = [o.id for o in reports if any(o is not f and distinct(o, f) for f in reports[:faint])]
+    entries = _entries(c, case)
+    others = [o.id for o in entries if any(o is not f and distinct(o, f) for f in entries[:faint])]
     why = []
     if others:
         why.append(f"credible reports from different applications or reporters {cite(others)}")
     if c.numbers["pattern"]:
         why.append("a pattern of late rejections (below)")
     return (
-        f"{_said_all(reports[:faint], case)} Reservations, corroborated by {' and '.join(why)}: they are "
+        f"{_said_all(entries[:faint], case)} Reservations, corroborated by {' and '.join(why)}: they are "
         "costing you offers. Stop giving them."
     )
 
@@ -173,8 +173,8 @@ def _corroborated(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 def _converging(c: Claim, case: Case, advice: str, rec: str) -> str:
     count = int(c.numbers["count"])
     positives = int(c.numbers["positives_since"])
-    reports = _reports(c, case)
-    matched, since = reports[:count], [f.id for f in reports[count:]]
+    entries = _entries(c, case)
+    matched, since = entries[:count], [f.id for f in entries[count:]]
     heard = "; ".join(_rumour(f, case) for f in matched)
     text = (
         f"{count} people, independently of each other (different reporters, different applications), passed "
@@ -213,8 +213,8 @@ def _rumour(f: Feedback, case: Case) -> str:
 
 
 def _contradicted(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    reports = _reports(c, case)
-    friendly, bad = reports[:-1], reports[-1]
+    entries = _entries(c, case)
+    friendly, bad = entries[:-1], entries[-1]
     calls = [f for f in friendly if f.source == "mock-call"]
     own = [f for f in friendly if f.source == "reference"]
     heard = []
@@ -232,13 +232,13 @@ def _contradicted(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 
 
 def _in_favour(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    items = "; ".join(_lower(said(f, case), f) for f in _reports(c, case))
+    items = "; ".join(_lower(said(f, case), f) for f in _entries(c, case))
     return f"In their favour, and weighed against the above: {items}."
 
 
 def _unreachable(c: Claim, case: Case, advice: str, _rec: str) -> str:
     return (
-        f"{_said_all(_reports(c, case), case)} {int(c.numbers['attempts'])} failed attempts to reach them: call "
+        f"{_said_all(_entries(c, case), case)} {int(c.numbers['attempts'])} failed attempts to reach them: call "
         f"them and confirm their number, email and availability. {advice}"
     )
 
@@ -266,7 +266,7 @@ def _dates_only(_c: Claim, _case: Case, _advice: str, _rec: str) -> str:
 
 def _on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     k = case.k
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     if f.reported_on < case.as_of - timedelta(days=k.negative_horizon_days):
         why = f"older than {k.negative_horizon_days} days, it no longer counts on its own"
     elif f.sentiment == "neutral":
@@ -279,7 +279,7 @@ def _on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 
 
 def _rumour_on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     k = case.k
     counted = int(c.numbers.get("independent", 0))
     if counted >= k.converge_watch:
@@ -319,7 +319,7 @@ def _live(app: Application) -> bool:
 
 
 def _fatigued(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     until = f.reported_on + timedelta(days=int(c.numbers["days"]))
     return (
         f"{said(f, case)}: slow to answer, or tired of being asked. Let them rest until {until.isoformat()}: "

@@ -193,16 +193,16 @@ def _shared_reasons(
     """The verdicts with their reasons worded again from their claims, against the day's case with
     every reporter, quote and employer already redacted: never by masking finished sentences."""
     case = audit.Case.of(seen, settings, as_of)
-    reports = {
+    entries = {
         # anonymous: no reporter, so the wording says who by their role ("A recruiter (verbatim)")
         i: replace(f, reporter=None if red.anonymous else red.reporter(f) or None, quote=red.text(f.quote) or None)
-        for i, f in case.reports.items()
+        for i, f in case.entries.items()
     }
     apps = {i: replace(a, id=red.text(a.id), company=red.company(a.company)) for i, a in case.apps_by_id.items()}
     shared = replace(
         case,
-        reports=reports,
-        feedback={ref_id: [reports[f.id] for f in fs] for ref_id, fs in case.feedback.items()},
+        entries=entries,
+        feedback={ref_id: [entries[f.id] for f in fs] for ref_id, fs in case.feedback.items()},
         apps_by_id=apps,
     )
     return [replace(v, reasons=audit.reword(v, shared)) for v in ordered]
