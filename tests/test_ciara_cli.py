@@ -155,8 +155,8 @@ def test_paul_an_old_second_hand_negative_gives_way_to_hr_first_hand(runner: Run
     # UHG's loss is not held against him: its HR praised him first-hand.
     assert audit(runner, "2026-10-16")["paul-fitzgerald"]["reasons"][1] == (
         "Given on 1 application that ended without an offer after the reference check (Boots Ireland (boots-2025, "
-        "rejected)). 1 of 1 application that reached the reference check with them ended without an offer, no other cause given; without "
-        "them: 2 of 3: too little to tell yet."
+        "rejected)). 1 of 1 application that reached the reference check with them ended without an offer, no "
+        "other cause given; without them: 2 of 3: too little to tell yet."
     )
 
 
@@ -248,9 +248,10 @@ def test_tom_the_late_losses_show_a_pattern_without_waiting_for_an_offer(runner:
     assert tom["reasons"][0].startswith(
         "Given on 3 applications that ended at or after the reference check with no cause that lies elsewhere: "
         "Mater Misericordiae (mater, rejected), University Hospital Galway (uhg, rejected), Bon Secours Cork "
-        "(bon-secours, rejected). 4 of 4 applications that reached the reference check with them ended without an "
-        "offer, no other cause given; without them: 2 of 3 (an application where the employer praised the other reference counts 2 times: "
-        "the loss is likelier theirs); the chance that their rate is the higher one is 83%."
+        "(bon-secours, rejected). Of the applications that reached the reference check with them, 4 of 4 ended "
+        "without an offer, no other cause given (counting 1 application 2 times, where the employer praised the "
+        "other reference: the loss is likelier theirs); without them: 2 of 3; the chance that their rate is the "
+        "higher one is 83%."
     )
     assert lineup(runner, "2026-10-20")[0] == ["aisling-byrne", "siobhan-kelly"]
 
@@ -333,11 +334,13 @@ def test_the_comparison_says_when_there_is_too_little_to_tell(runner: Runner, ci
     """Below the pattern's threshold the comparison still says how sure it is (docs/SPEC.md: too little to tell)."""
     verdicts = audit(runner, "2026-10-22")
     assert verdicts["aisling-byrne"]["reasons"][-1] == (
-        "0 of 1 application that reached the reference check with them ended without an offer, no other cause given; without them: 4 of 4: "
+        "0 of 1 application that reached the reference check with them ended without an offer, no other cause given; "
+        "without them: 4 of 4: "
         "too little to tell yet."
     )
     assert verdicts["siobhan-kelly"]["reasons"][-1].endswith(
-        "1 of 2 applications that reached the reference check with them ended without an offer, no other cause given; without them: 4 of 4; "
+        "1 of 2 applications that reached the reference check with them ended without an offer, no other cause given; "
+        "without them: 4 of 4; "
         "the chance that their rate is the higher one is 11%."
     )
 

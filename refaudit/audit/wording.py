@@ -340,22 +340,25 @@ def _late_losses(c: Claim, case: Case, advice: str, rec: str) -> str:
     n = c.numbers
     late = [case.apps_by_id[a] for a in c.applications]
     named = ", ".join(f"{a.company} ({a.id}, {a.outcome})" for a in late)
-    comparison = (
-        f"{n['k']:g} of {n['n']:g} application{'' if n['n'] == 1 else 's'} that reached the reference check with "
-        f"them ended without an offer, no other cause given; without them: {n['m']:g} of {n['p']:g}"
-    )
     k = case.k
-    weighted = ""
-    if n["co_praised"]:
-        weighted = (
-            f" (an application where the employer praised the other reference counts {k.co_praised_weight:g} "
-            "times: the loss is likelier theirs)"
+    if n["co_praised"]:  # n and k are weighted: say so rather than count applications that are not there
+        twice = "1 application" if n["co_praised"] == 1 else f"{int(n['co_praised'])} applications"
+        comparison = (
+            f"Of the applications that reached the reference check with them, {n['k']:g} of {n['n']:g} ended "
+            f"without an offer, no other cause given (counting {twice} {k.co_praised_weight:g} times, where the "
+            f"employer praised the other reference: the loss is likelier theirs); without them: {n['m']:g} of "
+            f"{n['p']:g}"
+        )
+    else:
+        comparison = (
+            f"{n['k']:g} of {n['n']:g} application{'' if n['n'] == 1 else 's'} that reached the reference check "
+            f"with them ended without an offer, no other cause given; without them: {n['m']:g} of {n['p']:g}"
         )
     if n["late"] < k.pattern_min:
         if n["too_little"]:
-            text = f"{comparison}{weighted}: too little to tell yet."
+            text = f"{comparison}: too little to tell yet."
         else:
-            text = f"{comparison}{weighted}; the chance that their rate is the higher one is {n['probability']:.0%}."
+            text = f"{comparison}; the chance that their rate is the higher one is {n['probability']:.0%}."
         if n["late"]:
             apps = "1 application" if n["late"] == 1 else f"{int(n['late'])} applications"
             text = f"Given on {apps} that ended without an offer after the reference check ({named}). {text}"
@@ -370,16 +373,16 @@ def _late_losses(c: Claim, case: Case, advice: str, rec: str) -> str:
         note = f" The reasons of {', '.join(guesses)} were guessed from the wording — set --reason-kind to be sure."
     if n["too_little"]:
         return (
-            f"{head} {comparison}{weighted}: too little to compare, so this is a suspicion to check, not a finding. "
+            f"{head} {comparison}: too little to compare, so this is a suspicion to check, not a finding. "
             f"Ask those employers for a debrief. {advice}{note}"
         )
     if n["probability"] >= k.pattern_confidence:
         return (
-            f"{head} {comparison}{weighted}; the chance that their rate is the higher one is "
+            f"{head} {comparison}; the chance that their rate is the higher one is "
             f"{n['probability']:.0%}. Ask those employers for a debrief. {advice}{note}"
         )
     return (
-        f"{head} {comparison}{weighted}; the chance that their rate is the higher one is only "
+        f"{head} {comparison}; the chance that their rate is the higher one is only "
         f"{n['probability']:.0%}: your other references lose as often, so the common factor may be elsewhere.{note}"
     )
 
