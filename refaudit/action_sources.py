@@ -377,8 +377,13 @@ def check_actions(ref: Reference, verdict: Verdict, reg: Registry, as_of: date) 
     due from the news, done once a reference-service report has come since."""
     if not needs_check(verdict):
         return
-    claim = next(c for c in verdict.claims if c.kind in ("contradicted", "converging"))
-    due = min(claim.on or as_of, as_of)
+    kinds = ("contradicted", "converging", "late-losses")  # the strongest reason first
+    claim = min((c for c in verdict.claims if c.kind in kinds), key=lambda c: kinds.index(c.kind))
+    if claim.kind == "late-losses":  # due from the latest of those losses
+        ended = [a.closed_on or a.applied_on for a in reg.applications if a.id in claim.applications]
+        due = min(max(ended, default=as_of), as_of)
+    else:
+        due = min(claim.on or as_of, as_of)
     checked = [
         f for f in reg.feedback if f.reference == ref.id and f.source == "reference-service" and f.reported_on >= due
     ]
@@ -396,6 +401,12 @@ def check_actions(ref: Reference, verdict: Verdict, reg: Registry, as_of: date) 
         why = (
             f"{heard}, but the employer's side heard the opposite: another friendly call proves nothing. "
             "Order a professional reference check (a reference-checking service) and log what it hears."
+        )
+    elif claim.kind == "late-losses":
+        why = (
+            "A friend's call heard praise, but applications with them keep ending without an offer after the "
+            "reference check: another friendly call proves nothing. Order a professional reference check (a "
+            "reference-checking service) and log what it hears."
         )
     else:
         why = (

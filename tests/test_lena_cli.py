@@ -255,3 +255,19 @@ def test_no_fatigue_clears_the_mark_and_a_bad_value_changes_nothing(
 def test_after_the_accepted_offer_next_only_winds_the_search_down(runner: Runner, lena: dict[str, str]) -> None:
     """As of 7 Nov (Fernbahn accepted on 6 Nov): only withdraw, thank and tell, no check or recruit."""
     assert {a["kind"] for a in actions(runner, "2026-11-07")} == {"withdraw", "thank", "tell"}
+
+
+def test_a_suspected_pattern_in_someone_a_friend_praised_asks_for_a_professional_check(
+    runner: Runner, lena: dict[str, str]
+) -> None:
+    """6 Oct: Felix's call praised Jonas, yet his applications keep ending after the reference check: another
+    friendly call would prove nothing, so watch asks for a professional check, and next offers it, not a test."""
+    jonas = audit(runner, "2026-10-06")["jonas-weber"]
+    assert (jonas["recommendation"], jonas["flags"]) == ("watch", ["pattern"])
+    assert jonas["reasons"][0].endswith(CHECK_MEANS)
+    mine = [a for a in actions(runner, "2026-10-06", "jonas-weber") if a["application"] is None]
+    assert [(a["kind"], a["due"]) for a in mine] == [("check-reference", "2026-10-06")]
+    assert mine[0]["reason"].startswith(
+        "A friend's call heard praise, but applications with them keep ending without an offer after the "
+        "reference check: another friendly call proves nothing."
+    )

@@ -110,6 +110,13 @@ def _judge(ref: Reference, case: Case) -> Verdict:
     check = "contradicted" in {f.flag for f in findings} or any(
         f.claim.kind == "converging" and f.level and not f.claim.numbers["positives_since"] for f in findings
     )
+    # A suspected pattern of late losses in someone a friend's call already heard praise them: another
+    # friendly call would prove nothing, only a professional check hears what employers hear.
+    check = check or (
+        recommendation == "watch"
+        and "pattern" in {f.flag for f in findings}
+        and any(f.source == "mock-call" and f.sentiment == "positive" for f in entries)
+    )
     advice = (CHECK_MEANS if check else WATCH_MEANS) if recommendation == "watch" else ""
     claims = [f.claim for f in shown]
     if number is not None and number in shown and recommendation == "keep":

@@ -164,9 +164,10 @@ def watch_advice(v: Verdict) -> str:
 
 
 def needs_check(v: Verdict) -> bool:
-    """Only a professional reference check can settle it: contradicted, or converging rumours."""
+    """Only a professional reference check can settle it: contradicted, converging rumours, or a
+    suspected pattern in someone friends' calls already praised (the audit's advice says so)."""
     converging = [c for c in v.claims if c.kind == "converging" and c.numbers["positives_since"] == 0]
-    return "contradicted" in v.flags or bool(converging)
+    return "contradicted" in v.flags or bool(converging) or v.advice == CHECK_MEANS
 
 
 def _pick_reason(v: Verdict, ref: Reference, why: str, favourable: set[str]) -> str:
