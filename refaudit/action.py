@@ -12,7 +12,7 @@ from typing import Any
 from refaudit.audit import Verdict
 from refaudit.model import Application
 
-KINDS = (
+ACTION_KINDS = (
     "brief",
     "swap",
     "drop",

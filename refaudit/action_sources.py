@@ -42,6 +42,9 @@ class AppView:
     thanked: Mapping[str, date]
     quiet_since: date  # the last thing the employer did (the quiet clock)
     followed_up: date | None  # the last follow-up you recorded
+    # The references someone already heard speak about this application (a report about them on it,
+    # other than no-response or a friend's mock call): the call has come, so briefing them is too late.
+    called: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, app: Application, feedback: Sequence[Feedback] = ()) -> AppView:
@@ -52,7 +55,12 @@ class AppView:
             for b in records:
                 latest[b.reference] = max(b.on, latest.get(b.reference, date.min))
         followed = max((e.on for e in app.timeline if e.event == "followed-up"), default=None)
-        return cls(app, briefed, thanked, last_heard(app, feedback), followed)
+        called = frozenset(
+            f.reference
+            for f in feedback
+            if f.application == app.id and f.sentiment != "no-response" and f.source != "mock-call"
+        )
+        return cls(app, briefed, thanked, last_heard(app, feedback), followed, called)
 
     @property
     def is_open(self) -> bool:
@@ -94,6 +102,10 @@ def _open_actions(
 ) -> Iterable[Action]:
     app, q_app = view.app, shlex.quote(view.app.id)
     live = STAGES.index(app.stage) >= _LIVE_FROM
+    checked = STAGES.index(app.stage) >= _CHECKED_FROM
+    swap_or_brief = (
+        "too late to swap them, so brief them now" if checked else "swap them if you still can, or brief them now"
+    )
     for ref_id in dict.fromkeys(app.references):
         if ref_id not in refs:
             continue
@@ -101,6 +113,8 @@ def _open_actions(
         briefed = view.briefed.get(ref_id)
         if level == "drop":
             yield _drop_swap(view, verdicts[ref_id], feedback_dates, free, as_of)
+        elif ref_id in view.called:
+            continue  # they have spoken for this application already: too late to brief or swap them
         elif live and level == "watch":
             # Done once they are briefed for this application after the news that moved the verdict.
             news = [feedback_dates[f] for f in verdicts[ref_id].moved if f in feedback_dates]
@@ -109,12 +123,12 @@ def _open_actions(
             # Due the day the application went live or the day of the news, whichever came later:
             # never "overdue" from before anyone knew.
             yield Action(
-                "swap",
+                "brief" if checked else "swap",  # at the reference check it is too late to swap: brief them
                 min(max(view.last_change, *news), as_of) if news else view.last_change,
                 ref_id,
                 app.id,
-                f"The audit says {level}, and this application is at {app.stage}: swap them if you still "
-                f"can, or brief them now. {watch_advice(verdicts[ref_id])}",
+                f"The audit says {level}, and this application is at {app.stage}: {swap_or_brief}. "
+                f"{watch_advice(verdicts[ref_id])}",
                 f"refaudit app update {q_app} --briefed {shlex.quote(ref_id)}",
             )
         elif app.stage in limits.brief_at_stages and briefed is None:
@@ -363,19 +377,36 @@ def check_actions(ref: Reference, verdict: Verdict, reg: Registry, as_of: date) 
     due from the news, done once a reference-service report has come since."""
     if not needs_check(verdict):
         return
-    claim = next(c for c in verdict.claims if c.kind in ("contradicted", "converging"))
-    due = min(claim.on or as_of, as_of)
+    kinds = ("contradicted", "converging", "late-losses")  # the strongest reason first
+    claim = min((c for c in verdict.claims if c.kind in kinds), key=lambda c: kinds.index(c.kind))
+    if claim.kind == "late-losses":  # due from the latest of those losses
+        ended = [a.closed_on or a.applied_on for a in reg.applications if a.id in claim.applications]
+        due = min(max(ended, default=as_of), as_of)
+    else:
+        due = min(claim.on or as_of, as_of)
     checked = [
         f for f in reg.feedback if f.reference == ref.id and f.source == "reference-service" and f.reported_on >= due
     ]
     if checked:
         return
     if claim.kind == "contradicted":
-        sources = {f.source for f in reg.feedback if f.id in claim.feedback[:-1]}
-        heard = "Friends' calls heard praise" if "mock-call" in sources else "They told you they praised you"
+        calls = sum(1 for f in reg.feedback if f.id in claim.feedback[:-1] and f.source == "mock-call")
+        heard = (
+            "They told you they praised you"
+            if not calls
+            else "A friend's call heard praise"
+            if calls == 1
+            else "Friends' calls heard praise"
+        )
         why = (
             f"{heard}, but the employer's side heard the opposite: another friendly call proves nothing. "
             "Order a professional reference check (a reference-checking service) and log what it hears."
+        )
+    elif claim.kind == "late-losses":
+        why = (
+            "A friend's call heard praise, but applications with them keep ending without an offer after the "
+            "reference check: another friendly call proves nothing. Order a professional reference check (a "
+            "reference-checking service) and log what it hears."
         )
     else:
         why = (
@@ -400,14 +431,21 @@ def recruit_actions(registry: Registry, verdicts: list[Verdict], conf: Settings,
         ready = "none of your references is ready"
     else:
         ready = f"only {len(picks)} of your references {'is' if len(picks) == 1 else 'are'} ready" if short else ""
-    lacking = f"none ready is a {wanted}" if missing and picks else ""
+    if ready:
+        ready += f" (the lineup wants {size})"
+    lacking = ""
+    if missing and picks:
+        if not ready:
+            lacking = f"none of your ready references is a {wanted}, and the lineup wants one"
+        else:
+            lacking = f"{'that one is not' if len(picks) == 1 else 'none of them is'} a {wanted}"
     why = " and ".join(x for x in (ready, lacking) if x)
     yield Action(
         "recruit",
         as_of,
         None,
         None,
-        f"{why[0].upper()}{why[1:]} (the lineup wants {size}): find a new reference, ideally a recent "
+        f"{why[0].upper()}{why[1:]}: find a new reference, ideally a recent "
         f"{require[0] if require else 'manager'}; once added, ask them with refaudit draft ask REF.",
         f"refaudit ref add NAME --relationship {require[0] if require else 'manager'}",
     )

@@ -1,6 +1,6 @@
 """What the user should do next: pure ``(registry, verdicts, settings, as_of) -> [Action]``.
 
-Each kind of action has a fixed priority, the order of ``KINDS``:
+Each kind of action has a fixed priority, the order of ``ACTION_KINDS``:
 
 1. ``brief``           an application is where the employer calls references, and a reference
                        given on it has not been told the call is coming;
@@ -63,7 +63,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from refaudit import asof, searches
-from refaudit.action import KINDS as KINDS
+from refaudit.action import ACTION_KINDS as ACTION_KINDS
 from refaudit.action import Action as Action
 from refaudit.action import app_label
 from refaudit.action_sources import (
@@ -82,7 +82,7 @@ from refaudit.audit import Verdict
 from refaudit.model import Feedback, Registry
 from refaudit.settings import Settings
 
-_PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
+_PRIORITY = {kind: i for i, kind in enumerate(ACTION_KINDS)}
 
 
 def due_actions(registry: Registry, verdicts: Iterable[Verdict], settings: Settings, as_of: date) -> list[Action]:

@@ -98,9 +98,9 @@ def mask_mentions(reg: Registry, ref: Reference) -> int:
         app.notes = one(app.notes)
         app.criticism = many(app.criticism)
         app.leads = many(app.leads)
-    for report in reg.feedback:
-        if report.reference != ref.id:
-            report.reporter = one(report.reporter)
-            report.quote = one(report.quote)
-            report.notes = one(report.notes)
+    for entry in reg.feedback:
+        if entry.reference != ref.id:
+            entry.reporter = one(entry.reporter)
+            entry.quote = one(entry.quote)
+            entry.notes = one(entry.notes)
     return changed

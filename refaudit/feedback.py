@@ -27,8 +27,8 @@ from refaudit.model import (
 
 
 @dataclass
-class Report:
-    """One report as the user typed it; ``None`` means "not given"."""
+class NewFeedback:
+    """One feedback entry as the user typed it; ``None`` means "not given"."""
 
     sentiment: str
     source: str = "other"
@@ -55,24 +55,24 @@ def _topics(values: list[str]) -> list[str]:
     return topics
 
 
-def log(reg: Registry, ref: Reference, app: Application | None, report: Report, today: date) -> Change[Logged]:
+def log(reg: Registry, ref: Reference, app: Application | None, typed: NewFeedback, today: date) -> Change[Logged]:
     """Add one report about ``ref`` (optionally on ``app``); the result carries its id and any warnings."""
-    reported_on = parse_date("--date", report.reported_on, today=today) or today
+    reported_on = parse_date("--date", typed.reported_on, today=today) or today
     warnings = _check_app(ref, app, reported_on)
     entry = Feedback(
         id="",
         reference=ref.id,
         application=app.id if app else None,
         reported_on=reported_on,
-        sentiment=check_choice("sentiment", report.sentiment, SENTIMENTS),
-        attempts=check_attempts("--attempts", report.attempts, report.sentiment),
-        source=check_choice("source", report.source, FEEDBACK_SOURCES),
-        certainty=check_choice("certainty", report.certainty, CERTAINTIES),
-        reporter=check_text("reporter", report.reporter),
-        quote=check_text("quote", report.quote, max_len=MAX_TEXT, multiline=True),
-        topics=_topics(report.topics),
-        notes=check_text("note", report.notes, max_len=MAX_TEXT, multiline=True),
-        fatigue=True if report.fatigue else None,
+        sentiment=check_choice("sentiment", typed.sentiment, SENTIMENTS),
+        attempts=check_attempts("--attempts", typed.attempts, typed.sentiment),
+        source=check_choice("source", typed.source, FEEDBACK_SOURCES),
+        certainty=check_choice("certainty", typed.certainty, CERTAINTIES),
+        reporter=check_text("reporter", typed.reporter),
+        quote=check_text("quote", typed.quote, max_len=MAX_TEXT, multiline=True),
+        topics=_topics(typed.topics),
+        notes=check_text("note", typed.notes, max_len=MAX_TEXT, multiline=True),
+        fatigue=True if typed.fatigue else None,
     )
     # Only now, with everything valid, take the next id from the counter.
     entry.id = reg.new_feedback_id()
@@ -99,7 +99,7 @@ def _check_app(ref: Reference, app: Application | None, reported_on: date) -> li
 
 
 @dataclass
-class ReportEdit:
+class FeedbackEdit:
     """What ``feedback edit`` may change; ``None`` / empty means "keep what is recorded"."""
 
     ref: Reference | None = None
@@ -117,10 +117,10 @@ class ReportEdit:
     fatigue: bool | None = None  # True: --fatigue, False: --no-fatigue, None: unchanged
 
     def is_empty(self) -> bool:
-        return self == ReportEdit()
+        return self == FeedbackEdit()
 
 
-def edit(reg: Registry, entry: Feedback, up: ReportEdit, today: date) -> Change[Logged]:
+def edit(reg: Registry, entry: Feedback, up: FeedbackEdit, today: date) -> Change[Logged]:
     """Change the fields given, check the report as a whole again, and keep its id."""
     if up.is_empty():
         raise ValidationError(

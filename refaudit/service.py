@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from refaudit import history, store, sweep, vault
 from refaudit.change import Change
-from refaudit.copies import combining, stamping, uids
+from refaudit.copies import stamping, uids
 from refaudit.errors import AuthError, DamagedError, RefauditError, ValidationError
 from refaudit.model import Registry
 from refaudit.parts import HistoryEntry
 from refaudit.text import as_stored
 
 if TYPE_CHECKING:
+    from refaudit.copies import combining
     from refaudit.settings import Settings
 
 T = TypeVar("T")
@@ -144,6 +145,8 @@ def rekey(
 def merge_copy(access: Access, other_blob: bytes, unlock_other: Unlock, *, dry_run: bool) -> combining.Merged:
     """``refaudit merge OTHER`` (``refaudit.copies``): keys first, then one locked save (none to dry-run or
     when no record changes). An erasure the merge brings is written over the backup too."""
+    from refaudit.copies import combining  # merging's modules (and the lexicon) load only for a merge
+
     held = unlock(access)
     theirs_keyring = combining.other_keyring(other_blob, held, unlock_other)
     other, theirs = combining.opened(other_blob, theirs_keyring)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from refaudit import settings as settings_mod
-from refaudit.actions import KINDS, Action, due_actions, subject
+from refaudit.actions import ACTION_KINDS, Action, due_actions, subject
 from refaudit.audit import WATCH_MEANS
 from refaudit.drafts import draft_command
 from refaudit.errors import ValidationError
@@ -39,6 +39,8 @@ class Verdict:
     moved: list[str] = field(default_factory=list)
     rule: str | None = None
     claims: list[Any] = field(default_factory=list)
+    advice: str = field(default="", repr=False, compare=False)
+    plain_number: bool = field(default=False, repr=False, compare=False)
 
 
 def days_ago(n: int) -> date:
@@ -116,6 +118,27 @@ def test_brief_is_due_for_every_unbriefed_reference_at_a_calling_stage(stage: st
     assert actions[1].reason == (
         f"At {stage} since {days_ago(2).isoformat()}, and they have not been told a call may be coming."
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "sentiment", "briefed"),
+    [
+        ("reference-service", "positive", []),  # the check service heard her on this application
+        ("employer", "lukewarm", []),
+        ("contact", "lukewarm", []),  # a rumour of what she told them: the call has come too
+        ("employer", "no-response", ["jane-doe"]),  # they tried and failed: she still needs telling
+        ("mock-call", "positive", ["jane-doe"]),  # a friend's call, not the employer's
+    ],
+)
+def test_brief_is_not_due_for_a_reference_already_heard_on_that_application(
+    source: str, sentiment: str, briefed: list[str]
+) -> None:
+    """Once someone has heard the reference speak about this application, briefing them for it is too late."""
+    reg = registry(apps=[app(references=["jane-doe"], stage="reference-check", updated_on=days_ago(3))])
+    reg.feedback.append(
+        Feedback("f1", "jane-doe", days_ago(1), sentiment, source=source, application="acme-data-analyst")
+    )
+    assert [a.reference for a in due(reg, kind="brief")] == briefed
 
 
 @pytest.mark.parametrize("stage", ["applied", "screening", "interview", "offer"])
@@ -730,7 +753,7 @@ def test_actions_come_most_urgent_first() -> None:
         ("mark-ghosted", "initech"),
         ("recruit", None),  # only Bob and Jane are ready: fewer than lineup.size
     ]
-    assert [k for k, _ in got] == sorted((k for k, _ in got), key=KINDS.index)
+    assert [k for k, _ in got] == sorted((k for k, _ in got), key=ACTION_KINDS.index)
 
 
 def test_same_kind_is_ordered_by_due_date() -> None:
@@ -789,7 +812,9 @@ def test_a_thin_bench_asks_to_recruit() -> None:
     refs = [ref("ann", "Ann", relationship="colleague"), ref("bo", "Bo", relationship="colleague"), ref("cy", "Cy")]
     [action] = due(Registry(references=refs, applications=busy()), [Verdict(r.id, name=r.name) for r in refs])
     assert (action.kind, action.command) == ("recruit", "refaudit ref add NAME --relationship manager")
-    assert action.reason.startswith("None ready is a manager (the lineup wants 3): find a new reference")
+    assert action.reason.startswith(
+        "None of your ready references is a manager, and the lineup wants one: find a new reference"
+    )
     tired = [Verdict("ann", name="Ann"), Verdict("bo", name="Bo", flags=["fatigued"]), Verdict("cy", name="Cy")]
     refs[0].relationship = "manager"
     kinds = [(a.kind, a.reference) for a in due(Registry(references=refs, applications=busy()), tired)]

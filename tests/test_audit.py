@@ -367,7 +367,8 @@ def test_late_rejections_without_reason_make_a_pattern(settings: dict[str, Any])
     assert v.reasons[0] == (
         "Given on 3 applications that ended at or after the reference check with no cause that lies "
         "elsewhere: Co0 (co0-analyst, rejected), Co1 (co1-analyst, rejected), Co2 (co2-analyst, rejected). "
-        "3 of 3 applications that reached the reference check with them ended without an offer; without them: "
+        "3 of 3 applications that reached the reference check with them ended without an offer, no other cause given; "
+        "without them: "
         "0 of 2; the chance that their rate is the higher one is 97%. Ask those employers for a debrief. "
         f"{WATCH_MEANS} The reasons of co2-analyst were guessed from the wording — set --reason-kind to be sure."
     )
@@ -398,7 +399,10 @@ def test_praise_for_a_co_referee_makes_the_loss_count_more(settings: dict[str, A
     claim = v.claim("late-losses")
     assert claim is not None and (claim.numbers["k"], claim.numbers["n"], claim.numbers["co_praised"]) == (4, 4, 1)
     assert "pattern" in v.flags
-    assert "counts 2 times: the loss is likelier theirs" in v.reasons[0]
+    assert (
+        "(counting 1 application 2 times, where the employer praised the other reference: the loss is likelier "
+        "theirs)" in v.reasons[0]
+    )
 
 
 @pytest.mark.parametrize(

@@ -272,7 +272,7 @@ def test_lineup_says_who_is_held_back_and_why(runner: Runner, registry: Path) ->
     ))  # fmt: skip
     out = runner.ok("lineup", "--as-of", "2026-11-25", env={"COLUMNS": "100"}).stdout
     assert out == (
-        "No reference is ready to give: none is keep, active and not overused. Run refaudit audit to see why.\n"
+        "No reference is ready to give: each is held back, for the reason below (refaudit audit says more).\n"
         "\n"
         "Held back (2):\n"
         "   Jane (jane): The audit says drop: One credible negative report means drop (report f2).\n"

@@ -305,6 +305,7 @@ def _check_claim(claim: Any, verdict: Any, reg: Registry) -> None:
     elif kind == "rumour":
         assert not credible(cited[0], k) and cited[0].sentiment in ("lukewarm", "mixed", "negative")
         assert cited[0].reported_on >= horizon
+        assert n["independent"] in (0, _count(reg, verdict.id))
     elif kind == "fatigued":
         assert cited[0].fatigue and (AS_OF - cited[0].reported_on).days <= k.fatigue_days
     elif kind == "overused":

@@ -159,7 +159,8 @@ PATTERN = (
     "Given on 3 applications that ended at or after the reference check with no cause that lies elsewhere: "
     "Northwind (northwind-operations-manager, rejected), Contoso (contoso-operations-manager, rejected), "
     "Fabrikam (fabrikam-operations-lead, rejected). 3 of 3 applications that reached the reference check with "
-    "them ended without an offer; without them: 0 of 1: too little to compare, so this is a suspicion to check, "
+    "them ended without an offer, no other cause given; without them: 0 of 1: too little to compare, so this "
+    "is a suspicion to check, "
     "not a finding. Ask those employers for a debrief."
 )
 UNTESTED = ["untested"]
@@ -277,7 +278,9 @@ def test_omar_is_keep_on_his_friend_s_mock_call(dana: Runner) -> None:
         "1 report in their favour (report f3): risk 0.15 is below the watch line of 0.30. Most recently, "
         'Sam (a friend) (mock-call, direct) on 2026-10-20: "I\'d hire Dana again tomorrow." (report f3).',
         # Northwind's loss is explained by the recruiter's report about Grace: only Tailspin counts for him.
-        "0 of 1 application that reached the reference check with them ended without an offer; without them: 2 of 2.",
+        "0 of 1 application that reached the reference check with them ended without an offer, no other cause given; "
+        "without them: "
+        "2 of 2: too little to tell yet.",
     ]
     # Northwind's only report concerns Grace: its rejection is not held against Omar, given with her.
 
@@ -338,7 +341,7 @@ def test_next_coaches_as_the_story_unfolds(dana: Runner) -> None:
         ("brief", "omar-haddad", "northwind-operations-manager"),
         ("swap", "grace-liu", "contoso-operations-manager"),
         ("swap", "grace-liu", "fabrikam-operations-lead"),
-        ("swap", "grace-liu", "northwind-operations-manager"),
+        # Not Northwind: Priya's report is what Grace told Northwind, so that call has come already.
         ("rest", "grace-liu", None),  # on three live applications at once: overused (third round)
         ("test", "anne-weber", None),
         ("test", "grace-liu", None),
@@ -400,9 +403,9 @@ def test_audit_of_grace_reads_as_a_coach_would_say_it(dana: Runner) -> None:
         "       - Given on 3 applications that ended at or after the reference check with no cause that lies\n"
         "         elsewhere: Northwind (northwind-operations-manager, rejected), Contoso\n"
         "         (contoso-operations-manager, rejected), Fabrikam (fabrikam-operations-lead, rejected). 3 of\n"
-        "         3 applications that reached the reference check with them ended without an offer; without\n"
-        "         them: 0 of 1: too little to compare, so this is a suspicion to check, not a finding. Ask\n"
-        "         those employers for a debrief.\n"
+        "         3 applications that reached the reference check with them ended without an offer, no other\n"
+        "         cause given; without them: 0 of 1: too little to compare, so this is a suspicion to check,\n"
+        "         not a finding. Ask those employers for a debrief.\n"
     )
 
 

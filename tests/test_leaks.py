@@ -25,7 +25,8 @@ def scan_for(needle: bytes, roots: list[Path], since: float, skip: set[Path]) ->
     for root in roots:
         if not root.exists():
             continue
-        for path in root.rglob("*"):
+        # os.walk, not rglob: another process's temp folder may vanish mid-walk (WeasyPrint's, say).
+        for path in (Path(d) / f for d, _, files in os.walk(root, onerror=lambda _err: None) for f in files):
             try:
                 if (
                     path.is_file()

@@ -91,12 +91,11 @@ def test_jonas_suspected_pattern_then_contradicted(runner: Runner, lena: dict[st
     assert (jonas["recommendation"], jonas["flags"]) == ("watch", ["pattern"])
     assert jonas["rule"] == "A suspected pattern of late losses means watch."
     [pattern] = [r for r in jonas["reasons"] if r.startswith("Given on 3 applications")]
-    assert "4 of 4 applications that reached the reference check with them ended without an offer; without " in (
-        pattern
-    )
-    assert "without them: 0 of 1 (an application where the employer praised the other reference counts 2 times" in (
-        pattern
-    )
+    assert (
+        "Of the applications that reached the reference check with them, 4 of 4 ended without an offer, no other "
+        "cause given (counting 1 application 2 times, where the employer praised the other reference: the loss is "
+        "likelier theirs); without them: 0 of 1: too little to compare"
+    ) in pattern
     assert "too little to compare, so this is a suspicion to check, not a finding" in pattern
     [claim] = [c for c in jonas["claims"] if c["kind"] == "late-losses"]
     assert claim["applications"] == ["helio", "quanta", "kestrel"]
@@ -256,3 +255,19 @@ def test_no_fatigue_clears_the_mark_and_a_bad_value_changes_nothing(
 def test_after_the_accepted_offer_next_only_winds_the_search_down(runner: Runner, lena: dict[str, str]) -> None:
     """As of 7 Nov (Fernbahn accepted on 6 Nov): only withdraw, thank and tell, no check or recruit."""
     assert {a["kind"] for a in actions(runner, "2026-11-07")} == {"withdraw", "thank", "tell"}
+
+
+def test_a_suspected_pattern_in_someone_a_friend_praised_asks_for_a_professional_check(
+    runner: Runner, lena: dict[str, str]
+) -> None:
+    """6 Oct: Felix's call praised Jonas, yet his applications keep ending after the reference check: another
+    friendly call would prove nothing, so watch asks for a professional check, and next offers it, not a test."""
+    jonas = audit(runner, "2026-10-06")["jonas-weber"]
+    assert (jonas["recommendation"], jonas["flags"]) == ("watch", ["pattern"])
+    assert jonas["reasons"][0].endswith(CHECK_MEANS)
+    mine = [a for a in actions(runner, "2026-10-06", "jonas-weber") if a["application"] is None]
+    assert [(a["kind"], a["due"]) for a in mine] == [("check-reference", "2026-10-06")]
+    assert mine[0]["reason"].startswith(
+        "A friend's call heard praise, but applications with them keep ending without an offer after the "
+        "reference check: another friendly call proves nothing."
+    )

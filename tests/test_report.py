@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from refaudit import report, settings
+from refaudit.audit import Claim
 from refaudit.errors import ValidationError
 from refaudit.model import Application, Feedback, Reference, Registry, Said
 
@@ -30,6 +31,9 @@ class V:
     last_used: date | None = None
     moved: list[str] = field(default_factory=list)
     rule: str | None = None
+    claims: list[Claim] = field(default_factory=list)  # what a shared copy words its reasons from
+    advice: str = ""
+    plain_number: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,17 @@ def _registry() -> Registry:
 def _verdicts() -> list[V]:
     return [
         V("bob-smith", "keep", 0.1, uses=1, last_used=date(2026, 10, 1)),
-        V("jane-doe", "drop", 0.8, ["pattern"], ["Jane Doe hurt you (report f1)."], ["f1"], 1, date(2026, 10, 1)),
+        V(
+            "jane-doe",
+            "drop",
+            0.8,
+            ["pattern"],
+            ["Jane Doe hurt you (report f1)."],
+            ["f1"],
+            1,
+            date(2026, 10, 1),
+            claims=[Claim("risk", ("f1",), numbers={"risk": 0.8})],
+        ),
         V("ana-ruiz", "watch", 0.35, ["untested"], ["Nobody has heard from Ana María Ruiz."]),
     ]
 

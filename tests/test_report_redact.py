@@ -189,3 +189,46 @@ def test_naughty_strings_as_names_and_as_text_never_break_redaction(privacy: Pri
         out = red.text(f"{line} wrote to ingrid@zalando.example")
         assert "ingrid@zalando.example" not in out
         assert "[email]" in out
+
+
+def _shared_reasons(privacy: Privacy) -> list[str]:
+    """Ingrid's reasons in a report at ``privacy``, from the real audit."""
+    from refaudit import audit, report, settings
+
+    reg = _registry()
+    reg.feedback.append(
+        Feedback(id="f2", reference="ingrid-olsen", reported_on=date(2026, 3, 5), sentiment="negative",
+                 source="recruiter", certainty="verbatim", reporter="Sam Jones at Hays", application="acme",
+                 quote="Ingrid Olsen said: José Ñúñez carried the team, not Alex")
+    )  # fmt: skip
+    conf = settings.load(None)
+    day = date(2026, 3, 10)
+    verdicts = audit.audit(reg, conf, day)
+    contents = report.build_contents(
+        reg, verdicts, [], conf, day, redact=privacy is Privacy.REDACT, anonymous=privacy is Privacy.ANONYMOUS
+    )
+    first = contents["references"][0]  # the most urgent: Ingrid
+    assert first["badge"] != "KEEP"
+    return list(first["reasons"])
+
+
+def test_shared_reasons_are_worded_with_people_already_replaced() -> None:
+    """Under --redact and --anonymous the reasons are worded again from the verdict's claims, with the
+    reporter, the quote and the employer already redacted: the sentence is whole, nobody is in it."""
+    plain = _shared_reasons(Privacy.PLAIN)
+    assert plain[0].startswith('Sam Jones at Hays (recruiter, verbatim) on 2026-03-05, about Acme Corp: "Ingrid Olsen')
+    redacted = _shared_reasons(Privacy.REDACT)
+    assert redacted[0].startswith(
+        'S. J. at Hays (recruiter, verbatim) on 2026-03-05, about Acme Corp: "I. O. said: J. Ñ. carried the team, '
+        'not A. C." (report f2)'
+    )
+    anonymous = _shared_reasons(Privacy.ANONYMOUS)
+    assert anonymous[0].startswith(
+        'A recruiter (verbatim) on 2026-03-05, about Employer 1: "Reference A said: Reference B carried the team, '
+        'not the candidate" (report f2)'
+    )
+    for reasons in (redacted, anonymous):
+        text = " ".join(reasons)
+        for secret in ("Ingrid", "Olsen", "Sam Jones", "José", "Ñúñez", "Alex"):
+            assert secret not in text, secret
+        assert len(reasons) == len(plain)

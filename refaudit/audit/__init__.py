@@ -46,6 +46,7 @@ __all__ = [
     "PATTERN_KINDS",
     "RECOMMENDATIONS",
     "WATCH_MEANS",
+    "Case",
     "Claim",
     "Pick",
     "Verdict",
@@ -57,7 +58,9 @@ __all__ = [
     "lineup",
     "lineup_and_held_back",
     "needs_check",
+    "phrase",
     "reason_kind",
+    "reword",
     "watch_advice",
     "weight",
 ]
@@ -84,46 +87,44 @@ def audit_json(verdicts: Iterable[Verdict], as_of: date) -> dict[str, Any]:
 
 def _judge(ref: Reference, case: Case) -> Verdict:
     k = case.k
-    reports = case.feedback.get(ref.id, [])
+    entries = case.feedback.get(ref.id, [])
     apps = case.applications.get(ref.id, [])
-    risk, total, counted = _risk(reports, k, case.as_of)
+    risk, total, counted = _risk(entries, k, case.as_of)
     number_level = "drop" if risk >= k.drop_risk else "watch" if risk >= k.watch_risk else "keep"
     last_used = max((a.applied_on for a in apps), default=None)
-    findings = _findings(ref, reports, apps, case)
+    findings = _findings(ref, entries, apps, case)
     recommendation = max([number_level, *(f.level for f in findings if f.level)], key=LEVEL.__getitem__)
     if ref.status == "dropped":
         findings.append(Finding("", Claim("user-dropped", on=ref.status_on), flag="user-dropped"))
     if recommendation != "keep":
-        findings.extend(_in_favour(reports, findings, case))
+        findings.extend(_in_favour(entries, findings, case))
     number, number_moved = None, []
     if number_level == recommendation and total > 0:
-        against = [i for i in counted if adverse_share(case.reports[i].sentiment, k)]
+        against = [i for i in counted if adverse_share(case.entries[i].sentiment, k)]
         number_moved = against if number_level != "keep" else [i for i in counted if i not in against]
         cited = number_moved + against if number_level == "keep" else against
         number = Finding(number_level, Claim("risk", tuple(dict.fromkeys(cited)), numbers={"risk": risk}))
     shown, flagged, moved, plain = _arrange(findings, number, number_moved, recommendation)
     setting = [f for f in findings if f.level == recommendation]
+    # As needs_check (lineup, next) says: a credible positive since the rumours converged was the check.
     check = "contradicted" in {f.flag for f in findings} or any(
-        f.claim.kind == "converging" and f.level for f in findings
+        f.claim.kind == "converging" and f.level and not f.claim.numbers["positives_since"] for f in findings
+    )
+    # A suspected pattern of late losses in someone a friend's call already heard praise them: another
+    # friendly call would prove nothing, only a professional check hears what employers hear.
+    check = check or (
+        recommendation == "watch"
+        and "pattern" in {f.flag for f in findings}
+        and any(f.source == "mock-call" and f.sentiment == "positive" for f in entries)
     )
     advice = (CHECK_MEANS if check else WATCH_MEANS) if recommendation == "watch" else ""
-    reasons = [word(f.claim, case, advice, recommendation) for f in shown]
-    if advice:  # what watch asks is said once, in the first reason that says it
-        first = next((i for i, r in enumerate(reasons) if r.endswith(advice)), None)
-        reasons = [
-            r[: -len(advice)].rstrip() if first is not None and i > first and r.endswith(advice) else r
-            for i, r in enumerate(reasons)
-        ]
     claims = [f.claim for f in shown]
     if number is not None and number in shown and recommendation == "keep":
-        praise = _latest_praise(reports, number, case)
+        praise = _latest_praise(entries, number, case)
         if praise is not None:
-            i = shown.index(number)
-            reasons[i] = f"{reasons[i]} {word(praise, case)}"
-            claims.insert(i + 1, praise)
-    if plain and number is not None:
-        i = shown.index(number)
-        reasons[i] = reasons[i].split(": ")[0] + "."  # what to do is said once, in the rule's words
+            claims.insert(shown.index(number) + 1, praise)
+    plain_number = plain and number is not None
+    reasons = phrase(claims, case, recommendation, advice, plain_number)
     return Verdict(
         id=ref.id,
         name=ref.name,
@@ -139,7 +140,42 @@ def _judge(ref: Reference, case: Case) -> Verdict:
         moved=moved,
         rule=None if number_level == recommendation else _rule(setting),
         claims=claims,
+        advice=advice,
+        plain_number=plain_number,
     )
+
+
+def phrase(
+    claims: list[Claim], case: Case, recommendation: str, advice: str = "", plain_number: bool = False
+) -> list[str]:
+    """The reasons, worded from ``claims``: one per claim, the latest praise joined to the number's
+    reason before it, what watch asks said once, and (``plain_number``) the number said without
+    its advice when a rule agreeing with it already says what to do."""
+    reasons: list[str] = []
+    number_at = None
+    for claim in claims:
+        if claim.kind == "latest-praise" and reasons:
+            reasons[-1] = f"{reasons[-1]} {word(claim, case)}"
+            continue
+        if claim.kind == "risk":
+            number_at = len(reasons)
+        reasons.append(word(claim, case, advice, recommendation))
+    if advice:  # what watch asks is said once, in the first reason that says it
+        first = next((i for i, r in enumerate(reasons) if r.endswith(advice)), None)
+        reasons = [
+            r[: -len(advice)].rstrip() if first is not None and i > first and r.endswith(advice) else r
+            for i, r in enumerate(reasons)
+        ]
+    if plain_number and number_at is not None:
+        reasons[number_at] = reasons[number_at].split(": ")[0] + "."
+    return reasons
+
+
+def reword(verdict: Verdict, case: Case) -> list[str]:
+    """``verdict``'s reasons worded again from its claims against ``case``: a shared report words them
+    from a case whose reporters, quotes and employers are already redacted (never by masking the
+    finished sentences)."""
+    return phrase(verdict.claims, case, verdict.recommendation, verdict.advice, verdict.plain_number)
 
 
 def _rule(setting: list[Finding]) -> str | None:
@@ -148,43 +184,43 @@ def _rule(setting: list[Finding]) -> str | None:
     return "; ".join(rules) + "." if rules else None
 
 
-def _findings(ref: Reference, reports: list[Feedback], apps: list[Application], case: Case) -> list[Finding]:
+def _findings(ref: Reference, entries: list[Feedback], apps: list[Application], case: Case) -> list[Finding]:
     """Every rule's finding about one reference (each may raise the level, set a flag, or only say)."""
-    contradiction = rules.contradiction(reports, case)
+    contradiction = rules.contradiction(entries, case)
     contradicted = contradiction is not None
     pattern = rules.pattern(ref, apps, case)
     findings = [
-        *rules.negatives(reports, case, contradicted),
-        *rules.lukewarm(reports, pattern is not None and pattern.flag == "pattern", case),
-        *rules.unreachable(ref, reports, case),
-        *rules.declined(reports),
-        *rules.untested(reports),
+        *rules.negatives(entries, case, contradicted),
+        *rules.lukewarm(entries, pattern is not None and pattern.flag == "pattern", case),
+        *rules.unreachable(ref, entries, case),
+        *rules.declined(entries),
+        *rules.untested(entries),
     ]
     extras = (
-        rules.converging(reports, case, contradicted),
+        rules.converging(entries, case, contradicted),
         contradiction,
         rules.overused(ref.id, apps, case),
-        rules.fatigued(reports, case),
-        rules.stale(ref, reports, apps, case),
+        rules.fatigued(entries, case),
+        rules.stale(ref, entries, apps, case),
         pattern,
     )
     findings.extend(f for f in extras if f is not None)
-    findings.extend(rules.on_record(reports, findings, case))
-    return [*findings, *rules.rumours(reports, findings, case)]
+    findings.extend(rules.on_record(entries, findings, case))
+    return [*findings, *rules.rumours(entries, findings, case)]
 
 
-def _in_favour(reports: list[Feedback], findings: list[Finding], case: Case) -> Iterable[Finding]:
+def _in_favour(entries: list[Feedback], findings: list[Finding], case: Case) -> Iterable[Finding]:
     """The credible positive reports weighed against a watch or drop that no finding cites: the
     reasons show the evidence on both sides."""
     cited = {i for f in findings for i in f.ids}
-    praise = [f for f in reports if f.sentiment == "positive" and credible(f, case.k) and f.id not in cited]
+    praise = [f for f in entries if f.sentiment == "positive" and credible(f, case.k) and f.id not in cited]
     if praise:
         yield Finding("", Claim("weighed-in-favour", tuple(f.id for f in praise)))
 
 
-def _latest_praise(reports: list[Feedback], number: Finding, case: Case) -> Claim | None:
+def _latest_praise(entries: list[Feedback], number: Finding, case: Case) -> Claim | None:
     """A keep resting on good reports also quotes the newest credible one: who said it, when, and what."""
-    praise = [f for f in reports if f.id in number.ids and f.sentiment == "positive" and credible(f, case.k)]
+    praise = [f for f in entries if f.id in number.ids and f.sentiment == "positive" and credible(f, case.k)]
     if not praise:
         return None
     newest = max(praise, key=lambda f: (f.reported_on, f.id))
@@ -206,7 +242,7 @@ def _arrange(
     # The other side of the scale comes last, after everything it was weighed against.
     # A comparison of late losses that decided nothing comes after what did.
     shown.sort(key=lambda f: (f.claim.kind == "weighed-in-favour", f.claim.kind == "late-losses" and not f.level))
-    moved = number_moved + _ids(setting)
+    moved = number_moved + [i for f in setting for i in f.moving]
     plain = False
     if number is not None and number in shown and any(f.ids and f.level == recommendation for f in setting):
         # A rule agreeing with the number says it with the reports' own words: those first, the number after.

@@ -83,7 +83,7 @@ class Case:
     offer_refs: set[str]
     last_briefed: dict[str, date]  # reference id -> latest briefing on or before as_of
     on_app: dict[str, list[Feedback]]  # application id -> reports about it
-    reports: dict[str, Feedback]  # feedback id -> report
+    entries: dict[str, Feedback]  # feedback id -> report
 
     @property
     def k(self) -> Scoring:
@@ -106,8 +106,8 @@ class Case:
             feedback[f.reference].append(f)
             if f.application:
                 on_app[f.application].append(f)
-        for reports in feedback.values():
-            reports.sort(key=lambda f: f.reported_on)  # stable: same-day reports keep registry order
+        for entries in feedback.values():
+            entries.sort(key=lambda f: f.reported_on)  # stable: same-day reports keep registry order
         by_ref: dict[str, list[Application]] = defaultdict(list)
         offer_refs: set[str] = set()
         last_briefed: dict[str, date] = {}

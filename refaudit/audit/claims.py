@@ -30,7 +30,8 @@ CLAIM_KINDS = {
     "untested": "no reports at all",
     "untested-dates-only": "only dates-only answers (feedback)",
     "on-record": "a credible report (feedback[0]) that changed nothing",
-    "rumour": "an adverse report that is not credible (feedback[0]), cited by no other claim",
+    "rumour": "an adverse report that is not credible (feedback[0]), cited by no other claim (numbers.independent: "
+    "the independent adverse reports already counted, which it does not add to, or 0 below converge_watch)",
     "overused": "on numbers.recent applications in the window, or numbers.live open ones at interview or later",
     "fatigued": "a fatigue report (feedback[0]) within scoring.fatigue_days",
     "stale": "no contact since `on` (numbers.days days)",
@@ -68,7 +69,13 @@ class Finding:
     claim: Claim
     flag: str | None = None
     rule: str | None = None
+    # The reports that set the level, when not all the claim cites do (it also cites the other side).
+    setting: tuple[str, ...] | None = None
 
     @property
     def ids(self) -> tuple[str, ...]:
         return self.claim.feedback
+
+    @property
+    def moving(self) -> tuple[str, ...]:
+        return self.claim.feedback if self.setting is None else self.setting

@@ -89,6 +89,7 @@ def _lineup(
     reg = asof.view(registry, day) if as_of is not None else registry
     refs = {r.id: r for r in reg.references}
     praise: dict[str, float] = defaultdict(float)
+    favourable = {f.id for f in reg.feedback if f.sentiment not in ("lukewarm", "mixed", "negative", "no-response")}
     for f in reg.feedback:
         if f.sentiment == "positive" and credible(f, s.scoring):
             praise[f.reference] += aged(f, s.scoring, day)
@@ -129,7 +130,7 @@ def _lineup(
         candidates.remove(choice)
         ref = refs[choice.id]
         used.add(ref.relationship)
-        picks.append(Pick(choice.id, choice.name, ref.relationship, _pick_reason(choice, ref, why)))
+        picks.append(Pick(choice.id, choice.name, ref.relationship, _pick_reason(choice, ref, why, favourable)))
     for v in candidates:
         why = (
             "Only confirms dates by company policy: never the first name you give."
@@ -163,15 +164,23 @@ def watch_advice(v: Verdict) -> str:
 
 
 def needs_check(v: Verdict) -> bool:
-    """Only a professional reference check can settle it: contradicted, or converging rumours."""
+    """Only a professional reference check can settle it: contradicted, converging rumours, or a
+    suspected pattern in someone friends' calls already praised (the audit's advice says so)."""
     converging = [c for c in v.claims if c.kind == "converging" and c.numbers["positives_since"] == 0]
-    return "contradicted" in v.flags or bool(converging)
+    return "contradicted" in v.flags or bool(converging) or v.advice == CHECK_MEANS
 
 
-def _pick_reason(v: Verdict, ref: Reference, why: str) -> str:
+def _pick_reason(v: Verdict, ref: Reference, why: str, favourable: set[str]) -> str:
     # Who they are (relationship, organisation) is printed beside the pick; this says why.
     text = f"{why[:1].upper()}{why[1:]}; keep, risk {v.risk:.2f}"
-    text += f" {cite(v.evidence)}." if v.evidence else "."
+    # The reports for them first; any adverse one the audit weighed is named as such, never as support.
+    for_them = [i for i in v.evidence if i in favourable]
+    against = [i for i in v.evidence if i not in favourable]
+    weighed = f"despite {cite(against)[1:-1]}" if against else ""
+    if for_them:
+        text += f" {cite(for_them)[:-1]}; {weighed})." if weighed else f" {cite(for_them)}."
+    else:
+        text += f" ({weighed})." if weighed else "."
     if "untested" in v.flags:
         text += " Untested: brief them well, or test them first with a mock call."
     if "stale" in v.flags:

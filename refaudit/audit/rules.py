@@ -25,15 +25,15 @@ _REACHED = ("positive", "neutral", "lukewarm", "mixed", "negative", "declined")
 _LIVE_FROM = STAGES.index("interview")
 
 
-def contradiction(reports: Sequence[Feedback], case: Case) -> Finding | None:
+def contradiction(entries: Sequence[Feedback], case: Case) -> Finding | None:
     """Praise heard by friends (mock calls) or told by the reference, against a credible adverse report
     from the employer's side within ``contradiction_days``: flag contradicted, until a credible
     positive professional check (``reference-service``) dated after the adverse report."""
     k = case.k
     since = horizon(k, case.as_of)
     window = timedelta(days=k.contradiction_days)
-    friendly = [f for f in reports if f.sentiment == "positive" and f.source in FRIENDLY_SOURCES]
-    for bad in reversed(reports):
+    friendly = [f for f in entries if f.sentiment == "positive" and f.source in FRIENDLY_SOURCES]
+    for bad in reversed(entries):
         if bad.sentiment not in ADVERSE or bad.source not in EMPLOYER_SIDE or not credible(bad, k):
             continue
         if bad.reported_on < since:
@@ -43,7 +43,7 @@ def contradiction(reports: Sequence[Feedback], case: Case) -> Finding | None:
             continue
         cleared = [
             f
-            for f in reports
+            for f in entries
             if f.source == "reference-service"
             and f.sentiment == "positive"
             and credible(f, k)
@@ -56,12 +56,12 @@ def contradiction(reports: Sequence[Feedback], case: Case) -> Finding | None:
     return None
 
 
-def newer_positives(reports: Sequence[Feedback], after: Feedback, case: Case, contradicted: bool) -> list[Feedback]:
+def newer_positives(entries: Sequence[Feedback], after: Feedback, case: Case, contradicted: bool) -> list[Feedback]:
     """Credible positive reports newer than ``after``; while contradicted, friends' mock calls and
     the reference's own word do not count."""
     return [
         p
-        for p in reports
+        for p in entries
         if p.sentiment == "positive"
         and credible(p, case.k)
         and p.reported_on > after.reported_on
@@ -69,15 +69,15 @@ def newer_positives(reports: Sequence[Feedback], after: Feedback, case: Case, co
     ]
 
 
-def negatives(reports: Sequence[Feedback], case: Case, contradicted: bool) -> Iterable[Finding]:
+def negatives(entries: Sequence[Feedback], case: Case, contradicted: bool) -> Iterable[Finding]:
     """One credible negative: drop; older than the horizon, the newest credible word counts most
     (one newer credible positive: watch; ``forgive_after_positives``: nothing). A weak one: watch."""
     k, since_day = case.k, horizon(case.k, case.as_of)
-    for f in reports:
+    for f in entries:
         if f.sentiment != "negative":
             continue
         is_credible, old = credible(f, k), f.reported_on < since_day
-        since = newer_positives(reports, f, case, contradicted)
+        since = newer_positives(entries, f, case, contradicted)
         forgiven = len(since) >= max(1, k.forgive_after_positives)
         age = {"age_days": (case.as_of - f.reported_on).days}
         ids = (f.id, *(p.id for p in since))
@@ -110,13 +110,13 @@ def distinct(a: Feedback, b: Feedback) -> bool:
     return a.application != b.application or who_a != who_b
 
 
-def lukewarm(reports: Sequence[Feedback], pattern: bool, case: Case) -> Iterable[Finding]:
+def lukewarm(entries: Sequence[Feedback], pattern: bool, case: Case) -> Iterable[Finding]:
     """Credible lukewarm or mixed reports: watch the day they are logged; corroborated: drop."""
     k, since = case.k, horizon(case.k, case.as_of)
-    faint = [f for f in reports if f.sentiment in ("lukewarm", "mixed") and credible(f, k) and f.reported_on >= since]
+    faint = [f for f in entries if f.sentiment in ("lukewarm", "mixed") and credible(f, k) and f.reported_on >= since]
     if len(faint) < k.lukewarm_count:
         return
-    adverse = [f for f in reports if f.sentiment in ADVERSE and credible(f, k) and f.reported_on >= since]
+    adverse = [f for f in entries if f.sentiment in ADVERSE and credible(f, k) and f.reported_on >= since]
     others = [o for o in adverse if any(o is not f and distinct(o, f) for f in faint)]
     if others or pattern:
         ids = tuple(dict.fromkeys([f.id for f in faint] + [o.id for o in others]))
@@ -134,34 +134,38 @@ def lukewarm(reports: Sequence[Feedback], pattern: bool, case: Case) -> Iterable
         )
 
 
-def converging(reports: Sequence[Feedback], case: Case, contradicted: bool) -> Finding | None:
+def converging(entries: Sequence[Feedback], case: Case, contradicted: bool) -> Finding | None:
     """Adverse reports from independent reporters (a different reporter and a different application)
     within the horizon add up whatever their credibility: ``converge_watch`` → watch,
     ``converge_drop`` → drop; credible positives after the day the count last rose soften it."""
     k, since = case.k, horizon(case.k, case.as_of)
-    adverse = [f for f in reports if f.sentiment in ADVERSE and f.reported_on >= since]
+    adverse = [f for f in entries if f.sentiment in ADVERSE and f.reported_on >= since]
     matched, last = convergence(adverse)
     count = len(matched)
     if count < k.converge_watch or last is None:
         return None
     latest = max(matched, key=lambda f: f.reported_on)
-    after = [p for p in newer_positives(reports, latest, case, contradicted) if p.reported_on > last]
+    after = [p for p in newer_positives(entries, latest, case, contradicted) if p.reported_on > last]
     level = "drop" if count >= k.converge_drop else "watch"
+    softened = False
     if len(after) >= max(1, k.forgive_after_positives):
         level = ""
     elif after and level == "drop":
-        level = "watch"
+        level, softened = "watch", True
     ids = (*(f.id for f in matched), *(p.id for p in after))
     numbers = {"count": count, "positives_since": len(after)}
     rule = f"{count} independent adverse reports mean {level or 'nothing once outweighed'}."
-    return Finding(level, Claim("converging", ids, _apps(matched), last, numbers), rule=rule if level else None)
+    # The positives since moved the level only when they softened a drop; else they are the other side.
+    setting = None if softened else tuple(f.id for f in matched)
+    claim = Claim("converging", ids, _apps(matched), last, numbers)
+    return Finding(level, claim, rule=rule if level else None, setting=setting)
 
 
-def unreachable(ref: Reference, reports: Sequence[Feedback], case: Case) -> Iterable[Finding]:
+def unreachable(ref: Reference, entries: Sequence[Feedback], case: Case) -> Iterable[Finding]:
     """Failed attempts to reach them since they were last reached: watch, flag unreachable."""
     k, since = case.k, horizon(case.k, case.as_of)
     silent: list[Feedback] = []
-    for f in reports:
+    for f in entries:
         if f.sentiment in _REACHED:
             silent = []
         elif f.sentiment == "no-response" and f.reported_on >= since:
@@ -181,38 +185,41 @@ def unreachable(ref: Reference, reports: Sequence[Feedback], case: Case) -> Iter
     )
 
 
-def declined(reports: Sequence[Feedback]) -> Iterable[Finding]:
-    said = [f for f in reports if f.sentiment == "declined"]
+def declined(entries: Sequence[Feedback]) -> Iterable[Finding]:
+    said = [f for f in entries if f.sentiment == "declined"]
     if said:
         yield Finding("", Claim("policy-limited", tuple(f.id for f in said), _apps(said)), flag="policy-limited")
 
 
-def untested(reports: Sequence[Feedback]) -> Iterable[Finding]:
-    if not reports:
+def untested(entries: Sequence[Feedback]) -> Iterable[Finding]:
+    if not entries:
         yield Finding("", Claim("untested"), flag="untested")
-    elif all(f.sentiment == "declined" for f in reports):
-        yield Finding("", Claim("untested-dates-only", tuple(f.id for f in reports)), flag="untested")
+    elif all(f.sentiment == "declined" for f in entries):
+        yield Finding("", Claim("untested-dates-only", tuple(f.id for f in entries)), flag="untested")
 
 
-def on_record(reports: Sequence[Feedback], findings: Sequence[Finding], case: Case) -> Iterable[Finding]:
+def on_record(entries: Sequence[Feedback], findings: Sequence[Finding], case: Case) -> Iterable[Finding]:
     """Every credible report that is not positive or declined, and that no rule has cited yet."""
     k = case.k
     cited = {i for f in findings for i in f.ids}
-    for f in reports:
+    for f in entries:
         if f.id in cited or f.sentiment in ("positive", "declined") or not credible(f, k):
             continue
         yield Finding("", Claim("on-record", (f.id,), _apps([f]), f.reported_on))
 
 
-def rumours(reports: Sequence[Feedback], findings: Sequence[Finding], case: Case) -> Iterable[Finding]:
+def rumours(entries: Sequence[Feedback], findings: Sequence[Finding], case: Case) -> Iterable[Finding]:
     """Every adverse report that is not credible, within the horizon, that no rule has cited: said, so
     that nothing adverse is silent, though alone it moves nothing."""
     k, since = case.k, horizon(case.k, case.as_of)
     cited = {i for f in findings for i in f.ids}
-    for f in reports:
+    # Independent reports already counted: one left out of them shares a reporter or an application
+    # with one of them (else the count would be higher), so it adds nothing to that count.
+    counted = max((int(f.claim.numbers["count"]) for f in findings if f.claim.kind == "converging"), default=0)
+    for f in entries:
         if f.id in cited or f.sentiment not in ADVERSE or credible(f, k) or f.reported_on < since:
             continue
-        yield Finding("", Claim("rumour", (f.id,), _apps([f]), f.reported_on))
+        yield Finding("", Claim("rumour", (f.id,), _apps([f]), f.reported_on, {"independent": counted}))
 
 
 def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | None:
@@ -231,10 +238,10 @@ def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | 
     return Finding("", Claim("overused", tuple(), tuple(dict.fromkeys(recent + live)), None, numbers), flag="overused")
 
 
-def fatigued(reports: Sequence[Feedback], case: Case) -> Finding | None:
+def fatigued(entries: Sequence[Feedback], case: Case) -> Finding | None:
     """A report that they were slow to answer or tired of being asked, within ``fatigue_days``: rest them."""
     since = case.as_of - timedelta(days=case.k.fatigue_days)
-    tired = [f for f in reports if f.fatigue and f.reported_on >= since]
+    tired = [f for f in entries if f.fatigue and f.reported_on >= since]
     if not tired:
         return None
     newest = tired[-1]
@@ -242,10 +249,10 @@ def fatigued(reports: Sequence[Feedback], case: Case) -> Finding | None:
     return Finding("", claim, flag="fatigued")
 
 
-def stale(ref: Reference, reports: Sequence[Feedback], apps: Sequence[Application], case: Case) -> Finding | None:
+def stale(ref: Reference, entries: Sequence[Feedback], apps: Sequence[Application], case: Case) -> Finding | None:
     last_used = max((a.applied_on for a in apps), default=None)
     touches = [d for d in (ref.consent_on, last_used, case.last_briefed.get(ref.id)) if d is not None]
-    touches += [f.reported_on for f in reports if f.source == "reference"]
+    touches += [f.reported_on for f in entries if f.source == "reference"]
     last = max(touches, default=None)
     since = last or ref.added_on
     if since is None or (case.as_of - since).days <= case.k.stale_days:
@@ -263,30 +270,41 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
     praised them first-hand, or where a credible adverse report about a co-referee explains it.
     """
     k = case.k
-    mine = {a.id for a in apps}
     n = kk = 0.0
     late: list[Application] = []
-    seen = co = 0
+    seen = co = mine_late = 0
+    counted: set[str] = set()
     for a in apps:
-        if not reached_check(a):
+        if a.id in counted or not reached_check(a):
             continue
+        counted.add(a.id)
         seen += 1
-        reports = case.on_app.get(a.id, [])
+        lost = late_loss(a, k)
+        mine_late += lost
+        held_against, co_praised = True, False
         others = set(a.references) - {ref.id}
-        if any(_praised(f, ref.id, case) for f in reports):
+        for f in case.on_app.get(a.id, ()):
+            if f.reference == ref.id:
+                if f.sentiment == "positive" and credible(f, k):  # that employer praised them first-hand
+                    held_against = False
+                    break
+            elif f.reference in others:
+                if f.sentiment in ADVERSE and credible(f, k):  # a co-referee explains the loss
+                    held_against = False
+                    break
+                co_praised = co_praised or (f.sentiment == "positive" and credible(f, k))
+        if not held_against:
             continue
-        if any(f.reference in others and f.sentiment in ADVERSE and credible(f, k) for f in reports):
-            continue
-        w = k.co_praised_weight if any(f.reference in others and _praised(f, f.reference, case) for f in reports) else 1
+        w = k.co_praised_weight if co_praised else 1
         n += w
         co += w != 1
-        if late_loss(a, k):
+        if lost:
             kk += w
             late.append(a)
-    mine_reached = [case.apps_by_id[i] for i in mine if i in case.apps_by_id and reached_check(case.apps_by_id[i])]
+    # "Without them": every application's totals (computed once per audit) less their own.
     total_reached, total_late = case.late_totals
-    p = float(total_reached - len(mine_reached))
-    m = float(total_late - sum(1 for a in mine_reached if late_loss(a, k)))
+    p = float(total_reached - seen)
+    m = float(total_late - mine_late)
     if seen < 2 and len(late) < k.pattern_min:
         return None
     too_little = n < 2 or p < 2
@@ -305,10 +323,5 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
     return Finding("", claim)
 
 
-def _praised(f: Feedback, ref_id: str, case: Case) -> bool:
-    """``f`` is the employer's side praising ``ref_id`` first-hand on its application."""
-    return f.reference == ref_id and f.sentiment == "positive" and credible(f, case.k) and bool(f.application)
-
-
-def _apps(reports: Iterable[Feedback]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.application for f in reports if f.application))
+def _apps(entries: Iterable[Feedback]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.application for f in entries if f.application))

@@ -19,25 +19,25 @@ FRIENDLY_SOURCES = ("mock-call", "reference")  # praise heard by people you know
 EMPLOYER_SIDE = ("employer", "recruiter", "reference-service")
 
 
-def weight(report: Feedback, settings: Settings, as_of: date) -> float:
+def weight(entry: Feedback, settings: Settings, as_of: date) -> float:
     """The report's weight on ``as_of``: base weight halved every ``half_life_days``."""
-    return aged(report, settings.scoring, as_of)
+    return aged(entry, settings.scoring, as_of)
 
 
-def base(report: Feedback, k: Scoring) -> float:
-    return k.source_weight[report.source] * k.certainty_weight[report.certainty]
+def base(entry: Feedback, k: Scoring) -> float:
+    return k.source_weight[entry.source] * k.certainty_weight[entry.certainty]
 
 
-def aged(report: Feedback, k: Scoring, as_of: date) -> float:
-    age = max(0, (as_of - report.reported_on).days)
+def aged(entry: Feedback, k: Scoring, as_of: date) -> float:
+    age = max(0, (as_of - entry.reported_on).days)
     decay: float = 0.5 ** (age / k.half_life_days)
-    return base(report, k) * decay
+    return base(entry, k) * decay
 
 
-def credible(report: Feedback, k: Scoring) -> bool:
+def credible(entry: Feedback, k: Scoring) -> bool:
     """Whether the report is credible: source weight x certainty weight reaches ``credible_weight``."""
     # A hair of tolerance so that 0.8 x 0.8 reaches a threshold written as 0.64.
-    return base(report, k) >= k.credible_weight - 1e-9
+    return base(entry, k) >= k.credible_weight - 1e-9
 
 
 def horizon(k: Scoring, as_of: date) -> date:
@@ -45,18 +45,18 @@ def horizon(k: Scoring, as_of: date) -> date:
     return as_of - timedelta(days=k.negative_horizon_days)
 
 
-def counts_in_number(report: Feedback, k: Scoring) -> bool:
+def counts_in_number(entry: Feedback, k: Scoring) -> bool:
     """A rumour (an adverse report that is not credible) acts through convergence only, never
     through the number: otherwise the same rumour told twice would move the verdict."""
-    return report.sentiment not in ADVERSE or credible(report, k)
+    return entry.sentiment not in ADVERSE or credible(entry, k)
 
 
-def risk(reports: Iterable[Feedback], k: Scoring, as_of: date) -> tuple[float, float, list[str]]:
+def risk(entries: Iterable[Feedback], k: Scoring, as_of: date) -> tuple[float, float, list[str]]:
     """The risk (a Beta posterior mean with fractional, ageing observations), the evidence
     weight, and the reports that counted."""
     hurts, helps, total = k.prior_hurts, k.prior_helps, 0.0
     counted: list[str] = []
-    for f in reports:
+    for f in entries:
         if not counts_in_number(f, k):
             continue
         w = aged(f, k, as_of)
@@ -87,13 +87,13 @@ def reporter_words(reporter: str) -> str:
     return " ".join(words)
 
 
-def reporters(reports: Sequence[Feedback]) -> dict[str, str]:
+def reporters(entries: Sequence[Feedback]) -> dict[str, str]:
     """Report id -> reporter key. Two reporters are the same when their folded words are equal or
     one's words contain the other's (taken transitively); a report without a reporter is its
     own reporter, except that inferred reports all share one (you)."""
     keys: dict[str, str] = {}
     named: dict[str, str] = {}  # report id -> folded words
-    for f in reports:
+    for f in entries:
         if f.certainty == "inferred":
             keys[f.id] = _YOU
         elif f.reporter and reporter_words(f.reporter):
@@ -117,15 +117,15 @@ def reporters(reports: Sequence[Feedback]) -> dict[str, str]:
     return keys
 
 
-def independent(reports: Sequence[Feedback]) -> list[Feedback]:
+def independent(entries: Sequence[Feedback]) -> list[Feedback]:
     """The largest set of reports no two of which share a reporter or an application (a maximum
     bipartite matching, Kuhn's algorithm; ties go to the earliest reports). A report without an
     application is on an application of its own."""
-    who = reporters(reports)
+    who = reporters(entries)
     on_app: dict[str, Feedback] = {}  # application key -> the report matched to it
     on_reporter: dict[str, str] = {}  # reporter key -> application key
     edges: dict[str, list[tuple[str, Feedback]]] = {}
-    for f in reports:
+    for f in entries:
         edges.setdefault(who[f.id], []).append((f.application or f"\x00{f.id}", f))
 
     def augment(reporter: str, seen: set[str]) -> bool:
@@ -143,17 +143,17 @@ def independent(reports: Sequence[Feedback]) -> list[Feedback]:
     for reporter in edges:
         augment(reporter, set())
     chosen = {id(f) for f in on_app.values()}
-    return [f for f in reports if id(f) in chosen]
+    return [f for f in entries if id(f) in chosen]
 
 
-def convergence(reports: Sequence[Feedback]) -> tuple[list[Feedback], date | None]:
+def convergence(entries: Sequence[Feedback]) -> tuple[list[Feedback], date | None]:
     """The independent adverse reports among ``reports`` (date order), and the last day their
     count increased (None when there are none)."""
     matched: list[Feedback] = []
     last: date | None = None
-    days = sorted({f.reported_on for f in reports})
+    days = sorted({f.reported_on for f in entries})
     for day in days:
-        now = independent([f for f in reports if f.reported_on <= day])
+        now = independent([f for f in entries if f.reported_on <= day])
         if len(now) > len(matched):
             last = day
         matched = now

@@ -58,9 +58,14 @@ class TrackRecord:
     as_of: date
     applications: list[Ended]
 
+    @property
+    def decided(self) -> list[Ended]:
+        """The applications the employer decided: one you withdrew says nothing about your references."""
+        return [a for a in self.applications if a.outcome != "withdrawn"]
+
     def counts(self) -> dict[str, int]:
-        flagged = [a for a in self.applications if a.flagged]
-        keeps = [a for a in self.applications if not a.flagged]
+        flagged = [a for a in self.decided if a.flagged]
+        keeps = [a for a in self.decided if not a.flagged]
         return {
             "flagged": len(flagged),
             "flagged_offers": sum(a.offer for a in flagged),
@@ -82,7 +87,14 @@ class TrackRecord:
             if c["keeps_only"]
             else "none with keeps only"
         )
-        return f"{flagged}; {keeps}."
+        withdrawn = len(self.applications) - len(self.decided)
+        left_out = ""
+        if withdrawn:
+            left_out = (
+                f" Left out: {_apps(withdrawn)} you withdrew, which "
+                f"{'says' if withdrawn == 1 else 'say'} nothing about your references."
+            )
+        return f"{flagged}; {keeps}.{left_out}"
 
     def to_json(self) -> dict[str, Any]:
         return {

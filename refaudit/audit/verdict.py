@@ -44,6 +44,9 @@ class Verdict:
     rule: str | None = None
     # What the reasons are worded from, one claim per reason or part of one.
     claims: list[Claim] = field(default_factory=list)
+    # How the reasons were worded from the claims (``audit.reword`` says them again, redacted).
+    advice: str = field(default="", repr=False, compare=False)
+    plain_number: bool = field(default=False, repr=False, compare=False)
 
     def claim(self, kind: str) -> Claim | None:
         """The first claim of ``kind``, if any."""

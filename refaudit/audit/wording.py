@@ -65,18 +65,18 @@ def word(claim: Claim, case: Case, advice: str = "", recommendation: str = "") -
     return " ".join(text.split(" ")).replace("  ", " ").strip()
 
 
-def _reports(claim: Claim, case: Case) -> list[Feedback]:
-    return [case.reports[i] for i in claim.feedback]
+def _entries(claim: Claim, case: Case) -> list[Feedback]:
+    return [case.entries[i] for i in claim.feedback]
 
 
-def _said_all(reports: Sequence[Feedback], case: Case) -> str:
-    return " ".join(f"{said(f, case)}." for f in reports)
+def _said_all(entries: Sequence[Feedback], case: Case) -> str:
+    return " ".join(f"{said(f, case)}." for f in entries)
 
 
 def _risk(c: Claim, case: Case, advice: str, _rec: str) -> str:
     k = case.k
     risk = c.numbers["risk"]
-    adverse = [i for i in c.feedback if adverse_share(case.reports[i].sentiment, k)]
+    adverse = [i for i in c.feedback if adverse_share(case.entries[i].sentiment, k)]
     favourable = [i for i in c.feedback if i not in adverse]
     level = "drop" if risk >= k.drop_risk else "watch" if risk >= k.watch_risk else "keep"
     if level == "keep":
@@ -104,13 +104,13 @@ def _lower(text: str, f: Feedback) -> str:
 
 
 def _latest_praise(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     return f"Most recently, {_lower(said(f, case), f)}."
 
 
 def _credible_negative(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     k = case.k
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     tail = ""
     if c.numbers.get("age_days", 0) > k.negative_horizon_days:
         friendly = [
@@ -128,7 +128,7 @@ def _credible_negative(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 
 def _outweighed(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     k = case.k
-    f, since = case.reports[c.feedback[0]], list(c.feedback[1:])
+    f, since = case.entries[c.feedback[0]], list(c.feedback[1:])
     old = c.numbers.get("age_days", 0) > k.negative_horizon_days
     return f"{said(f, case)} is outweighed by {len(since)} credible positive reports since {cite(since)}" + (
         f" and is older than {k.negative_horizon_days} days." if old else "."
@@ -137,7 +137,7 @@ def _outweighed(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 
 def _newer_word(c: Claim, case: Case, advice: str, _rec: str) -> str:
     k = case.k
-    f, since = case.reports[c.feedback[0]], list(c.feedback[1:])
+    f, since = case.entries[c.feedback[0]], list(c.feedback[1:])
     newer = "a newer credible report speaks" if len(since) == 1 else f"{len(since)} newer credible reports speak"
     return (
         f"{said(f, case)}. It is older than {k.negative_horizon_days} days, and {newer} for them "
@@ -147,25 +147,25 @@ def _newer_word(c: Claim, case: Case, advice: str, _rec: str) -> str:
 
 
 def _weak_negative(c: Claim, case: Case, advice: str, _rec: str) -> str:
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     return f"{said(f, case)}. That is too indirect to drop them on: find out what they really say. {advice}"
 
 
 def _reservations(c: Claim, case: Case, advice: str, _rec: str) -> str:
-    return f"{_said_all(_reports(c, case), case)} Faint praise or reservations cost offers too. {advice}"
+    return f"{_said_all(_entries(c, case), case)} Faint praise or reservations cost offers too. {advice}"
 
 
 def _corroborated(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     faint = int(c.numbers["faint"])
-    reports = _reports(c, case)
-    others = [o.id for o in reports if any(o is not f and distinct(o, f) for f in reports[:faint])]
+    entries = _entries(c, case)
+    others = [o.id for o in entries if any(o is not f and distinct(o, f) for f in entries[:faint])]
     why = []
     if others:
         why.append(f"credible reports from different applications or reporters {cite(others)}")
     if c.numbers["pattern"]:
         why.append("a pattern of late rejections (below)")
     return (
-        f"{_said_all(reports[:faint], case)} Reservations, corroborated by {' and '.join(why)}: they are "
+        f"{_said_all(entries[:faint], case)} Reservations, corroborated by {' and '.join(why)}: they are "
         "costing you offers. Stop giving them."
     )
 
@@ -173,22 +173,35 @@ def _corroborated(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 def _converging(c: Claim, case: Case, advice: str, rec: str) -> str:
     count = int(c.numbers["count"])
     positives = int(c.numbers["positives_since"])
-    reports = _reports(c, case)
-    matched, since = reports[:count], [f.id for f in reports[count:]]
+    entries = _entries(c, case)
+    matched, since = entries[:count], [f.id for f in entries[count:]]
     heard = "; ".join(_rumour(f, case) for f in matched)
     text = (
         f"{count} people, independently of each other (different reporters, different applications), passed "
         f"on reservations about them: {heard}. None of it alone is proof, but independent rumours that agree "
-        "are a finding: have a professional reference check find out what they say."
+        "are a finding"
     )
     k = case.k
     if positives >= max(1, k.forgive_after_positives):
-        return f"{text} Since then, {positives} credible positive reports {cite(since)} outweigh them."
-    if positives:
-        text += f" A credible positive report has come since {cite(since)}: watch, not drop."
+        return f"{text}. Since then, {positives} credible positive reports {cite(since)} outweigh them."
+    if not positives and advice == CHECK_MEANS:
+        text += "."  # the advice asks for the professional check: said once
+    elif not positives:
+        text += ": have a professional reference check find out what they say."
+    elif count >= k.converge_drop:
+        text += f". {_credible_since(positives, since)}: watch, not drop."
+    else:
+        more = k.forgive_after_positives - positives
+        text += f". {_credible_since(positives, since)}; {more} more would outweigh the rumours."
     if count >= k.converge_drop and not positives and rec == "drop":
         return f"{text} Stop giving them."
     return f"{text} {advice}"
+
+
+def _credible_since(positives: int, since: list[str]) -> str:
+    if positives == 1:
+        return f"A credible positive report has come since {cite(since)}"
+    return f"{positives} credible positive reports have come since {cite(since)}"
 
 
 def _rumour(f: Feedback, case: Case) -> str:
@@ -200,8 +213,8 @@ def _rumour(f: Feedback, case: Case) -> str:
 
 
 def _contradicted(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    reports = _reports(c, case)
-    friendly, bad = reports[:-1], reports[-1]
+    entries = _entries(c, case)
+    friendly, bad = entries[:-1], entries[-1]
     calls = [f for f in friendly if f.source == "mock-call"]
     own = [f for f in friendly if f.source == "reference"]
     heard = []
@@ -219,13 +232,13 @@ def _contradicted(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 
 
 def _in_favour(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    items = "; ".join(_lower(said(f, case), f) for f in _reports(c, case))
+    items = "; ".join(_lower(said(f, case), f) for f in _entries(c, case))
     return f"In their favour, and weighed against the above: {items}."
 
 
 def _unreachable(c: Claim, case: Case, advice: str, _rec: str) -> str:
     return (
-        f"{_said_all(_reports(c, case), case)} {int(c.numbers['attempts'])} failed attempts to reach them: call "
+        f"{_said_all(_entries(c, case), case)} {int(c.numbers['attempts'])} failed attempts to reach them: call "
         f"them and confirm their number, email and availability. {advice}"
     )
 
@@ -253,7 +266,7 @@ def _dates_only(_c: Claim, _case: Case, _advice: str, _rec: str) -> str:
 
 def _on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
     k = case.k
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     if f.reported_on < case.as_of - timedelta(days=k.negative_horizon_days):
         why = f"older than {k.negative_horizon_days} days, it no longer counts on its own"
     elif f.sentiment == "neutral":
@@ -266,8 +279,14 @@ def _on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 
 
 def _rumour_on_record(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     k = case.k
+    counted = int(c.numbers.get("independent", 0))
+    if counted >= k.converge_watch:
+        return (
+            f"{said(f, case)}: on record, but not credible ({f.source}, {f.certainty}), and it shares a reporter "
+            f"or an application with the {counted} independent reports above, so it does not add to them."
+        )
     return (
         f"{said(f, case)}: on record, but not credible ({f.source}, {f.certainty}): alone it moves nothing; "
         f"{k.converge_watch} independent people saying the same would."
@@ -300,7 +319,7 @@ def _live(app: Application) -> bool:
 
 
 def _fatigued(c: Claim, case: Case, _advice: str, _rec: str) -> str:
-    f = case.reports[c.feedback[0]]
+    f = case.entries[c.feedback[0]]
     until = f.reported_on + timedelta(days=int(c.numbers["days"]))
     return (
         f"{said(f, case)}: slow to answer, or tired of being asked. Let them rest until {until.isoformat()}: "
@@ -321,19 +340,25 @@ def _late_losses(c: Claim, case: Case, advice: str, rec: str) -> str:
     n = c.numbers
     late = [case.apps_by_id[a] for a in c.applications]
     named = ", ".join(f"{a.company} ({a.id}, {a.outcome})" for a in late)
-    comparison = (
-        f"{n['k']:g} of {n['n']:g} application{'' if n['n'] == 1 else 's'} that reached the reference check with "
-        f"them ended without an offer; without them: {n['m']:g} of {n['p']:g}"
-    )
     k = case.k
-    weighted = ""
-    if n["co_praised"]:
-        weighted = (
-            f" (an application where the employer praised the other reference counts {k.co_praised_weight:g} "
-            "times: the loss is likelier theirs)"
+    if n["co_praised"]:  # n and k are weighted: say so rather than count applications that are not there
+        twice = "1 application" if n["co_praised"] == 1 else f"{int(n['co_praised'])} applications"
+        comparison = (
+            f"Of the applications that reached the reference check with them, {n['k']:g} of {n['n']:g} ended "
+            f"without an offer, no other cause given (counting {twice} {k.co_praised_weight:g} times, where the "
+            f"employer praised the other reference: the loss is likelier theirs); without them: {n['m']:g} of "
+            f"{n['p']:g}"
+        )
+    else:
+        comparison = (
+            f"{n['k']:g} of {n['n']:g} application{'' if n['n'] == 1 else 's'} that reached the reference check "
+            f"with them ended without an offer, no other cause given; without them: {n['m']:g} of {n['p']:g}"
         )
     if n["late"] < k.pattern_min:
-        text = f"{comparison}{weighted}."
+        if n["too_little"]:
+            text = f"{comparison}: too little to tell yet."
+        else:
+            text = f"{comparison}; the chance that their rate is the higher one is {n['probability']:.0%}."
         if n["late"]:
             apps = "1 application" if n["late"] == 1 else f"{int(n['late'])} applications"
             text = f"Given on {apps} that ended without an offer after the reference check ({named}). {text}"
@@ -348,16 +373,16 @@ def _late_losses(c: Claim, case: Case, advice: str, rec: str) -> str:
         note = f" The reasons of {', '.join(guesses)} were guessed from the wording — set --reason-kind to be sure."
     if n["too_little"]:
         return (
-            f"{head} {comparison}{weighted}: too little to compare, so this is a suspicion to check, not a finding. "
+            f"{head} {comparison}: too little to compare, so this is a suspicion to check, not a finding. "
             f"Ask those employers for a debrief. {advice}{note}"
         )
     if n["probability"] >= k.pattern_confidence:
         return (
-            f"{head} {comparison}{weighted}; the chance that their rate is the higher one is "
+            f"{head} {comparison}; the chance that their rate is the higher one is "
             f"{n['probability']:.0%}. Ask those employers for a debrief. {advice}{note}"
         )
     return (
-        f"{head} {comparison}{weighted}; the chance that their rate is the higher one is only "
+        f"{head} {comparison}; the chance that their rate is the higher one is only "
         f"{n['probability']:.0%}: your other references lose as often, so the common factor may be elsewhere.{note}"
     )
 

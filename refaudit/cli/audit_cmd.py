@@ -136,7 +136,9 @@ def lineup(app: Invocation, size: int | None, as_of: date | None, as_json: bool)
             {"as_of": day.isoformat(), "lineup": [p.to_json() for p in picks], "held_back": [p.to_json() for p in held]}
         )
         return
-    if not picks:
+    if not picks and held:
+        click.echo("No reference is ready to give: each is held back, for the reason below (refaudit audit says more).")
+    elif not picks:
         click.echo(
             "No reference is ready to give: none is keep, active and not overused. Run refaudit audit to see why."
         )

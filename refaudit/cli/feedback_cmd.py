@@ -128,8 +128,9 @@ def log(
     """Log one report of what a reference said; prints its id.
 
     --date (or --on) is the day the report reached you. --source mock-call: someone
-    who called the reference as an employer would (a friend, a paid reference check
-    you ordered) and heard the words themselves.
+    you know who called the reference as an employer would and heard the words
+    themselves; a professional reference check you ordered is --source
+    reference-service.
 
     \b
     Example:
@@ -140,14 +141,14 @@ def log(
           --quote "said I need a lot of direction" --date 15.09.2026
       refaudit feedback log bob --sentiment no-response --attempts 3 --source employer --app acme
       refaudit feedback log omar --sentiment positive --source mock-call --reporter "my friend Kim"
-      refaudit feedback log sara --sentiment positive --source employer --fatigue \
+      refaudit feedback log sara --sentiment positive --source employer --fatigue \\
           --quote "very positive, but took a week to answer"
     """
     from refaudit import feedback, resolve
 
     _check_attempts(attempts, sentiment)
     today = app.today()
-    report = feedback.Report(
+    typed = feedback.NewFeedback(
         sentiment=sentiment,
         source=source or "other",
         certainty=certainty or "direct",
@@ -163,7 +164,7 @@ def log(
     def change(reg: Registry) -> Change[Logged]:
         ref = resolve.reference(reg, ref_query)
         target = resolve.application(reg, app_query) if app_query is not None else None
-        return feedback.log(reg, ref, target, report, today)
+        return feedback.log(reg, ref, target, typed, today)
 
     logged = app.update("feedback log", change)
     for warning in logged.warnings:
@@ -222,7 +223,7 @@ def edit(
     def change(reg: Registry) -> Change[Logged]:
         entry = feedback.find(reg, feedback_id)
         _check_attempts(attempts, sentiment or entry.sentiment)
-        up = feedback.ReportEdit(
+        up = feedback.FeedbackEdit(
             ref=resolve.reference(reg, ref_query) if ref_query is not None else None,
             app=resolve.application(reg, app_query) if app_query is not None else None,
             no_app=no_app,

@@ -75,9 +75,9 @@ def reference_rows(reg: Registry, refs: list[Reference]) -> list[list[str]]:
     for app in reg.applications:
         for r in app.references:
             uses[r] = uses.get(r, 0) + 1
-    reports: dict[str, int] = {}
+    entries: dict[str, int] = {}
     for f in reg.feedback:
-        reports[f.reference] = reports.get(f.reference, 0) + 1
+        entries[f.reference] = entries.get(f.reference, 0) + 1
     return [
         [
             r.id,
@@ -86,7 +86,7 @@ def reference_rows(reg: Registry, refs: list[Reference]) -> list[list[str]]:
             r.organization or "",
             r.status,
             str(uses.get(r.id, 0)),
-            str(reports.get(r.id, 0)),
+            str(entries.get(r.id, 0)),
         ]
         for r in refs
     ]
@@ -182,7 +182,7 @@ def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
     from refaudit import feedback
 
     apps = sorted(reg.applications_for(r.id), key=lambda a: (a.applied_on, a.id), reverse=True)
-    reports = feedback.newest_first(reg.feedback_for(r.id))
+    entries = feedback.newest_first(reg.feedback_for(r.id))
     data = r.to_json()
     data["applications"] = [
         {
@@ -195,7 +195,7 @@ def show_data(reg: Registry, r: Reference) -> dict[str, Any]:
         }
         for a in apps
     ]
-    data["feedback"] = [f.to_json() for f in reports]
+    data["feedback"] = [f.to_json() for f in entries]
     return data
 
 

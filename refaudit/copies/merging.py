@@ -250,12 +250,12 @@ def _merge_list(
 def _drop_dangling(merged: dict[str, dict[str, Any]], stamps: dict[str, Any]) -> None:
     """Reports about a gone reference go; a gone application or reference leaves no trace on the others."""
     refs, apps = merged["references"], merged["applications"]
-    for uid, report in list(merged["feedback"].items()):
-        if report.get("reference") not in refs:
+    for uid, entry in list(merged["feedback"].items()):
+        if entry.get("reference") not in refs:
             del merged["feedback"][uid]
             stamps.pop(uid, None)
-        elif "application" in report and report["application"] not in apps:
-            merged["feedback"][uid] = {k: v for k, v in report.items() if k != "application"}
+        elif "application" in entry and entry["application"] not in apps:
+            merged["feedback"][uid] = {k: v for k, v in entry.items() if k != "application"}
     for app in apps.values():
         for name, value in list(app.items()):
             if isinstance(value, list):

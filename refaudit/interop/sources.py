@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from refaudit.interop.records import Incoming
 from refaudit.interop.source import Text
 
-KINDS = ("contacts", "applications", "registry")
+SOURCE_KINDS = ("contacts", "applications", "registry")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class ImportSource:
     """One kind of file ``import`` reads."""
 
     name: str  # what --from calls it
-    kind: str  # one of KINDS
+    kind: str  # one of SOURCE_KINDS
     label: str  # what messages call it: "LinkedIn", "a vCard file"
     recognises: Callable[[Text], bool]  # for --from auto: from the file's name and first lines
     read: Callable[[Text, Options], Incoming]

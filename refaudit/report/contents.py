@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +104,8 @@ def build_contents(
     # 2. Most urgent first (anonymous letters follow this order), and what is due.
     ordered = _ordered(verdicts, seen)
     red = Redactor(registry, privacy, order=[v.id for v in ordered])
+    if red.enabled:  # a shared copy's reasons are worded with the people already replaced
+        ordered = _shared_reasons(ordered, seen, settings, as_of, red)
     action_rows = [_action_row(act, red, app_by_id, as_of) for act in actions]
     # 3. Rows, and sections for those that matter.
     picks_in = list(lineup)
@@ -183,6 +185,27 @@ def _ordered(verdicts: Iterable[Verdict], seen: Registry) -> list[Verdict]:
             v.id,
         ),
     )
+
+
+def _shared_reasons(
+    ordered: list[Verdict], seen: Registry, settings: Settings, as_of: date, red: Redactor
+) -> list[Verdict]:
+    """The verdicts with their reasons worded again from their claims, against the day's case with
+    every reporter, quote and employer already redacted: never by masking finished sentences."""
+    case = audit.Case.of(seen, settings, as_of)
+    entries = {
+        # anonymous: no reporter, so the wording says who by their role ("A recruiter (verbatim)")
+        i: replace(f, reporter=None if red.anonymous else red.reporter(f) or None, quote=red.text(f.quote) or None)
+        for i, f in case.entries.items()
+    }
+    apps = {i: replace(a, id=red.text(a.id), company=red.company(a.company)) for i, a in case.apps_by_id.items()}
+    shared = replace(
+        case,
+        entries=entries,
+        feedback={ref_id: [entries[f.id] for f in fs] for ref_id, fs in case.feedback.items()},
+        apps_by_id=apps,
+    )
+    return [replace(v, reasons=audit.reword(v, shared)) for v in ordered]
 
 
 def _rows(
@@ -416,7 +439,7 @@ def _reference_row(
     return {
         **_table_row(index, ref, verdict, feedback, red),
         "section": True,
-        "reasons": [red.text(r) for r in verdict.reasons[: share.reasons]],
+        "reasons": [clean(r) for r in verdict.reasons[: share.reasons]],
         "reasons_more": len(verdict.reasons) - len(verdict.reasons[: share.reasons]),
         "details": details,
         "contact": contact,

@@ -13,7 +13,7 @@ from typing import Any
 from refaudit import audit
 from refaudit.audit import Verdict
 from refaudit.model import Registry
-from refaudit.report.redact import Redactor
+from refaudit.report.redact import Redactor, clean
 
 # What "watch" means, in the same words everywhere. The verdicts engineer is moving the one
 # definition into refaudit/audit.py; until it lands, this is the report's single copy.
@@ -178,7 +178,7 @@ class Story:
         if not out and verdict.rule:
             out.append(f"The audit's rule: {self.red.text(verdict.rule)}")
         if not out and verdict.reasons:
-            out.append(self.red.text(verdict.reasons[0]))
+            out.append(clean(verdict.reasons[0]))  # a shared copy words it redacted (contents._shared_reasons)
         return out
 
 
