@@ -65,6 +65,18 @@ class Scoring:
     fatigue_days: int
     overuse_live: int
 
+    @cached_property
+    def credible_kinds(self) -> frozenset[tuple[str, str]]:
+        """The (source, certainty) pairs whose weight reaches ``credible_weight`` (``audit.credible``
+        asks this tens of thousands of times on a big registry). A hair of tolerance, so that 0.8 x
+        0.8 reaches a threshold written as 0.64."""
+        return frozenset(
+            (source, certainty)
+            for source, sw in self.source_weight.items()
+            for certainty, cw in self.certainty_weight.items()
+            if sw * cw >= self.credible_weight - 1e-9
+        )
+
 
 @dataclass(frozen=True)
 class Next:

@@ -90,6 +90,11 @@ class Case:
         return self.settings.scoring
 
     @functools.cached_property
+    def reached(self) -> frozenset[str]:
+        """The ids of every application that ended after reaching the reference check."""
+        return frozenset(a.id for a in self.apps if reached_check(a))
+
+    @functools.cached_property
     def late_totals(self) -> tuple[int, int]:
         """Over every application: how many ended after reaching the reference check, and how many of
         those were late losses. A reference's "without them" is these less their own, so the

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from refaudit.audit.case import Case, late_loss, reached_check, reason_kind
+from refaudit.audit.case import Case, late_loss, reason_kind
 from refaudit.audit.claims import Claim, Finding
 from refaudit.audit.scoring import (
     ADVERSE,
@@ -275,7 +275,7 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
     seen = co = mine_late = 0
     counted: set[str] = set()
     for a in apps:
-        if a.id in counted or not reached_check(a):
+        if a.id in counted or a.id not in case.reached:
             continue
         counted.add(a.id)
         seen += 1

@@ -36,8 +36,7 @@ def aged(entry: Feedback, k: Scoring, as_of: date) -> float:
 
 def credible(entry: Feedback, k: Scoring) -> bool:
     """Whether the report is credible: source weight x certainty weight reaches ``credible_weight``."""
-    # A hair of tolerance so that 0.8 x 0.8 reaches a threshold written as 0.64.
-    return base(entry, k) >= k.credible_weight - 1e-9
+    return (entry.source, entry.certainty) in k.credible_kinds
 
 
 def horizon(k: Scoring, as_of: date) -> date:

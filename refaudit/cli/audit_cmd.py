@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import textwrap
 from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING
@@ -165,6 +163,9 @@ def _headline(v: audit.Verdict) -> str:
 
 
 def _wrap(text: str, first: str = _INDENT + "- ", rest: str = _INDENT + "  ") -> str:
+    import shutil  # here, not at the top: completing `audit --j<TAB>` needs neither
+    import textwrap
+
     columns = min(shutil.get_terminal_size((100, 24)).columns, 100)
     return textwrap.fill(
         text, width=max(columns, 40), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
