@@ -372,18 +372,18 @@ class PatternSince:
         return self.late.get(ref_id)
 
 
-def check_actions(ref: Reference, verdict: Verdict, reg: Registry, as_of: date) -> Iterable[Action]:
-    """A contradicted reference, or one on whom rumours converge: a professional reference check,
-    due from the news, done once a reference-service report has come since."""
+def check_actions(
+    ref: Reference, verdict: Verdict, reg: Registry, as_of: date, pattern_since: date | None = None
+) -> Iterable[Action]:
+    """A contradicted reference, one on whom rumours converge, or a suspected pattern in someone a
+    friend's call praised: a professional reference check, due from the news, done once a
+    reference-service report has come since."""
     if not needs_check(verdict):
         return
     kinds = ("contradicted", "converging", "late-losses")  # the strongest reason first
     claim = min((c for c in verdict.claims if c.kind in kinds), key=lambda c: kinds.index(c.kind))
-    if claim.kind == "late-losses":  # due from the latest of those losses
-        ended = [a.closed_on or a.applied_on for a in reg.applications if a.id in claim.applications]
-        due = min(max(ended, default=as_of), as_of)
-    else:
-        due = min(claim.on or as_of, as_of)
+    # A pattern is due from the day it could first be seen (PatternSince), as verdict_actions has it.
+    due = min((pattern_since if claim.kind == "late-losses" else claim.on) or as_of, as_of)
     checked = [
         f for f in reg.feedback if f.reference == ref.id and f.source == "reference-service" and f.reported_on >= due
     ]

@@ -116,7 +116,7 @@ def due_actions(registry: Registry, verdicts: Iterable[Verdict], settings: Setti
                 verdict = by_id[ref.id]
                 since = pattern_since(ref.id) if "pattern" in verdict.flags else None
                 actions.extend(verdict_actions(ref, verdict, feedback_dates, tested, limits, as_of, since))
-                actions.extend(check_actions(ref, verdict, reg, as_of))
+                actions.extend(check_actions(ref, verdict, reg, as_of, since))
             actions.extend(consent_actions(ref, limits, as_of))
     actions.extend(apply_more(apps, limits, as_of))
     actions.extend(recruit_actions(registry, list(by_id.values()), settings, as_of))

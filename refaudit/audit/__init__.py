@@ -30,7 +30,15 @@ from refaudit import asof
 from refaudit.audit import rules
 from refaudit.audit.case import PATTERN_KINDS, Case, reason_kind
 from refaudit.audit.claims import CLAIM_KINDS, Claim, Finding
-from refaudit.audit.lineup import Pick, held_back, lineup, lineup_and_held_back, needs_check, watch_advice
+from refaudit.audit.lineup import (
+    Pick,
+    friends_cannot_settle,
+    held_back,
+    lineup,
+    lineup_and_held_back,
+    needs_check,
+    watch_advice,
+)
 from refaudit.audit.scoring import adverse_share, credible, weight
 from refaudit.audit.scoring import risk as _risk
 from refaudit.audit.verdict import FLAGS, LEVEL, RECOMMENDATIONS, Verdict, in_a_line
@@ -107,9 +115,7 @@ def _judge(ref: Reference, case: Case) -> Verdict:
     shown, flagged, moved, plain = _arrange(findings, number, number_moved, recommendation)
     setting = [f for f in findings if f.level == recommendation]
     # As needs_check (lineup, next) says: a credible positive since the rumours converged was the check.
-    check = "contradicted" in {f.flag for f in findings} or any(
-        f.claim.kind == "converging" and f.level and not f.claim.numbers["positives_since"] for f in findings
-    )
+    check = friends_cannot_settle((f.flag for f in findings), (f.claim for f in findings))
     # A suspected pattern of late losses in someone a friend's call already heard praise them: another
     # friendly call would prove nothing, only a professional check hears what employers hear.
     check = check or (

@@ -99,8 +99,7 @@ class Case:
         """Over every application: how many ended after reaching the reference check, and how many of
         those were late losses. A reference's "without them" is these less their own, so the
         comparison costs their applications, not all of them, per reference."""
-        reached = [a for a in self.apps if reached_check(a)]
-        return len(reached), sum(1 for a in reached if late_loss(a, self.k))
+        return len(self.reached), sum(1 for a in self.apps if a.id in self.reached and late_loss(a, self.k))
 
     @classmethod
     def of(cls, reg: Registry, settings: Settings, as_of: date) -> Case:

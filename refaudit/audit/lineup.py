@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from refaudit import asof
-from refaudit.audit.scoring import aged, credible
+from refaudit.audit.claims import Claim
+from refaudit.audit.scoring import ADVERSE, aged, credible
 from refaudit.audit.verdict import Verdict, in_a_line
 from refaudit.audit.wording import CHECK_MEANS, WATCH_MEANS, cite
 from refaudit.errors import ValidationError
@@ -89,7 +91,7 @@ def _lineup(
     reg = asof.view(registry, day) if as_of is not None else registry
     refs = {r.id: r for r in reg.references}
     praise: dict[str, float] = defaultdict(float)
-    favourable = {f.id for f in reg.feedback if f.sentiment not in ("lukewarm", "mixed", "negative", "no-response")}
+    favourable = {f.id for f in reg.feedback if f.sentiment not in (*ADVERSE, "no-response")}
     for f in reg.feedback:
         if f.sentiment == "positive" and credible(f, s.scoring):
             praise[f.reference] += aged(f, s.scoring, day)
@@ -166,8 +168,14 @@ def watch_advice(v: Verdict) -> str:
 def needs_check(v: Verdict) -> bool:
     """Only a professional reference check can settle it: contradicted, converging rumours, or a
     suspected pattern in someone friends' calls already praised (the audit's advice says so)."""
-    converging = [c for c in v.claims if c.kind == "converging" and c.numbers["positives_since"] == 0]
-    return "contradicted" in v.flags or bool(converging) or v.advice == CHECK_MEANS
+    return friends_cannot_settle(v.flags, v.claims) or v.advice == CHECK_MEANS
+
+
+def friends_cannot_settle(flags: Iterable[str | None], claims: Iterable[Claim]) -> bool:
+    """Contradicted, or rumours converging with no credible positive since: another friend's call
+    proves nothing (the audit's advice and ``needs_check`` both ask this)."""
+    converging = any(c.kind == "converging" and not c.numbers["positives_since"] for c in claims)
+    return "contradicted" in flags or converging
 
 
 def _pick_reason(v: Verdict, ref: Reference, why: str, favourable: set[str]) -> str:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from refaudit import __version__, asof, audit
 from refaudit.actions import Action
 from refaudit.audit import Pick, Verdict
+from refaudit.audit.scoring import ADVERSE
 from refaudit.model import SENTIMENTS, Application, Feedback, Reference, Registry
 from refaudit.report import narrative
 from refaudit.report.applications import applications_part, debriefs_part, iso, natural, track_part
@@ -114,7 +115,7 @@ def build_contents(
     scoring = settings.scoring
     adverse: dict[str, set[str]] = {}  # reference id -> its credible adverse reports
     for fb in seen.feedback:
-        if fb.sentiment in ("negative", "mixed", "lukewarm") and audit.credible(fb, scoring):
+        if fb.sentiment in ADVERSE and audit.credible(fb, scoring):
             adverse.setdefault(fb.reference, set()).add(fb.id)
     for verdict, row in zip(ordered, rows, strict=True):
         row["adverse"] = len(adverse.get(verdict.id, set()) & set(verdict.evidence))
