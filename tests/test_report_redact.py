@@ -232,3 +232,25 @@ def test_shared_reasons_are_worded_with_people_already_replaced() -> None:
         for secret in ("Ingrid", "Olsen", "Sam Jones", "José", "Ñúñez", "Alex"):
             assert secret not in text, secret
         assert len(reasons) == len(plain)
+
+
+def test_an_anonymous_late_loss_is_named_by_its_employer_once() -> None:
+    """The late-loss comparison names each application "company (id, outcome)"; in an anonymous copy
+    the id would only repeat "Employer 1", so it is left out."""
+    from refaudit import audit, report, settings
+
+    ref = Reference(id="nina-rao", name="Nina Rao", relationship="manager")
+    apps = [
+        Application(id=f"globex-{i}", company=f"Globex {i}", role="Analyst", applied_on=date(2026, 1, 5 + i),
+                    references=["nina-rao"], stage="reference-check", outcome="rejected",
+                    closed_on=date(2026, 2, 1 + i))
+        for i in range(2)
+    ]  # fmt: skip
+    reg = Registry(references=[ref], applications=apps)
+    conf = settings.load(None)
+    day = date(2026, 3, 1)
+    verdicts = audit.audit(reg, conf, day)
+    [row] = report.build_contents(reg, verdicts, [], conf, day, anonymous=True)["references"]
+    text = " ".join(row["reasons"])
+    assert "(Employer 1 (rejected), Employer 2 (rejected))" in text
+    assert "Globex" not in text and "globex" not in text

@@ -339,7 +339,11 @@ def _stale(c: Claim, case: Case, _advice: str, _rec: str) -> str:
 def _late_losses(c: Claim, case: Case, advice: str, rec: str) -> str:
     n = c.numbers
     late = [case.apps_by_id[a] for a in c.applications]
-    named = ", ".join(f"{a.company} ({a.id}, {a.outcome})" for a in late)
+    # The id helps find the application, unless it says no more than the company (an anonymous copy's
+    # "Employer 1" for both).
+    named = ", ".join(
+        f"{a.company} ({a.outcome})" if a.id == a.company else f"{a.company} ({a.id}, {a.outcome})" for a in late
+    )
     k = case.k
     if n["co_praised"]:  # n and k are weighted: say so rather than count applications that are not there
         twice = "1 application" if n["co_praised"] == 1 else f"{int(n['co_praised'])} applications"
