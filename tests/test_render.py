@@ -736,6 +736,19 @@ def test_every_variant_is_byte_reproducible(variant: str) -> None:
     assert ("/OutputIntents" in root) is (variant == "pdf/a-3u")
 
 
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3u"])
+def test_objects_serialised_once_write_the_same_bytes(variant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfwrite keeps each object's bytes instead of serialising it again for the identifier's hash:
+    the file is byte for byte what pydyf writes without that, identifier included."""
+    from refaudit.report import pdfwrite
+
+    small = _hostile_registry()
+    kept = _pdf(small, variant)
+    monkeypatch.setattr(pdfwrite, "serialise_once", lambda pdf: None)
+    assert _pdf(small, variant) == kept
+    assert re.search(rb"/ID\s*\[", kept)  # the identifier is still written
+
+
 def test_an_unknown_variant_or_paper_is_refused(demo: Registry) -> None:
     """The renderer takes only the variants and papers it knows (never free text into CSS)."""
     contents = _contents(demo)

@@ -14,8 +14,8 @@ text harmless:
 The PDF is byte-reproducible in every variant: its dates are the as-of date, its identifier
 is a digest of the document, and ``SOURCE_DATE_EPOCH`` pins the timestamps of the embedded
 font subsets. It is tagged for accessibility (PDF/UA-1, with the document language; table
-headers get their ``/Scope`` from ``report.pdftags``); ``pdf/a-3u`` (archiving) keeps the
-tags too; only ``plain`` has none.
+headers get their ``/Scope`` from ``report.pdftags``, through ``report.pdfwrite``'s
+finisher); ``pdf/a-3u`` (archiving) keeps the tags too; only ``plain`` has none.
 
 Speed and memory: ``pdf_worker()`` starts a child process that imports WeasyPrint while
 the command is still unlocking and auditing the registry (on two cores, at the same time),
@@ -44,7 +44,7 @@ from urllib.request import url2pathname
 
 from refaudit import assets
 from refaudit.errors import RefauditError
-from refaudit.report import pdftags
+from refaudit.report import pdfwrite
 from refaudit.report.settings import PAPERS
 
 TEMPLATE = "report.html.j2"
@@ -237,7 +237,7 @@ def _render_pdf(contents: Mapping[str, Any], variant: str, progress: Progress | 
             attachments=[],
             pdf_variant=PDF_VARIANTS[variant],
             pdf_tags=variant != "plain",  # the archival pdf/a-3u keeps the tags too
-            finisher=pdftags.scope_headers,
+            finisher=pdfwrite.finish,  # header scopes; each object serialised once
         )
     if not isinstance(pdf, bytes):
         raise RefauditError("the PDF renderer returned nothing.")
