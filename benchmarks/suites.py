@@ -246,7 +246,7 @@ class Bench:
         result = self.store_results[tier]
         target = Target("< 0.5 s, linear (≤ 1.5×)", max_seconds=0.5, max_ratio=1.5) if tier == "stress" else (
             Target("linear (≤ 1.5×)", max_ratio=1.5) if tier == "heavy" else None)  # fmt: skip
-        row = Row("audit compute (in process)", tier, target=target)
+        row = Row("audit compute (in process, CPU)", tier, target=target)
         self.rows.append(row)
         info = self.info.get(("store", tier), {})
         if isinstance(result, str):

@@ -17,11 +17,14 @@ different reasons:
 - here: ``audit()``, putting a verdict together from the number and the rules.
 
 Work is linear in the registry's size: feedback and applications are indexed by
-reference once, then each reference looks only at its own records.
+reference once, then each reference looks only at its own records. A verdict's reasons are
+worded from its claims when they are first read (``verdict.Reasons``), not before: most
+callers read few of them, and a shared report words them again, redacted.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -41,7 +44,7 @@ from refaudit.audit.lineup import (
 )
 from refaudit.audit.scoring import adverse_share, credible, weight
 from refaudit.audit.scoring import risk as _risk
-from refaudit.audit.verdict import FLAGS, LEVEL, RECOMMENDATIONS, Verdict, in_a_line
+from refaudit.audit.verdict import FLAGS, LEVEL, RECOMMENDATIONS, Reasons, Verdict, in_a_line
 from refaudit.audit.wording import CHECK_MEANS, WATCH_MEANS, word
 from refaudit.model import Application, Feedback, Reference, Registry
 from refaudit.settings import Settings
@@ -57,6 +60,7 @@ __all__ = [
     "Case",
     "Claim",
     "Pick",
+    "Reasons",
     "Verdict",
     "audit",
     "audit_json",
@@ -130,7 +134,7 @@ def _judge(ref: Reference, case: Case) -> Verdict:
         if praise is not None:
             claims.insert(shown.index(number) + 1, praise)
     plain_number = plain and number is not None
-    reasons = phrase(claims, case, recommendation, advice, plain_number)
+    reasons = Reasons(functools.partial(phrase, claims, case, recommendation, advice, plain_number))
     return Verdict(
         id=ref.id,
         name=ref.name,

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from refaudit.audit.scoring import ADVERSE, credible
 from refaudit.model import OFFER_OUTCOMES, Application, Feedback, Registry
 from refaudit.settings import Scoring, Settings
 from refaudit.text import fold
@@ -95,11 +96,32 @@ class Case:
         return frozenset(a.id for a in self.apps if reached_check(a))
 
     @functools.cached_property
+    def late_lost(self) -> frozenset[str]:
+        """The ids of the applications in ``reached`` that were late losses (``late_loss``)."""
+        return frozenset(a.id for a in self.apps if a.id in self.reached and late_loss(a, self.k))
+
+    @functools.cached_property
     def late_totals(self) -> tuple[int, int]:
         """Over every application: how many ended after reaching the reference check, and how many of
         those were late losses. A reference's "without them" is these less their own, so the
         comparison costs their applications, not all of them, per reference."""
-        return len(self.reached), sum(1 for a in self.apps if a.id in self.reached and late_loss(a, self.k))
+        return len(self.reached), len(self.late_lost)
+
+    @functools.cached_property
+    def voices(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """Application id -> the references a credible report about it praised, and those it spoke
+        against (negative, mixed or lukewarm): what the pattern asks of every application, per audit."""
+        praised: dict[str, set[str]] = defaultdict(set)
+        against: dict[str, set[str]] = defaultdict(set)
+        k = self.k
+        for app_id, entries in self.on_app.items():
+            for f in entries:
+                if f.sentiment == "positive" and credible(f, k):
+                    praised[app_id].add(f.reference)
+                elif f.sentiment in ADVERSE and credible(f, k):
+                    against[app_id].add(f.reference)
+        heard = praised.keys() | against.keys()
+        return {a: (frozenset(praised.get(a, ())), frozenset(against.get(a, ()))) for a in heard}
 
     @classmethod
     def of(cls, reg: Registry, settings: Settings, as_of: date) -> Case:

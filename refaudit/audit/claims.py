@@ -40,7 +40,7 @@ CLAIM_KINDS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One thing a rule found: its kind, the reports and applications it rests on, its day, its numbers."""
 
@@ -60,10 +60,11 @@ class Claim:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Finding:
     """A rule's finding: the level it raises the recommendation to (``""``: none), its claim, the
-    flag it sets if any, and the rule in words when it can set the recommendation."""
+    flag it sets if any, and the rule in words when it can set the recommendation. Two findings are
+    the same only when they are one object (``in``, ``index`` and ``remove`` on lists of them)."""
 
     level: str
     claim: Claim

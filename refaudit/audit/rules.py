@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from refaudit.audit.case import Case, late_loss, reason_kind
+from refaudit.audit.case import Case, reason_kind
 from refaudit.audit.claims import Claim, Finding
 from refaudit.audit.scoring import (
     ADVERSE,
@@ -22,7 +22,7 @@ from refaudit.model import STAGES, Application, Feedback, Reference
 from refaudit.text import fold
 
 _REACHED = ("positive", "neutral", "lukewarm", "mixed", "negative", "declined")
-_LIVE_FROM = STAGES.index("interview")
+_LIVE = frozenset(STAGES[STAGES.index("interview") :])  # open at interview or later: may be called any day
 
 
 def contradiction(entries: Sequence[Feedback], case: Case) -> Finding | None:
@@ -228,7 +228,7 @@ def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | 
     k = case.k
     since = case.as_of - timedelta(days=k.overuse_window_days)
     recent = [a.id for a in apps if a.applied_on > since]
-    live = [a.id for a in apps if a.outcome == "pending" and a.stage in STAGES and STAGES.index(a.stage) >= _LIVE_FROM]
+    live = [a.id for a in apps if a.outcome == "pending" and a.stage in _LIVE]
     if len(recent) <= k.overuse_count and len(live) < k.overuse_live:
         return None
     numbers = {
@@ -274,27 +274,22 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
     late: list[Application] = []
     seen = co = mine_late = 0
     counted: set[str] = set()
+    voices, nobody = case.voices, (frozenset[str](), frozenset[str]())
+    reached, late_lost = case.reached, case.late_lost
     for a in apps:
-        if a.id in counted or a.id not in case.reached:
+        if a.id not in reached or a.id in counted:
             continue
         counted.add(a.id)
         seen += 1
-        lost = late_loss(a, k)
+        lost = a.id in late_lost
         mine_late += lost
-        held_against, co_praised = True, False
-        others = set(a.references) - {ref.id}
-        for f in case.on_app.get(a.id, ()):
-            if f.reference == ref.id:
-                if f.sentiment == "positive" and credible(f, k):  # that employer praised them first-hand
-                    held_against = False
-                    break
-            elif f.reference in others:
-                if f.sentiment in ADVERSE and credible(f, k):  # a co-referee explains the loss
-                    held_against = False
-                    break
-                co_praised = co_praised or (f.sentiment == "positive" and credible(f, k))
-        if not held_against:
+        praised, against = voices.get(a.id, nobody)
+        if ref.id in praised:  # that employer praised them first-hand
             continue
+        others = set(a.references) - {ref.id}
+        if not others.isdisjoint(against):  # a co-referee explains the loss
+            continue
+        co_praised = not others.isdisjoint(praised)
         w = k.co_praised_weight if co_praised else 1
         n += w
         co += w != 1

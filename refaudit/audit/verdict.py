@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from refaudit.audit.claims import Claim
 
@@ -23,6 +24,47 @@ FLAGS = (
 LEVEL = {rec: i for i, rec in enumerate(RECOMMENDATIONS)}
 
 
+class Reasons(Sequence[str]):
+    """A verdict's reasons, worded the first time they are read, and kept.
+
+    The audit decides from claims; the sentences are only needed where they are shown (``audit``
+    prints them all, a report the first few of the references it has sections for, ``next`` and
+    ``lineup`` hardly any). Equal to any sequence holding the same sentences.
+    """
+
+    __slots__ = ("_said", "_word")
+
+    def __init__(self, word: Callable[[], list[str]]) -> None:
+        self._word: Callable[[], list[str]] | None = word
+        self._said: list[str] | None = None
+
+    def _sentences(self) -> list[str]:
+        if self._said is None:
+            assert self._word is not None
+            self._said, self._word = self._word(), None
+        return self._said
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        return self._sentences()[index]
+
+    def __len__(self) -> int:
+        return len(self._sentences())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return self._sentences() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like the list it stands for
+
+    def __repr__(self) -> str:
+        return repr(self._sentences())
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The audit's judgement of one reference."""
@@ -34,7 +76,7 @@ class Verdict:
     risk: float
     evidence_weight: float
     flags: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+    reasons: Sequence[str] = field(default_factory=list)  # a list, or the audit's ``Reasons``
     evidence: list[str] = field(default_factory=list)  # every report the reasons cite
     uses: int = 0
     last_used: date | None = None

@@ -19,6 +19,7 @@ what is left out is counted.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -206,7 +207,8 @@ def _shared_reasons(
         feedback={ref_id: [entries[f.id] for f in fs] for ref_id, fs in case.feedback.items()},
         apps_by_id=apps,
     )
-    return [replace(v, reasons=audit.reword(v, shared)) for v in ordered]
+    # Worded when read, as the audit's own: only the references the report has room for.
+    return [replace(v, reasons=audit.Reasons(functools.partial(audit.reword, v, shared))) for v in ordered]
 
 
 def _rows(
