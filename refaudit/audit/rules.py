@@ -318,5 +318,7 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
     return Finding("", claim)
 
 
-def _apps(entries: Iterable[Feedback]) -> tuple[str, ...]:
+def _apps(entries: Sequence[Feedback]) -> tuple[str, ...]:
+    if len(entries) == 1:  # most claims rest on one report
+        return (entries[0].application,) if entries[0].application else ()
     return tuple(dict.fromkeys(f.application for f in entries if f.application))

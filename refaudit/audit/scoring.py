@@ -80,8 +80,10 @@ _WORD = re.compile(r"\w+")
 _YOU = "\x00you"  # every inferred report: the one reporter who inferred them
 
 
+@functools.lru_cache(maxsize=8192)
 def reporter_words(reporter: str) -> str:
-    """A reporter's words folded for comparison: case, accents, punctuation and honorifics gone."""
+    """A reporter's words folded for comparison: case, accents, punctuation and honorifics gone
+    (kept per name: the convergence count folds the same reporters once per day it looks at)."""
     words = [w for w in _WORD.findall(fold(reporter)) if w not in HONORIFICS]
     return " ".join(words)
 
