@@ -422,10 +422,15 @@ class Bench:
         self.rows.append(row)
 
     def report(self, tier: str) -> None:
-        limits = {"typical": Target("< 1.5 s", max_seconds=1.5), "heavy": Target("< 5 s", max_seconds=5),
-                  "stress": Target("< 30 s, < 600 MB", max_seconds=30, max_rss_mb=600)}  # fmt: skip
-        row = Row("report (PDF, end to end)", tier, target=limits[tier])
+        # Only stress has an absolute target (issue 26). Typical's and heavy's speed is the next row's,
+        # against WeasyPrint alone on the same HTML (issue 16): the first round's "< 1.5 s" and "< 5 s"
+        # lie below what WeasyPrint alone needs for the contents later issues asked for
+        # (docs/PERFORMANCE.md, "Targets").
+        stress = Target("< 30 s, < 600 MB", max_seconds=30, max_rss_mb=600)
+        row = Row("report (PDF, end to end)", tier, target=stress if tier == "stress" else None)
         self.rows.append(row)
+        if tier != "stress":
+            row.notes.append('no absolute target: see "report vs WeasyPrint alone" (≤ 1.2×)')
         missing = self.commands.get("report")
         if missing:
             row.status = "not available yet"
