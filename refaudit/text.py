@@ -46,6 +46,8 @@ def fold(text: str) -> str:
     import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():  # no combining marks to drop (most text: names, ids, quotes)
+        return decomposed.casefold()
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
