@@ -29,7 +29,9 @@ class Reasons(Sequence[str]):
 
     The audit decides from claims; the sentences are only needed where they are shown (``audit``
     prints them all, a report the first few of the references it has sections for, ``next`` and
-    ``lineup`` hardly any). Equal to any sequence holding the same sentences.
+    ``lineup`` hardly any). Equal to any sequence holding the same sentences. The words come from
+    the records the audit read (the as-of view shares them with the registry): read the reasons
+    before changing those records, as every command does.
     """
 
     __slots__ = ("_said", "_word")
