@@ -14,7 +14,6 @@ output is a terminal (click leaves it out of pipes and files).
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -81,6 +80,8 @@ def columns() -> int | None:
         return int(raw)
     try:
         if sys.stdout.isatty():
+            import shutil  # here: completing a command's options loads this module, and shutil brings bz2 and lzma
+
             return shutil.get_terminal_size().columns
     except (AttributeError, ValueError, OSError):
         pass
