@@ -359,7 +359,8 @@ class Bench:
         """``next``, ``audit`` and ``lineup`` in process on ``tier`` against the tier below, alternated."""
         log(f"scaling: next, audit and lineup in process on {tier}, alternating with the tier below")
         generate.ensure(TIERS[TIERS.index(tier) - 1])  # the baseline, even when only this tier was asked for
-        result = self._worker("scaling", tier, max(3, self.plan.repeats[tier]), self.plan.budget[tier] * 2, min_runs=2)
+        # Two more rounds than the tier's own: a ratio of two medians on a shared machine needs them.
+        result = self._worker("scaling", tier, self.plan.repeats[tier] + 2, self.plan.budget[tier] * 2, min_runs=2)
         smaller = TIERS[TIERS.index(tier) - 1]
         step = generate.TIERS[tier].references / generate.TIERS[smaller].references
         limit = step * 1.1
