@@ -107,21 +107,23 @@ class Case:
         comparison costs their applications, not all of them, per reference."""
         return len(self.reached), len(self.late_lost)
 
+    def voices(self, app_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The references a credible report about the application praised, and those it spoke against
+        (negative, mixed or lukewarm): what the pattern asks of it. Worked out once per application
+        and audit, and only for the applications asked about (an audit of a few references, as the
+        track record runs for every day a reference was given, asks about few)."""
+        known = self._voices.get(app_id)
+        if known is None:
+            k = self.k
+            entries = self.on_app.get(app_id, ())
+            praised = frozenset(f.reference for f in entries if f.sentiment == "positive" and credible(f, k))
+            against = frozenset(f.reference for f in entries if f.sentiment in ADVERSE and credible(f, k))
+            known = self._voices[app_id] = (praised, against)
+        return known
+
     @functools.cached_property
-    def voices(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-        """Application id -> the references a credible report about it praised, and those it spoke
-        against (negative, mixed or lukewarm): what the pattern asks of every application, per audit."""
-        praised: dict[str, set[str]] = defaultdict(set)
-        against: dict[str, set[str]] = defaultdict(set)
-        k = self.k
-        for app_id, entries in self.on_app.items():
-            for f in entries:
-                if f.sentiment == "positive" and credible(f, k):
-                    praised[app_id].add(f.reference)
-                elif f.sentiment in ADVERSE and credible(f, k):
-                    against[app_id].add(f.reference)
-        heard = praised.keys() | against.keys()
-        return {a: (frozenset(praised.get(a, ())), frozenset(against.get(a, ()))) for a in heard}
+    def _voices(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        return {}
 
     @classmethod
     def of(cls, reg: Registry, settings: Settings, as_of: date) -> Case:

@@ -274,7 +274,6 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
     late: list[Application] = []
     seen = co = mine_late = 0
     counted: set[str] = set()
-    voices, nobody = case.voices, (frozenset[str](), frozenset[str]())
     reached, late_lost = case.reached, case.late_lost
     for a in apps:
         if a.id not in reached or a.id in counted:
@@ -283,7 +282,7 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
         seen += 1
         lost = a.id in late_lost
         mine_late += lost
-        praised, against = voices.get(a.id, nobody)
+        praised, against = case.voices(a.id)
         if ref.id in praised:  # that employer praised them first-hand
             continue
         others = set(a.references) - {ref.id}
