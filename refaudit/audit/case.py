@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from refaudit.audit.scoring import ADVERSE, credible
@@ -85,6 +85,9 @@ class Case:
     last_briefed: dict[str, date]  # reference id -> latest briefing on or before as_of
     on_app: dict[str, list[Feedback]]  # application id -> reports about it
     entries: dict[str, Feedback]  # feedback id -> report
+    _voices: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )  # application id -> what ``voices`` worked out
 
     @property
     def k(self) -> Scoring:
@@ -120,10 +123,6 @@ class Case:
             against = frozenset(f.reference for f in entries if f.sentiment in ADVERSE and credible(f, k))
             known = self._voices[app_id] = (praised, against)
         return known
-
-    @functools.cached_property
-    def _voices(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-        return {}
 
     @classmethod
     def of(cls, reg: Registry, settings: Settings, as_of: date) -> Case:

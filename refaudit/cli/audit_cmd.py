@@ -163,10 +163,6 @@ def _headline(v: audit.Verdict) -> str:
 
 
 def _wrap(text: str, first: str = _INDENT + "- ", rest: str = _INDENT + "  ") -> str:
-    import shutil  # here, not at the top: completing `audit --j<TAB>` needs neither
-    import textwrap
+    from refaudit.cli._term import wrap  # here, not at the top: completing `audit --j<TAB>` needs none of it
 
-    columns = min(shutil.get_terminal_size((100, 24)).columns, 100)
-    return textwrap.fill(
-        text, width=max(columns, 40), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
-    )
+    return wrap(text, first, rest)
