@@ -74,10 +74,16 @@ def _settled(app: Application, day: date) -> bool:
     """Nothing about the application happened after ``day``: the view is the record itself."""
     if app.timeline or app.withdrawn or (app.closed_on is not None and app.closed_on > day):
         return False
-    dated = [b.on for b in (*app.briefed, *app.thanked, *app.told)]
-    if app.updated_on is None:
-        return not dated
-    return app.updated_on <= day and all(d <= app.updated_on for d in dated)
+    updated_on = app.updated_on
+    if updated_on is None:
+        return not (app.briefed or app.thanked or app.told)
+    if updated_on > day:
+        return False
+    for dated in (app.briefed, app.thanked, app.told):  # every briefing dated on or before the update
+        for b in dated:
+            if b.on > updated_on:
+                return False
+    return True
 
 
 def _application(app: Application, day: date) -> Application:

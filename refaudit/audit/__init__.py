@@ -17,7 +17,9 @@ different reasons:
 - here: ``audit()``, putting a verdict together from the number and the rules.
 
 Work is linear in the registry's size: feedback and applications are indexed by
-reference once, then each reference looks only at its own records. A verdict's reasons are
+reference once, then each reference looks only at its own records, sorted in one pass into
+what the rules read (``case.Reports``). An audit of a few references (``only``) indexes only
+what judging them reads. A verdict's reasons are
 worded from its claims when they are first read (``verdict.Reasons``), not before: most
 callers read few of them, and a shared report words them again, redacted.
 """
@@ -25,13 +27,14 @@ callers read few of them, and a shared report words them again, redacted.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from refaudit import asof
 from refaudit.audit import rules
-from refaudit.audit.case import PATTERN_KINDS, Case, reason_kind
+from refaudit.audit.case import PATTERN_KINDS, Case, Reports, reason_kind
 from refaudit.audit.claims import CLAIM_KINDS, Claim, Finding
 from refaudit.audit.lineup import (
     Pick,
@@ -46,7 +49,7 @@ from refaudit.audit.scoring import adverse_share, credible, weight
 from refaudit.audit.scoring import risk as _risk
 from refaudit.audit.verdict import FLAGS, LEVEL, RECOMMENDATIONS, Reasons, Verdict, in_a_line
 from refaudit.audit.wording import CHECK_MEANS, WATCH_MEANS, word
-from refaudit.model import Application, Feedback, Reference, Registry
+from refaudit.model import Application, Reference, Registry
 from refaudit.settings import Settings
 from refaudit.text import fold
 
@@ -77,6 +80,8 @@ __all__ = [
     "weight",
 ]
 
+_APPLIED_ON = operator.attrgetter("applied_on")
+
 
 def audit(registry: Registry, settings: Settings, as_of: date, only: Iterable[str] | None = None) -> list[Verdict]:
     """One verdict per reference known on ``as_of`` (or, with ``only``, per one of those ids): drop,
@@ -85,8 +90,8 @@ def audit(registry: Registry, settings: Settings, as_of: date, only: Iterable[st
     Reads ``asof.view(registry, as_of)`` and nothing else, so an old audit can be reproduced.
     """
     seen = asof.view(registry, as_of)
-    case = Case.of(seen, settings, as_of)
-    wanted = None if only is None else set(only)
+    wanted = None if only is None else frozenset(only)
+    case = Case.of(seen, settings, as_of, wanted)
     verdicts = [_judge(ref, case) for ref in seen.references if wanted is None or ref.id in wanted]
     verdicts.sort(key=lambda v: (-LEVEL[v.recommendation], -v.risk, fold(v.name), v.id))
     return verdicts
@@ -99,17 +104,17 @@ def audit_json(verdicts: Iterable[Verdict], as_of: date) -> dict[str, Any]:
 
 def _judge(ref: Reference, case: Case) -> Verdict:
     k = case.k
-    entries = case.feedback.get(ref.id, [])
+    r = case.reports(ref.id)
     apps = case.applications.get(ref.id, [])
-    risk, total, counted = _risk(entries, k, case.as_of)
+    risk, total, counted = _risk(r.all, k, case.as_of)
     number_level = "drop" if risk >= k.drop_risk else "watch" if risk >= k.watch_risk else "keep"
-    last_used = max((a.applied_on for a in apps), default=None)
-    findings = _findings(ref, entries, apps, case)
+    last_used = max(map(_APPLIED_ON, apps), default=None)
+    findings = _findings(ref, r, apps, last_used, case)
     recommendation = max([number_level, *(f.level for f in findings if f.level)], key=LEVEL.__getitem__)
     if ref.status == "dropped":
         findings.append(Finding("", Claim("user-dropped", on=ref.status_on), flag="user-dropped"))
     if recommendation != "keep":
-        findings.extend(_in_favour(entries, findings, case))
+        findings.extend(_in_favour(r, findings))
     number, number_moved = None, []
     if number_level == recommendation and total > 0:
         against = [i for i in counted if adverse_share(case.entries[i].sentiment, k)]
@@ -125,12 +130,12 @@ def _judge(ref: Reference, case: Case) -> Verdict:
     check = check or (
         recommendation == "watch"
         and "pattern" in {f.flag for f in findings}
-        and any(f.source == "mock-call" and f.sentiment == "positive" for f in entries)
+        and any(f.source == "mock-call" for f in r.friendly_praise)
     )
     advice = (CHECK_MEANS if check else WATCH_MEANS) if recommendation == "watch" else ""
     claims = [f.claim for f in shown]
     if number is not None and number in shown and recommendation == "keep":
-        praise = _latest_praise(entries, number, case)
+        praise = _latest_praise(r, number)
         if praise is not None:
             claims.insert(shown.index(number) + 1, praise)
     plain_number = plain and number is not None
@@ -194,43 +199,45 @@ def _rule(setting: list[Finding]) -> str | None:
     return "; ".join(rules) + "." if rules else None
 
 
-def _findings(ref: Reference, entries: list[Feedback], apps: list[Application], case: Case) -> list[Finding]:
+def _findings(ref: Reference, r: Reports, apps: list[Application], last_used: date | None, case: Case) -> list[Finding]:
     """Every rule's finding about one reference (each may raise the level, set a flag, or only say)."""
-    contradiction = rules.contradiction(entries, case)
+    contradiction = rules.contradiction(r, case)
     contradicted = contradiction is not None
-    pattern = rules.pattern(ref, apps, case)
+    pattern = rules.pattern(ref, case)
     findings = [
-        *rules.negatives(entries, case, contradicted),
-        *rules.lukewarm(entries, pattern is not None and pattern.flag == "pattern", case),
-        *rules.unreachable(ref, entries, case),
-        *rules.declined(entries),
-        *rules.untested(entries),
+        *rules.negatives(r, case, contradicted),
+        *rules.lukewarm(r, pattern is not None and pattern.flag == "pattern", case),
+        *rules.unreachable(ref, r, case),
+        *rules.declined(r),
+        *rules.untested(r),
     ]
     extras = (
-        rules.converging(entries, case, contradicted),
+        rules.converging(r, case, contradicted),
         contradiction,
         rules.overused(ref.id, apps, case),
-        rules.fatigued(entries, case),
-        rules.stale(ref, entries, apps, case),
+        rules.fatigued(r, case),
+        rules.stale(ref, r, last_used, case),
         pattern,
     )
     findings.extend(f for f in extras if f is not None)
-    findings.extend(rules.on_record(entries, findings, case))
-    return [*findings, *rules.rumours(entries, findings, case)]
+    # What no rule cited is still said: credible reports on the record, then rumours.
+    cited = {i for f in findings for i in f.ids}
+    findings.extend(rules.on_record(r, cited))
+    return [*findings, *rules.rumours(r, findings, cited, case)]
 
 
-def _in_favour(entries: list[Feedback], findings: list[Finding], case: Case) -> Iterable[Finding]:
+def _in_favour(r: Reports, findings: list[Finding]) -> Iterable[Finding]:
     """The credible positive reports weighed against a watch or drop that no finding cites: the
     reasons show the evidence on both sides."""
     cited = {i for f in findings for i in f.ids}
-    praise = [f for f in entries if f.sentiment == "positive" and credible(f, case.k) and f.id not in cited]
+    praise = [f for f in r.positive if f.id not in cited]
     if praise:
         yield Finding("", Claim("weighed-in-favour", tuple(f.id for f in praise)))
 
 
-def _latest_praise(entries: list[Feedback], number: Finding, case: Case) -> Claim | None:
+def _latest_praise(r: Reports, number: Finding) -> Claim | None:
     """A keep resting on good reports also quotes the newest credible one: who said it, when, and what."""
-    praise = [f for f in entries if f.id in number.ids and f.sentiment == "positive" and credible(f, case.k)]
+    praise = [f for f in r.positive if f.id in number.ids]
     if not praise:
         return None
     newest = max(praise, key=lambda f: (f.reported_on, f.id))

@@ -4,13 +4,15 @@ audit (``Case``), and how an employer's stated reason is read (``reason_kind``).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from refaudit.audit.scoring import ADVERSE, credible
-from refaudit.model import OFFER_OUTCOMES, Application, Feedback, Registry
+from refaudit.audit.scoring import ADVERSE, FRIENDLY_SOURCES, horizon
+from refaudit.model import Application, Feedback, Registry
 from refaudit.settings import Scoring, Settings
 from refaudit.text import fold
 
@@ -31,6 +33,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("skills", ("skill", "technical", "knowledge", "expertise", "proficien")),
     ("fit", ("fit", "culture", "personality", "team dynamic")),
 )
+_REPORTED_ON = operator.attrgetter("reported_on")
 _KIND_RES = tuple((kind, re.compile("|".join(rf"\b{re.escape(w)}" for w in words))) for kind, words in _KIND_WORDS)
 
 
@@ -71,6 +74,23 @@ def late_loss(app: Application, k: Scoring) -> bool:
     return kind is None or kind in PATTERN_KINDS
 
 
+@dataclass(slots=True)
+class Reports:
+    """One reference's reports as of the audit, oldest first (``all``), sorted in one pass into
+    what the rules read: each rule then looks at the few reports it is about, not at every one."""
+
+    all: list[Feedback]
+    positive: list[Feedback] = field(default_factory=list)  # credible positive reports
+    friendly_praise: list[Feedback] = field(default_factory=list)  # positive, from a mock call or the reference
+    negative: list[Feedback] = field(default_factory=list)  # every negative report, credible or not
+    adverse: list[Feedback] = field(default_factory=list)  # adverse (ADVERSE) within the horizon, credible or not
+    said: list[Feedback] = field(default_factory=list)  # credible, neither positive nor declined
+    declined: list[Feedback] = field(default_factory=list)
+    no_response: list[Feedback] = field(default_factory=list)  # within the horizon
+    tired: list[Feedback] = field(default_factory=list)  # slow to answer or tired of being asked
+    last_from_them: date | None = None  # the newest report the reference gave themselves
+
+
 @dataclass
 class Case:
     """What every reference's judgement needs, computed once per audit from the as-of view."""
@@ -79,13 +99,14 @@ class Case:
     as_of: date
     feedback: dict[str, list[Feedback]]  # reference id -> reports, oldest first
     applications: dict[str, list[Application]]  # reference id -> applications given with them
-    apps: list[Application]
     apps_by_id: dict[str, Application]
-    offer_refs: set[str]
     last_briefed: dict[str, date]  # reference id -> latest briefing on or before as_of
-    on_app: dict[str, list[Feedback]]  # application id -> reports about it
+    on_app: dict[str, list[Feedback]]  # application id -> reports about it (ended after the reference check)
     entries: dict[str, Feedback]  # feedback id -> report
-    _voices: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
+    reached: frozenset[str]  # applications that ended after reaching the reference check (``reached_check``)
+    late_lost: frozenset[str]  # those of them that were late losses (``late_loss``)
+    reached_with: dict[str, list[Application]]  # reference id -> their applications in ``reached``
+    _voices: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )  # application id -> what ``voices`` worked out
 
@@ -94,60 +115,103 @@ class Case:
         return self.settings.scoring
 
     @functools.cached_property
-    def reached(self) -> frozenset[str]:
-        """The ids of every application that ended after reaching the reference check."""
-        return frozenset(a.id for a in self.apps if reached_check(a))
+    def horizon(self) -> date:
+        """The first day a report still counts on its own (``scoring.horizon``)."""
+        return horizon(self.k, self.as_of)
 
-    @functools.cached_property
-    def late_lost(self) -> frozenset[str]:
-        """The ids of the applications in ``reached`` that were late losses (``late_loss``)."""
-        return frozenset(a.id for a in self.apps if a.id in self.reached and late_loss(a, self.k))
+    def reports(self, ref_id: str) -> Reports:
+        """The reference's reports, sorted into what the rules read (``Reports``)."""
+        kinds, since = self.k.credible_kinds, self.horizon
+        entries = self.feedback.get(ref_id, [])
+        r = Reports(entries)
+        for f in entries:
+            sentiment, credible_one = f.sentiment, (f.source, f.certainty) in kinds
+            if sentiment == "positive":
+                if credible_one:
+                    r.positive.append(f)
+                if f.source in FRIENDLY_SOURCES:
+                    r.friendly_praise.append(f)
+            elif sentiment == "declined":
+                r.declined.append(f)
+            else:
+                if credible_one:
+                    r.said.append(f)
+                if sentiment in ADVERSE:
+                    if sentiment == "negative":
+                        r.negative.append(f)
+                    if f.reported_on >= since:
+                        r.adverse.append(f)
+                elif sentiment == "no-response" and f.reported_on >= since:
+                    r.no_response.append(f)
+            if f.fatigue:
+                r.tired.append(f)
+            if f.source == "reference":
+                r.last_from_them = f.reported_on
+        return r
 
-    @functools.cached_property
+    @property
     def late_totals(self) -> tuple[int, int]:
         """Over every application: how many ended after reaching the reference check, and how many of
         those were late losses. A reference's "without them" is these less their own, so the
         comparison costs their applications, not all of them, per reference."""
         return len(self.reached), len(self.late_lost)
 
-    def voices(self, app_id: str) -> tuple[frozenset[str], frozenset[str]]:
-        """The references a credible report about the application praised, and those it spoke against
-        (negative, mixed or lukewarm): what the pattern asks of it. Worked out once per application
-        and audit, and only for the applications asked about (an audit of a few references, as the
-        track record runs for every day a reference was given, asks about few)."""
-        known = self._voices.get(app_id)
+    def voices(self, app: Application) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """What the pattern asks of an application in ``reached``: the references a credible report about
+        it praised; those of them given on it; and the references given on it that a credible report
+        spoke against (negative, mixed or lukewarm). Worked out once per application and audit, and
+        only for the applications asked about (an audit of a few references, as the track record runs
+        for every day a reference was given, asks about few)."""
+        known = self._voices.get(app.id)
         if known is None:
-            k = self.k
-            entries = self.on_app.get(app_id, ())
-            praised = frozenset(f.reference for f in entries if f.sentiment == "positive" and credible(f, k))
-            against = frozenset(f.reference for f in entries if f.sentiment in ADVERSE and credible(f, k))
-            known = self._voices[app_id] = (praised, against)
+            kinds = self.k.credible_kinds
+            credible_ones = [f for f in self.on_app.get(app.id, ()) if (f.source, f.certainty) in kinds]
+            praised = frozenset(f.reference for f in credible_ones if f.sentiment == "positive")
+            against = frozenset(f.reference for f in credible_ones if f.sentiment in ADVERSE)
+            given = frozenset(app.references)
+            known = self._voices[app.id] = (praised, praised & given, against & given)
         return known
 
     @classmethod
-    def of(cls, reg: Registry, settings: Settings, as_of: date) -> Case:
-        """Index the as-of view ``reg`` once."""
-        feedback: dict[str, list[Feedback]] = defaultdict(list)
-        on_app: dict[str, list[Feedback]] = defaultdict(list)
-        for f in reg.feedback:
-            feedback[f.reference].append(f)
-            if f.application:
-                on_app[f.application].append(f)
-        for entries in feedback.values():
-            entries.sort(key=lambda f: f.reported_on)  # stable: same-day reports keep registry order
+    def of(cls, reg: Registry, settings: Settings, as_of: date, only: Collection[str] | None = None) -> Case:
+        """Index the as-of view ``reg`` once: with ``only``, what judging those references reads
+        (their reports and applications, and every application's ending, which the pattern compares)."""
+        k = settings.scoring
+        wanted = None if only is None else frozenset(only)
         by_ref: dict[str, list[Application]] = defaultdict(list)
-        offer_refs: set[str] = set()
+        reached_with: dict[str, list[Application]] = defaultdict(list)
         last_briefed: dict[str, date] = {}
+        reached: set[str] = set()
+        late_lost: set[str] = set()
         for app in reg.applications:
+            ended = reached_check(app)
+            if ended:
+                reached.add(app.id)
+                if late_loss(app, k):
+                    late_lost.add(app.id)
             for ref_id in dict.fromkeys(app.references):
-                by_ref[ref_id].append(app)
-            if app.outcome in OFFER_OUTCOMES:
-                offer_refs.update(app.references)
+                if wanted is None or ref_id in wanted:
+                    by_ref[ref_id].append(app)
+                    if ended:
+                        reached_with[ref_id].append(app)
             for b in app.briefed:
                 if b.on > last_briefed.get(b.reference, date.min):
                     last_briefed[b.reference] = b.on
-        apps_by_id = {a.id: a for a in reg.applications}
+        # What the pattern reads about an application: the reports on the ones that reached the check
+        # (with ``only``, on theirs).
+        asked = reached if wanted is None else {a.id for apps in reached_with.values() for a in apps}
+        feedback: dict[str, list[Feedback]] = defaultdict(list)
+        on_app: dict[str, list[Feedback]] = defaultdict(list)
+        for f in reg.feedback:
+            if wanted is None or f.reference in wanted:
+                feedback[f.reference].append(f)
+            if f.application in asked:
+                on_app[f.application].append(f)
+        for entries in feedback.values():
+            entries.sort(key=_REPORTED_ON)  # stable: same-day reports keep registry order
         return cls(
-            settings, as_of, feedback, by_ref, list(reg.applications), apps_by_id, offer_refs, last_briefed, on_app,
-            {f.id: f for f in reg.feedback},
+            settings, as_of, feedback, by_ref, {a.id: a for a in reg.applications}, last_briefed, on_app,
+            {f.id: f for f in reg.feedback if wanted is None or f.reference in wanted},
+            frozenset(reached), frozenset(late_lost),
+            reached_with,
         )  # fmt: skip

@@ -5,18 +5,16 @@ worded from the claims in ``wording.py``."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
-from refaudit.audit.case import Case, reason_kind
+from refaudit.audit.case import Case, Reports, reason_kind
 from refaudit.audit.claims import Claim, Finding
 from refaudit.audit.scoring import (
-    ADVERSE,
     EMPLOYER_SIDE,
     FRIENDLY_SOURCES,
     convergence,
     credible,
     higher_rate_probability,
-    horizon,
 )
 from refaudit.model import STAGES, Application, Feedback, Reference
 from refaudit.text import fold
@@ -25,59 +23,45 @@ _REACHED = ("positive", "neutral", "lukewarm", "mixed", "negative", "declined")
 _LIVE = frozenset(STAGES[STAGES.index("interview") :])  # open at interview or later: may be called any day
 
 
-def contradiction(entries: Sequence[Feedback], case: Case) -> Finding | None:
+def contradiction(r: Reports, case: Case) -> Finding | None:
     """Praise heard by friends (mock calls) or told by the reference, against a credible adverse report
     from the employer's side within ``contradiction_days``: flag contradicted, until a credible
     positive professional check (``reference-service``) dated after the adverse report."""
     k = case.k
-    since = horizon(k, case.as_of)
+    friendly = r.friendly_praise
+    if not friendly:
+        return None
     window = timedelta(days=k.contradiction_days)
-    friendly = [f for f in entries if f.sentiment == "positive" and f.source in FRIENDLY_SOURCES]
-    for bad in reversed(entries):
-        if bad.sentiment not in ADVERSE or bad.source not in EMPLOYER_SIDE or not credible(bad, k):
+    for bad in reversed(r.adverse):  # the newest first, within the horizon
+        if bad.source not in EMPLOYER_SIDE or not credible(bad, k):
             continue
-        if bad.reported_on < since:
-            break
         praise = [f for f in friendly if abs(f.reported_on - bad.reported_on) <= window]
         if not praise:
             continue
-        cleared = [
-            f
-            for f in entries
-            if f.source == "reference-service"
-            and f.sentiment == "positive"
-            and credible(f, k)
-            and f.reported_on > bad.reported_on
-        ]
-        if cleared:
+        if any(f.source == "reference-service" and f.reported_on > bad.reported_on for f in r.positive):
             return None
         claim = Claim("contradicted", (*(f.id for f in praise), bad.id), _apps([bad]), bad.reported_on)
         return Finding("", claim, flag="contradicted")
     return None
 
 
-def newer_positives(entries: Sequence[Feedback], after: Feedback, case: Case, contradicted: bool) -> list[Feedback]:
+def newer_positives(r: Reports, after: Feedback, contradicted: bool) -> list[Feedback]:
     """Credible positive reports newer than ``after``; while contradicted, friends' mock calls and
     the reference's own word do not count."""
     return [
         p
-        for p in entries
-        if p.sentiment == "positive"
-        and credible(p, case.k)
-        and p.reported_on > after.reported_on
-        and not (contradicted and p.source in FRIENDLY_SOURCES)
+        for p in r.positive
+        if p.reported_on > after.reported_on and not (contradicted and p.source in FRIENDLY_SOURCES)
     ]
 
 
-def negatives(entries: Sequence[Feedback], case: Case, contradicted: bool) -> Iterable[Finding]:
+def negatives(r: Reports, case: Case, contradicted: bool) -> Iterable[Finding]:
     """One credible negative: drop; older than the horizon, the newest credible word counts most
     (one newer credible positive: watch; ``forgive_after_positives``: nothing). A weak one: watch."""
-    k, since_day = case.k, horizon(case.k, case.as_of)
-    for f in entries:
-        if f.sentiment != "negative":
-            continue
+    k, since_day = case.k, case.horizon
+    for f in r.negative:
         is_credible, old = credible(f, k), f.reported_on < since_day
-        since = newer_positives(entries, f, case, contradicted)
+        since = newer_positives(r, f, contradicted)
         forgiven = len(since) >= max(1, k.forgive_after_positives)
         age = {"age_days": (case.as_of - f.reported_on).days}
         ids = (f.id, *(p.id for p in since))
@@ -110,13 +94,13 @@ def distinct(a: Feedback, b: Feedback) -> bool:
     return a.application != b.application or who_a != who_b
 
 
-def lukewarm(entries: Sequence[Feedback], pattern: bool, case: Case) -> Iterable[Finding]:
+def lukewarm(r: Reports, pattern: bool, case: Case) -> Iterable[Finding]:
     """Credible lukewarm or mixed reports: watch the day they are logged; corroborated: drop."""
-    k, since = case.k, horizon(case.k, case.as_of)
-    faint = [f for f in entries if f.sentiment in ("lukewarm", "mixed") and credible(f, k) and f.reported_on >= since]
-    if len(faint) < k.lukewarm_count:
+    k = case.k
+    adverse = [f for f in r.adverse if credible(f, k)]
+    faint = [f for f in adverse if f.sentiment != "negative"]
+    if not faint or len(faint) < k.lukewarm_count:
         return
-    adverse = [f for f in entries if f.sentiment in ADVERSE and credible(f, k) and f.reported_on >= since]
     others = [o for o in adverse if any(o is not f and distinct(o, f) for f in faint)]
     if others or pattern:
         ids = tuple(dict.fromkeys([f.id for f in faint] + [o.id for o in others]))
@@ -134,18 +118,19 @@ def lukewarm(entries: Sequence[Feedback], pattern: bool, case: Case) -> Iterable
         )
 
 
-def converging(entries: Sequence[Feedback], case: Case, contradicted: bool) -> Finding | None:
+def converging(r: Reports, case: Case, contradicted: bool) -> Finding | None:
     """Adverse reports from independent reporters (a different reporter and a different application)
     within the horizon add up whatever their credibility: ``converge_watch`` → watch,
     ``converge_drop`` → drop; credible positives after the day the count last rose soften it."""
-    k, since = case.k, horizon(case.k, case.as_of)
-    adverse = [f for f in entries if f.sentiment in ADVERSE and f.reported_on >= since]
-    matched, last = convergence(adverse)
+    k = case.k
+    if len(r.adverse) < k.converge_watch:
+        return None
+    matched, last = convergence(r.adverse)
     count = len(matched)
     if count < k.converge_watch or last is None:
         return None
     latest = max(matched, key=lambda f: f.reported_on)
-    after = [p for p in newer_positives(entries, latest, case, contradicted) if p.reported_on > last]
+    after = [p for p in newer_positives(r, latest, contradicted) if p.reported_on > last]
     level = "drop" if count >= k.converge_drop else "watch"
     softened = False
     if len(after) >= max(1, k.forgive_after_positives):
@@ -161,11 +146,13 @@ def converging(entries: Sequence[Feedback], case: Case, contradicted: bool) -> F
     return Finding(level, claim, rule=rule if level else None, setting=setting)
 
 
-def unreachable(ref: Reference, entries: Sequence[Feedback], case: Case) -> Iterable[Finding]:
+def unreachable(ref: Reference, r: Reports, case: Case) -> Iterable[Finding]:
     """Failed attempts to reach them since they were last reached: watch, flag unreachable."""
-    k, since = case.k, horizon(case.k, case.as_of)
+    k, since = case.k, case.horizon
+    if not r.no_response:
+        return
     silent: list[Feedback] = []
-    for f in entries:
+    for f in r.all:
         if f.sentiment in _REACHED:
             silent = []
         elif f.sentiment == "no-response" and f.reported_on >= since:
@@ -185,39 +172,36 @@ def unreachable(ref: Reference, entries: Sequence[Feedback], case: Case) -> Iter
     )
 
 
-def declined(entries: Sequence[Feedback]) -> Iterable[Finding]:
-    said = [f for f in entries if f.sentiment == "declined"]
+def declined(r: Reports) -> Iterable[Finding]:
+    said = r.declined
     if said:
         yield Finding("", Claim("policy-limited", tuple(f.id for f in said), _apps(said)), flag="policy-limited")
 
 
-def untested(entries: Sequence[Feedback]) -> Iterable[Finding]:
-    if not entries:
+def untested(r: Reports) -> Iterable[Finding]:
+    if not r.all:
         yield Finding("", Claim("untested"), flag="untested")
-    elif all(f.sentiment == "declined" for f in entries):
-        yield Finding("", Claim("untested-dates-only", tuple(f.id for f in entries)), flag="untested")
+    elif len(r.declined) == len(r.all):
+        yield Finding("", Claim("untested-dates-only", tuple(f.id for f in r.all)), flag="untested")
 
 
-def on_record(entries: Sequence[Feedback], findings: Sequence[Finding], case: Case) -> Iterable[Finding]:
+def on_record(r: Reports, cited: set[str]) -> Iterable[Finding]:
     """Every credible report that is not positive or declined, and that no rule has cited yet."""
-    k = case.k
-    cited = {i for f in findings for i in f.ids}
-    for f in entries:
-        if f.id in cited or f.sentiment in ("positive", "declined") or not credible(f, k):
+    for f in r.said:
+        if f.id in cited:
             continue
         yield Finding("", Claim("on-record", (f.id,), _apps([f]), f.reported_on))
 
 
-def rumours(entries: Sequence[Feedback], findings: Sequence[Finding], case: Case) -> Iterable[Finding]:
+def rumours(r: Reports, findings: Sequence[Finding], cited: set[str], case: Case) -> Iterable[Finding]:
     """Every adverse report that is not credible, within the horizon, that no rule has cited: said, so
     that nothing adverse is silent, though alone it moves nothing."""
-    k, since = case.k, horizon(case.k, case.as_of)
-    cited = {i for f in findings for i in f.ids}
+    k = case.k
     # Independent reports already counted: one left out of them shares a reporter or an application
     # with one of them (else the count would be higher), so it adds nothing to that count.
     counted = max((int(f.claim.numbers["count"]) for f in findings if f.claim.kind == "converging"), default=0)
-    for f in entries:
-        if f.id in cited or f.sentiment not in ADVERSE or credible(f, k) or f.reported_on < since:
+    for f in r.adverse:
+        if f.id in cited or credible(f, k):
             continue
         yield Finding("", Claim("rumour", (f.id,), _apps([f]), f.reported_on, {"independent": counted}))
 
@@ -238,10 +222,12 @@ def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | 
     return Finding("", Claim("overused", tuple(), tuple(dict.fromkeys(recent + live)), None, numbers), flag="overused")
 
 
-def fatigued(entries: Sequence[Feedback], case: Case) -> Finding | None:
+def fatigued(r: Reports, case: Case) -> Finding | None:
     """A report that they were slow to answer or tired of being asked, within ``fatigue_days``: rest them."""
+    if not r.tired:
+        return None
     since = case.as_of - timedelta(days=case.k.fatigue_days)
-    tired = [f for f in entries if f.fatigue and f.reported_on >= since]
+    tired = [f for f in r.tired if f.reported_on >= since]
     if not tired:
         return None
     newest = tired[-1]
@@ -249,11 +235,10 @@ def fatigued(entries: Sequence[Feedback], case: Case) -> Finding | None:
     return Finding("", claim, flag="fatigued")
 
 
-def stale(ref: Reference, entries: Sequence[Feedback], apps: Sequence[Application], case: Case) -> Finding | None:
-    last_used = max((a.applied_on for a in apps), default=None)
-    touches = [d for d in (ref.consent_on, last_used, case.last_briefed.get(ref.id)) if d is not None]
-    touches += [f.reported_on for f in entries if f.source == "reference"]
-    last = max(touches, default=None)
+def stale(ref: Reference, r: Reports, last_used: date | None, case: Case) -> Finding | None:
+    """Not touched (consent, given, briefed, or word from them) for ``stale_days``."""
+    touched = (ref.consent_on, last_used, case.last_briefed.get(ref.id), r.last_from_them)
+    last = max((d for d in touched if d is not None), default=None)
     since = last or ref.added_on
     if since is None or (case.as_of - since).days <= case.k.stale_days:
         return None
@@ -261,7 +246,7 @@ def stale(ref: Reference, entries: Sequence[Feedback], apps: Sequence[Applicatio
     return Finding("", Claim("stale", on=since, numbers=numbers), flag="stale")
 
 
-def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding | None:
+def pattern(ref: Reference, case: Case) -> Finding | None:
     """Late losses with them against late losses without them (SCORING.md, "the pattern").
 
     ``n``/``p`` count the ended applications that reached the reference check with and without them,
@@ -272,24 +257,18 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
     k = case.k
     n = kk = 0.0
     late: list[Application] = []
-    seen = co = mine_late = 0
-    counted: set[str] = set()
-    reached, late_lost = case.reached, case.late_lost
-    for a in apps:
-        if a.id not in reached or a.id in counted:
-            continue
-        counted.add(a.id)
-        seen += 1
+    co = mine_late = 0
+    mine = case.reached_with.get(ref.id, ())
+    late_lost = case.late_lost
+    for a in mine:
         lost = a.id in late_lost
         mine_late += lost
-        praised, against = case.voices(a.id)
+        praised, praised_on, against_on = case.voices(a)
         if ref.id in praised:  # that employer praised them first-hand
             continue
-        others = set(a.references) - {ref.id}
-        if not others.isdisjoint(against):  # a co-referee explains the loss
+        if len(against_on) > (ref.id in against_on):  # a co-referee spoken against explains the loss
             continue
-        co_praised = not others.isdisjoint(praised)
-        w = k.co_praised_weight if co_praised else 1
+        w = k.co_praised_weight if praised_on else 1  # a co-referee was praised (they were not)
         n += w
         co += w != 1
         if lost:
@@ -297,6 +276,7 @@ def pattern(ref: Reference, apps: Sequence[Application], case: Case) -> Finding 
             late.append(a)
     # "Without them": every application's totals (computed once per audit) less their own.
     total_reached, total_late = case.late_totals
+    seen = len(mine)
     p = float(total_reached - seen)
     m = float(total_late - mine_late)
     if seen < 2 and len(late) < k.pattern_min:
