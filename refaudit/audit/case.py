@@ -61,11 +61,6 @@ def _guess(reason: str, elsewhere: tuple[str, ...]) -> str:
     return "none-given"
 
 
-def reached_check(app: Application) -> bool:
-    """Ended (not open) after reaching the reference check."""
-    return app.outcome != "pending" and app.stage in LATE_STAGES
-
-
 def late_loss(app: Application, k: Scoring) -> bool:
     """Ended rejected or ghosted at or after the reference check, with no cause stated elsewhere."""
     if app.outcome not in LATE_ENDINGS or app.stage not in LATE_STAGES:
@@ -100,12 +95,12 @@ class Case:
     feedback: dict[str, list[Feedback]]  # reference id -> reports, oldest first
     applications: dict[str, list[Application]]  # reference id -> applications given with them
     apps_by_id: dict[str, Application]
-    last_briefed: dict[str, date]  # reference id -> latest briefing on or before as_of
     on_app: dict[str, list[Feedback]]  # application id -> reports about it (ended after the reference check)
     entries: dict[str, Feedback]  # feedback id -> report
-    reached: frozenset[str]  # applications that ended after reaching the reference check (``reached_check``)
+    reached: frozenset[str]  # applications that ended (not open) after reaching the reference check
     late_lost: frozenset[str]  # those of them that were late losses (``late_loss``)
     reached_with: dict[str, list[Application]]  # reference id -> their applications in ``reached``
+    view: Registry  # what was indexed: the as-of view
     _voices: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )  # application id -> what ``voices`` worked out
@@ -113,6 +108,17 @@ class Case:
     @property
     def k(self) -> Scoring:
         return self.settings.scoring
+
+    @functools.cached_property
+    def last_briefed(self) -> dict[str, date]:
+        """Reference id -> their latest briefing on or before ``as_of``: worked out when first asked
+        (only ``stale`` asks, and only of someone not touched otherwise for ``stale_days``)."""
+        last: dict[str, date] = {}
+        for app in self.view.applications:
+            for b in app.briefed:
+                if b.on > last.get(b.reference, date.min):
+                    last[b.reference] = b.on
+        return last
 
     @functools.cached_property
     def horizon(self) -> date:
@@ -180,11 +186,10 @@ class Case:
         wanted = None if only is None else frozenset(only)
         by_ref: dict[str, list[Application]] = defaultdict(list)
         reached_with: dict[str, list[Application]] = defaultdict(list)
-        last_briefed: dict[str, date] = {}
         reached: set[str] = set()
         late_lost: set[str] = set()
         for app in reg.applications:
-            ended = reached_check(app)
+            ended = app.outcome != "pending" and app.stage in LATE_STAGES  # reached the check, and ended
             if ended:
                 reached.add(app.id)
                 if late_loss(app, k):
@@ -194,9 +199,6 @@ class Case:
                     by_ref[ref_id].append(app)
                     if ended:
                         reached_with[ref_id].append(app)
-            for b in app.briefed:
-                if b.on > last_briefed.get(b.reference, date.min):
-                    last_briefed[b.reference] = b.on
         # What the pattern reads about an application: the reports on the ones that reached the check
         # (with ``only``, on theirs).
         asked = reached if wanted is None else {a.id for apps in reached_with.values() for a in apps}
@@ -210,8 +212,8 @@ class Case:
         for entries in feedback.values():
             entries.sort(key=_REPORTED_ON)  # stable: same-day reports keep registry order
         return cls(
-            settings, as_of, feedback, by_ref, {a.id: a for a in reg.applications}, last_briefed, on_app,
+            settings, as_of, feedback, by_ref, {a.id: a for a in reg.applications}, on_app,
             {f.id: f for f in reg.feedback if wanted is None or f.reference in wanted},
             frozenset(reached), frozenset(late_lost),
-            reached_with,
+            reached_with, reg,
         )  # fmt: skip

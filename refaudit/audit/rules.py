@@ -211,8 +211,13 @@ def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | 
     open applications at interview or later."""
     k = case.k
     since = case.as_of - timedelta(days=k.overuse_window_days)
-    recent = [a.id for a in apps if a.applied_on > since]
-    live = [a.id for a in apps if a.outcome == "pending" and a.stage in _LIVE]
+    recent: list[str] = []
+    live: list[str] = []
+    for a in apps:
+        if a.applied_on > since:
+            recent.append(a.id)
+        if a.outcome == "pending" and a.stage in _LIVE:
+            live.append(a.id)
     if len(recent) <= k.overuse_count and len(live) < k.overuse_live:
         return None
     numbers = {
@@ -237,8 +242,11 @@ def fatigued(r: Reports, case: Case) -> Finding | None:
 
 def stale(ref: Reference, r: Reports, last_used: date | None, case: Case) -> Finding | None:
     """Not touched (consent, given, briefed, or word from them) for ``stale_days``."""
-    touched = (ref.consent_on, last_used, case.last_briefed.get(ref.id), r.last_from_them)
-    last = max((d for d in touched if d is not None), default=None)
+    touched = [d for d in (ref.consent_on, last_used, r.last_from_them) if d is not None]
+    if touched and (case.as_of - max(touched)).days <= case.k.stale_days:
+        return None  # touched recently enough, whatever their briefings say
+    briefed = case.last_briefed.get(ref.id)
+    last = max([*touched, briefed] if briefed else touched, default=None)
     since = last or ref.added_on
     if since is None or (case.as_of - since).days <= case.k.stale_days:
         return None
