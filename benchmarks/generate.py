@@ -42,7 +42,7 @@ from refaudit.model import (
 from refaudit.text import slugify
 
 # Bump whenever the generated content changes: cached registries are rebuilt.
-GENERATOR_VERSION = 2  # 2: bodies in the JSON-flow form store.encode writes since the format note
+GENERATOR_VERSION = 3  # 2: bodies in the JSON-flow form store.encode writes since the format note; 3: uids
 PASSPHRASE = "bench"
 # A fixed day keeps every run identical; commands are run with --as-of / --date set to it.
 BENCH_DAY = date(2026, 11, 1)
@@ -323,6 +323,9 @@ def ensure(tier: str) -> Path:
     sample = {"reference": latest.references[0], "application": latest.id}
     sample_path.write_text(json.dumps(sample), encoding="utf-8")
     keyring, _ = vault.create(PASSPHRASE, vault.DEFAULT_KDF, recovery=True)
+    # As this version saves it: every record with its uid. A body without them is an older
+    # registry's, which gets them derived (an HMAC per record) on every open until it is saved.
+    reg = store.decode(store.encode(reg), keyring.data_key)
     blob = vault.seal(keyring, store.encode(reg))
     for old in (path, path.with_name(path.name + ".bak")):
         old.unlink(missing_ok=True)

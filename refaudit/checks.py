@@ -29,6 +29,7 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
 # As people write them: (555) 010-0200, +44 (0)20 7946 0958, 0049 30 1234567, 555.010.0200 x12.
 _LINK_RE = re.compile(r"https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]+(?:[/?#][^\s<>\"]*)?", re.IGNORECASE)
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")  # date.fromisoformat also takes 20260301 and 2026-W09
 _PHONE_RE = re.compile(r"^(?P<main>\+?[0-9(][0-9 ().\-/]{2,40})(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
 # What the first round accepted: registries holding such a number must keep opening (docs/SPEC.md).
 _PHONE_BEFORE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$")
@@ -135,7 +136,7 @@ def parse_date(name: str, value: Any, *, today: date | None = None) -> date | No
             result = date.fromisoformat(value.strip())
         except ValueError:
             raise ValidationError(f"{name} {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-01.") from None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        if not _DATE_RE.fullmatch(value.strip()):
             raise ValidationError(f"{name} {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-01.")
     else:
         raise ValidationError(f"{name} {value!r} is not a date; use YYYY-MM-DD.")
