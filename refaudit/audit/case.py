@@ -194,6 +194,8 @@ class Case:
                 reached.add(app.id)
                 if late_loss(app, k):
                     late_lost.add(app.id)
+            if wanted is not None and wanted.isdisjoint(app.references):
+                continue  # an audit of a few references: not given with any of them
             for ref_id in dict.fromkeys(app.references):
                 if wanted is None or ref_id in wanted:
                     by_ref[ref_id].append(app)

@@ -85,6 +85,7 @@ _OUTCOME_COLUMNS = (
     ("withdrawn", ("withdrawn",)),
 )
 
+_COLUMN_OF = {outcome: column for column, outcomes in _OUTCOME_COLUMNS for outcome in outcomes}
 
 # Applications in the track-record chapter, newest first: each distinct day one was given on costs an
 # audit of the whole registry, so a big registry's report lists the most recent ones (the CLI lists all).
@@ -148,12 +149,14 @@ def applications_part(
             }
         )
     by_month: dict[int, Counter[str]] = defaultdict(Counter)
+    totals = Counter[str]()
     for a in apps:
         bucket = by_month[month_index(a.applied_on)]
         bucket["total"] += 1
-        for column, outcomes in _OUTCOME_COLUMNS:
-            if a.outcome in outcomes:
-                bucket[column] += 1
+        column = _COLUMN_OF.get(a.outcome)
+        if column is not None:
+            bucket[column] += 1
+            totals[column] += 1
     months = sorted(by_month)[-cfg.months_listed :]
     month_rows = [
         {
@@ -163,11 +166,6 @@ def applications_part(
         }
         for m in months
     ]
-    totals = Counter[str]()
-    for a in apps:
-        for column, outcomes in _OUTCOME_COLUMNS:
-            if a.outcome in outcomes:
-                totals[column] += 1
     return {
         "rows": rows,
         "total": len(apps),
