@@ -18,7 +18,7 @@ different reasons:
 
 Work is linear in the registry's size: feedback and applications are indexed by
 reference once, then each reference looks only at its own records, sorted in one pass into
-what the rules read (``case.Reports``). An audit of a few references (``only``) indexes only
+what the rules read (``case.Evidence``). An audit of a few references (``only``) indexes only
 what judging them reads. A verdict's reasons are
 worded from its claims when they are first read (``verdict.Reasons``), not before: most
 callers read few of them, and a shared report words them again, redacted.
@@ -34,7 +34,7 @@ from typing import Any
 
 from refaudit import asof
 from refaudit.audit import rules
-from refaudit.audit.case import PATTERN_KINDS, Case, Reports, reason_kind
+from refaudit.audit.case import PATTERN_KINDS, Case, Evidence, reason_kind
 from refaudit.audit.claims import CLAIM_KINDS, Claim, Finding
 from refaudit.audit.lineup import (
     Pick,
@@ -104,17 +104,17 @@ def audit_json(verdicts: Iterable[Verdict], as_of: date) -> dict[str, Any]:
 
 def _judge(ref: Reference, case: Case) -> Verdict:
     k = case.k
-    r = case.reports(ref.id)
+    ev = case.evidence(ref.id)
     apps = case.applications.get(ref.id, [])
-    risk, total, counted = _risk(r.all, k, case.as_of)
+    risk, total, counted = _risk(ev.all, k, case.as_of)
     number_level = "drop" if risk >= k.drop_risk else "watch" if risk >= k.watch_risk else "keep"
     last_used = max(map(_APPLIED_ON, apps), default=None)
-    findings = _findings(ref, r, apps, last_used, case)
+    findings = _findings(ref, ev, apps, last_used, case)
     recommendation = max([number_level, *(f.level for f in findings if f.level)], key=LEVEL.__getitem__)
     if ref.status == "dropped":
         findings.append(Finding("", Claim("user-dropped", on=ref.status_on), flag="user-dropped"))
     if recommendation != "keep":
-        findings.extend(_in_favour(r, findings))
+        findings.extend(_in_favour(ev, findings))
     number, number_moved = None, []
     if number_level == recommendation and total > 0:
         against = [i for i in counted if adverse_share(case.entries[i].sentiment, k)]
@@ -130,12 +130,12 @@ def _judge(ref: Reference, case: Case) -> Verdict:
     check = check or (
         recommendation == "watch"
         and "pattern" in {f.flag for f in findings}
-        and any(f.source == "mock-call" for f in r.friendly_praise)
+        and any(f.source == "mock-call" for f in ev.friendly_praise)
     )
     advice = (CHECK_MEANS if check else WATCH_MEANS) if recommendation == "watch" else ""
     claims = [f.claim for f in shown]
     if number is not None and number in shown and recommendation == "keep":
-        praise = _latest_praise(r, number)
+        praise = _latest_praise(ev, number)
         if praise is not None:
             claims.insert(shown.index(number) + 1, praise)
     plain_number = plain and number is not None
@@ -199,45 +199,47 @@ def _rule(setting: list[Finding]) -> str | None:
     return "; ".join(rules) + "." if rules else None
 
 
-def _findings(ref: Reference, r: Reports, apps: list[Application], last_used: date | None, case: Case) -> list[Finding]:
+def _findings(
+    ref: Reference, ev: Evidence, apps: list[Application], last_used: date | None, case: Case
+) -> list[Finding]:
     """Every rule's finding about one reference (each may raise the level, set a flag, or only say)."""
-    contradiction = rules.contradiction(r, case)
+    contradiction = rules.contradiction(ev, case)
     contradicted = contradiction is not None
     pattern = rules.pattern(ref, case)
     findings = [
-        *rules.negatives(r, case, contradicted),
-        *rules.lukewarm(r, pattern is not None and pattern.flag == "pattern", case),
-        *rules.unreachable(ref, r, case),
-        *rules.declined(r),
-        *rules.untested(r),
+        *rules.negatives(ev, case, contradicted),
+        *rules.lukewarm(ev, pattern is not None and pattern.flag == "pattern", case),
+        *rules.unreachable(ref, ev, case),
+        *rules.declined(ev),
+        *rules.untested(ev),
     ]
     extras = (
-        rules.converging(r, case, contradicted),
+        rules.converging(ev, case, contradicted),
         contradiction,
         rules.overused(ref.id, apps, case),
-        rules.fatigued(r, case),
-        rules.stale(ref, r, last_used, case),
+        rules.fatigued(ev, case),
+        rules.stale(ref, ev, last_used, case),
         pattern,
     )
     findings.extend(f for f in extras if f is not None)
     # What no rule cited is still said: credible reports on the record, then rumours.
     cited = {i for f in findings for i in f.ids}
-    findings.extend(rules.on_record(r, cited))
-    return [*findings, *rules.rumours(r, findings, cited, case)]
+    findings.extend(rules.on_record(ev, cited))
+    return [*findings, *rules.rumours(ev, findings, cited, case)]
 
 
-def _in_favour(r: Reports, findings: list[Finding]) -> Iterable[Finding]:
+def _in_favour(ev: Evidence, findings: list[Finding]) -> Iterable[Finding]:
     """The credible positive reports weighed against a watch or drop that no finding cites: the
     reasons show the evidence on both sides."""
     cited = {i for f in findings for i in f.ids}
-    praise = [f for f in r.positive if f.id not in cited]
+    praise = [f for f in ev.positive if f.id not in cited]
     if praise:
         yield Finding("", Claim("weighed-in-favour", tuple(f.id for f in praise)))
 
 
-def _latest_praise(r: Reports, number: Finding) -> Claim | None:
+def _latest_praise(ev: Evidence, number: Finding) -> Claim | None:
     """A keep resting on good reports also quotes the newest credible one: who said it, when, and what."""
-    praise = [f for f in r.positive if f.id in number.ids]
+    praise = [f for f in ev.positive if f.id in number.ids]
     if not praise:
         return None
     newest = max(praise, key=lambda f: (f.reported_on, f.id))

@@ -70,7 +70,7 @@ def late_loss(app: Application, k: Scoring) -> bool:
 
 
 @dataclass(slots=True)
-class Reports:
+class Evidence:
     """One reference's reports as of the audit, oldest first (``all``), sorted in one pass into
     what the rules read: each rule then looks at the few reports it is about, not at every one."""
 
@@ -125,11 +125,11 @@ class Case:
         """The first day a report still counts on its own (``scoring.horizon``)."""
         return horizon(self.k, self.as_of)
 
-    def reports(self, ref_id: str) -> Reports:
-        """The reference's reports, sorted into what the rules read (``Reports``)."""
+    def evidence(self, ref_id: str) -> Evidence:
+        """The reference's reports, sorted into what the rules read (``Evidence``)."""
         kinds, since = self.k.credible_kinds, self.horizon
         entries = self.feedback.get(ref_id, [])
-        r = Reports(entries)
+        r = Evidence(entries)
         for f in entries:
             sentiment, credible_one = f.sentiment, (f.source, f.certainty) in kinds
             if sentiment == "positive":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from refaudit.audit.case import Case, Reports, reason_kind
+from refaudit.audit.case import Case, Evidence, reason_kind
 from refaudit.audit.claims import Claim, Finding
 from refaudit.audit.scoring import (
     EMPLOYER_SIDE,
@@ -23,45 +23,45 @@ _REACHED = ("positive", "neutral", "lukewarm", "mixed", "negative", "declined")
 _LIVE = frozenset(STAGES[STAGES.index("interview") :])  # open at interview or later: may be called any day
 
 
-def contradiction(r: Reports, case: Case) -> Finding | None:
+def contradiction(ev: Evidence, case: Case) -> Finding | None:
     """Praise heard by friends (mock calls) or told by the reference, against a credible adverse report
     from the employer's side within ``contradiction_days``: flag contradicted, until a credible
     positive professional check (``reference-service``) dated after the adverse report."""
     k = case.k
-    friendly = r.friendly_praise
+    friendly = ev.friendly_praise
     if not friendly:
         return None
     window = timedelta(days=k.contradiction_days)
-    for bad in reversed(r.adverse):  # the newest first, within the horizon
+    for bad in reversed(ev.adverse):  # the newest first, within the horizon
         if bad.source not in EMPLOYER_SIDE or not credible(bad, k):
             continue
         praise = [f for f in friendly if abs(f.reported_on - bad.reported_on) <= window]
         if not praise:
             continue
-        if any(f.source == "reference-service" and f.reported_on > bad.reported_on for f in r.positive):
+        if any(f.source == "reference-service" and f.reported_on > bad.reported_on for f in ev.positive):
             return None
         claim = Claim("contradicted", (*(f.id for f in praise), bad.id), _apps([bad]), bad.reported_on)
         return Finding("", claim, flag="contradicted")
     return None
 
 
-def newer_positives(r: Reports, after: Feedback, contradicted: bool) -> list[Feedback]:
+def newer_positives(ev: Evidence, after: Feedback, contradicted: bool) -> list[Feedback]:
     """Credible positive reports newer than ``after``; while contradicted, friends' mock calls and
     the reference's own word do not count."""
     return [
         p
-        for p in r.positive
+        for p in ev.positive
         if p.reported_on > after.reported_on and not (contradicted and p.source in FRIENDLY_SOURCES)
     ]
 
 
-def negatives(r: Reports, case: Case, contradicted: bool) -> Iterable[Finding]:
+def negatives(ev: Evidence, case: Case, contradicted: bool) -> Iterable[Finding]:
     """One credible negative: drop; older than the horizon, the newest credible word counts most
     (one newer credible positive: watch; ``forgive_after_positives``: nothing). A weak one: watch."""
     k, since_day = case.k, case.horizon
-    for f in r.negative:
+    for f in ev.negative:
         is_credible, old = credible(f, k), f.reported_on < since_day
-        since = newer_positives(r, f, contradicted)
+        since = newer_positives(ev, f, contradicted)
         forgiven = len(since) >= max(1, k.forgive_after_positives)
         age = {"age_days": (case.as_of - f.reported_on).days}
         ids = (f.id, *(p.id for p in since))
@@ -94,10 +94,10 @@ def distinct(a: Feedback, b: Feedback) -> bool:
     return a.application != b.application or who_a != who_b
 
 
-def lukewarm(r: Reports, pattern: bool, case: Case) -> Iterable[Finding]:
+def lukewarm(ev: Evidence, pattern: bool, case: Case) -> Iterable[Finding]:
     """Credible lukewarm or mixed reports: watch the day they are logged; corroborated: drop."""
     k = case.k
-    adverse = [f for f in r.adverse if credible(f, k)]
+    adverse = [f for f in ev.adverse if credible(f, k)]
     faint = [f for f in adverse if f.sentiment != "negative"]
     if not faint or len(faint) < k.lukewarm_count:
         return
@@ -118,19 +118,19 @@ def lukewarm(r: Reports, pattern: bool, case: Case) -> Iterable[Finding]:
         )
 
 
-def converging(r: Reports, case: Case, contradicted: bool) -> Finding | None:
+def converging(ev: Evidence, case: Case, contradicted: bool) -> Finding | None:
     """Adverse reports from independent reporters (a different reporter and a different application)
     within the horizon add up whatever their credibility: ``converge_watch`` → watch,
     ``converge_drop`` → drop; credible positives after the day the count last rose soften it."""
     k = case.k
-    if len(r.adverse) < k.converge_watch:
+    if len(ev.adverse) < k.converge_watch:
         return None
-    matched, last = convergence(r.adverse)
+    matched, last = convergence(ev.adverse)
     count = len(matched)
     if count < k.converge_watch or last is None:
         return None
     latest = max(matched, key=lambda f: f.reported_on)
-    after = [p for p in newer_positives(r, latest, contradicted) if p.reported_on > last]
+    after = [p for p in newer_positives(ev, latest, contradicted) if p.reported_on > last]
     level = "drop" if count >= k.converge_drop else "watch"
     softened = False
     if len(after) >= max(1, k.forgive_after_positives):
@@ -146,13 +146,13 @@ def converging(r: Reports, case: Case, contradicted: bool) -> Finding | None:
     return Finding(level, claim, rule=rule if level else None, setting=setting)
 
 
-def unreachable(ref: Reference, r: Reports, case: Case) -> Iterable[Finding]:
+def unreachable(ref: Reference, ev: Evidence, case: Case) -> Iterable[Finding]:
     """Failed attempts to reach them since they were last reached: watch, flag unreachable."""
     k, since = case.k, case.horizon
-    if not r.no_response:
+    if not ev.no_response:
         return
     silent: list[Feedback] = []
-    for f in r.all:
+    for f in ev.all:
         if f.sentiment in _REACHED:
             silent = []
         elif f.sentiment == "no-response" and f.reported_on >= since:
@@ -172,35 +172,35 @@ def unreachable(ref: Reference, r: Reports, case: Case) -> Iterable[Finding]:
     )
 
 
-def declined(r: Reports) -> Iterable[Finding]:
-    said = r.declined
+def declined(ev: Evidence) -> Iterable[Finding]:
+    said = ev.declined
     if said:
         yield Finding("", Claim("policy-limited", tuple(f.id for f in said), _apps(said)), flag="policy-limited")
 
 
-def untested(r: Reports) -> Iterable[Finding]:
-    if not r.all:
+def untested(ev: Evidence) -> Iterable[Finding]:
+    if not ev.all:
         yield Finding("", Claim("untested"), flag="untested")
-    elif len(r.declined) == len(r.all):
-        yield Finding("", Claim("untested-dates-only", tuple(f.id for f in r.all)), flag="untested")
+    elif len(ev.declined) == len(ev.all):
+        yield Finding("", Claim("untested-dates-only", tuple(f.id for f in ev.all)), flag="untested")
 
 
-def on_record(r: Reports, cited: set[str]) -> Iterable[Finding]:
+def on_record(ev: Evidence, cited: set[str]) -> Iterable[Finding]:
     """Every credible report that is not positive or declined, and that no rule has cited yet."""
-    for f in r.said:
+    for f in ev.said:
         if f.id in cited:
             continue
         yield Finding("", Claim("on-record", (f.id,), _apps([f]), f.reported_on))
 
 
-def rumours(r: Reports, findings: Sequence[Finding], cited: set[str], case: Case) -> Iterable[Finding]:
+def rumours(ev: Evidence, findings: Sequence[Finding], cited: set[str], case: Case) -> Iterable[Finding]:
     """Every adverse report that is not credible, within the horizon, that no rule has cited: said, so
     that nothing adverse is silent, though alone it moves nothing."""
     k = case.k
     # Independent reports already counted: one left out of them shares a reporter or an application
     # with one of them (else the count would be higher), so it adds nothing to that count.
     counted = max((int(f.claim.numbers["count"]) for f in findings if f.claim.kind == "converging"), default=0)
-    for f in r.adverse:
+    for f in ev.adverse:
         if f.id in cited or credible(f, k):
             continue
         yield Finding("", Claim("rumour", (f.id,), _apps([f]), f.reported_on, {"independent": counted}))
@@ -227,12 +227,12 @@ def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | 
     return Finding("", Claim("overused", tuple(), tuple(dict.fromkeys(recent + live)), None, numbers), flag="overused")
 
 
-def fatigued(r: Reports, case: Case) -> Finding | None:
+def fatigued(ev: Evidence, case: Case) -> Finding | None:
     """A report that they were slow to answer or tired of being asked, within ``fatigue_days``: rest them."""
-    if not r.tired:
+    if not ev.tired:
         return None
     since = case.as_of - timedelta(days=case.k.fatigue_days)
-    tired = [f for f in r.tired if f.reported_on >= since]
+    tired = [f for f in ev.tired if f.reported_on >= since]
     if not tired:
         return None
     newest = tired[-1]
@@ -240,9 +240,9 @@ def fatigued(r: Reports, case: Case) -> Finding | None:
     return Finding("", claim, flag="fatigued")
 
 
-def stale(ref: Reference, r: Reports, last_used: date | None, case: Case) -> Finding | None:
+def stale(ref: Reference, ev: Evidence, last_used: date | None, case: Case) -> Finding | None:
     """Not touched (consent, given, briefed, or word from them) for ``stale_days``."""
-    touched = [d for d in (ref.consent_on, last_used, r.last_from_them) if d is not None]
+    touched = [d for d in (ref.consent_on, last_used, ev.last_from_them) if d is not None]
     if touched and (case.as_of - max(touched)).days <= case.k.stale_days:
         return None  # touched recently enough, whatever their briefings say
     briefed = case.last_briefed.get(ref.id)
