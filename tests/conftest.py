@@ -25,6 +25,11 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     for name in list(os.environ):
         if name.startswith("REFAUDIT_"):
             monkeypatch.delenv(name)
+    # Output width comes from COLUMNS (cli/_term.columns); a test that wants one passes it. The shell may
+    # export it, and pytest-xdist's workers inherit COLUMNS=80 LINES=24: pytest imports readline in the
+    # controller, and readline puts the terminal's size into the C environment the workers are started with.
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
     monkeypatch.setenv("REFAUDIT_REGISTRY", str(tmp_path / "registry.refaudit"))
     monkeypatch.setenv("REFAUDIT_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("REFAUDIT_LOCK_TIMEOUT", "2")
