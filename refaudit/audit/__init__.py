@@ -216,7 +216,7 @@ def _findings(
     extras = (
         rules.converging(ev, case, contradicted),
         contradiction,
-        rules.overused(ref.id, apps, case),
+        rules.overused(apps, case),
         rules.fatigued(ev, case),
         rules.stale(ref, ev, last_used, case),
         pattern,

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from refaudit.audit.scoring import ADVERSE, FRIENDLY_SOURCES, horizon
+from refaudit.audit.scoring import ADVERSE, FRIENDLY_SOURCES, credible, horizon
 from refaudit.model import Application, Feedback, Registry
 from refaudit.settings import Scoring, Settings
 from refaudit.text import fold
@@ -127,11 +127,11 @@ class Case:
 
     def evidence(self, ref_id: str) -> Evidence:
         """The reference's reports, sorted into what the rules read (``Evidence``)."""
-        kinds, since = self.k.credible_kinds, self.horizon
+        k, since = self.k, self.horizon
         entries = self.feedback.get(ref_id, [])
         r = Evidence(entries)
         for f in entries:
-            sentiment, credible_one = f.sentiment, (f.source, f.certainty) in kinds
+            sentiment, credible_one = f.sentiment, credible(f, k)
             if sentiment == "positive":
                 if credible_one:
                     r.positive.append(f)
@@ -170,8 +170,7 @@ class Case:
         for every day a reference was given, asks about few)."""
         known = self._voices.get(app.id)
         if known is None:
-            kinds = self.k.credible_kinds
-            credible_ones = [f for f in self.on_app.get(app.id, ()) if (f.source, f.certainty) in kinds]
+            credible_ones = [f for f in self.on_app.get(app.id, ()) if credible(f, self.k)]
             praised = frozenset(f.reference for f in credible_ones if f.sentiment == "positive")
             against = frozenset(f.reference for f in credible_ones if f.sentiment in ADVERSE)
             given = frozenset(app.references)

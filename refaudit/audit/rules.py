@@ -206,7 +206,7 @@ def rumours(ev: Evidence, findings: Sequence[Finding], cited: set[str], case: Ca
         yield Finding("", Claim("rumour", (f.id,), _apps([f]), f.reported_on, {"independent": counted}))
 
 
-def overused(ref_id: str, apps: Sequence[Application], case: Case) -> Finding | None:
+def overused(apps: Sequence[Application], case: Case) -> Finding | None:
     """Given on more than ``overuse_count`` applications in the window, or on ``overuse_live`` or more
     open applications at interview or later."""
     k = case.k

@@ -55,17 +55,11 @@ def risk(entries: Iterable[Feedback], k: Scoring, as_of: date) -> tuple[float, f
     weight, and the reports that counted."""
     hurts, helps, total = k.prior_hurts, k.prior_helps, 0.0
     counted: list[str] = []
-    # ``counts_in_number`` and ``aged``, written out: this loop reads every report of every reference.
-    kinds, source_weight, certainty_weight, half_life = (
-        k.credible_kinds, k.source_weight, k.certainty_weight, k.half_life_days
-    )  # fmt: skip
     for f in entries:
-        sentiment = f.sentiment
-        if sentiment in ADVERSE and (f.source, f.certainty) not in kinds:
+        if not counts_in_number(f, k):
             continue
-        age = max(0, (as_of - f.reported_on).days)
-        w = source_weight[f.source] * certainty_weight[f.certainty] * 0.5 ** (age / half_life)
-        h, g = w * k.hurts[sentiment], w * k.helps[sentiment]
+        w = aged(f, k, as_of)
+        h, g = w * k.hurts[f.sentiment], w * k.helps[f.sentiment]
         hurts, helps = hurts + h, helps + g
         if h + g > 0:
             total += w  # the report counted: its whole weight is evidence, whatever its split
