@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
@@ -747,6 +748,79 @@ def test_objects_serialised_once_write_the_same_bytes(variant: str, monkeypatch:
     monkeypatch.setattr(pdfwrite, "serialise_once", lambda pdf: None)
     assert _pdf(small, variant) == kept
     assert re.search(rb"/ID\s*\[", kept)  # the identifier is still written
+
+
+def _flate_streams(pdf: bytes) -> list[bytes]:
+    """Every Flate-compressed stream of ``pdf`` as stored (pydyf writes ``/Length`` last), but the
+    cross-reference stream, which holds the objects' offsets."""
+    found = []
+    for match in re.finditer(rb"/Filter /FlateDecode ?/Length (\d+)>>\nstream\n", pdf):
+        if b"/Type /XRef" not in pdf[pdf.rfind(b"<<", 0, match.start()) : match.start()]:
+            found.append(pdf[match.end() : match.end() + int(match.group(1))])
+    return found
+
+
+def test_streams_are_compressed_at_zlibs_default_level_with_the_same_content(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pydyf compresses at level 9; the report asks for zlib's default (6) while it writes:
+    every stream holds the same bytes once inflated, the file is written as before otherwise,
+    and pydyf is left as it was."""
+    import zlib
+
+    import pydyf
+
+    from refaudit.report import pdfwrite
+
+    small = _hostile_registry()
+    fast = _pdf(small)
+    monkeypatch.setattr(pdfwrite, "default_compression", contextlib.nullcontext)
+    slow = _pdf(small)
+    fast_streams, slow_streams = _flate_streams(fast), _flate_streams(slow)
+    assert len(fast_streams) == len(slow_streams) > 10  # pages, fonts, the tags' object streams
+    assert [zlib.decompress(s) for s in fast_streams] == [zlib.decompress(s) for s in slow_streams]
+    assert {s[:2] for s in fast_streams} == {b"x\x9c"}  # zlib's header: the default level
+    assert {s[:2] for s in slow_streams} == {b"x\xda"}  # pydyf's own: level 9
+    assert _text(fast) == _text(slow)
+    assert vars(pydyf)["zlib"] is zlib
+
+
+def test_default_compression_puts_pydyf_back_after_an_error() -> None:
+    import zlib
+
+    import pydyf
+
+    from refaudit.report import pdfwrite
+
+    with pytest.raises(RuntimeError, match="layout failed"), pdfwrite.default_compression():
+        assert vars(pydyf)["zlib"] is not zlib
+        raise RuntimeError("layout failed")
+    assert vars(pydyf)["zlib"] is zlib
+
+
+def test_tinyhtml5s_cache_hits_while_the_report_is_parsed(demo: Registry) -> None:
+    """tinyhtml5 files each pattern of ``chars_until`` under the wrong key, so its cache never
+    hits (report/upstream.py). While the report is parsed it does, the tree is the same, and
+    tinyhtml5's own dict is back afterwards."""
+    from xml.etree import ElementTree
+
+    import tinyhtml5
+    from tinyhtml5 import inputstream
+
+    from refaudit.report import upstream
+
+    html = render.render_html(_contents(demo))
+    own = inputstream.characters_until_regex
+    as_tinyhtml5_parses = ElementTree.tostring(tinyhtml5.parse(html, namespace_html_elements=False))
+    with upstream.tinyhtml5_cache():
+        assert inputstream.characters_until_regex is not own
+        first = ElementTree.tostring(tinyhtml5.parse(html, namespace_html_elements=False))
+        kept = dict(upstream._CACHE)
+        assert kept and all(not isinstance(characters, re.Pattern) for characters, _ in kept)
+        tinyhtml5.parse(html, namespace_html_elements=False)
+        assert dict(upstream._CACHE) == kept  # the second parse found every pattern
+    assert first == as_tinyhtml5_parses
+    assert inputstream.characters_until_regex is own
 
 
 def test_an_unknown_variant_or_paper_is_refused(demo: Registry) -> None:

@@ -44,7 +44,7 @@ from urllib.request import url2pathname
 
 from refaudit import assets
 from refaudit.errors import RefauditError
-from refaudit.report import pdfwrite
+from refaudit.report import pdfwrite, upstream
 from refaudit.report.settings import PAPERS
 
 TEMPLATE = "report.html.j2"
@@ -216,9 +216,9 @@ def _render_pdf(contents: Mapping[str, Any], variant: str, progress: Progress | 
     meta = contents["metadata"]
     created = date.fromisoformat(meta["created"])
     with _source_date_epoch(created), _pages_reported(progress), _older_objects_collected_later():
-        document = weasyprint.HTML(string=html, base_url=str(root) + os.sep, url_fetcher=fetcher).render(
-            stylesheets=[weasyprint.CSS(string=_page_css(paper), url_fetcher=fetcher)]
-        )
+        with upstream.tinyhtml5_cache():  # tinyhtml5 parses the HTML here
+            source = weasyprint.HTML(string=html, base_url=str(root) + os.sep, url_fetcher=fetcher)
+        document = source.render(stylesheets=[weasyprint.CSS(string=_page_css(paper), url_fetcher=fetcher)])
         # Metadata is set here rather than in <meta> attributes: user text stays out of attributes.
         info = document.metadata
         info.title = meta["title"]
@@ -232,13 +232,14 @@ def _render_pdf(contents: Mapping[str, Any], variant: str, progress: Progress | 
         digest = hashlib.sha256(html.encode("utf-8", "surrogatepass"))
         digest.update(variant.encode())
         identifier = digest.hexdigest()[:32].encode()
-        pdf = document.write_pdf(
-            pdf_identifier=identifier,
-            attachments=[],
-            pdf_variant=PDF_VARIANTS[variant],
-            pdf_tags=variant != "plain",  # the archival pdf/a-3u keeps the tags too
-            finisher=pdfwrite.finish,  # header scopes; each object serialised once
-        )
+        with pdfwrite.default_compression():
+            pdf = document.write_pdf(
+                pdf_identifier=identifier,
+                attachments=[],
+                pdf_variant=PDF_VARIANTS[variant],
+                pdf_tags=variant != "plain",  # the archival pdf/a-3u keeps the tags too
+                finisher=pdfwrite.finish,  # header scopes; each object serialised once
+            )
     if not isinstance(pdf, bytes):
         raise RefauditError("the PDF renderer returned nothing.")
     return pdf
