@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from refaudit.cli import cli
+from refaudit.cli import _term, cli
 from refaudit.cli._term import Column, cut, table, width
 from tests.conftest import PASSPHRASE, Runner
 
@@ -20,6 +22,39 @@ REFAUDIT = Path(sys.executable).with_name("refaudit")
 def test_width_counts_display_columns() -> None:
     """CJK takes two columns, a combining accent none, an emoji sequence two."""
     assert [width(t) for t in ("abc", "李娜", "e\u0301", "👩\u200d👩\u200d👧", "")] == [3, 4, 1, 2, 0]
+
+
+ASCII_WORDS = st.lists(
+    st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=130), max_size=40
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=ASCII_WORDS,
+    first=st.sampled_from(["", "  ", "   - ", "1. "]),
+    rest=st.sampled_from(["", "  ", "     "]),
+    limit=st.integers(min_value=40, max_value=100),
+)
+def test_plain_text_wraps_as_wcwidth_wraps_it(words: list[str], first: str, rest: str, limit: int) -> None:
+    """Printable ASCII takes the standard library's textwrap (faster, wcwidth not loaded): the
+    lines are exactly wcwidth's, long words and punctuation included."""
+    import wcwidth
+
+    text = " ".join(words)
+    expected = wcwidth.wrap(text, limit, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COLUMNS", str(limit))
+        assert _term.wrap(text, first, rest) == ("\n".join(expected) if expected else first.rstrip())
+    assert width(text) == wcwidth.width(text, control_codes="ignore")
+
+
+def test_text_that_is_not_plain_ascii_is_measured_by_display_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wide character, an accent or an escape takes wcwidth's way: columns, not characters."""
+    monkeypatch.setenv("COLUMNS", "40")
+    wrapped = _term.wrap("李娜 " * 30, "  - ", "    ")
+    assert all(len(line) < width(line) <= 40 for line in wrapped.splitlines())  # two columns a character
+    assert width("e\u0301\t") == 1 and width("\x1b[1mbold\x1b[0m") == 4
 
 
 def test_cut_never_splits_a_wide_character() -> None:
